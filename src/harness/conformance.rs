@@ -1,0 +1,100 @@
+//! The public contract between the conformance harness and an
+//! implementation under test: [`Conformance`].
+//!
+//! Implement it for a safe Rust WDF wrapper, a fake framework used in driver
+//! unit tests, or anything else that claims to implement the request
+//! lifecycle; the harness then drives it side by side with the reference
+//! model. The simulated framework (`crate::sim`) is the first implementation.
+
+use std::fmt;
+
+use crate::vocab::{Completion, Delivery, Op, QueueId, Reply, RuleId};
+
+/// Why an implementation declined a call.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The call breaks a driver rule, and the implementation's verifier
+    /// refused it. It must have changed nothing.
+    #[error("refused: the call breaks `{0}`")]
+    Rule(RuleId),
+    /// The call failed for a reason outside the rules (out of memory, a
+    /// wrapper's own limit). The harness reports it as a divergence.
+    #[error("failed: {0}")]
+    Failed(String),
+}
+
+impl From<RuleId> for Refusal {
+    fn from(rule: RuleId) -> Self {
+        Refusal::Rule(rule)
+    }
+}
+
+/// An implementation of the request lifecycle that the harness can drive.
+///
+/// # Contract
+///
+/// Required: [`create_request`](Self::create_request),
+/// [`receive_request`](Self::receive_request), [`perform`](Self::perform),
+/// [`target_complete`](Self::target_complete) and
+/// [`drain_deliveries`](Self::drain_deliveries). Optional, with defaults:
+/// [`check_invariants`](Self::check_invariants) and [`name`](Self::name).
+///
+/// - The harness calls the methods in the order of an operation sequence,
+///   one at a time, from one thread. It creates a fresh implementation for
+///   every case.
+/// - A call that breaks a driver rule must return
+///   `Err(Refusal::Rule(rule))` with the rule the model names, and must
+///   change nothing: the harness goes on with the next step. (This is the
+///   framework's verifier, always on.)
+/// - A handle stays valid after its request is completed or deleted: the
+///   harness keeps it and uses it again to check that the implementation
+///   refuses a stale handle (`access-after-complete`,
+///   `access-after-delete`). An implementation must therefore detect stale
+///   handles, for instance with a generation number, and never act on
+///   another request through one.
+/// - Every completion callback the implementation invokes, during any call,
+///   is reported by the next [`drain_deliveries`](Self::drain_deliveries),
+///   in the order invoked. The harness drains after every step and compares
+///   what was invoked with what the model says must be.
+/// - A panic in any method is caught by the harness and reported as a
+///   divergence of the implementation, with the sequence that caused it.
+pub trait Conformance {
+    /// The implementation's own name for a request object.
+    type Handle: Clone + PartialEq + fmt::Debug;
+
+    /// `IWDFDevice::CreateRequest` / `WdfRequestCreate`.
+    fn create_request(&mut self) -> Result<Self::Handle, Refusal>;
+
+    /// An I/O queue presents a new request (as the framework does when an
+    /// originator sends one to the device).
+    fn receive_request(&mut self, queue: QueueId) -> Result<Self::Handle, Refusal>;
+
+    /// Performs any driver call other than [`Op::Create`] and
+    /// [`Op::Receive`] on `request`. The request named inside `op` is the
+    /// sequence's name for the same request; implementations use `request`.
+    fn perform(&mut self, request: &Self::Handle, op: &Op) -> Result<Reply, Refusal>;
+
+    /// The I/O target at which `request` is outstanding finishes it with
+    /// `completion`. An implementation refuses a request that is not
+    /// outstanding with `target-complete-unsent`.
+    fn target_complete(
+        &mut self,
+        request: &Self::Handle,
+        completion: Completion,
+    ) -> Result<(), Refusal>;
+
+    /// Moves the completion callbacks invoked since the last drain into
+    /// `into`, oldest first.
+    fn drain_deliveries(&mut self, into: &mut Vec<Delivery<Self::Handle>>);
+
+    /// Checks the implementation's own invariants after every step; an
+    /// `Err` is reported as a divergence. The default checks nothing.
+    fn check_invariants(&self) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// A short name for reports.
+    fn name(&self) -> String {
+        std::any::type_name::<Self>().to_owned()
+    }
+}

@@ -1,0 +1,70 @@
+//! [`Coverage`]: how often each rule was exercised, the harness's marks
+//! (TigerBeetle's `marks.zig`): a rule counts when a step broke it or when
+//! the implementation's behaviour in a step was judged against it.
+
+use std::fmt;
+
+use crate::model::Judgement;
+use crate::vocab::RuleId;
+
+/// A count per rule, in [`RuleId::ALL`] order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Coverage {
+    counts: [u64; RuleId::ALL.len()],
+}
+
+impl Default for Coverage {
+    fn default() -> Self {
+        Coverage {
+            counts: [0; RuleId::ALL.len()],
+        }
+    }
+}
+
+impl Coverage {
+    /// Counts every rule `judgement` exercises: the rule a refused step
+    /// breaks, its warnings, and the framework rules at stake.
+    pub fn record(&mut self, judgement: &Judgement) {
+        if let Err(violation) = judgement.outcome {
+            self.counts[violation.rule.index()] += 1;
+        }
+        for rule in judgement.warnings.iter().chain(judgement.at_stake.iter()) {
+            self.counts[rule.index()] += 1;
+        }
+    }
+
+    /// Counts `rule` once (for end-of-sequence findings).
+    pub fn mark(&mut self, rule: RuleId) {
+        self.counts[rule.index()] += 1;
+    }
+
+    /// How often `rule` was exercised.
+    pub fn count(&self, rule: RuleId) -> u64 {
+        self.counts[rule.index()]
+    }
+
+    /// Adds `other`'s counts.
+    pub fn merge(&mut self, other: &Coverage) {
+        for (mine, theirs) in self.counts.iter_mut().zip(other.counts) {
+            *mine += theirs;
+        }
+    }
+
+    /// The rules never exercised.
+    pub fn missing(&self) -> Vec<RuleId> {
+        RuleId::ALL
+            .iter()
+            .copied()
+            .filter(|r| self.count(*r) == 0)
+            .collect()
+    }
+}
+
+impl fmt::Display for Coverage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for rule in RuleId::ALL {
+            writeln!(f, "  {:<26} {:>10}", rule.as_str(), self.count(*rule))?;
+        }
+        Ok(())
+    }
+}

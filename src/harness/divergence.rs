@@ -1,0 +1,156 @@
+//! [`Divergence`]: the first place where an implementation and the model
+//! disagree, in terms a reader can act on.
+
+use std::fmt;
+
+use crate::model::{ExpectedReply, Violation};
+use crate::vocab::{Delivery, Reply, RuleId, Step};
+
+use super::conformance::Refusal;
+
+/// How an implementation departed from the model at one step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DivergenceKind {
+    /// The implementation broke a framework rule: wrong, missing, extra or
+    /// leaked callbacks, or a wrong status.
+    Broke {
+        violation: Violation,
+        expected: Vec<Delivery>,
+        actual: Vec<Delivery>,
+    },
+    /// The implementation accepted a call that breaks a driver rule: its
+    /// verifier let the bug through.
+    AcceptedIllegal { rule: RuleId },
+    /// The implementation refused a legal call.
+    RefusedLegal { refusal: Refusal },
+    /// The implementation refused an illegal call, naming another rule.
+    WrongRule { expected: RuleId, actual: Refusal },
+    /// The implementation accepted a legal call but replied wrongly.
+    WrongReply {
+        expected: ExpectedReply,
+        actual: Reply,
+        /// The framework rule a wrong reply breaks, where one does
+        /// (`status-mismatch` for a status read).
+        rule: Option<RuleId>,
+    },
+    /// The implementation panicked.
+    Panicked { message: String },
+    /// The implementation's own invariant check failed.
+    Invariant { message: String },
+}
+
+/// The first divergence of a sequence: at `step` (0-based index into the
+/// sequence), of `kind`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Divergence {
+    pub step: usize,
+    pub kind: DivergenceKind,
+}
+
+impl Divergence {
+    /// The rule the divergence breaks, where it names one.
+    pub fn rule(&self) -> Option<RuleId> {
+        match &self.kind {
+            DivergenceKind::Broke { violation, .. } => Some(violation.rule),
+            DivergenceKind::AcceptedIllegal { rule } => Some(*rule),
+            DivergenceKind::WrongRule { expected, .. } => Some(*expected),
+            DivergenceKind::WrongReply { rule, .. } => *rule,
+            DivergenceKind::RefusedLegal { .. }
+            | DivergenceKind::Panicked { .. }
+            | DivergenceKind::Invariant { .. } => None,
+        }
+    }
+
+    /// A report of the divergence within `steps`, with a side-by-side diff
+    /// of what the model expected and what the implementation did.
+    pub fn report<'a>(&'a self, steps: &'a [Step]) -> impl fmt::Display + 'a {
+        Report {
+            divergence: self,
+            steps,
+        }
+    }
+}
+
+struct Report<'a> {
+    divergence: &'a Divergence,
+    steps: &'a [Step],
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = self.divergence.step;
+        for (i, step) in self.steps.iter().enumerate().take(at + 1) {
+            let mark = if i == at { "=>" } else { "  " };
+            writeln!(f, "{mark} {i:>3}  {step}")?;
+        }
+        let step = self
+            .steps
+            .get(at)
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        match &self.divergence.kind {
+            DivergenceKind::Broke {
+                violation,
+                expected,
+                actual,
+            } => {
+                writeln!(f, "error[{}]: {violation}", violation.rule)?;
+                writeln!(
+                    f,
+                    "callbacks invoked during step {at} (left: model, right: implementation):"
+                )?;
+                write!(
+                    f,
+                    "{}",
+                    pretty_assertions::Comparison::new(expected, actual)
+                )
+            }
+            DivergenceKind::AcceptedIllegal { rule } => writeln!(
+                f,
+                "error[{rule}]: the implementation accepted `{step}`, which breaks {rule}: {}",
+                crate::model::rule(*rule).says
+            ),
+            DivergenceKind::RefusedLegal { refusal } => {
+                writeln!(
+                    f,
+                    "error: the implementation refused the legal call `{step}` ({refusal})"
+                )
+            }
+            DivergenceKind::WrongRule { expected, actual } => writeln!(
+                f,
+                "error[{expected}]: `{step}` breaks {expected}, but the implementation {actual}"
+            ),
+            DivergenceKind::WrongReply {
+                expected,
+                actual,
+                rule,
+            } => {
+                match rule {
+                    Some(rule) => writeln!(
+                        f,
+                        "error[{rule}]: wrong reply to `{step}` (left: model, right: implementation):"
+                    )?,
+                    None => writeln!(
+                        f,
+                        "error: wrong reply to `{step}` (left: model, right: implementation):"
+                    )?,
+                }
+                write!(
+                    f,
+                    "{}",
+                    pretty_assertions::Comparison::new(expected, actual)
+                )
+            }
+            DivergenceKind::Panicked { message } => {
+                writeln!(
+                    f,
+                    "error: the implementation panicked at `{step}`: {message}"
+                )
+            }
+            DivergenceKind::Invariant { message } => writeln!(
+                f,
+                "error: the implementation's invariant failed after `{step}`: {message}"
+            ),
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! The conformance harness: drives the reference model and an
+//! implementation side by side over generated operation sequences, and
+//! reports the first divergence, shrunk to a minimal sequence.
+//!
+//! - [`conformance`]: the public trait an implementation implements.
+//! - [`strategy`]: the proptest state-machine generator; [`quick`]: the
+//!   quickcheck and `arbitrary` generators.
+//! - [`run`]: one sequence ([`execute`]) and one seeded case
+//!   ([`run_case`]), with shrinking; [`minimize`]: the extra deletion pass.
+//! - [`hunt`](mod@hunt): many cases under a budget; [`seed`]: seeds and
+//!   replay; [`coverage`]: rules exercised; [`divergence`]: reports.
+//!
+//! The harness depends on the model and the vocabulary, never on an
+//! implementation: the simulated framework is handed to it like any other.
+
+pub mod conformance;
+pub mod coverage;
+pub mod divergence;
+pub mod hunt;
+pub mod minimize;
+pub mod quick;
+pub mod run;
+pub mod seed;
+pub mod strategy;
+
+pub use conformance::{Conformance, Refusal};
+pub use coverage::Coverage;
+pub use divergence::{Divergence, DivergenceKind};
+pub use hunt::{Budget, HuntConfig, HuntReport, hunt};
+pub use quick::Sequence;
+pub use run::{CaseConfig, CaseOutcome, Failure, execute, run_case};
+pub use seed::Seed;

@@ -1,0 +1,286 @@
+//! Model and implementation side by side: [`execute`] runs one sequence and
+//! returns the first divergence; [`run_case`] generates one case from a
+//! seed, and shrinks a failure to a minimal sequence.
+
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::TestRunner;
+use proptest_state_machine::ReferenceStateMachine;
+
+use super::conformance::{Conformance, Refusal};
+use super::coverage::Coverage;
+use super::divergence::{Divergence, DivergenceKind};
+use super::seed::Seed;
+use super::strategy::Generator;
+use crate::model::{Accepted, ExpectedReply, Judgement, Model};
+use crate::vocab::{Delivery, Op, Reply, RequestId, RuleId, Step};
+
+/// The name given to a delivery whose handle the harness never issued.
+pub const UNKNOWN_REQUEST: RequestId = RequestId(u32::MAX);
+
+/// What one call of the implementation returned.
+enum Called<H> {
+    Handle(H),
+    Reply(Reply),
+}
+
+/// Runs `steps` on `implementation` and the model side by side, comparing
+/// every reply, refusal and delivered callback. Returns the number of steps
+/// run, or the first divergence. Every rule a step exercised is counted in
+/// `coverage`, and `seen` (if given) counts the steps started, as
+/// proptest-state-machine's shrinker needs.
+///
+/// A step that names a request the sequence never introduced, or introduces
+/// one twice, is skipped: such a sequence is ill-formed, not a divergence.
+pub fn execute<I: Conformance>(
+    implementation: &mut I,
+    steps: &[Step],
+    mut coverage: Option<&mut Coverage>,
+    seen: Option<&AtomicUsize>,
+) -> Result<usize, Divergence> {
+    let mut model = Model::new();
+    let mut handles: BTreeMap<RequestId, I::Handle> = BTreeMap::new();
+    let mut drained = Vec::new();
+    for (index, step) in steps.iter().enumerate() {
+        if let Some(seen) = seen {
+            seen.fetch_add(1, Ordering::SeqCst);
+        }
+        let Ok(judgement) = model.step(step) else {
+            continue;
+        };
+        if let Some(coverage) = coverage.as_deref_mut() {
+            coverage.record(&judgement);
+        }
+        let diverge = |kind| Divergence { step: index, kind };
+        let called = call(implementation, &handles, step).map_err(diverge)?;
+        let expected = compare(&judgement, step, called, &mut handles).map_err(diverge)?;
+        drained.clear();
+        guard(|| implementation.drain_deliveries(&mut drained)).map_err(diverge)?;
+        let actual: Vec<Delivery> = drained
+            .drain(..)
+            .map(|d| d.map_request(|h| name_of(&handles, &h)))
+            .collect();
+        if let Err(violation) = model.judge_deliveries(expected.as_ref(), &actual) {
+            return Err(diverge(DivergenceKind::Broke {
+                violation,
+                expected: expected.into_iter().collect(),
+                actual,
+            }));
+        }
+        guard(|| implementation.check_invariants())
+            .map_err(diverge)?
+            .map_err(|message| diverge(DivergenceKind::Invariant { message }))?;
+    }
+    if let Some(coverage) = coverage {
+        for finding in model.finish() {
+            coverage.mark(finding.rule);
+        }
+    }
+    Ok(steps.len())
+}
+
+/// Runs `f`, turning a panic into a divergence.
+fn guard<T>(f: impl FnOnce() -> T) -> Result<T, DivergenceKind> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a non-string panic payload".to_owned());
+        DivergenceKind::Panicked { message }
+    })
+}
+
+fn name_of<H: PartialEq>(handles: &BTreeMap<RequestId, H>, handle: &H) -> RequestId {
+    handles
+        .iter()
+        .find(|(_, h)| *h == handle)
+        .map_or(UNKNOWN_REQUEST, |(id, _)| *id)
+}
+
+/// Performs `step` on the implementation.
+fn call<I: Conformance>(
+    implementation: &mut I,
+    handles: &BTreeMap<RequestId, I::Handle>,
+    step: &Step,
+) -> Result<Result<Called<I::Handle>, Refusal>, DivergenceKind> {
+    guard(|| match step {
+        Step::Driver(Op::Create { .. }) => implementation.create_request().map(Called::Handle),
+        Step::Driver(Op::Receive { queue, .. }) => {
+            implementation.receive_request(*queue).map(Called::Handle)
+        }
+        Step::Driver(op) => {
+            // INVARIANT: Model::step accepted the step's request as known,
+            // and every known request's handle was stored when introduced.
+            let handle = &handles[&op.request()];
+            implementation.perform(handle, op).map(Called::Reply)
+        }
+        Step::Target(done) => {
+            let handle = &handles[&done.request];
+            implementation
+                .target_complete(handle, done.completion())
+                .map(|()| Called::Reply(Reply::Done))
+        }
+    })
+}
+
+/// Compares the implementation's answer with the model's judgement; on
+/// agreement returns the delivery the step owes.
+fn compare<H>(
+    judgement: &Judgement,
+    step: &Step,
+    called: Result<Called<H>, Refusal>,
+    handles: &mut BTreeMap<RequestId, H>,
+) -> Result<Option<Delivery>, DivergenceKind> {
+    match (judgement.outcome, called) {
+        (Err(violation), Err(Refusal::Rule(rule))) if rule == violation.rule => Ok(None),
+        (Err(violation), Err(actual)) => Err(DivergenceKind::WrongRule {
+            expected: violation.rule,
+            actual,
+        }),
+        (Err(violation), Ok(_)) => Err(DivergenceKind::AcceptedIllegal {
+            rule: violation.rule,
+        }),
+        (Ok(_), Err(refusal)) => Err(DivergenceKind::RefusedLegal { refusal }),
+        (Ok(accepted), Ok(Called::Handle(handle))) => {
+            handles.insert(step.request(), handle);
+            Ok(accepted.delivery)
+        }
+        (Ok(accepted), Ok(Called::Reply(reply))) => {
+            check_reply(&accepted, step.request(), reply)?;
+            Ok(accepted.delivery)
+        }
+    }
+}
+
+fn check_reply(
+    accepted: &Accepted,
+    request: RequestId,
+    reply: Reply,
+) -> Result<(), DivergenceKind> {
+    let wrong = |rule| DivergenceKind::WrongReply {
+        expected: accepted.reply,
+        actual: reply,
+        rule,
+    };
+    match (accepted.reply, reply) {
+        (ExpectedReply::Done, Reply::Done) => Ok(()),
+        (
+            ExpectedReply::Cancel { was_outstanding },
+            Reply::Cancel {
+                was_outstanding: got,
+            },
+        ) if was_outstanding == got => Ok(()),
+        (
+            ExpectedReply::Status {
+                status,
+                information,
+            },
+            Reply::Status(actual),
+        ) => Model::judge_status(request, status, information, actual)
+            .map_err(|_| wrong(Some(RuleId::StatusMismatch))),
+        _ => Err(wrong(None)),
+    }
+}
+
+/// Settings of one case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CaseConfig {
+    /// The most steps a generated sequence has.
+    pub steps_max: usize,
+    /// The most shrink iterations spent on a failure.
+    pub shrink_iters_max: u32,
+}
+
+impl Default for CaseConfig {
+    fn default() -> Self {
+        CaseConfig {
+            steps_max: 48,
+            shrink_iters_max: 4096,
+        }
+    }
+}
+
+/// A failing case, shrunk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// The case's seed: `hunt --seed <seed> --cases 1` replays it.
+    pub seed: Seed,
+    /// The length of the sequence as generated.
+    pub generated_len: usize,
+    /// The shrunk sequence.
+    pub steps: Vec<Step>,
+    /// Its divergence.
+    pub divergence: Divergence,
+}
+
+/// What one case did.
+#[derive(Clone, Debug)]
+pub struct CaseOutcome {
+    /// Steps run (of the sequence as generated).
+    pub steps: usize,
+    pub coverage: Coverage,
+    pub failure: Option<Failure>,
+}
+
+/// Generates the case of `seed`, runs it on a fresh implementation from
+/// `make`, and shrinks a failure.
+pub fn run_case<I: Conformance>(
+    seed: Seed,
+    config: &CaseConfig,
+    make: &dyn Fn() -> I,
+) -> CaseOutcome {
+    let mut runner = TestRunner::new_with_rng(proptest::test_runner::Config::default(), seed.rng());
+    let strategy = Generator::sequential_strategy(1..=config.steps_max.max(1));
+    let mut coverage = Coverage::default();
+    let Ok(mut tree) = strategy.new_tree(&mut runner) else {
+        unreachable!("the generator's steps always meet its preconditions")
+    };
+    let (_, steps, seen) = tree.current();
+    let first = execute(&mut make(), &steps, Some(&mut coverage), seen.as_deref());
+    let Err(divergence) = first else {
+        return CaseOutcome {
+            steps: steps.len(),
+            coverage,
+            failure: None,
+        };
+    };
+    let generated_len = steps.len();
+    let mut best = (steps, divergence);
+    // proptest's own shrink loop: simplify while it fails, complicate back
+    // when a simplification passes.
+    let mut iterations = 0;
+    if tree.simplify() {
+        while iterations < config.shrink_iters_max {
+            iterations += 1;
+            let (_, candidate, _) = tree.current();
+            match execute(&mut make(), &candidate, None, None) {
+                Err(divergence) => {
+                    best = (candidate, divergence);
+                    if !tree.simplify() {
+                        break;
+                    }
+                }
+                Ok(_) => {
+                    if !tree.complicate() {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    let (steps, divergence) = super::minimize::delete_steps(best, make);
+    CaseOutcome {
+        steps: generated_len,
+        coverage,
+        failure: Some(Failure {
+            seed,
+            generated_len,
+            steps,
+            divergence,
+        }),
+    }
+}

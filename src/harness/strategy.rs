@@ -1,0 +1,350 @@
+//! Generators of operation sequences: a proptest reference state machine
+//! ([`Generator`]) whose steps are mostly legal yet reach every rule.
+//!
+//! Each case draws a [`Swarm`] first: weights for every kind of step, some
+//! switched off (swarm testing, as TigerBeetle's `random_enum_weights`), so
+//! that one case hammers reuse while another is all queue traffic. Legal
+//! steps are drawn from the requests they are legal for, which the model
+//! knows; a small share of "wild" steps names any request with any call, so
+//! every refusal is reached too.
+
+use proptest::prelude::*;
+use proptest::strategy::Union;
+use proptest_state_machine::ReferenceStateMachine;
+
+use crate::model::{Life, Model};
+use crate::vocab::{
+    CallbackId, ContextId, FormatKind, Op, QueueId, RequestId, Status, Step, TargetCompletion,
+    TargetId,
+};
+
+/// How many of each resource a sequence uses: small, so that steps collide.
+pub const TARGETS: u8 = 3;
+pub const QUEUES: u8 = 2;
+pub const CALLBACKS: u8 = 3;
+pub const CONTEXTS: u8 = 3;
+/// Requests alive at once beyond which no new one is made.
+pub const REQUESTS_LIVE_MAX: usize = 6;
+
+/// The kinds of step a swarm weighs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Create,
+    Receive,
+    Format,
+    SetCompletionCallback,
+    Send,
+    TargetComplete,
+    Cancel,
+    Reuse,
+    ReadStatus,
+    Complete,
+    Delete,
+    /// Any call on any request: mostly illegal.
+    Wild,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 12] = [
+        Kind::Create,
+        Kind::Receive,
+        Kind::Format,
+        Kind::SetCompletionCallback,
+        Kind::Send,
+        Kind::TargetComplete,
+        Kind::Cancel,
+        Kind::Reuse,
+        Kind::ReadStatus,
+        Kind::Complete,
+        Kind::Delete,
+        Kind::Wild,
+    ];
+}
+
+/// Per-case weights of each [`Kind`]; zero switches a kind off.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Swarm {
+    pub weights: [u32; Kind::ALL.len()],
+}
+
+impl Swarm {
+    /// Every kind at its base weight.
+    pub fn uniform() -> Self {
+        Swarm {
+            weights: Kind::ALL.map(base_weight),
+        }
+    }
+
+    fn weight(&self, kind: Kind) -> u32 {
+        self.weights[kind as usize]
+    }
+
+    fn strategy() -> impl Strategy<Value = Swarm> {
+        // Each kind is off with probability 1/5, else its base weight scaled
+        // by 1..=3; the three kinds every lifecycle needs stay on.
+        proptest::collection::vec((0u32..5, 1u32..=3), Kind::ALL.len()).prop_map(|draws| {
+            let mut weights = Kind::ALL.map(base_weight);
+            for ((kind, weight), (off, scale)) in Kind::ALL.iter().zip(&mut weights).zip(draws) {
+                let essential = matches!(kind, Kind::Create | Kind::Receive | Kind::Send);
+                *weight = if off == 0 && !essential {
+                    0
+                } else {
+                    *weight * scale
+                };
+            }
+            Swarm { weights }
+        })
+    }
+}
+
+fn base_weight(kind: Kind) -> u32 {
+    match kind {
+        Kind::Create | Kind::Receive => 3,
+        Kind::Format | Kind::SetCompletionCallback | Kind::Send => 8,
+        Kind::TargetComplete => 8,
+        Kind::Reuse => 6,
+        Kind::Cancel | Kind::ReadStatus => 3,
+        Kind::Complete | Kind::Delete => 2,
+        Kind::Wild => 3,
+    }
+}
+
+/// The generator's state: the model (to know what is legal), the next
+/// fresh request name, and the case's swarm.
+#[derive(Clone, Debug)]
+pub struct GenState {
+    pub model: Model,
+    pub next_request: u32,
+    pub swarm: Swarm,
+}
+
+/// The reference state machine that generates sequences (see the module
+/// docs). Its transitions are [`Step`]s.
+pub struct Generator;
+
+impl ReferenceStateMachine for Generator {
+    type State = GenState;
+    type Transition = Step;
+
+    fn init_state() -> BoxedStrategy<GenState> {
+        Swarm::strategy()
+            .prop_map(|swarm| GenState {
+                model: Model::new(),
+                next_request: 0,
+                swarm,
+            })
+            .boxed()
+    }
+
+    fn transitions(state: &GenState) -> BoxedStrategy<Step> {
+        let mut arms: Vec<(u32, BoxedStrategy<Step>)> = Vec::new();
+        for kind in Kind::ALL {
+            let weight = state.swarm.weight(kind);
+            if weight == 0 {
+                continue;
+            }
+            if let Some(arm) = arm(state, kind) {
+                arms.push((weight, arm));
+            }
+        }
+        if arms.is_empty() {
+            // Every applicable kind is off: a new request always applies.
+            return Just(create(state)).boxed();
+        }
+        Union::new_weighted(arms).boxed()
+    }
+
+    fn apply(mut state: GenState, step: &Step) -> GenState {
+        if let Step::Driver(Op::Create { request } | Op::Receive { request, .. }) = step {
+            state.next_request = state.next_request.max(request.0 + 1);
+        }
+        // A sequence error cannot happen: preconditions exclude it.
+        let _ = state.model.step(step);
+        state
+    }
+
+    /// A step is well-formed when it introduces a fresh request or names
+    /// one the sequence introduced before; shrinking keeps that.
+    fn preconditions(state: &GenState, step: &Step) -> bool {
+        let known = state.model.request(step.request()).is_some();
+        match step {
+            Step::Driver(Op::Create { .. } | Op::Receive { .. }) => !known,
+            _ => known,
+        }
+    }
+}
+
+fn create(state: &GenState) -> Step {
+    Op::Create {
+        request: RequestId(state.next_request),
+    }
+    .into()
+}
+
+/// The requests of `state` whose life satisfies `pick`.
+fn requests_where(
+    state: &GenState,
+    pick: impl Fn(&crate::model::Request) -> bool,
+) -> Vec<RequestId> {
+    state
+        .model
+        .requests()
+        .filter(|(_, r)| pick(r))
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// The strategy for one kind of step in `state`, or `None` when no request
+/// is fit for it.
+fn arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
+    let owned = |r: &crate::model::Request| r.life == Life::Owned;
+    let live = |r: &crate::model::Request| !r.is_dead();
+    let fresh = RequestId(state.next_request);
+    let live_count = requests_where(state, live).len();
+    let on = |ids: Vec<RequestId>| (!ids.is_empty()).then(|| proptest::sample::select(ids));
+    Some(match kind {
+        Kind::Create | Kind::Receive if live_count >= REQUESTS_LIVE_MAX => return None,
+        Kind::Create => Just(Op::Create { request: fresh }.into()).boxed(),
+        Kind::Receive => (0..QUEUES)
+            .prop_map(move |q| {
+                Op::Receive {
+                    request: fresh,
+                    queue: QueueId(q),
+                }
+                .into()
+            })
+            .boxed(),
+        Kind::Format => (
+            on(requests_where(state, |r| owned(r) && r.formatted.is_none()))?,
+            format_kind(),
+        )
+            .prop_map(|(request, kind)| Op::Format { request, kind }.into())
+            .boxed(),
+        Kind::SetCompletionCallback => (on(requests_where(state, owned))?, registration())
+            .prop_map(|(request, (callback, context))| {
+                Op::SetCompletionCallback {
+                    request,
+                    callback,
+                    context,
+                }
+                .into()
+            })
+            .boxed(),
+        Kind::Send => (
+            on(requests_where(state, |r| owned(r) && r.formatted.is_some()))?,
+            target(),
+        )
+            .prop_map(|(request, target)| Op::Send { request, target }.into())
+            .boxed(),
+        Kind::TargetComplete => (
+            on(requests_where(state, |r| r.is_outstanding()))?,
+            status(),
+            information(),
+        )
+            .prop_map(|(request, status, information)| {
+                TargetCompletion {
+                    request,
+                    status,
+                    information,
+                }
+                .into()
+            })
+            .boxed(),
+        Kind::Cancel => on(requests_where(state, live))?
+            .prop_map(|request| Op::Cancel { request }.into())
+            .boxed(),
+        Kind::Reuse => (on(requests_where(state, owned))?, status())
+            .prop_map(|(request, status)| Op::Reuse { request, status }.into())
+            .boxed(),
+        Kind::ReadStatus => on(requests_where(state, live))?
+            .prop_map(|request| Op::ReadStatus { request }.into())
+            .boxed(),
+        Kind::Complete => (
+            on(requests_where(state, |r| owned(r) && r.is_received()))?,
+            status(),
+            information(),
+        )
+            .prop_map(|(request, status, information)| {
+                Op::Complete {
+                    request,
+                    status,
+                    information,
+                }
+                .into()
+            })
+            .boxed(),
+        Kind::Delete => on(requests_where(state, |r| owned(r) && !r.is_received()))?
+            .prop_map(|request| Op::Delete { request }.into())
+            .boxed(),
+        Kind::Wild => wild(on(requests_where(state, |_| true))?),
+    })
+}
+
+/// Any call, on any request the sequence knows, dead or alive.
+fn wild(request: impl Strategy<Value = RequestId> + 'static) -> BoxedStrategy<Step> {
+    (
+        request,
+        0u8..9,
+        format_kind(),
+        registration(),
+        target(),
+        status(),
+        information(),
+    )
+        .prop_map(
+            |(request, which, kind, (callback, context), target, status, information)| match which {
+                0 => Op::Format { request, kind }.into(),
+                1 => Op::SetCompletionCallback {
+                    request,
+                    callback,
+                    context,
+                }
+                .into(),
+                2 => Op::Send { request, target }.into(),
+                3 => Op::Reuse { request, status }.into(),
+                4 => Op::Complete {
+                    request,
+                    status,
+                    information,
+                }
+                .into(),
+                5 => Op::Delete { request }.into(),
+                6 => Op::Cancel { request }.into(),
+                7 => Op::ReadStatus { request }.into(),
+                _ => TargetCompletion {
+                    request,
+                    status,
+                    information,
+                }
+                .into(),
+            },
+        )
+        .boxed()
+}
+
+fn format_kind() -> impl Strategy<Value = FormatKind> {
+    proptest::sample::select(FormatKind::ALL.to_vec())
+}
+
+fn registration() -> impl Strategy<Value = (CallbackId, Option<ContextId>)> {
+    (0..CALLBACKS, proptest::option::weighted(0.8, 0..CONTEXTS))
+        .prop_map(|(callback, context)| (CallbackId(callback), context.map(ContextId)))
+}
+
+fn target() -> impl Strategy<Value = TargetId> {
+    (0..TARGETS).prop_map(TargetId)
+}
+
+fn status() -> impl Strategy<Value = Status> {
+    prop_oneof![
+        4 => Just(Status::SUCCESS),
+        1 => Just(Status::UNSUCCESSFUL),
+        1 => Just(Status::CANCELLED),
+        1 => Just(Status::DEVICE_NOT_READY),
+        1 => any::<i32>().prop_map(Status),
+    ]
+}
+
+fn information() -> impl Strategy<Value = u64> {
+    prop_oneof![2 => Just(0u64), 3 => 1u64..4096, 1 => any::<u64>()]
+}

@@ -1,0 +1,89 @@
+//! Verdicts on what an implementation did: the framework's rules, judged
+//! from the callbacks it invoked and the status it reported.
+
+use super::{Model, Violation};
+use crate::vocab::{Completion, Delivery, Registration, RequestId, RuleId, Status};
+
+impl Model {
+    /// Judges the completion callbacks an implementation invoked during one
+    /// step (`actual`, in the order invoked) against the one the model
+    /// expects for that step (`expected`, from [`super::Accepted`]).
+    ///
+    /// Call it after [`Model::step`] has applied the step. The first
+    /// offence found decides: a delivery nobody expected is
+    /// `callback-without-send`, a second one for the expected request
+    /// `callback-twice`, a wrong callback, context, status or information
+    /// `callback-mismatch`, and a missing one `callback-missing`; a wrong or
+    /// unexpected delivery that carries the callback or context a Reuse
+    /// deregistered is `callback-leak`.
+    pub fn judge_deliveries(
+        &self,
+        expected: Option<&Delivery>,
+        actual: &[Delivery],
+    ) -> Result<(), Violation> {
+        let mut delivered = false;
+        for delivery in actual {
+            match expected {
+                Some(want) if want.request == delivery.request => {
+                    if delivered {
+                        return Err(violation(RuleId::CallbackTwice, delivery.request));
+                    }
+                    delivered = true;
+                    if delivery != want {
+                        let rule = self.leak_or(delivery, Some(want.registration));
+                        return Err(violation(
+                            rule.unwrap_or(RuleId::CallbackMismatch),
+                            want.request,
+                        ));
+                    }
+                }
+                _ => {
+                    let rule = self.leak_or(delivery, None);
+                    return Err(violation(
+                        rule.unwrap_or(RuleId::CallbackWithoutSend),
+                        delivery.request,
+                    ));
+                }
+            }
+        }
+        match expected {
+            Some(want) if !delivered => Err(violation(RuleId::CallbackMissing, want.request)),
+            _ => Ok(()),
+        }
+    }
+
+    /// `callback-leak` when `delivery` carries a callback or context that
+    /// was deregistered from its request and differs from what was wanted.
+    fn leak_or(&self, delivery: &Delivery, wanted: Option<Registration>) -> Option<RuleId> {
+        let dropped = self.request(delivery.request)?.dropped?;
+        let got = delivery.registration;
+        let callback_leaked = got.callback == dropped.callback
+            && wanted.is_none_or(|w| w.callback != dropped.callback);
+        let context_leaked = got.context.is_some()
+            && got.context == dropped.context
+            && wanted.is_none_or(|w| w.context != dropped.context);
+        (callback_leaked || context_leaked).then_some(RuleId::CallbackLeak)
+    }
+
+    /// Judges the status an implementation reported for `request` against
+    /// what the model expects (`None` parts are unspecified and always
+    /// conform): `status-mismatch` on any difference.
+    pub fn judge_status(
+        request: RequestId,
+        status: Option<Status>,
+        information: Option<u64>,
+        actual: Completion,
+    ) -> Result<(), Violation> {
+        let status_ok = status.is_none_or(|s| s == actual.status);
+        let information_ok = information.is_none_or(|i| i == actual.information);
+        if status_ok && information_ok {
+            Ok(())
+        } else {
+            Err(violation(RuleId::StatusMismatch, request))
+        }
+    }
+}
+
+fn violation(rule: RuleId, request: RequestId) -> Violation {
+    Violation { rule, request }
+}

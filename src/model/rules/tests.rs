@@ -1,0 +1,497 @@
+//! Every rule, in its positive and negative space: the shortest sequence
+//! that breaks it, and a near miss that must stay silent.
+
+use super::*;
+use crate::model::{Model, Violation};
+use crate::vocab::*;
+
+const R: RequestId = RequestId(1);
+const OTHER: RequestId = RequestId(2);
+const OK: Status = Status::SUCCESS;
+const CB_A: Registration = Registration {
+    callback: CallbackId(1),
+    context: Some(ContextId(1)),
+};
+const CB_B: Registration = Registration {
+    callback: CallbackId(2),
+    context: Some(ContextId(2)),
+};
+
+fn create() -> Step {
+    Op::Create { request: R }.into()
+}
+fn receive() -> Step {
+    Op::Receive {
+        request: R,
+        queue: QueueId(0),
+    }
+    .into()
+}
+fn format() -> Step {
+    Op::Format {
+        request: R,
+        kind: FormatKind::Read,
+    }
+    .into()
+}
+fn set(reg: Registration) -> Step {
+    Op::SetCompletionCallback {
+        request: R,
+        callback: reg.callback,
+        context: reg.context,
+    }
+    .into()
+}
+fn send() -> Step {
+    Op::Send {
+        request: R,
+        target: TargetId(0),
+    }
+    .into()
+}
+fn reuse(status: Status) -> Step {
+    Op::Reuse { request: R, status }.into()
+}
+fn finish(information: u64) -> Step {
+    TargetCompletion {
+        request: R,
+        status: OK,
+        information,
+    }
+    .into()
+}
+fn read_status() -> Step {
+    Op::ReadStatus { request: R }.into()
+}
+fn complete() -> Step {
+    Op::Complete {
+        request: R,
+        status: OK,
+        information: 0,
+    }
+    .into()
+}
+fn delete() -> Step {
+    Op::Delete { request: R }.into()
+}
+fn cancel() -> Step {
+    Op::Cancel { request: R }.into()
+}
+
+/// Every rule the sequence breaks, errors and warnings, in order, with the
+/// end-of-sequence warnings last.
+fn broken(steps: &[Step]) -> Vec<RuleId> {
+    let mut model = Model::new();
+    let mut rules = Vec::new();
+    for step in steps {
+        let judgement = model.step(step).expect("well-formed sequence");
+        if let Err(v) = judgement.outcome {
+            rules.push(v.rule);
+        }
+        rules.extend(judgement.warnings.iter());
+    }
+    rules.extend(model.finish().iter().map(|v| v.rule));
+    rules
+}
+
+/// Runs `steps`, then judges `actual` as the deliveries of the last step.
+fn judge_last(steps: &[Step], actual: &[Delivery]) -> Result<(), Violation> {
+    let mut model = Model::new();
+    let mut expected = None;
+    for step in steps {
+        let judgement = model.step(step).expect("well-formed sequence");
+        expected = judgement.outcome.expect("legal step").delivery;
+    }
+    model.judge_deliveries(expected.as_ref(), actual)
+}
+
+fn delivery(reg: Registration, information: u64) -> Delivery {
+    Delivery {
+        request: R,
+        registration: reg,
+        completion: Completion {
+            status: OK,
+            information,
+        },
+    }
+}
+
+/// The rule fires at the last step (or, for an end-of-sequence rule, at
+/// the end).
+fn assert_fires(rule: RuleId, steps: &[Step]) {
+    let mut model = Model::new();
+    let mut last = RuleSet::EMPTY;
+    for step in steps {
+        let judgement = model.step(step).expect("well-formed sequence");
+        last = judgement.warnings;
+        if let Err(v) = judgement.outcome {
+            last.insert(v.rule);
+        }
+    }
+    if rule == RuleId::RequestNotCompleted {
+        last = model.finish().iter().map(|v| v.rule).collect();
+    }
+    assert!(last.contains(rule), "{rule} at the end of {steps:#?}");
+}
+
+fn assert_silent(rule: RuleId, steps: &[Step]) {
+    assert!(!broken(steps).contains(&rule), "{steps:#?}");
+}
+
+#[test]
+fn catalogue_is_in_rule_id_order_and_complete() {
+    assert_eq!(CATALOGUE.len(), RuleId::ALL.len());
+    for (entry, id) in CATALOGUE.iter().zip(RuleId::ALL) {
+        assert_eq!(entry.id, *id);
+        assert!(entry.says.ends_with('.'), "{id}: one sentence");
+        assert!(!entry.source.is_empty(), "{id}: a source");
+    }
+}
+
+#[test]
+fn reuse_while_pending() {
+    assert_fires(
+        RuleId::ReuseWhilePending,
+        &[create(), format(), send(), reuse(OK)],
+    );
+    assert_silent(
+        RuleId::ReuseWhilePending,
+        &[create(), format(), send(), finish(0), reuse(OK)],
+    );
+}
+
+#[test]
+fn send_while_pending() {
+    assert_fires(
+        RuleId::SendWhilePending,
+        &[create(), format(), send(), send()],
+    );
+    assert_silent(
+        RuleId::SendWhilePending,
+        &[
+            create(),
+            format(),
+            send(),
+            finish(0),
+            reuse(OK),
+            format(),
+            send(),
+        ],
+    );
+}
+
+#[test]
+fn send_unformatted() {
+    assert_fires(RuleId::SendUnformatted, &[create(), send()]);
+    // A completed send clears the formatting as Reuse does.
+    assert_fires(
+        RuleId::SendUnformatted,
+        &[create(), format(), send(), finish(0), send()],
+    );
+    assert_fires(
+        RuleId::SendUnformatted,
+        &[create(), format(), reuse(OK), send()],
+    );
+    assert_silent(RuleId::SendUnformatted, &[create(), format(), send()]);
+}
+
+#[test]
+fn modify_while_pending() {
+    assert_fires(
+        RuleId::ModifyWhilePending,
+        &[create(), format(), send(), format()],
+    );
+    assert_fires(
+        RuleId::ModifyWhilePending,
+        &[create(), format(), send(), set(CB_A)],
+    );
+    assert_silent(
+        RuleId::ModifyWhilePending,
+        &[create(), format(), send(), finish(0), format(), set(CB_A)],
+    );
+}
+
+#[test]
+fn delete_while_pending() {
+    assert_fires(
+        RuleId::DeleteWhilePending,
+        &[create(), format(), send(), delete()],
+    );
+    assert_silent(
+        RuleId::DeleteWhilePending,
+        &[create(), format(), send(), finish(0), delete()],
+    );
+}
+
+#[test]
+fn complete_while_pending() {
+    assert_fires(
+        RuleId::CompleteWhilePending,
+        &[receive(), format(), send(), complete()],
+    );
+    assert_silent(
+        RuleId::CompleteWhilePending,
+        &[receive(), format(), send(), finish(0), complete()],
+    );
+}
+
+#[test]
+fn access_after_complete() {
+    assert_fires(
+        RuleId::AccessAfterComplete,
+        &[receive(), complete(), complete()],
+    );
+    assert_fires(
+        RuleId::AccessAfterComplete,
+        &[receive(), complete(), reuse(OK)],
+    );
+    assert_silent(
+        RuleId::AccessAfterComplete,
+        &[receive(), reuse(OK), complete()],
+    );
+}
+
+#[test]
+fn access_after_delete() {
+    assert_fires(RuleId::AccessAfterDelete, &[create(), delete(), format()]);
+    assert_fires(RuleId::AccessAfterDelete, &[create(), delete(), delete()]);
+    assert_silent(RuleId::AccessAfterDelete, &[create(), format(), delete()]);
+}
+
+#[test]
+fn delete_received() {
+    assert_fires(RuleId::DeleteReceived, &[receive(), delete()]);
+    assert_silent(RuleId::DeleteReceived, &[create(), delete()]);
+}
+
+#[test]
+fn complete_created() {
+    assert_fires(RuleId::CompleteCreated, &[create(), complete()]);
+    assert_silent(RuleId::CompleteCreated, &[receive(), complete()]);
+}
+
+#[test]
+fn send_without_callback() {
+    assert_fires(RuleId::SendWithoutCallback, &[create(), format(), send()]);
+    // The callback registered before a Reuse does not count for the send
+    // after it (the seed's last paragraph).
+    assert_fires(
+        RuleId::SendWithoutCallback,
+        &[create(), set(CB_A), reuse(OK), format(), send()],
+    );
+    assert_silent(
+        RuleId::SendWithoutCallback,
+        &[create(), set(CB_A), format(), send()],
+    );
+}
+
+#[test]
+fn resend_without_reuse() {
+    assert_fires(
+        RuleId::ResendWithoutReuse,
+        &[
+            create(),
+            format(),
+            set(CB_A),
+            send(),
+            finish(0),
+            format(),
+            set(CB_A),
+            send(),
+        ],
+    );
+    assert_silent(
+        RuleId::ResendWithoutReuse,
+        &[
+            create(),
+            format(),
+            set(CB_A),
+            send(),
+            finish(0),
+            reuse(OK),
+            format(),
+            set(CB_A),
+            send(),
+        ],
+    );
+}
+
+#[test]
+fn request_not_completed() {
+    assert_fires(RuleId::RequestNotCompleted, &[receive()]);
+    assert_silent(RuleId::RequestNotCompleted, &[receive(), complete()]);
+    assert_silent(RuleId::RequestNotCompleted, &[create()]);
+}
+
+#[test]
+fn callback_leak() {
+    // Registered, reused, sent without a new registration: nothing may run.
+    let leaked = [create(), set(CB_A), reuse(OK), format(), send(), finish(8)];
+    assert_eq!(
+        judge_last(&leaked, &[delivery(CB_A, 8)]).map_err(|v| v.rule),
+        Err(RuleId::CallbackLeak)
+    );
+    assert_eq!(judge_last(&leaked, &[]), Ok(()));
+    // The callback cleared but its context kept.
+    let context_kept = [
+        create(),
+        set(CB_A),
+        reuse(OK),
+        set(CB_B),
+        format(),
+        send(),
+        finish(8),
+    ];
+    let wrong = Registration {
+        callback: CB_B.callback,
+        context: CB_A.context,
+    };
+    assert_eq!(
+        judge_last(&context_kept, &[delivery(wrong, 8)]).map_err(|v| v.rule),
+        Err(RuleId::CallbackLeak)
+    );
+    assert_eq!(judge_last(&context_kept, &[delivery(CB_B, 8)]), Ok(()));
+}
+
+#[test]
+fn callback_twice() {
+    let steps = [create(), set(CB_A), format(), send(), finish(8)];
+    assert_eq!(
+        judge_last(&steps, &[delivery(CB_A, 8), delivery(CB_A, 8)]).map_err(|v| v.rule),
+        Err(RuleId::CallbackTwice)
+    );
+    assert_eq!(judge_last(&steps, &[delivery(CB_A, 8)]), Ok(()));
+}
+
+#[test]
+fn callback_without_send() {
+    let steps = [create(), set(CB_A), format()];
+    assert_eq!(
+        judge_last(&steps, &[delivery(CB_A, 0)]).map_err(|v| v.rule),
+        Err(RuleId::CallbackWithoutSend)
+    );
+    // The send of another request does not license a callback for this one.
+    let mut other = delivery(CB_A, 0);
+    other.request = OTHER;
+    assert_eq!(
+        judge_last(
+            &[create(), set(CB_A), format(), send(), finish(0)],
+            &[other]
+        )
+        .map_err(|v| v.rule),
+        Err(RuleId::CallbackWithoutSend)
+    );
+    assert_eq!(judge_last(&steps, &[]), Ok(()));
+}
+
+#[test]
+fn callback_missing() {
+    let steps = [create(), set(CB_A), format(), send(), finish(8)];
+    assert_eq!(
+        judge_last(&steps, &[]).map_err(|v| v.rule),
+        Err(RuleId::CallbackMissing)
+    );
+    // A send with no registration owes no callback.
+    assert_eq!(
+        judge_last(&[create(), format(), send(), finish(8)], &[]),
+        Ok(())
+    );
+}
+
+#[test]
+fn callback_mismatch() {
+    let steps = [create(), set(CB_A), format(), send(), finish(8)];
+    assert_eq!(
+        judge_last(&steps, &[delivery(CB_A, 7)]).map_err(|v| v.rule),
+        Err(RuleId::CallbackMismatch)
+    );
+    assert_eq!(
+        judge_last(&steps, &[delivery(CB_B, 8)]).map_err(|v| v.rule),
+        Err(RuleId::CallbackMismatch)
+    );
+    assert_eq!(judge_last(&steps, &[delivery(CB_A, 8)]), Ok(()));
+}
+
+#[test]
+fn status_mismatch() {
+    let given = Status::DEVICE_NOT_READY;
+    let mut model = Model::new();
+    for step in [create(), format(), send(), finish(8), reuse(given)] {
+        model.step(&step).unwrap();
+    }
+    let judgement = model.step(&read_status()).unwrap();
+    assert!(judgement.at_stake.contains(RuleId::StatusMismatch));
+    let Ok(crate::model::Accepted {
+        reply:
+            crate::model::ExpectedReply::Status {
+                status,
+                information,
+            },
+        ..
+    }) = judgement.outcome
+    else {
+        panic!("status read is legal: {judgement:?}");
+    };
+    // Reuse of a created request sets the given status and zero information.
+    assert_eq!((status, information), (Some(given), Some(0)));
+    let reported = |status, information| Completion {
+        status,
+        information,
+    };
+    assert!(Model::judge_status(R, status, information, reported(OK, 0)).is_err());
+    assert!(Model::judge_status(R, status, information, reported(given, 8)).is_err());
+    assert!(Model::judge_status(R, status, information, reported(given, 0)).is_ok());
+    // Before anything sets it the status is unspecified: nothing to judge.
+    let mut fresh = Model::new();
+    fresh.step(&create()).unwrap();
+    let judgement = fresh.step(&read_status()).unwrap();
+    assert!(!judgement.at_stake.contains(RuleId::StatusMismatch));
+}
+
+#[test]
+fn target_complete_unsent() {
+    assert_fires(RuleId::TargetCompleteUnsent, &[create(), finish(0)]);
+    assert_fires(
+        RuleId::TargetCompleteUnsent,
+        &[create(), format(), send(), finish(0), finish(0)],
+    );
+    assert_silent(
+        RuleId::TargetCompleteUnsent,
+        &[create(), format(), send(), finish(0)],
+    );
+}
+
+#[test]
+fn cancel_never_fails_on_a_live_request_and_reports_whether_it_was_sent() {
+    let mut model = Model::new();
+    model.step(&create()).unwrap();
+    let idle = model.step(&cancel()).unwrap().outcome.unwrap().reply;
+    assert_eq!(
+        idle,
+        crate::model::ExpectedReply::Cancel {
+            was_outstanding: false
+        }
+    );
+    model.step(&format()).unwrap();
+    model.step(&send()).unwrap();
+    let sent = model.step(&cancel()).unwrap().outcome.unwrap().reply;
+    assert_eq!(
+        sent,
+        crate::model::ExpectedReply::Cancel {
+            was_outstanding: true
+        }
+    );
+}
+
+#[test]
+fn a_refused_step_changes_nothing() {
+    let mut model = Model::new();
+    for step in [create(), format(), send()] {
+        model.step(&step).unwrap();
+    }
+    let before = model.clone();
+    for step in [reuse(OK), send(), format(), delete(), complete()] {
+        assert!(model.step(&step).unwrap().outcome.is_err());
+        assert_eq!(model, before);
+    }
+}

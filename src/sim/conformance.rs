@@ -1,0 +1,209 @@
+//! The simulated framework under the public conformance contract: every
+//! driver call maps to exactly one native call, and every refusal carries
+//! the rule the native call names.
+
+use super::{Framework, Handle, SimError};
+use crate::harness::conformance::{Conformance, Refusal};
+use crate::vocab::{Completion, Delivery, Op, QueueId, Reply};
+
+impl From<SimError> for Refusal {
+    fn from(error: SimError) -> Self {
+        match error.rule() {
+            Some(rule) => Refusal::Rule(rule),
+            // A limit of the simulation, not a rule: the harness reports it
+            // as a divergence rather than matching it against the model.
+            None => Refusal::Failed(error.to_string()),
+        }
+    }
+}
+
+impl Conformance for Framework {
+    type Handle = Handle;
+
+    fn create_request(&mut self) -> Result<Handle, Refusal> {
+        Ok(Framework::create_request(self)?)
+    }
+
+    fn receive_request(&mut self, queue: QueueId) -> Result<Handle, Refusal> {
+        Ok(Framework::receive_request(self, queue)?)
+    }
+
+    fn perform(&mut self, request: &Handle, op: &Op) -> Result<Reply, Refusal> {
+        match *op {
+            Op::Create { .. } | Op::Receive { .. } => Err(Refusal::Failed(format!(
+                "`{}` makes a new request: call create_request or receive_request",
+                op.name()
+            ))),
+            Op::Format { kind, .. } => {
+                self.format(request, kind)?;
+                Ok(Reply::Done)
+            }
+            Op::SetCompletionCallback {
+                callback, context, ..
+            } => {
+                self.set_completion_callback(request, callback, context)?;
+                Ok(Reply::Done)
+            }
+            Op::Send { target, .. } => {
+                self.send(request, target)?;
+                Ok(Reply::Done)
+            }
+            Op::Cancel { .. } => Ok(Reply::Cancel {
+                was_outstanding: self.cancel_sent_request(request)?,
+            }),
+            Op::Reuse { status, .. } => {
+                self.reuse(request, status)?;
+                Ok(Reply::Done)
+            }
+            Op::ReadStatus { .. } => Ok(Reply::Status(self.completion_params(request)?)),
+            Op::Complete {
+                status,
+                information,
+                ..
+            } => {
+                self.complete(request, status, information)?;
+                Ok(Reply::Done)
+            }
+            Op::Delete { .. } => {
+                self.delete(request)?;
+                Ok(Reply::Done)
+            }
+        }
+    }
+
+    fn target_complete(&mut self, request: &Handle, completion: Completion) -> Result<(), Refusal> {
+        Ok(Framework::target_complete(self, request, completion)?)
+    }
+
+    fn drain_deliveries(&mut self, into: &mut Vec<Delivery<Handle>>) {
+        Framework::drain_deliveries(self, into);
+    }
+
+    fn check_invariants(&self) -> Result<(), String> {
+        Framework::check_invariants(self)
+    }
+
+    fn name(&self) -> String {
+        "wdfreq simulated framework".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vocab::{CallbackId, ContextId, FormatKind, RequestId, RuleId, Status, TargetId};
+
+    const R: RequestId = RequestId(0);
+
+    fn perform(fw: &mut Framework, h: &Handle, op: Op) -> Result<Reply, Refusal> {
+        Conformance::perform(fw, h, &op)
+    }
+
+    #[test]
+    fn every_op_reaches_the_native_call_and_replies_in_kind() {
+        let mut fw = Framework::new();
+        let h = Conformance::create_request(&mut fw).unwrap();
+        let format = Op::Format {
+            request: R,
+            kind: FormatKind::Read,
+        };
+        let register = Op::SetCompletionCallback {
+            request: R,
+            callback: CallbackId(3),
+            context: Some(ContextId(4)),
+        };
+        let send = Op::Send {
+            request: R,
+            target: TargetId(1),
+        };
+        assert_eq!(perform(&mut fw, &h, format), Ok(Reply::Done));
+        assert_eq!(perform(&mut fw, &h, register), Ok(Reply::Done));
+        assert_eq!(perform(&mut fw, &h, send), Ok(Reply::Done));
+        assert_eq!(fw.outstanding(TargetId(1)).len(), 1);
+        assert_eq!(
+            perform(&mut fw, &h, Op::Cancel { request: R }),
+            Ok(Reply::Cancel {
+                was_outstanding: true
+            })
+        );
+        let done = Completion {
+            status: Status::CANCELLED,
+            information: 0,
+        };
+        Conformance::target_complete(&mut fw, &h, done).unwrap();
+        let mut got = Vec::new();
+        Conformance::drain_deliveries(&mut fw, &mut got);
+        assert_eq!(got.len(), 1);
+        let reuse = Op::Reuse {
+            request: R,
+            status: Status::UNSUCCESSFUL,
+        };
+        assert_eq!(perform(&mut fw, &h, reuse), Ok(Reply::Done));
+        assert_eq!(
+            perform(&mut fw, &h, Op::ReadStatus { request: R }),
+            Ok(Reply::Status(Completion {
+                status: Status::UNSUCCESSFUL,
+                information: 0
+            }))
+        );
+        assert_eq!(
+            perform(&mut fw, &h, Op::Delete { request: R }),
+            Ok(Reply::Done)
+        );
+        assert_eq!(fw.requests_live_count(), 0);
+        Conformance::check_invariants(&fw).unwrap();
+    }
+
+    #[test]
+    fn native_refusal_becomes_the_rule_it_names() {
+        let mut fw = Framework::new();
+        let h = Conformance::receive_request(&mut fw, QueueId(0)).unwrap();
+        assert_eq!(
+            perform(&mut fw, &h, Op::Delete { request: R }),
+            Err(Refusal::Rule(RuleId::DeleteReceived))
+        );
+        let complete = Op::Complete {
+            request: R,
+            status: Status::SUCCESS,
+            information: 8,
+        };
+        assert_eq!(perform(&mut fw, &h, complete.clone()), Ok(Reply::Done));
+        assert_eq!(
+            perform(&mut fw, &h, complete),
+            Err(Refusal::Rule(RuleId::AccessAfterComplete))
+        );
+        let done = Completion {
+            status: Status::SUCCESS,
+            information: 0,
+        };
+        assert_eq!(
+            Conformance::target_complete(&mut fw, &h, done),
+            Err(Refusal::Rule(RuleId::TargetCompleteUnsent))
+        );
+    }
+
+    #[test]
+    fn create_and_receive_through_perform_fail_outside_the_rules() {
+        let mut fw = Framework::new();
+        let h = fw.create_request().unwrap();
+        let before = fw.clone();
+        for op in [
+            Op::Create { request: R },
+            Op::Receive {
+                request: R,
+                queue: QueueId(0),
+            },
+        ] {
+            assert!(matches!(perform(&mut fw, &h, op), Err(Refusal::Failed(_))));
+        }
+        assert_eq!(fw, before);
+    }
+
+    #[test]
+    fn pool_exhaustion_is_a_failure_not_a_rule() {
+        assert!(matches!(
+            Refusal::from(SimError::PoolExhausted),
+            Refusal::Failed(_)
+        ));
+    }
+}

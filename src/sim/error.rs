@@ -1,0 +1,84 @@
+//! [`SimError`]: every reason the simulated framework refuses a call, one
+//! variant per cause, each naming the rule it enforces.
+
+use super::pool::Handle;
+use crate::vocab::{RuleId, TargetId};
+
+/// Why the simulated framework refused a call. Its verifier is always on,
+/// and a refused call changes nothing.
+///
+/// Every variant names the request (and, where one is involved, the
+/// target), so a message says where the driver went wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SimError {
+    /// A driver-created request was used after `DeleteWdfObject` /
+    /// `WdfObjectDelete`.
+    #[error("{request} is used after it was deleted")]
+    AccessAfterDelete { request: Handle },
+    /// A queue-presented request was used after `Complete`.
+    #[error("{request} is used after it was completed")]
+    AccessAfterComplete { request: Handle },
+    /// `FormatRequestFor*` on a request outstanding at a target.
+    #[error("{request} is formatted while outstanding at {target}")]
+    FormatWhilePending { request: Handle, target: TargetId },
+    /// `SetCompletionCallback` on a request outstanding at a target.
+    #[error("{request} gets a completion callback while outstanding at {target}")]
+    SetCallbackWhilePending { request: Handle, target: TargetId },
+    /// `Send` of a request already outstanding (`REQUEST_ALREADY_SENT`).
+    #[error("{request} is sent while already outstanding at {target}")]
+    SendWhilePending { request: Handle, target: TargetId },
+    /// `Send` of a request not formatted since its last reuse or completed
+    /// send (`STATUS_REQUEST_NOT_ACCEPTED`).
+    #[error("{request} is sent without being formatted")]
+    SendUnformatted { request: Handle },
+    /// `Reuse` of a request still outstanding at a target.
+    #[error("{request} is reused while outstanding at {target}")]
+    ReuseWhilePending { request: Handle, target: TargetId },
+    /// `Complete` of a request still outstanding at a target.
+    #[error("{request} is completed while outstanding at {target}")]
+    CompleteWhilePending { request: Handle, target: TargetId },
+    /// `Complete` of a driver-created request, which has no originator.
+    #[error("{request} was created by the driver and cannot be completed")]
+    CompleteCreated { request: Handle },
+    /// Delete of a request still outstanding at a target.
+    #[error("{request} is deleted while outstanding at {target}")]
+    DeleteWhilePending { request: Handle, target: TargetId },
+    /// Delete of a queue-presented request, which must be completed.
+    #[error("{request} was presented by a queue and must be completed, not deleted")]
+    DeleteReceived { request: Handle },
+    /// A target finished a live request that is not outstanding.
+    #[error("a target finishes {request}, which is not outstanding")]
+    TargetCompleteUnsent { request: Handle },
+    /// A target finished a request that no longer exists.
+    #[error("a target finishes {request}, which no longer exists")]
+    TargetCompleteDead { request: Handle },
+    /// The pool has no slot left for a new request. Not a rule: a limit of
+    /// the simulation.
+    #[error("no request slot is left")]
+    PoolExhausted,
+}
+
+impl SimError {
+    /// The rule the refused call breaks, or `None` for a limit of the
+    /// simulation ([`SimError::PoolExhausted`]).
+    pub fn rule(&self) -> Option<RuleId> {
+        Some(match self {
+            SimError::AccessAfterDelete { .. } => RuleId::AccessAfterDelete,
+            SimError::AccessAfterComplete { .. } => RuleId::AccessAfterComplete,
+            SimError::FormatWhilePending { .. } | SimError::SetCallbackWhilePending { .. } => {
+                RuleId::ModifyWhilePending
+            }
+            SimError::SendWhilePending { .. } => RuleId::SendWhilePending,
+            SimError::SendUnformatted { .. } => RuleId::SendUnformatted,
+            SimError::ReuseWhilePending { .. } => RuleId::ReuseWhilePending,
+            SimError::CompleteWhilePending { .. } => RuleId::CompleteWhilePending,
+            SimError::CompleteCreated { .. } => RuleId::CompleteCreated,
+            SimError::DeleteWhilePending { .. } => RuleId::DeleteWhilePending,
+            SimError::DeleteReceived { .. } => RuleId::DeleteReceived,
+            SimError::TargetCompleteUnsent { .. } | SimError::TargetCompleteDead { .. } => {
+                RuleId::TargetCompleteUnsent
+            }
+            SimError::PoolExhausted => return None,
+        })
+    }
+}

@@ -1,0 +1,369 @@
+//! The simulated framework: an independent implementation of the WDF
+//! request lifecycle, with the verifier always on, in which every refused
+//! call changes nothing and every completion callback fires at most once.
+//!
+//! [`Framework`] owns one implicit device: its request [`Pool`], the I/O
+//! queues that present requests, the [`IoTarget`]s that hold outstanding
+//! sends, and the log of callbacks it invoked. The harness drives it
+//! through [`Conformance`](crate::harness::conformance::Conformance)
+//! (implemented in `conformance.rs`); the native API below names each call
+//! as WDF does.
+//!
+//! This module never consults the reference model: an implementation that
+//! asks the spec what to do could not diverge from it.
+
+mod conformance;
+mod error;
+mod pool;
+mod request;
+mod target;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::SimError;
+pub use pool::{Handle, Pool, PoolExhausted};
+pub use request::{Origin, Request};
+pub use target::{IoTarget, OutstandingSend};
+
+use crate::vocab::{
+    CallbackId, Completion, ContextId, Delivery, FormatKind, QueueId, Registration, Status,
+    TargetId,
+};
+
+/// An I/O queue (`IWDFIoQueue`, `WDFQUEUE`). It presents a new request
+/// whenever asked, as if an originator had just sent one to the device.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct IoQueue {
+    presented_count: u64,
+}
+
+/// The simulated framework for one device.
+///
+/// # States
+///
+/// Each request is live (in the [`Pool`]) or dead (its slot retired). A
+/// live request is owned by the driver, or outstanding at exactly one
+/// target (see [`Request`]).
+///
+/// # Invariants
+///
+/// - A live request has `sent_to == Some(t)` exactly when target `t` holds
+///   one outstanding send of it; targets hold sends of live requests only
+///   (checked by [`Framework::check_invariants`]).
+/// - A refused call returns before its first write, so it changes nothing.
+/// - A registration leaves the request when the target finishes the send,
+///   in the same step that invokes it, so it is invoked at most once.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Framework {
+    pool: Pool,
+    /// Indexed by [`QueueId`]; grown when a queue is first used.
+    queues: Vec<IoQueue>,
+    /// Indexed by [`TargetId`]; grown when a target is first sent to.
+    targets: Vec<IoTarget>,
+    /// Callbacks invoked and not yet drained, oldest first.
+    deliveries: Vec<Delivery<Handle>>,
+}
+
+impl Framework {
+    /// A framework with no requests, nothing outstanding, nothing invoked.
+    pub fn new() -> Framework {
+        Framework::default()
+    }
+
+    /// `IWDFDevice::CreateRequest` / `WdfRequestCreate`: a new request the
+    /// driver owns until it deletes it.
+    pub fn create_request(&mut self) -> Result<Handle, SimError> {
+        self.pool
+            .insert(Origin::Created, None)
+            .map_err(|PoolExhausted| SimError::PoolExhausted)
+    }
+
+    /// `queue` presents a new request; the driver owns it until it
+    /// completes it.
+    pub fn receive_request(&mut self, queue: QueueId) -> Result<Handle, SimError> {
+        let handle = self
+            .pool
+            .insert(Origin::Received, Some(queue))
+            .map_err(|PoolExhausted| SimError::PoolExhausted)?;
+        let at = usize::from(queue.0);
+        if self.queues.len() <= at {
+            self.queues.resize_with(at + 1, IoQueue::default);
+        }
+        self.queues[at].presented_count += 1;
+        Ok(handle)
+    }
+
+    /// `IWDFIoTarget::FormatRequestFor*` / `WdfIoTargetFormatRequestFor*`.
+    pub fn format(&mut self, request: &Handle, kind: FormatKind) -> Result<(), SimError> {
+        let body = self.live_mut(request)?;
+        if let Some(target) = body.sent_to {
+            return Err(SimError::FormatWhilePending {
+                request: *request,
+                target,
+            });
+        }
+        body.formatted = Some(kind);
+        Ok(())
+    }
+
+    /// `IWDFIoRequest::SetCompletionCallback` /
+    /// `WdfRequestSetCompletionRoutine`: replaces any earlier registration.
+    pub fn set_completion_callback(
+        &mut self,
+        request: &Handle,
+        callback: CallbackId,
+        context: Option<ContextId>,
+    ) -> Result<(), SimError> {
+        let body = self.live_mut(request)?;
+        if let Some(target) = body.sent_to {
+            return Err(SimError::SetCallbackWhilePending {
+                request: *request,
+                target,
+            });
+        }
+        body.registration = Some(Registration { callback, context });
+        Ok(())
+    }
+
+    /// `IWDFIoRequest::Send` / `WdfRequestSend`, asynchronously: the request
+    /// is outstanding at `target` until the target finishes it. A send with
+    /// no callback registered, or a resend without reuse, is allowed.
+    pub fn send(&mut self, request: &Handle, target: TargetId) -> Result<(), SimError> {
+        let body = self.live_mut(request)?;
+        if let Some(at) = body.sent_to {
+            return Err(SimError::SendWhilePending {
+                request: *request,
+                target: at,
+            });
+        }
+        if body.formatted.is_none() {
+            return Err(SimError::SendUnformatted { request: *request });
+        }
+        body.sent_to = Some(target);
+        // INVARIANT (pair): `sent_to` and the target's send are recorded in
+        // the same call; `target_complete` removes both together.
+        self.target_mut(target).submit(*request);
+        Ok(())
+    }
+
+    /// `IWDFIoRequest::CancelSentRequest` / `WdfRequestCancelSentRequest`:
+    /// asks the target to cancel the outstanding send. Returns whether one
+    /// was outstanding; the send stays outstanding until the target
+    /// finishes it.
+    pub fn cancel_sent_request(&mut self, request: &Handle) -> Result<bool, SimError> {
+        let Some(target) = self.live(request)?.sent_to else {
+            return Ok(false);
+        };
+        let marked = self.target_mut(target).request_cancel(request);
+        // INVARIANT: `sent_to == Some(target)` means the target holds it.
+        assert!(
+            marked,
+            "{request} is sent to {target}, which does not hold it"
+        );
+        Ok(true)
+    }
+
+    /// `IWDFIoRequest2::Reuse(status)` / `WdfRequestReuse`: makes a request
+    /// that is not outstanding ready to format and send again, in place.
+    /// See [`Request::reuse`] for what is reset.
+    pub fn reuse(&mut self, request: &Handle, status: Status) -> Result<(), SimError> {
+        let body = self.live_mut(request)?;
+        if let Some(target) = body.sent_to {
+            return Err(SimError::ReuseWhilePending {
+                request: *request,
+                target,
+            });
+        }
+        body.reuse(status);
+        Ok(())
+    }
+
+    /// `IWDFRequestCompletionParams` / `WdfRequestGetStatus` and
+    /// `WdfRequestGetInformation`: the status and information the request
+    /// reports now. Allowed for any live request, outstanding or not.
+    pub fn completion_params(&self, request: &Handle) -> Result<Completion, SimError> {
+        Ok(self.live(request)?.completion())
+    }
+
+    /// `IWDFIoRequest::CompleteWithInformation` /
+    /// `WdfRequestCompleteWithInformation`: returns a queue-presented
+    /// request to its originator. The request is dead afterwards.
+    pub fn complete(
+        &mut self,
+        request: &Handle,
+        status: Status,
+        information: u64,
+    ) -> Result<(), SimError> {
+        let body = self.live(request)?;
+        if let Some(target) = body.sent_to {
+            return Err(SimError::CompleteWhilePending {
+                request: *request,
+                target,
+            });
+        }
+        if body.origin == Origin::Created {
+            return Err(SimError::CompleteCreated { request: *request });
+        }
+        // The originator receives `status` and `information`; the request
+        // object itself is gone, so there is nothing left to record them in.
+        let _ = (status, information);
+        let retired = self.pool.retire(request);
+        debug_assert!(retired);
+        Ok(())
+    }
+
+    /// `IWDFObject::DeleteWdfObject` / `WdfObjectDelete`: frees a
+    /// driver-created request that is not outstanding.
+    pub fn delete(&mut self, request: &Handle) -> Result<(), SimError> {
+        let body = self.live(request)?;
+        if let Some(target) = body.sent_to {
+            return Err(SimError::DeleteWhilePending {
+                request: *request,
+                target,
+            });
+        }
+        if body.origin == Origin::Received {
+            return Err(SimError::DeleteReceived { request: *request });
+        }
+        let retired = self.pool.retire(request);
+        debug_assert!(retired);
+        Ok(())
+    }
+
+    /// The environment's move: the target at which `request` is
+    /// outstanding finishes it with `completion`.
+    ///
+    /// The request is owned again and reports `completion`; its formatting
+    /// is dropped (a resend must format again). Its registration is taken
+    /// out and cleared in one step and, if there was one, invoked once: it
+    /// is appended to the delivery log. After invoking it the framework
+    /// touches the request no more.
+    pub fn target_complete(
+        &mut self,
+        request: &Handle,
+        completion: Completion,
+    ) -> Result<(), SimError> {
+        let Some(body) = self.pool.get(request) else {
+            return Err(SimError::TargetCompleteDead { request: *request });
+        };
+        let Some(target) = body.sent_to else {
+            return Err(SimError::TargetCompleteUnsent { request: *request });
+        };
+        let finished = self.target_mut(target).finish(request);
+        // INVARIANT (pair with `send`): the target held this send.
+        assert!(
+            finished.is_some(),
+            "{request} is sent to {target}, which does not hold it"
+        );
+        let registration = self
+            .pool
+            .get_mut(request)
+            .expect("the request was live a moment ago")
+            .finish_send(completion);
+        if let Some(registration) = registration {
+            self.deliveries.push(Delivery {
+                request: *request,
+                registration,
+                completion,
+            });
+        }
+        Ok(())
+    }
+
+    /// Moves the callbacks invoked since the last drain into `into`, oldest
+    /// first.
+    pub fn drain_deliveries(&mut self, into: &mut Vec<Delivery<Handle>>) {
+        into.append(&mut self.deliveries);
+    }
+
+    /// The live request `request` names, for inspection; `None` if dead.
+    pub fn request(&self, request: &Handle) -> Option<&Request> {
+        self.pool.get(request)
+    }
+
+    /// The sends outstanding at `target`, oldest first.
+    pub fn outstanding(&self, target: TargetId) -> &[OutstandingSend] {
+        self.targets
+            .get(usize::from(target.0))
+            .map_or(&[], IoTarget::outstanding)
+    }
+
+    /// How many requests `queue` has presented.
+    pub fn presented_count(&self, queue: QueueId) -> u64 {
+        self.queues
+            .get(usize::from(queue.0))
+            .map_or(0, |q| q.presented_count)
+    }
+
+    /// How many requests are live.
+    pub fn requests_live_count(&self) -> usize {
+        self.pool.live_count()
+    }
+
+    /// The request pool, for inspecting its slots and allocations.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// Checks that every live request's state agrees with the targets, and
+    /// the pool's own invariants.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        self.pool.check_invariants()?;
+        let mut outstanding_count = 0;
+        for (handle, body) in self.pool.live() {
+            let Some(target) = body.sent_to else { continue };
+            outstanding_count += 1;
+            if !self.outstanding(target).iter().any(|s| s.request == handle) {
+                return Err(format!(
+                    "{handle} is sent to {target}, which does not hold it"
+                ));
+            }
+        }
+        for (at, target) in self.targets.iter().enumerate() {
+            for send in target.outstanding() {
+                let sent_to = self.pool.get(&send.request).and_then(|b| b.sent_to);
+                if sent_to.map(|t| usize::from(t.0)) != Some(at) {
+                    return Err(format!(
+                        "target t{at} holds {}, not sent there",
+                        send.request
+                    ));
+                }
+            }
+        }
+        let held_count: usize = self.targets.iter().map(|t| t.outstanding().len()).sum();
+        if held_count != outstanding_count {
+            return Err(format!(
+                "targets hold {held_count} sends, but {outstanding_count} requests are sent"
+            ));
+        }
+        Ok(())
+    }
+
+    /// The live request, or the refusal a stale handle earns.
+    fn live(&self, request: &Handle) -> Result<&Request, SimError> {
+        self.pool.get(request).ok_or_else(|| stale(request))
+    }
+
+    /// The live request, mutably, or the refusal a stale handle earns.
+    fn live_mut(&mut self, request: &Handle) -> Result<&mut Request, SimError> {
+        self.pool.get_mut(request).ok_or_else(|| stale(request))
+    }
+
+    fn target_mut(&mut self, target: TargetId) -> &mut IoTarget {
+        let at = usize::from(target.0);
+        if self.targets.len() <= at {
+            self.targets.resize_with(at + 1, IoTarget::new);
+        }
+        &mut self.targets[at]
+    }
+}
+
+/// A stale handle's request died the way its origin dies: created requests
+/// by delete, queue-presented ones by complete.
+fn stale(request: &Handle) -> SimError {
+    match request.origin() {
+        Origin::Created => SimError::AccessAfterDelete { request: *request },
+        Origin::Received => SimError::AccessAfterComplete { request: *request },
+    }
+}

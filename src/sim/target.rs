@@ -1,0 +1,134 @@
+//! An I/O target: it holds each outstanding send exactly once, in the order
+//! sent, until it finishes that send; nothing about it depends on hash
+//! order, so the same calls always give the same state.
+
+use super::pool::Handle;
+
+/// One send outstanding at a target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutstandingSend {
+    /// The request sent.
+    pub request: Handle,
+    /// Whether the driver asked to cancel it (`CancelSentRequest`). The
+    /// send stays outstanding until the target finishes it anyway; the
+    /// target decides the status it reports.
+    pub cancel_requested: bool,
+}
+
+/// An I/O target (`IWDFIoTarget`, `WDFIOTARGET`): the lower driver or
+/// device that requests are sent to.
+///
+/// # Invariants
+///
+/// - Each request appears at most once among the outstanding sends (the
+///   framework refuses to send an outstanding request).
+/// - The sends are kept in the order they were sent.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IoTarget {
+    sends: Vec<OutstandingSend>,
+}
+
+impl IoTarget {
+    /// A target with nothing outstanding.
+    pub fn new() -> IoTarget {
+        IoTarget::default()
+    }
+
+    /// Records a send of `request`, now outstanding here.
+    pub fn submit(&mut self, request: Handle) {
+        // INVARIANT (pair with `finish`): at most one outstanding send per
+        // request; the framework refused the send otherwise.
+        assert!(
+            self.position(&request).is_none(),
+            "{request} is already outstanding at this target"
+        );
+        self.sends.push(OutstandingSend {
+            request,
+            cancel_requested: false,
+        });
+    }
+
+    /// Marks the outstanding send of `request` as cancel-requested. Returns
+    /// whether it was outstanding here.
+    pub fn request_cancel(&mut self, request: &Handle) -> bool {
+        match self.position(request) {
+            Some(at) => {
+                self.sends[at].cancel_requested = true;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Finishes the outstanding send of `request`, which leaves the target.
+    /// Returns it, or `None` if `request` was not outstanding here.
+    pub fn finish(&mut self, request: &Handle) -> Option<OutstandingSend> {
+        let at = self.position(request)?;
+        // `remove`, not `swap_remove`: the remaining sends keep their order.
+        let send = self.sends.remove(at);
+        // INVARIANT (pair with `submit`): the send was held exactly once.
+        debug_assert!(self.position(request).is_none());
+        Some(send)
+    }
+
+    /// The sends outstanding here, oldest first.
+    pub fn outstanding(&self) -> &[OutstandingSend] {
+        &self.sends
+    }
+
+    /// Whether `request` is outstanding here.
+    pub fn holds(&self, request: &Handle) -> bool {
+        self.position(request).is_some()
+    }
+
+    fn position(&self, request: &Handle) -> Option<usize> {
+        self.sends.iter().position(|send| send.request == *request)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::pool::Pool;
+    use crate::sim::request::Origin;
+
+    fn handles(n: usize) -> Vec<Handle> {
+        let mut pool = Pool::new();
+        (0..n)
+            .map(|_| pool.insert(Origin::Created, None).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn finishing_a_send_removes_only_it_and_keeps_send_order() {
+        let h = handles(3);
+        let mut target = IoTarget::new();
+        for request in &h {
+            target.submit(*request);
+        }
+        assert!(target.finish(&h[0]).is_some());
+        let left: Vec<Handle> = target.outstanding().iter().map(|s| s.request).collect();
+        assert_eq!(left, vec![h[1], h[2]]);
+        assert!(target.finish(&h[0]).is_none(), "a send finished twice");
+    }
+
+    #[test]
+    fn cancel_marks_only_an_outstanding_send() {
+        let h = handles(2);
+        let mut target = IoTarget::new();
+        target.submit(h[0]);
+        assert!(!target.request_cancel(&h[1]));
+        assert!(target.request_cancel(&h[0]));
+        assert!(target.holds(&h[0]), "cancel must not finish the send");
+        assert_eq!(target.finish(&h[0]).map(|s| s.cancel_requested), Some(true));
+    }
+
+    #[test]
+    #[should_panic(expected = "already outstanding")]
+    fn submitting_an_outstanding_request_twice_breaks_the_invariant() {
+        let h = handles(1);
+        let mut target = IoTarget::new();
+        target.submit(h[0]);
+        target.submit(h[0]);
+    }
+}

@@ -1,0 +1,111 @@
+//! What the environment and the framework produce: an I/O target finishing
+//! a send ([`TargetCompletion`]), and the framework invoking a completion
+//! callback ([`Delivery`]).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::ids::{CallbackId, ContextId, RequestId, Status};
+
+/// A completion status and its information (`IoStatus.Information`: bytes
+/// transferred, for reads and writes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, arbitrary::Arbitrary)]
+pub struct Completion {
+    pub status: Status,
+    pub information: u64,
+}
+
+impl fmt::Display for Completion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "status {}, information {}",
+            self.status, self.information
+        )
+    }
+}
+
+/// An I/O target finishes the outstanding send of `request`.
+///
+/// This is the environment's move: the device or lower driver decides the
+/// status and information. The framework answers it with at most one
+/// [`Delivery`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, arbitrary::Arbitrary)]
+pub struct TargetCompletion {
+    pub request: RequestId,
+    pub status: Status,
+    pub information: u64,
+}
+
+impl TargetCompletion {
+    /// The status and information the target reports.
+    pub fn completion(&self) -> Completion {
+        Completion {
+            status: self.status,
+            information: self.information,
+        }
+    }
+}
+
+impl fmt::Display for TargetCompletion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: target completes with {}, information {}",
+            self.request, self.status, self.information
+        )
+    }
+}
+
+/// A completion callback and the context registered with it
+/// (`SetCompletionCallback(callback, context)`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, arbitrary::Arbitrary)]
+pub struct Registration {
+    pub callback: CallbackId,
+    pub context: Option<ContextId>,
+}
+
+impl fmt::Display for Registration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.context {
+            Some(context) => write!(f, "{} with {}", self.callback, context),
+            None => write!(f, "{} without context", self.callback),
+        }
+    }
+}
+
+/// The framework invokes a completion callback
+/// (`IRequestCallbackRequestCompletion::OnCompletion` /
+/// `EVT_WDF_REQUEST_COMPLETION_ROUTINE`) for `request`, with the context
+/// registered for it and the target's status and information.
+///
+/// `R` names the request: a [`RequestId`] in the model and in traces, an
+/// implementation's own handle when it reports what it invoked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Delivery<R = RequestId> {
+    pub request: R,
+    pub registration: Registration,
+    pub completion: Completion,
+}
+
+impl<R> Delivery<R> {
+    /// The same delivery with its request named another way.
+    pub fn map_request<S>(self, f: impl FnOnce(R) -> S) -> Delivery<S> {
+        Delivery {
+            request: f(self.request),
+            registration: self.registration,
+            completion: self.completion,
+        }
+    }
+}
+
+impl<R: fmt::Display> fmt::Display for Delivery<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: callback {} invoked with {}",
+            self.request, self.registration, self.completion
+        )
+    }
+}

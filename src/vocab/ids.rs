@@ -1,0 +1,87 @@
+//! Small copyable identifiers; every one is a newtype so that a queue can
+//! never be passed where a target is expected.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident($inner:ty), $prefix:literal) => {
+        $(#[$doc])*
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+            arbitrary::Arbitrary,
+        )]
+        #[serde(transparent)]
+        pub struct $name(pub $inner);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!($prefix, "{}"), self.0)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// Names one request object for a whole operation sequence or trace.
+    ///
+    /// The name is the sequence's, not the framework's: an implementation
+    /// maps it to its own handle (for the simulated framework, a
+    /// generation-checked pool handle). A name is never given to two
+    /// requests, so a name whose request is gone stays a stale name.
+    RequestId(u32),
+    "r"
+);
+id_type!(
+    /// Names an I/O target (`IWDFIoTarget`, `WDFIOTARGET`).
+    TargetId(u8),
+    "t"
+);
+id_type!(
+    /// Names an I/O queue (`IWDFIoQueue`, `WDFQUEUE`) that presents requests.
+    QueueId(u8),
+    "q"
+);
+id_type!(
+    /// Names a completion callback: an `IRequestCallbackRequestCompletion`
+    /// object in UMDF 1, an `EVT_WDF_REQUEST_COMPLETION_ROUTINE` in KMDF.
+    CallbackId(u8),
+    "cb"
+);
+id_type!(
+    /// Names the context pointer registered with a completion callback.
+    ContextId(u8),
+    "ctx"
+);
+
+/// A completion status: an `NTSTATUS` in KMDF and UMDF 2, an `HRESULT` in
+/// UMDF 1. Negative values are failures in both encodings.
+#[derive(
+    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, arbitrary::Arbitrary,
+)]
+#[serde(transparent)]
+pub struct Status(pub i32);
+
+impl Status {
+    /// `STATUS_SUCCESS` / `S_OK`.
+    pub const SUCCESS: Status = Status(0);
+    /// `STATUS_UNSUCCESSFUL`.
+    pub const UNSUCCESSFUL: Status = Status(0xC000_0001_u32 as i32);
+    /// `STATUS_CANCELLED`: what a target reports for a send it cancelled.
+    pub const CANCELLED: Status = Status(0xC000_0120_u32 as i32);
+    /// `STATUS_DEVICE_NOT_READY`, a failure a target may report.
+    pub const DEVICE_NOT_READY: Status = Status(0xC000_00A3_u32 as i32);
+}
+
+impl fmt::Debug for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:#010x}", self.0 as u32)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}

@@ -2,6 +2,7 @@
 //! conformance suite.
 #![forbid(unsafe_code)]
 
+pub mod cli;
 pub mod harness;
 pub mod model;
 pub mod sim;

@@ -1,0 +1,50 @@
+//! The `wdfreq` command line: one clap subcommand per file, each returning
+//! an [`Outcome`] that `main` maps to the exit status.
+
+pub mod hunt;
+
+use clap::{Parser, Subcommand};
+
+/// How a command ended; its exit status is fixed per variant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0: everything judged conforms.
+    Conforms,
+    /// Exit 1: a divergence or a rule violation was found.
+    Violation,
+    /// Exit 2: the input or the command line was bad.
+    BadInput,
+}
+
+impl Outcome {
+    /// The process exit status.
+    pub fn code(self) -> u8 {
+        match self {
+            Outcome::Conforms => 0,
+            Outcome::Violation => 1,
+            Outcome::BadInput => 2,
+        }
+    }
+}
+
+/// The executable spec and conformance suite of the WDF request lifecycle.
+#[derive(Debug, Parser)]
+#[command(name = "wdfreq", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Hunt for divergences between the reference model and the built-in
+    /// simulated framework.
+    Hunt(hunt::HuntArgs),
+}
+
+/// Runs the parsed command line, writing its report to `out`.
+pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> std::io::Result<Outcome> {
+    match cli.command {
+        Command::Hunt(args) => hunt::run(&args, out),
+    }
+}

@@ -98,3 +98,41 @@ pub trait Conformance {
         std::any::type_name::<Self>().to_owned()
     }
 }
+
+/// A borrowed implementation is an implementation: the harness can drive
+/// one the caller keeps, to inspect it afterwards.
+impl<T: Conformance + ?Sized> Conformance for &mut T {
+    type Handle = T::Handle;
+
+    fn create_request(&mut self) -> Result<Self::Handle, Refusal> {
+        (**self).create_request()
+    }
+
+    fn receive_request(&mut self, queue: QueueId) -> Result<Self::Handle, Refusal> {
+        (**self).receive_request(queue)
+    }
+
+    fn perform(&mut self, request: &Self::Handle, op: &Op) -> Result<Reply, Refusal> {
+        (**self).perform(request, op)
+    }
+
+    fn target_complete(
+        &mut self,
+        request: &Self::Handle,
+        completion: Completion,
+    ) -> Result<(), Refusal> {
+        (**self).target_complete(request, completion)
+    }
+
+    fn drain_deliveries(&mut self, into: &mut Vec<Delivery<Self::Handle>>) {
+        (**self).drain_deliveries(into)
+    }
+
+    fn check_invariants(&self) -> Result<(), String> {
+        (**self).check_invariants()
+    }
+
+    fn name(&self) -> String {
+        (**self).name()
+    }
+}

@@ -30,7 +30,7 @@ pub fn delete_steps<I: Conformance>(
             if !well_formed(&candidate) {
                 continue;
             }
-            if let Err(found) = execute(&mut make(), &candidate, None, None) {
+            if let Err(found) = execute(make(), &candidate, None, None) {
                 if found.rule() == divergence.rule() {
                     candidate.truncate(found.step + 1);
                     steps = candidate;

@@ -39,33 +39,78 @@ impl Sequence {
     }
 }
 
-impl<'a> arbitrary::Arbitrary<'a> for Sequence {
-    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
-        let steps: Vec<Step> = u.arbitrary_iter()?.collect::<Result<_, _>>()?;
-        Ok(Sequence::from_steps(steps.into_iter().map(|mut step| {
-            fold_names(&mut step);
-            step
-        })))
+/// One step, drawn as a few small numbers: dense for fuzzers (nine bytes
+/// a step), and shared by both blind generators so they draw alike.
+#[derive(Clone, Copy, Debug, arbitrary::Arbitrary)]
+struct RawStep {
+    kind: u8,
+    request: u8,
+    pick: u8,
+    callback: u8,
+    context: u8,
+    status: u8,
+    information: u16,
+    target: u8,
+}
+
+impl RawStep {
+    fn to_step(self) -> Step {
+        let request = RequestId(u32::from(self.request) % NAMES);
+        let status = match self.status % 4 {
+            0 | 1 => Status::SUCCESS,
+            2 => Status::CANCELLED,
+            _ => Status::UNSUCCESSFUL,
+        };
+        let information = u64::from(self.information);
+        match self.kind % 12 {
+            0 => Op::Create { request }.into(),
+            1 => Op::Receive {
+                request,
+                queue: QueueId(self.pick % 2),
+            }
+            .into(),
+            2 | 3 => Op::Format {
+                request,
+                kind: FormatKind::ALL[usize::from(self.pick) % FormatKind::ALL.len()],
+            }
+            .into(),
+            4 => Op::SetCompletionCallback {
+                request,
+                callback: CallbackId(self.callback % 3),
+                context: (self.context % 4 != 3).then_some(ContextId(self.context % 4)),
+            }
+            .into(),
+            5 | 6 => Op::Send {
+                request,
+                target: TargetId(self.target % 3),
+            }
+            .into(),
+            7 => Op::Reuse { request, status }.into(),
+            8 => Op::ReadStatus { request }.into(),
+            9 => Op::Cancel { request }.into(),
+            10 if self.pick % 2 == 0 => Op::Complete {
+                request,
+                status,
+                information,
+            }
+            .into(),
+            10 => Op::Delete { request }.into(),
+            _ => TargetCompletion {
+                request,
+                status,
+                information,
+            }
+            .into(),
+        }
     }
 }
 
-/// Folds any request name into the small name space.
-fn fold_names(step: &mut Step) {
-    let fold = |r: &mut RequestId| r.0 %= NAMES;
-    match step {
-        Step::Target(done) => fold(&mut done.request),
-        Step::Driver(op) => match op {
-            Op::Create { request }
-            | Op::Receive { request, .. }
-            | Op::Format { request, .. }
-            | Op::SetCompletionCallback { request, .. }
-            | Op::Send { request, .. }
-            | Op::Cancel { request }
-            | Op::Reuse { request, .. }
-            | Op::ReadStatus { request }
-            | Op::Complete { request, .. }
-            | Op::Delete { request } => fold(request),
-        },
+impl<'a> arbitrary::Arbitrary<'a> for Sequence {
+    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+        // The length comes from the input's size, so every byte counts.
+        let len = u.arbitrary_len::<RawStep>()?;
+        let raw: Vec<RawStep> = (0..len).map(|_| u.arbitrary()).collect::<Result<_, _>>()?;
+        Ok(Sequence::from_steps(raw.into_iter().map(RawStep::to_step)))
     }
 }
 
@@ -81,53 +126,16 @@ impl quickcheck::Arbitrary for Sequence {
 
 impl quickcheck::Arbitrary for Step {
     fn arbitrary(g: &mut Gen) -> Self {
-        let request = RequestId(u32::arbitrary(g) % NAMES);
-        let status = *g
-            .choose(&[Status::SUCCESS, Status::CANCELLED, Status::UNSUCCESSFUL])
-            .unwrap_or(&Status::SUCCESS);
-        let information = u64::from(u16::arbitrary(g));
-        let small = |g: &mut Gen, n: u8| u8::arbitrary(g) % n;
-        match u8::arbitrary(g) % 12 {
-            0 => Op::Create { request }.into(),
-            1 => Op::Receive {
-                request,
-                queue: QueueId(small(g, 2)),
-            }
-            .into(),
-            2 | 3 => Op::Format {
-                request,
-                kind: *g.choose(&FormatKind::ALL).unwrap_or(&FormatKind::Read),
-            }
-            .into(),
-            4 => Op::SetCompletionCallback {
-                request,
-                callback: CallbackId(small(g, 3)),
-                context: bool::arbitrary(g).then(|| ContextId(small(g, 3))),
-            }
-            .into(),
-            5 | 6 => Op::Send {
-                request,
-                target: TargetId(small(g, 3)),
-            }
-            .into(),
-            7 => Op::Reuse { request, status }.into(),
-            8 => Op::ReadStatus { request }.into(),
-            9 => Op::Cancel { request }.into(),
-            10 => match small(g, 2) {
-                0 => Op::Complete {
-                    request,
-                    status,
-                    information,
-                }
-                .into(),
-                _ => Op::Delete { request }.into(),
-            },
-            _ => TargetCompletion {
-                request,
-                status,
-                information,
-            }
-            .into(),
+        RawStep {
+            kind: u8::arbitrary(g),
+            request: u8::arbitrary(g),
+            pick: u8::arbitrary(g),
+            callback: u8::arbitrary(g),
+            context: u8::arbitrary(g),
+            status: u8::arbitrary(g),
+            information: u16::arbitrary(g),
+            target: u8::arbitrary(g),
         }
+        .to_step()
     }
 }

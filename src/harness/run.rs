@@ -27,55 +27,102 @@ enum Called<H> {
     Reply(Reply),
 }
 
-/// Runs `steps` on `implementation` and the model side by side, comparing
-/// every reply, refusal and delivered callback. Returns the number of steps
-/// run, or the first divergence. Every rule a step exercised is counted in
-/// `coverage`, and `seen` (if given) counts the steps started, as
-/// proptest-state-machine's shrinker needs.
+/// The model and one implementation, stepped together.
 ///
-/// A step that names a request the sequence never introduced, or introduces
-/// one twice, is skipped: such a sequence is ill-formed, not a divergence.
-pub fn execute<I: Conformance>(
-    implementation: &mut I,
-    steps: &[Step],
-    mut coverage: Option<&mut Coverage>,
-    seen: Option<&AtomicUsize>,
-) -> Result<usize, Divergence> {
-    let mut model = Model::new();
-    let mut handles: BTreeMap<RequestId, I::Handle> = BTreeMap::new();
-    let mut drained = Vec::new();
-    for (index, step) in steps.iter().enumerate() {
-        if let Some(seen) = seen {
-            seen.fetch_add(1, Ordering::SeqCst);
+/// Each [`SideBySide::step`] performs one step on both and compares every
+/// reply, refusal and delivered callback; the first disagreement is a
+/// [`Divergence`]. After a divergence the pair is no longer in step: start
+/// a new one.
+pub struct SideBySide<I: Conformance> {
+    implementation: I,
+    model: Model,
+    handles: BTreeMap<RequestId, I::Handle>,
+    drained: Vec<Delivery<I::Handle>>,
+    index: usize,
+}
+
+impl<I: Conformance> SideBySide<I> {
+    /// A fresh model beside `implementation`, which must be fresh too. It
+    /// may be owned or borrowed (`&mut I` implements [`Conformance`]).
+    pub fn new(implementation: I) -> Self {
+        SideBySide {
+            implementation,
+            model: Model::new(),
+            handles: BTreeMap::new(),
+            drained: Vec::new(),
+            index: 0,
         }
-        let Ok(judgement) = model.step(step) else {
-            continue;
+    }
+
+    /// The implementation, as of the last step.
+    pub fn implementation(&self) -> &I {
+        &self.implementation
+    }
+
+    /// The model, as of the last step.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Performs `step` on both, counting the rules it exercises in
+    /// `coverage`. A step that names a request the sequence never
+    /// introduced, or introduces one twice, is skipped: such a sequence is
+    /// ill-formed, not a divergence.
+    pub fn step(&mut self, step: &Step, coverage: Option<&mut Coverage>) -> Result<(), Divergence> {
+        let index = self.index;
+        self.index += 1;
+        let Ok(judgement) = self.model.step(step) else {
+            return Ok(());
         };
-        if let Some(coverage) = coverage.as_deref_mut() {
+        if let Some(coverage) = coverage {
             coverage.record(&judgement);
         }
         let diverge = |kind| Divergence { step: index, kind };
-        let called = call(implementation, &handles, step).map_err(diverge)?;
-        let expected = compare(&judgement, step, called, &mut handles).map_err(diverge)?;
-        drained.clear();
-        guard(|| implementation.drain_deliveries(&mut drained)).map_err(diverge)?;
-        let actual: Vec<Delivery> = drained
+        let called = call(&mut self.implementation, &self.handles, step).map_err(diverge)?;
+        let expected = compare(&judgement, step, called, &mut self.handles).map_err(diverge)?;
+        self.drained.clear();
+        let (implementation, drained) = (&mut self.implementation, &mut self.drained);
+        guard(|| implementation.drain_deliveries(drained)).map_err(diverge)?;
+        let handles = &self.handles;
+        let actual: Vec<Delivery> = self
+            .drained
             .drain(..)
-            .map(|d| d.map_request(|h| name_of(&handles, &h)))
+            .map(|d| d.map_request(|h| name_of(handles, &h)))
             .collect();
-        if let Err(violation) = model.judge_deliveries(expected.as_ref(), &actual) {
+        if let Err(violation) = self.model.judge_deliveries(expected.as_ref(), &actual) {
             return Err(diverge(DivergenceKind::Broke {
                 violation,
                 expected: expected.into_iter().collect(),
                 actual,
             }));
         }
+        let implementation = &self.implementation;
         guard(|| implementation.check_invariants())
             .map_err(diverge)?
-            .map_err(|message| diverge(DivergenceKind::Invariant { message }))?;
+            .map_err(|message| diverge(DivergenceKind::Invariant { message }))
+    }
+}
+
+/// Runs `steps` on `implementation` and the model side by side (see
+/// [`SideBySide`]). Returns the number of steps run, or the first
+/// divergence. Every rule exercised is counted in `coverage`, including the
+/// end-of-sequence warnings; `seen` (if given) counts the steps started, as
+/// proptest-state-machine's shrinker needs.
+pub fn execute<I: Conformance>(
+    implementation: I,
+    steps: &[Step],
+    mut coverage: Option<&mut Coverage>,
+    seen: Option<&AtomicUsize>,
+) -> Result<usize, Divergence> {
+    let mut pair = SideBySide::new(implementation);
+    for step in steps {
+        if let Some(seen) = seen {
+            seen.fetch_add(1, Ordering::SeqCst);
+        }
+        pair.step(step, coverage.as_deref_mut())?;
     }
     if let Some(coverage) = coverage {
-        for finding in model.finish() {
+        for finding in pair.model().finish() {
             coverage.mark(finding.rule);
         }
     }
@@ -240,7 +287,7 @@ pub fn run_case<I: Conformance>(
         unreachable!("the generator's steps always meet its preconditions")
     };
     let (_, steps, seen) = tree.current();
-    let first = execute(&mut make(), &steps, Some(&mut coverage), seen.as_deref());
+    let first = execute(make(), &steps, Some(&mut coverage), seen.as_deref());
     let Err(divergence) = first else {
         return CaseOutcome {
             steps: steps.len(),
@@ -257,7 +304,7 @@ pub fn run_case<I: Conformance>(
         while iterations < config.shrink_iters_max {
             iterations += 1;
             let (_, candidate, _) = tree.current();
-            match execute(&mut make(), &candidate, None, None) {
+            match execute(make(), &candidate, None, None) {
                 Err(divergence) => {
                     best = (candidate, divergence);
                     if !tree.simplify() {

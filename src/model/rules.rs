@@ -142,5 +142,23 @@ pub fn rule(id: RuleId) -> &'static Rule {
     &CATALOGUE[id.index()]
 }
 
+/// The catalogue as a Markdown table (ID, obligation, severity, what it
+/// says, source): what `wdfreq rules` prints and the README embeds.
+pub fn markdown_table() -> String {
+    let mut table =
+        String::from("| ID | obligation | severity | rule | source |\n|---|---|---|---|---|\n");
+    for rule in CATALOGUE {
+        table.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            rule.id,
+            rule.obligation,
+            rule.severity,
+            rule.says,
+            rule.source.replace('|', "\\|")
+        ));
+    }
+    table
+}
+
 #[cfg(test)]
 mod tests;

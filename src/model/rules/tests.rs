@@ -495,3 +495,14 @@ fn a_refused_step_changes_nothing() {
         assert_eq!(model, before);
     }
 }
+
+#[test]
+fn markdown_table_has_one_row_per_rule_in_catalogue_order() {
+    let table = markdown_table();
+    let rows: Vec<&str> = table.lines().skip(2).collect();
+    assert_eq!(rows.len(), CATALOGUE.len());
+    for (row, rule) in rows.iter().zip(CATALOGUE) {
+        assert!(row.starts_with(&format!("| `{}` |", rule.id)), "{row}");
+        assert!(row.contains(rule.says), "{row}");
+    }
+}

@@ -1,0 +1,74 @@
+//! The dependency rules of the layout hold: the model sees only the
+//! vocabulary, the simulated framework never asks the model what to do,
+//! and the harness never sees an implementation.
+
+use std::fs;
+use std::path::Path;
+
+/// Every `crate::<module>` path used in the code (not the comments) of the
+/// Rust files under `dir`, with the file it appears in.
+fn crate_paths(dir: &Path) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).expect("source directory is readable") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = fs::read_to_string(&path).expect("source is UTF-8");
+                // Docs may name other modules; only code may not use them.
+                let code = text.lines().filter(|l| !l.trim_start().starts_with("//"));
+                for line in code {
+                    for (at, _) in line.match_indices("crate::") {
+                        let module: String = line[at + 7..]
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect();
+                        found.push((path.display().to_string(), module));
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+fn assert_uses_only(module: &str, allowed: &[&str]) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src")
+        .join(module);
+    let paths = crate_paths(&dir);
+    assert!(
+        !paths.is_empty() || module == "vocab",
+        "{module}: nothing scanned"
+    );
+    for (file, used) in paths {
+        assert!(
+            used == module || allowed.contains(&used.as_str()),
+            "{file} uses crate::{used}; {module} may use only {allowed:?}"
+        );
+    }
+}
+
+#[test]
+fn vocabulary_depends_on_nothing() {
+    assert_uses_only("vocab", &[]);
+}
+
+#[test]
+fn model_depends_only_on_the_vocabulary() {
+    assert_uses_only("model", &["vocab"]);
+}
+
+/// An implementation that asks the spec what to do cannot diverge from
+/// it, so its conformance would prove nothing.
+#[test]
+fn simulated_framework_never_reads_the_model() {
+    assert_uses_only("sim", &["vocab", "harness"]);
+}
+
+#[test]
+fn harness_never_sees_an_implementation() {
+    assert_uses_only("harness", &["vocab", "model"]);
+}

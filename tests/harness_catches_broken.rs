@@ -1,0 +1,160 @@
+//! The harness catches hand-broken copies of the simulated framework,
+//! names the rule each breaks, shrinks to the minimal sequence, and reports
+//! a panicking implementation as a divergence instead of crashing.
+
+use wdfreq::harness::{
+    Budget, CaseConfig, Conformance, DivergenceKind, HuntConfig, HuntReport, Refusal, Seed, hunt,
+};
+use wdfreq::sim::{Framework, Handle};
+use wdfreq::vocab::{Completion, Delivery, Op, QueueId, Reply, RuleId};
+
+/// A simulated framework with one behaviour changed.
+struct Broken {
+    inner: Framework,
+    bug: Bug,
+}
+
+#[derive(Clone, Copy)]
+enum Bug {
+    /// Reuse keeps the completion callback (frameworks before 1.9).
+    KeepsCallbackAcrossReuse,
+    /// The verifier lets Reuse through while a send is outstanding.
+    ReusesWhileOutstanding,
+    /// The implementation panics when asked for a status.
+    PanicsOnStatusRead,
+}
+
+impl Conformance for Broken {
+    type Handle = Handle;
+
+    fn create_request(&mut self) -> Result<Handle, Refusal> {
+        self.inner.create_request().map_err(Refusal::from)
+    }
+
+    fn receive_request(&mut self, queue: QueueId) -> Result<Handle, Refusal> {
+        self.inner.receive_request(queue).map_err(Refusal::from)
+    }
+
+    fn perform(&mut self, request: &Handle, op: &Op) -> Result<Reply, Refusal> {
+        match (self.bug, op) {
+            (Bug::KeepsCallbackAcrossReuse, Op::Reuse { .. }) => {
+                let kept = self.inner.request(request).and_then(|r| r.registration);
+                let reply = self.inner.perform(request, op)?;
+                if let Some(kept) = kept {
+                    self.inner
+                        .set_completion_callback(request, kept.callback, kept.context)?;
+                }
+                Ok(reply)
+            }
+            (Bug::ReusesWhileOutstanding, Op::Reuse { .. })
+                if self
+                    .inner
+                    .request(request)
+                    .is_some_and(|r| r.is_outstanding()) =>
+            {
+                Ok(Reply::Done)
+            }
+            (Bug::PanicsOnStatusRead, Op::ReadStatus { .. }) => {
+                panic!("status register unmapped")
+            }
+            _ => self.inner.perform(request, op),
+        }
+    }
+
+    fn target_complete(&mut self, request: &Handle, completion: Completion) -> Result<(), Refusal> {
+        Conformance::target_complete(&mut self.inner, request, completion)
+    }
+
+    fn drain_deliveries(&mut self, into: &mut Vec<Delivery<Handle>>) {
+        self.inner.drain_deliveries(into)
+    }
+}
+
+fn hunt_broken(bug: Bug, seed: u64) -> HuntReport {
+    let config = HuntConfig {
+        seed: Seed(seed),
+        budget: Budget::Cases(2000),
+        case: CaseConfig::default(),
+    };
+    let make = move || Broken {
+        inner: Framework::new(),
+        bug,
+    };
+    hunt(&config, &make, &mut |_| {})
+}
+
+/// Property: a framework that keeps the callback across Reuse is caught as
+/// `callback-leak`, shrunk to the six steps it takes (create, register,
+/// reuse, format, send, target completes), for every seed tried.
+#[test]
+fn callback_kept_across_reuse_is_caught_as_callback_leak_in_six_steps() {
+    for seed in 0..5 {
+        let report = hunt_broken(Bug::KeepsCallbackAcrossReuse, seed);
+        let failure = report.failure.expect("the leak is found");
+        assert_eq!(failure.divergence.rule(), Some(RuleId::CallbackLeak));
+        assert_eq!(
+            failure.steps.len(),
+            6,
+            "{}",
+            failure.divergence.report(&failure.steps)
+        );
+    }
+}
+
+/// Property: a verifier that lets Reuse through while a send is
+/// outstanding is caught as `reuse-while-pending` in four steps (create,
+/// format, send, reuse).
+#[test]
+fn reuse_while_outstanding_is_caught_in_four_steps() {
+    for seed in 0..5 {
+        let failure = hunt_broken(Bug::ReusesWhileOutstanding, seed)
+            .failure
+            .expect("found");
+        assert_eq!(failure.divergence.rule(), Some(RuleId::ReuseWhilePending));
+        assert!(matches!(
+            failure.divergence.kind,
+            DivergenceKind::AcceptedIllegal { .. }
+        ));
+        assert_eq!(
+            failure.steps.len(),
+            4,
+            "{}",
+            failure.divergence.report(&failure.steps)
+        );
+    }
+}
+
+/// Property: a panic inside the implementation is a reported divergence
+/// carrying the panic message and a two-step sequence, not a crash of the
+/// harness.
+#[test]
+fn implementation_panic_is_reported_as_divergence() {
+    let failure = hunt_broken(Bug::PanicsOnStatusRead, 1)
+        .failure
+        .expect("found");
+    let DivergenceKind::Panicked { message } = &failure.divergence.kind else {
+        panic!("not a panic: {:?}", failure.divergence);
+    };
+    assert_eq!(message, "status register unmapped");
+    assert_eq!(failure.steps.len(), 2);
+}
+
+/// Property: a failing case replays from its own seed alone, to the same
+/// shrunk sequence (what `hunt` prints as the replay command).
+#[test]
+fn failing_case_replays_from_its_seed() {
+    let first = hunt_broken(Bug::KeepsCallbackAcrossReuse, 3)
+        .failure
+        .expect("found");
+    let config = HuntConfig {
+        seed: first.seed,
+        budget: Budget::Cases(1),
+        case: CaseConfig::default(),
+    };
+    let make = || Broken {
+        inner: Framework::new(),
+        bug: Bug::KeepsCallbackAcrossReuse,
+    };
+    let replay = hunt(&config, &make, &mut |_| {});
+    assert_eq!(replay.failure, Some(first));
+}

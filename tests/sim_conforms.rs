@@ -1,0 +1,165 @@
+//! The simulated framework conforms to the reference model, under every
+//! generator the harness offers, and a default run exercises every rule.
+
+use proptest::prelude::RngExt;
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest_state_machine::{ReferenceStateMachine, StateMachineTest, prop_state_machine};
+use wdfreq::harness::strategy::{GenState, Generator};
+use wdfreq::harness::{
+    Budget, CaseConfig, Coverage, HuntConfig, Seed, Sequence, SideBySide, execute, hunt,
+};
+use wdfreq::sim::Framework;
+use wdfreq::vocab::{RuleId, Step};
+
+/// The simulated framework beside the model, as proptest-state-machine's
+/// system under test.
+struct SimUnderTest;
+
+impl StateMachineTest for SimUnderTest {
+    type SystemUnderTest = (SideBySide<Framework>, Vec<Step>);
+    type Reference = Generator;
+
+    fn init_test(_: &GenState) -> Self::SystemUnderTest {
+        (SideBySide::new(Framework::new()), Vec::new())
+    }
+
+    fn apply(
+        (mut pair, mut steps): Self::SystemUnderTest,
+        _: &GenState,
+        step: Step,
+    ) -> Self::SystemUnderTest {
+        steps.push(step);
+        if let Err(divergence) = pair.step(steps.last().expect("just pushed"), None) {
+            panic!("{}", divergence.report(&steps));
+        }
+        (pair, steps)
+    }
+
+    fn check_invariants((pair, _): &Self::SystemUnderTest, _: &GenState) {
+        assert_eq!(pair.implementation().check_invariants(), Ok(()));
+    }
+}
+
+prop_state_machine! {
+    #![proptest_config(ProptestConfig {
+        cases: cases(256),
+        ..ProptestConfig::default()
+    })]
+
+    /// Property: for every generated sequence, the simulated framework
+    /// replies, refuses and invokes callbacks exactly as the model says
+    /// (proptest-state-machine drives it; failures persist under
+    /// `proptest-regressions/`).
+    #[test]
+    fn simulated_framework_agrees_with_the_model_on_every_step(
+        sequential 1..48 => SimUnderTest
+    );
+}
+
+/// `PROPTEST_CASES` scales every property here (CI keeps the default).
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Property: a default hunt of 2000 cases exercises every rule in the
+/// catalogue at least once, and the simulated framework conforms.
+#[test]
+fn default_hunt_exercises_every_rule_and_conforms() {
+    let config = HuntConfig {
+        seed: Seed(0x5eed),
+        budget: Budget::Cases(2000),
+        case: CaseConfig::default(),
+    };
+    let report = hunt(&config, &Framework::new, &mut |_| {});
+    assert!(report.failure.is_none(), "{:?}", report.failure);
+    assert_eq!(report.coverage.missing(), Vec::<RuleId>::new());
+}
+
+/// Property: the same seed gives the same sequences, the same coverage and
+/// the same verdict.
+#[test]
+fn same_seed_gives_same_cases_and_verdict() {
+    let run = |seed| {
+        let config = HuntConfig {
+            seed: Seed(seed),
+            budget: Budget::Cases(50),
+            case: CaseConfig::default(),
+        };
+        let report = hunt(&config, &Framework::new, &mut |_| {});
+        (report.steps, report.coverage, report.failure)
+    };
+    assert_eq!(run(11), run(11));
+    assert_ne!(run(11).0, run(12).0, "different seeds, different cases");
+}
+
+fn conforms(sequence: &Sequence) -> bool {
+    let mut framework = Framework::new();
+    match execute(&mut framework, sequence.steps(), None, None) {
+        Ok(_) => true,
+        Err(divergence) => {
+            eprintln!("{}", divergence.report(sequence.steps()));
+            false
+        }
+    }
+}
+
+/// Property: on blind quickcheck sequences (any call on any request, in any
+/// order) the simulated framework agrees with the model.
+#[test]
+fn quickcheck_sequences_never_diverge_on_the_simulated_framework() {
+    quickcheck::QuickCheck::new()
+        .tests(u64::from(cases(500)))
+        .quickcheck((|sequence: Sequence| conforms(&sequence)) as fn(Sequence) -> bool);
+}
+
+/// Property: sequences decoded by `arbitrary` from random bytes (what the
+/// fuzz target sees) never diverge on the simulated framework, and the
+/// decoding is deterministic.
+#[test]
+fn arbitrary_sequences_never_diverge_on_the_simulated_framework() {
+    use arbitrary::{Arbitrary, Unstructured};
+    let mut rng = Seed(3).rng();
+    let mut non_trivial = 0;
+    for _ in 0..cases(500) {
+        let bytes: Vec<u8> = (0..512).map(|_| rng.random()).collect();
+        let decode = || Sequence::arbitrary(&mut Unstructured::new(&bytes));
+        let Ok(sequence) = decode() else { continue };
+        assert_eq!(decode().ok().as_ref(), Some(&sequence));
+        non_trivial += usize::from(sequence.steps().len() > 3);
+        assert!(conforms(&sequence));
+    }
+    assert!(
+        non_trivial > 0,
+        "the decoder produced only trivial sequences"
+    );
+}
+
+/// Property: stepping the pair by hand gives the same verdict as
+/// `execute`, and counts the same rules.
+#[test]
+fn side_by_side_steps_agree_with_execute() {
+    let runner_seed = Seed(99);
+    let mut runner =
+        proptest::test_runner::TestRunner::new_with_rng(Default::default(), runner_seed.rng());
+    let tree = Generator::sequential_strategy(30..=30)
+        .new_tree(&mut runner)
+        .expect("generation never rejects");
+    let (_, steps, _) = tree.current();
+    let mut by_hand = Coverage::default();
+    let mut framework = Framework::new();
+    let mut pair = SideBySide::new(&mut framework);
+    for step in &steps {
+        pair.step(step, Some(&mut by_hand)).expect("conforms");
+    }
+    let mut whole = Coverage::default();
+    execute(&mut Framework::new(), &steps, Some(&mut whole), None).expect("conforms");
+    for rule in RuleId::ALL {
+        if *rule != RuleId::RequestNotCompleted {
+            assert_eq!(by_hand.count(*rule), whole.count(*rule), "{rule}");
+        }
+    }
+}

@@ -54,6 +54,7 @@
 //! framework or wrapper.
 #![forbid(unsafe_code)]
 
+pub mod check;
 pub mod cli;
 pub mod harness;
 pub mod model;

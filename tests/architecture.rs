@@ -72,3 +72,9 @@ fn simulated_framework_never_reads_the_model() {
 fn harness_never_sees_an_implementation() {
     assert_uses_only("harness", &["vocab", "model"]);
 }
+
+/// The checker is the model fed from a stream, not a second judge.
+#[test]
+fn trace_checker_depends_only_on_model_and_vocabulary() {
+    assert_uses_only("check", &["vocab", "model"]);
+}

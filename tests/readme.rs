@@ -30,3 +30,18 @@ fn readme_opens_with_the_hunt_and_test_commands() {
     assert!(head.contains("cargo run --release -- hunt"), "{head}");
     assert!(head.contains("cargo test"), "{head}");
 }
+
+/// The README's lifecycle diagram is what `wdfreq diagram` derives from
+/// the model now.
+#[test]
+fn readme_diagram_is_what_the_model_derives() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_wdfreq"))
+        .arg("diagram")
+        .output()
+        .expect("the binary runs");
+    assert_eq!(output.status.code(), Some(0));
+    let derived = String::from_utf8(output.stdout).expect("UTF-8");
+    let readme = readme();
+    let embedded = section(&readme, "diagram");
+    pretty_assertions::assert_eq!(embedded, format!("```mermaid\n{derived}```\n"));
+}

@@ -1,7 +1,10 @@
 //! The `wdfreq` command line: one clap subcommand per file, each returning
 //! an [`Outcome`] that `main` maps to the exit status.
 
+pub mod check;
+pub mod diagram;
 pub mod hunt;
+pub mod rules;
 
 use clap::{Parser, Subcommand};
 
@@ -40,11 +43,21 @@ pub enum Command {
     /// Hunt for divergences between the reference model and the built-in
     /// simulated framework.
     Hunt(hunt::HuntArgs),
+    /// Judge a recorded trace (JSON Lines, trace format version 1) with
+    /// the reference model.
+    Check(check::CheckArgs),
+    /// Print the rule catalogue: ID, obligation, severity, rule, source.
+    Rules(rules::RulesArgs),
+    /// Draw the lifecycle of each request origin, derived from the model.
+    Diagram(diagram::DiagramArgs),
 }
 
 /// Runs the parsed command line, writing its report to `out`.
 pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> std::io::Result<Outcome> {
     match cli.command {
         Command::Hunt(args) => hunt::run(&args, out),
+        Command::Check(args) => check::run(&args, out),
+        Command::Rules(args) => rules::run(&args, out),
+        Command::Diagram(args) => diagram::run(&args, out),
     }
 }

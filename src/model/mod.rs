@@ -16,6 +16,7 @@
 //! speed; `let mut next = model.clone(); next.step(s)` is the pure form.
 //! It depends on nothing but [`crate::vocab`].
 
+pub mod explore;
 mod judge;
 mod request;
 pub mod rules;

@@ -1,0 +1,134 @@
+//! Findings and how they print: rustc-style
+//! `FILE:LINE: error[RULE-ID]: message` and `warning[RULE-ID]`, then one
+//! summary line; the severity always comes from the rule catalogue.
+
+use std::fmt;
+
+use crate::model::rule;
+use crate::vocab::{RuleId, Severity};
+
+/// One rule broken at one line of a trace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// The 1-based line of the event that shows the problem.
+    pub line: u64,
+    pub rule: RuleId,
+    /// The catalogue's sentence, prefixed with the request and op, and
+    /// followed by what was seen where that helps.
+    pub message: String,
+}
+
+impl Finding {
+    /// The rule's severity, as the catalogue gives it.
+    pub fn severity(&self) -> Severity {
+        rule(self.rule).severity
+    }
+
+    /// The finding as one line naming `file`.
+    pub fn in_file<'a>(&'a self, file: &'a str) -> impl fmt::Display + 'a {
+        InFile(file, self)
+    }
+}
+
+struct InFile<'a>(&'a str, &'a Finding);
+
+impl fmt::Display for InFile<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let InFile(file, finding) = self;
+        write!(
+            f,
+            "{file}:{}: {}[{}]: {}",
+            finding.line,
+            finding.severity(),
+            finding.rule,
+            finding.message
+        )
+    }
+}
+
+/// The counts of one checked trace.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub errors: u64,
+    pub warnings: u64,
+    pub events: u64,
+}
+
+impl Summary {
+    /// Counts `finding`.
+    pub fn count(&mut self, finding: &Finding) {
+        match finding.severity() {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+        }
+    }
+
+    /// The summary line naming `file`: `FILE: 2 errors, 1 warning, 14 events`.
+    pub fn in_file<'a>(&'a self, file: &'a str) -> impl fmt::Display + 'a {
+        SummaryLine(file, self)
+    }
+}
+
+struct SummaryLine<'a>(&'a str, &'a Summary);
+
+impl fmt::Display for SummaryLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let SummaryLine(file, summary) = self;
+        write!(
+            f,
+            "{file}: {}, {}, {}",
+            Plural(summary.errors, "error"),
+            Plural(summary.warnings, "warning"),
+            Plural(summary.events, "event")
+        )
+    }
+}
+
+struct Plural(u64, &'static str);
+
+impl fmt::Display for Plural {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Plural(count, noun) = *self;
+        let s = if count == 1 { "" } else { "s" };
+        write!(f, "{count} {noun}{s}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finding_prints_rustc_style_with_the_catalogue_severity() {
+        let finding = Finding {
+            line: 7,
+            rule: RuleId::ReuseWhilePending,
+            message: "m".into(),
+        };
+        assert_eq!(
+            finding.in_file("t.jsonl").to_string(),
+            "t.jsonl:7: error[reuse-while-pending]: m"
+        );
+        let warning = Finding {
+            rule: RuleId::SendWithoutCallback,
+            ..finding
+        };
+        assert_eq!(
+            warning.in_file("t.jsonl").to_string(),
+            "t.jsonl:7: warning[send-without-callback]: m"
+        );
+    }
+
+    #[test]
+    fn summary_counts_in_singular_and_plural() {
+        let summary = Summary {
+            errors: 2,
+            warnings: 1,
+            events: 0,
+        };
+        assert_eq!(
+            summary.in_file("f").to_string(),
+            "f: 2 errors, 1 warning, 0 events"
+        );
+    }
+}

@@ -1,0 +1,474 @@
+//! The trace checker: judges a recorded trace with the reference model, one
+//! [`Model::step`] per event, and reports every rule broken at the line that
+//! shows it; the checker itself states no rule.
+//!
+//! - [`trace`]: the JSON Lines reader of trace format version 1.
+//! - [`diag`]: findings, printed rustc-style, and the summary line.
+//! - [`source`]: files and standard input, read twice.
+//!
+//! # How a trace is judged
+//!
+//! Driver ops and `target_complete` are model steps. A refused step is an
+//! error finding at its line, and the model's state is unchanged, so the
+//! check goes on; the step's warnings are warning findings. After an
+//! accepted `target_complete` the callback the model expects is owed for
+//! that request: the next `callback` event for the request is judged
+//! against it ([`Model::judge_deliveries`]). A callback with nothing owed
+//! is judged against nothing (`callback-without-send`, or `callback-leak`
+//! when it carries a deregistered callback or context). A callback owed and
+//! not seen before the next event on that request, or before the end of the
+//! trace, is `callback-missing`, reported at the line that shows it
+//! missing. A second callback for one completed send is `callback-twice`.
+//! A `status` event is a status read whose value is judged with
+//! [`Model::judge_status`]; its `information` is judged only when the
+//! trace records it. At the end, [`Model::finish`] gives the end-of-trace
+//! warnings, at the last event's line.
+//!
+//! # Send modes
+//!
+//! The model knows one send, the asynchronous one. A `sync` or `forget`
+//! send is judged as that send, with two adjustments that only narrow a
+//! rule to its own scope, as its catalogue sentence states it:
+//! `send-without-callback` concerns asynchronous sends, so it is not
+//! reported for `sync` (exempt by SDV's ReqCompletionRoutine) or `forget`
+//! (which asks for no notification); and a queue-presented request whose
+//! latest send was `forget` was handed to the framework to complete, so
+//! `request-not-completed` is not reported for it. What the model does not
+//! know about `forget` (refused for driver-created requests, no later call
+//! allowed even after its target finished) is not judged.
+//!
+//! # Malformed traces
+//!
+//! A malformed trace is reported by its first bad line alone, with nothing
+//! judged: [`check`] reads the trace twice, once only to parse it
+//! ([`validate`]) and once to judge it ([`judge`]). Reading twice keeps
+//! memory bounded where holding the findings back would not.
+//!
+//! # Memory
+//!
+//! Bounded by the names in the trace, not its length: the reader keeps one
+//! line, the interned names and, per request, the model's state and at
+//! most one callback owed or answered. A trace of ten million events over a
+//! bounded set of request names checks in constant memory.
+//!
+//! # Example
+//!
+//! ```
+//! use std::io::Cursor;
+//! use wdfreq::check::check;
+//! use wdfreq::vocab::RuleId;
+//!
+//! let trace = r#"{"op":"create","req":"r1"}
+//! {"op":"format","req":"r1","kind":"read"}
+//! {"op":"send","req":"r1","target":"pipe"}
+//! {"op":"reuse","req":"r1"}
+//! "#;
+//! let mut findings = Vec::new();
+//! let summary = check("t.jsonl", Cursor::new(trace), &mut |f| findings.push(f.clone()))?;
+//! assert_eq!(summary.errors, 1);
+//! assert_eq!(findings[1].rule, RuleId::ReuseWhilePending);
+//! assert_eq!(findings[1].line, 4);
+//! # Ok::<(), wdfreq::check::TraceError>(())
+//! ```
+
+pub mod diag;
+pub mod source;
+pub mod trace;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, Seek};
+
+pub use diag::{Finding, Summary};
+pub use source::check_path;
+pub use trace::{Event, Names, SendMode, TraceError, TraceErrorKind, TraceReader};
+
+use crate::model::{Accepted, ExpectedReply, Model, SequenceError, Violation, rule};
+use crate::vocab::{Completion, Delivery, Op, RequestId, RuleId, Status, Step};
+
+/// Checks the trace in `input`, naming it `file`: a parse-only pass, then,
+/// when the whole trace is well formed, the judging pass, which calls
+/// `sink` with each finding in order.
+///
+/// On a malformed or unreadable trace, returns the error of its first bad
+/// line and calls `sink` never.
+pub fn check<R: BufRead + Seek>(
+    file: &str,
+    mut input: R,
+    sink: &mut dyn FnMut(&Finding),
+) -> Result<Summary, TraceError> {
+    validate(file, &mut input)?;
+    input.rewind().map_err(|e| TraceError {
+        file: file.to_owned(),
+        line: 0,
+        kind: TraceErrorKind::Read(e),
+    })?;
+    judge(file, input, sink)
+}
+
+/// Parses the whole trace and judges nothing: the number of events, or
+/// the error of the first bad line.
+pub fn validate<R: BufRead>(file: &str, input: R) -> Result<u64, TraceError> {
+    let mut reader = TraceReader::new(file, input);
+    while reader.next_event()?.is_some() {}
+    Ok(reader.events())
+}
+
+/// Judges the trace in one pass, calling `sink` with each finding as it is
+/// found. A malformed line stops the pass with its error, after the
+/// findings of the lines before it: call [`validate`] first (as [`check`]
+/// does) to judge only well-formed traces.
+pub fn judge<R: BufRead>(
+    file: &str,
+    input: R,
+    sink: &mut dyn FnMut(&Finding),
+) -> Result<Summary, TraceError> {
+    let mut reader = TraceReader::new(file, input);
+    let mut checker = Checker::new();
+    let mut summary = Summary::default();
+    let mut emit = |finding: Finding| {
+        summary.count(&finding);
+        sink(&finding);
+    };
+    while let Some((line, event)) = reader.next_event()? {
+        if let Err(error) = checker.event(line, &event, reader.names(), &mut emit) {
+            // The reader refuses unknown and duplicate request names, so
+            // the model never sees one; if it did, the trace is malformed.
+            return Err(TraceError {
+                file: file.to_owned(),
+                line,
+                kind: sequence_error(&error, reader.names()),
+            });
+        }
+    }
+    checker.finish(reader.last_event_line(), reader.names(), &mut emit);
+    summary.events = reader.events();
+    Ok(summary)
+}
+
+fn sequence_error(error: &SequenceError, names: &Names) -> TraceErrorKind {
+    match *error {
+        SequenceError::UnknownRequest(id) => TraceErrorKind::UnknownRequest {
+            name: names.request(id).to_owned(),
+        },
+        SequenceError::DuplicateRequest(id) => TraceErrorKind::DuplicateRequest {
+            name: names.request(id).to_owned(),
+        },
+    }
+}
+
+/// What the framework owes, or has done, for a request's latest completed
+/// send, until the next event on that request.
+#[derive(Clone, Copy, Debug)]
+enum Answer {
+    /// The target finished the send at `line`; the model expects
+    /// `delivery` for it.
+    Owed { delivery: Delivery, line: u64 },
+    /// The send's callback came; it was due as `expected`. Another one is
+    /// a second callback for the same send.
+    Answered { expected: Delivery },
+}
+
+/// The reference model fed one trace event at a time.
+///
+/// # Invariants
+///
+/// - `answers` holds at most one entry per request, and only until the
+///   next event on that request: it is what bounds the callbacks held.
+#[derive(Debug, Default)]
+pub struct Checker {
+    model: Model,
+    answers: BTreeMap<RequestId, Answer>,
+    /// Requests whose latest accepted send was `forget`.
+    forgotten: BTreeSet<RequestId>,
+}
+
+impl Checker {
+    /// A checker that has seen no event.
+    pub fn new() -> Self {
+        Checker::default()
+    }
+
+    /// Judges `event`, found at `line`, calling `sink` with each finding;
+    /// `names` gives the trace's names for messages.
+    pub fn event(
+        &mut self,
+        line: u64,
+        event: &Event,
+        names: &Names,
+        sink: &mut dyn FnMut(Finding),
+    ) -> Result<(), SequenceError> {
+        if let Event::Callback(delivery) = event {
+            self.callback(line, delivery, names, sink);
+            return Ok(());
+        }
+        self.settle(event.request(), line, names, sink);
+        let at = At { line, names };
+        match *event {
+            Event::Step(ref step) => self.step(at, step, SendMode::Async, sink).map(drop),
+            Event::Send {
+                request,
+                target,
+                mode,
+            } => {
+                let step = Op::Send { request, target }.into();
+                self.step(at, &step, mode, sink).map(drop)
+            }
+            Event::Status {
+                request,
+                value,
+                information,
+            } => {
+                let step = Op::ReadStatus { request }.into();
+                let accepted = self.step(at, &step, SendMode::Async, sink)?;
+                if let Some(reply) = accepted.map(|a| a.reply) {
+                    status_read(at, request, reply, value, information, sink);
+                }
+                Ok(())
+            }
+            // Judged above, before settling.
+            Event::Callback(_) => Ok(()),
+        }
+    }
+
+    /// One model step: the refusal or the warnings become findings; an
+    /// accepted target completion leaves its callback owed.
+    fn step(
+        &mut self,
+        at: At<'_>,
+        step: &Step,
+        mode: SendMode,
+        sink: &mut dyn FnMut(Finding),
+    ) -> Result<Option<Accepted>, SequenceError> {
+        let judgement = self.model.step(step)?;
+        let request = step.request();
+        let op = match step {
+            Step::Driver(op) => op.name(),
+            Step::Target(_) => "target_complete",
+        };
+        let report = |rule: RuleId| Finding {
+            line: at.line,
+            rule,
+            message: format!("request `{}`, `{op}`: {}", at.request(request), says(rule)),
+        };
+        let accepted = match judgement.outcome {
+            Err(violation) => {
+                sink(report(violation.rule));
+                return Ok(None);
+            }
+            Ok(accepted) => accepted,
+        };
+        for warning in judgement.warnings.iter() {
+            // See "Send modes" in the module docs.
+            if !(warning == RuleId::SendWithoutCallback && mode != SendMode::Async) {
+                sink(report(warning));
+            }
+        }
+        if let Some(delivery) = accepted.delivery {
+            let line = at.line;
+            self.answers
+                .insert(request, Answer::Owed { delivery, line });
+        }
+        if matches!(step, Step::Driver(Op::Send { .. })) {
+            if mode == SendMode::Forget {
+                self.forgotten.insert(request);
+            } else {
+                self.forgotten.remove(&request);
+            }
+        }
+        Ok(Some(accepted))
+    }
+
+    /// A `callback` event: judged against the callback owed, against the
+    /// one already answered (a second callback), or against nothing.
+    fn callback(
+        &mut self,
+        line: u64,
+        delivery: &Delivery,
+        names: &Names,
+        sink: &mut dyn FnMut(Finding),
+    ) {
+        let request = delivery.request;
+        let (expected, verdict) = match self.answers.remove(&request) {
+            Some(Answer::Owed { delivery: want, .. }) => (
+                Some(want),
+                self.model.judge_deliveries(Some(&want), &[*delivery]),
+            ),
+            // The send's first callback was judged when it came; passing
+            // the one it was due as leaves the model judging only this one,
+            // as the second of the same send.
+            Some(Answer::Answered { expected: want }) => (
+                Some(want),
+                self.model.judge_deliveries(Some(&want), &[want, *delivery]),
+            ),
+            None => (None, self.model.judge_deliveries(None, &[*delivery])),
+        };
+        if let Some(expected) = expected {
+            self.answers.insert(request, Answer::Answered { expected });
+        }
+        if let Err(Violation { rule, .. }) = verdict {
+            let at = At { line, names };
+            let due = match (expected, rule) {
+                (None, _) => "none was due".to_owned(),
+                (Some(want), RuleId::CallbackTwice) => {
+                    format!("the one due ({}) already came", at.delivery(&want))
+                }
+                (Some(want), _) => format!("due: {}", at.delivery(&want)),
+            };
+            let message = format!(
+                "request `{}`, `callback`: {} Got {}; {due}.",
+                at.request(request),
+                says(rule),
+                at.delivery(delivery)
+            );
+            sink(Finding {
+                line,
+                rule,
+                message,
+            });
+        }
+    }
+
+    /// Before any other event on `request`: a callback still owed for it
+    /// never came.
+    fn settle(
+        &mut self,
+        request: RequestId,
+        line: u64,
+        names: &Names,
+        sink: &mut dyn FnMut(Finding),
+    ) {
+        if let Some(Answer::Owed {
+            delivery,
+            line: finished,
+        }) = self.answers.remove(&request)
+        {
+            self.missing(At { line, names }, &delivery, finished, sink);
+        }
+    }
+
+    fn missing(
+        &self,
+        at: At<'_>,
+        delivery: &Delivery,
+        finished: u64,
+        sink: &mut dyn FnMut(Finding),
+    ) {
+        if let Err(Violation { rule, request }) = self.model.judge_deliveries(Some(delivery), &[]) {
+            let message = format!(
+                "request `{}`: {} The target finished its send on line {finished}; due: {}; none came.",
+                at.request(request),
+                says(rule),
+                at.delivery(delivery)
+            );
+            sink(Finding {
+                line: at.line,
+                rule,
+                message,
+            });
+        }
+    }
+
+    /// The end of the trace, whose last event is at `line`: callbacks still
+    /// owed, then the model's end-of-trace warnings.
+    pub fn finish(&mut self, line: u64, names: &Names, sink: &mut dyn FnMut(Finding)) {
+        let at = At { line, names };
+        for (_, answer) in std::mem::take(&mut self.answers) {
+            if let Answer::Owed {
+                delivery,
+                line: finished,
+            } = answer
+            {
+                self.missing(at, &delivery, finished, sink);
+            }
+        }
+        for Violation { rule, request } in self.model.finish() {
+            // See "Send modes" in the module docs.
+            if rule == RuleId::RequestNotCompleted && self.forgotten.contains(&request) {
+                continue;
+            }
+            sink(Finding {
+                line,
+                rule,
+                message: format!(
+                    "request `{}`, at the end of the trace: {}",
+                    at.request(request),
+                    says(rule)
+                ),
+            });
+        }
+    }
+}
+
+/// Judges a `status` event's value against the model's expected reply.
+fn status_read(
+    at: At<'_>,
+    request: RequestId,
+    reply: ExpectedReply,
+    value: Status,
+    information: Option<u64>,
+    sink: &mut dyn FnMut(Finding),
+) {
+    let ExpectedReply::Status {
+        status: want_status,
+        information: want_information,
+    } = reply
+    else {
+        return;
+    };
+    // Information the trace does not record is not judged.
+    let want_information = want_information.filter(|_| information.is_some());
+    let actual = Completion {
+        status: value,
+        information: information.unwrap_or(0),
+    };
+    let verdict = Model::judge_status(request, want_status, want_information, actual);
+    if let Err(Violation { rule, .. }) = verdict {
+        let read = match information {
+            Some(i) => format!("status {value}, information {i}"),
+            None => format!("status {value}"),
+        };
+        let due = match (want_status, want_information) {
+            (Some(s), Some(i)) => format!("status {s}, information {i}"),
+            (Some(s), None) => format!("status {s}"),
+            (None, Some(i)) => format!("information {i}"),
+            (None, None) => "anything".to_owned(),
+        };
+        let message = format!(
+            "request `{}`, `status`: {} Read {read}; due: {due}.",
+            at.request(request),
+            says(rule)
+        );
+        sink(Finding {
+            line: at.line,
+            rule,
+            message,
+        });
+    }
+}
+
+/// The catalogue's sentence for `rule`.
+fn says(rule_id: RuleId) -> &'static str {
+    rule(rule_id).says
+}
+
+/// Where a finding is: its line, and the trace's names to write it with.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    line: u64,
+    names: &'a Names,
+}
+
+impl At<'_> {
+    fn request(&self, request: RequestId) -> &str {
+        self.names.request(request)
+    }
+
+    fn delivery(&self, delivery: &Delivery) -> String {
+        format!(
+            "{}, status {}, information {}",
+            self.names.registration(&delivery.registration),
+            delivery.completion.status,
+            delivery.completion.information
+        )
+    }
+}

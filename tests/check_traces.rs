@@ -1,0 +1,504 @@
+//! `wdfreq check` keeps its promises: every recorded trace under
+//! `tests/traces/` checks to exactly the output and exit status written
+//! beside it (`.expected`); every rule has a trace that fires it; every
+//! malformed trace names its line and field and judges nothing; and no
+//! input, however broken, panics the checker.
+//!
+//! Set `WDFREQ_BLESS=1` to rewrite the `.expected` files from the current
+//! output, then read the diff before committing it.
+
+use std::fs;
+use std::io::{Cursor, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use proptest::prelude::*;
+use serde_json::{Map, Value, json};
+use wdfreq::check::{Finding, check, check_path};
+use wdfreq::vocab::{RuleId, Severity};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every `.jsonl` under `tests/traces/<dir>/`, relative to the crate root,
+/// in name order.
+fn traces(dir: &str) -> Vec<String> {
+    let mut found: Vec<String> = fs::read_dir(root().join("tests/traces").join(dir))
+        .expect("trace directory")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "jsonl"))
+        .map(|path| {
+            let name = path.file_name().expect("name").to_string_lossy();
+            format!("tests/traces/{dir}/{name}")
+        })
+        .collect();
+    found.sort();
+    assert!(!found.is_empty(), "no traces in {dir}");
+    found
+}
+
+fn all_traces() -> Vec<String> {
+    ["ok", "violation", "malformed"]
+        .iter()
+        .flat_map(|dir| traces(dir))
+        .collect()
+}
+
+/// Runs `wdfreq check ARG` in the crate root with `stdin`; stdout, then
+/// `exit status: N`.
+fn run_check(arg: &str, stdin: &[u8]) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wdfreq"))
+        .args(["check", arg])
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut input = child.stdin.take().expect("stdin");
+    input.write_all(stdin).expect("write stdin");
+    drop(input);
+    let output = child.wait_with_output().expect("the binary ends");
+    format!(
+        "{}exit status: {}\n",
+        String::from_utf8_lossy(&output.stdout),
+        output
+            .status
+            .code()
+            .map_or("signal".into(), |c| c.to_string())
+    )
+}
+
+/// The findings of a trace file, or the error that stopped it.
+fn findings(path: &str) -> Result<Vec<Finding>, wdfreq::check::TraceError> {
+    let mut found = Vec::new();
+    check_path(&root().join(path).to_string_lossy(), &mut |f| {
+        found.push(f.clone())
+    })?;
+    Ok(found)
+}
+
+/// Each recorded trace prints exactly its `.expected` text and exits with
+/// the status written there.
+#[test]
+fn every_recorded_trace_checks_to_its_expected_output() {
+    let bless = std::env::var_os("WDFREQ_BLESS").is_some();
+    let mut wrong = Vec::new();
+    for trace in all_traces() {
+        let actual = run_check(&trace, b"");
+        let expected_path: PathBuf = root().join(trace.replace(".jsonl", ".expected"));
+        if bless {
+            fs::write(&expected_path, &actual).expect("write .expected");
+            continue;
+        }
+        let expected = fs::read_to_string(&expected_path).unwrap_or_default();
+        if actual != expected {
+            wrong.push((trace, expected, actual));
+        }
+    }
+    if let Some((trace, expected, actual)) = wrong.first() {
+        let names: Vec<&String> = wrong.iter().map(|w| &w.0).collect();
+        eprintln!("traces whose output changed: {names:#?}");
+        pretty_assertions::assert_eq!(expected, actual, "{trace}");
+    }
+}
+
+/// `ok/` traces conform without a single finding; `violation/` traces
+/// have at least one finding and exit 1 exactly when one is an error;
+/// `malformed/` traces are one `malformed:` line and exit 2.
+#[test]
+fn each_trace_directory_keeps_its_exit_status_promise() {
+    for trace in traces("ok") {
+        assert_eq!(findings(&trace).expect("well formed"), vec![], "{trace}");
+    }
+    for trace in traces("violation") {
+        let found = findings(&trace).expect("well formed");
+        assert!(!found.is_empty(), "{trace}");
+        let errors = found.iter().any(|f| f.severity() == Severity::Error);
+        let output = run_check(&trace, b"");
+        let status = if errors {
+            "exit status: 1"
+        } else {
+            "exit status: 0"
+        };
+        assert!(
+            output.ends_with(&format!("{status}\n")),
+            "{trace}: {output}"
+        );
+    }
+    for trace in traces("malformed") {
+        let output = run_check(&trace, b"");
+        let lines: Vec<&str> = output.lines().collect();
+        assert_eq!(lines.len(), 2, "{trace}: {output}");
+        assert!(
+            lines[0].starts_with(&format!("{trace}:")) && lines[0].contains(": malformed: "),
+            "{output}"
+        );
+        assert_eq!(lines[1], "exit status: 2", "{trace}");
+    }
+}
+
+/// For every rule, `violation/<rule-id>.jsonl` exists and its check
+/// reports that rule.
+#[test]
+fn every_rule_has_a_recorded_trace_that_fires_it() {
+    for &rule in RuleId::ALL {
+        let trace = format!("tests/traces/violation/{rule}.jsonl");
+        let found = findings(&trace).unwrap_or_else(|e| panic!("{trace}: {e}"));
+        assert!(
+            found.iter().any(|f| f.rule == rule),
+            "{trace} does not fire {rule}: {found:#?}"
+        );
+    }
+}
+
+/// The reference's conformant example (the continuous reader) passes.
+#[test]
+fn reference_continuous_reader_example_conforms() {
+    let example = r#"{"op":"create","req":"r1"}
+{"op":"format","req":"r1","kind":"read"}
+{"op":"set_completion","req":"r1","callback":"OnRead","context":"rd"}
+{"op":"send","req":"r1","target":"pipe"}
+{"op":"target_complete","req":"r1","status":0,"information":64}
+{"op":"callback","req":"r1","callback":"OnRead","context":"rd","status":0,"information":64}
+{"op":"reuse","req":"r1","status":0}
+{"op":"format","req":"r1","kind":"read"}
+{"op":"set_completion","req":"r1","callback":"OnRead","context":"rd"}
+{"op":"send","req":"r1","target":"pipe"}
+"#;
+    let recorded = fs::read_to_string(root().join("tests/traces/ok/continuous_reader.jsonl"))
+        .expect("recorded example");
+    assert_eq!(recorded, example, "the recorded copy is the reference's");
+    let mut found = Vec::new();
+    let summary = check("example", Cursor::new(example), &mut |f| {
+        found.push(f.clone())
+    })
+    .expect("well formed");
+    assert_eq!(
+        (summary.errors, summary.warnings, summary.events),
+        (0, 0, 10)
+    );
+    assert_eq!(found, vec![]);
+}
+
+/// One row per malformed trace: the file, the line it must name, and the
+/// start of its error kind's `Debug` text (variant and leading fields).
+const MALFORMED: &[(&str, u64, &str)] = &[
+    ("invalid-json", 2, "InvalidJson { column: 39,"),
+    ("malformed-after-a-violation", 4, "InvalidJson {"),
+    ("invalid-utf8", 2, "InvalidUtf8 { column: 49 }"),
+    ("not-an-object", 2, r#"NotAnObject { found: "an array" }"#),
+    ("unknown-op", 2, r#"UnknownOp { op: "frobnicate" }"#),
+    ("missing-op", 1, r#"MissingField { field: "op" }"#),
+    ("missing-req", 1, r#"MissingField { field: "req" }"#),
+    ("missing-field", 4, r#"MissingField { field: "status" }"#),
+    (
+        "mistyped-field",
+        2,
+        r#"WrongType { field: "status", expected: "an integer", found: "a string" }"#,
+    ),
+    (
+        "mistyped-request-name",
+        1,
+        r#"WrongType { field: "req", expected: "a string", found: "a number" }"#,
+    ),
+    (
+        "fractional-status",
+        2,
+        r#"WrongType { field: "status", expected: "an integer","#,
+    ),
+    (
+        "fractional-information",
+        2,
+        r#"WrongType { field: "information", expected: "an integer","#,
+    ),
+    (
+        "out-of-range-status",
+        2,
+        r#"OutOfRange { field: "status", value: "4294967296","#,
+    ),
+    (
+        "out-of-range-information",
+        2,
+        r#"OutOfRange { field: "information", value: "-1","#,
+    ),
+    (
+        "unknown-format-kind",
+        2,
+        r#"UnknownValue { field: "kind", value: "scatter","#,
+    ),
+    (
+        "unknown-send-mode",
+        3,
+        r#"UnknownValue { field: "mode", value: "later","#,
+    ),
+    ("empty-request-name", 1, "EmptyRequestName"),
+    ("unknown-request", 2, r#"UnknownRequest { name: "r2" }"#),
+    ("duplicate-request", 2, r#"DuplicateRequest { name: "r1" }"#),
+    ("empty", 1, "NoEvents"),
+    ("blank-lines-only", 3, "NoEvents"),
+];
+
+/// Each malformed trace is refused at the line and with the error kind of
+/// its table row, and every malformed trace has a row.
+#[test]
+fn each_malformed_trace_names_its_line_and_field() {
+    for (name, line, kind) in MALFORMED {
+        let trace = format!("tests/traces/malformed/{name}.jsonl");
+        let error = findings(&trace).expect_err(&trace);
+        assert_eq!(error.line, *line, "{trace}: {error}");
+        let debug = format!("{:?}", error.kind);
+        assert!(debug.starts_with(kind), "{trace}: {debug}");
+        assert!(error.kind.is_malformed(), "{trace}");
+    }
+    assert_eq!(
+        MALFORMED.len(),
+        traces("malformed").len(),
+        "a row per malformed trace"
+    );
+}
+
+/// A malformed line after a violation: the violation is not reported.
+#[test]
+fn malformed_trace_is_not_judged_at_all() {
+    let mut judged = 0;
+    let path = root().join("tests/traces/malformed/malformed-after-a-violation.jsonl");
+    let result = check_path(&path.to_string_lossy(), &mut |_| judged += 1);
+    assert!(result.is_err());
+    assert_eq!(judged, 0);
+}
+
+/// `check -` reads standard input and prints what the file gives, under
+/// the name `<stdin>`.
+#[test]
+fn standard_input_checks_like_the_same_file() {
+    for trace in [
+        "tests/traces/violation/several-findings-on-interleaved-requests.jsonl",
+        "tests/traces/malformed/invalid-utf8.jsonl",
+    ] {
+        let bytes = fs::read(root().join(trace)).expect("trace");
+        let from_file = run_check(trace, b"").replace(trace, "<stdin>");
+        assert_eq!(run_check("-", &bytes), from_file, "{trace}");
+    }
+}
+
+/// A file that cannot be opened is exit 2, naming the file.
+#[test]
+fn missing_file_is_exit_two_naming_it() {
+    let output = run_check("tests/traces/no-such-trace.jsonl", b"");
+    assert!(
+        output.starts_with("tests/traces/no-such-trace.jsonl: cannot read: "),
+        "{output}"
+    );
+    assert!(output.ends_with("exit status: 2\n"), "{output}");
+}
+
+// Generators for the properties below.
+
+const NAMES: [&str; 4] = ["a", "b", "c", "d"];
+
+/// A JSON value of any type, biased to the edges of the number ranges.
+fn any_json_value() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        prop::sample::select(vec![
+            json!(0),
+            json!(-1),
+            json!(2147483647),
+            json!(-2147483648),
+            json!(-2147483649_i64),
+            json!(4294967295_u64),
+            json!(4294967296_u64),
+            json!(u64::MAX),
+            json!(1.5),
+            json!(1e300),
+        ]),
+        any::<f64>().prop_map(|f| json!(f)),
+        "[a-z_]{0,8}".prop_map(Value::from),
+        Just(json!([1, "x"])),
+        Just(json!({"nested": true})),
+    ]
+}
+
+/// A string field's value: usually a plausible string, sometimes anything.
+fn text_value(choices: &'static [&'static str]) -> impl Strategy<Value = Value> {
+    prop_oneof![
+        4 => prop::sample::select(choices).prop_map(Value::from),
+        1 => any_json_value(),
+    ]
+}
+
+/// One line that looks like an event: any op (or none), any request name,
+/// any subset of the fields with values of any type; sometimes cut short.
+fn json_ish_line() -> impl Strategy<Value = String> {
+    let mut ops: Vec<&'static str> = wdfreq::check::trace::OPS.to_vec();
+    ops.extend(["bogus", ""]);
+    let ops: &'static [&'static str] = Vec::leak(ops);
+    let fields = (
+        prop::option::of(text_value(ops)),
+        prop::option::of(text_value(&["a", "b", "c", ""])),
+        prop::option::of(any_json_value()),
+        prop::option::of(any_json_value()),
+        prop::option::of(text_value(&["read", "current", "scatter"])),
+        prop::option::of(text_value(&["async", "sync", "forget", "later"])),
+        prop::option::of(text_value(&["On", "Off"])),
+        prop::option::of(text_value(&["x", "y"])),
+        prop::option::of(any_json_value()),
+    );
+    (fields, prop::option::of(0..60_usize)).prop_map(|(f, cut)| {
+        let mut object = Map::new();
+        let named = [
+            ("op", f.0),
+            ("req", f.1),
+            ("status", f.2),
+            ("information", f.3),
+            ("kind", f.4),
+            ("mode", f.5),
+            ("callback", f.6),
+            ("context", f.7),
+            ("value", f.8),
+        ];
+        for (name, value) in named {
+            if let Some(value) = value {
+                object.insert(name.to_owned(), value);
+            }
+        }
+        let mut line = Value::Object(object).to_string();
+        if let Some(cut) = cut.filter(|c| *c < line.len()) {
+            line = line.chars().take(cut).collect();
+        }
+        line
+    })
+}
+
+/// A well-formed event line on one of [`NAMES`] (introduced before).
+fn event_line() -> impl Strategy<Value = String> {
+    let req = prop::sample::select(&NAMES[..]);
+    let status = prop::sample::select(vec![0_i64, 3221225485, -1073741811, 259]);
+    let info = prop::option::of(prop::sample::select(vec![0_u64, 64, 512]));
+    let callback = prop::sample::select(vec!["OnA", "OnB"]);
+    let context = prop::option::of(prop::sample::select(vec!["x", "y"]));
+    let op = prop::sample::select(&wdfreq::check::trace::OPS[2..]);
+    let mode = prop::sample::select(vec!["async", "sync", "forget"]);
+    (req, op, status, info, callback, context, mode).prop_map(
+        |(req, op, status, info, callback, context, mode)| {
+            let mut e = json!({"op": op, "req": req, "kind": "read", "target": "t",
+                "status": status, "value": status, "callback": callback, "mode": mode});
+            if let Some(info) = info {
+                e["information"] = json!(info);
+            }
+            if let Some(context) = context {
+                e["context"] = json!(context);
+            }
+            e.to_string()
+        },
+    )
+}
+
+/// A well-formed trace: every name introduced, then events on them.
+fn well_formed_trace() -> impl Strategy<Value = Vec<String>> {
+    (
+        any::<[bool; 4]>(),
+        prop::collection::vec(event_line(), 0..60),
+    )
+        .prop_map(|(received, events)| {
+            let intro = NAMES.iter().zip(received).map(|(name, received)| {
+                let op = if received { "receive" } else { "create" };
+                json!({"op": op, "req": name}).to_string()
+            });
+            intro.chain(events).collect()
+        })
+}
+
+fn check_bytes(
+    bytes: &[u8],
+) -> (
+    Result<wdfreq::check::Summary, wdfreq::check::TraceError>,
+    Vec<Finding>,
+) {
+    let mut found = Vec::new();
+    let result = check("p", Cursor::new(bytes), &mut |f| found.push(f.clone()));
+    (result, found)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Arbitrary bytes never panic the checker; when they are refused, the
+    /// line named is one the input has (or 1 for an empty input).
+    #[test]
+    fn arbitrary_bytes_never_panic_the_checker(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+        let (result, found) = check_bytes(&bytes);
+        let lines = bytes.split(|b| *b == b'\n').count() as u64;
+        match result {
+            Err(error) => {
+                prop_assert!(error.line >= 1 && error.line <= lines.max(1));
+                prop_assert!(found.is_empty());
+            }
+            Ok(summary) => prop_assert!(summary.events >= 1),
+        }
+    }
+
+    /// Lines that look like events, with fields missing, mistyped, out of
+    /// range or cut short, never panic the checker, and a refusal names a
+    /// line of the trace and judges nothing.
+    #[test]
+    fn json_ish_lines_never_panic_the_checker(random in prop::collection::vec(json_ish_line(), 0..40)) {
+        // Introduce some names first, so that many lines get past the
+        // name check and are judged.
+        let mut lines = vec![
+            r#"{"op":"create","req":"a"}"#.to_owned(),
+            r#"{"op":"receive","req":"b"}"#.to_owned(),
+        ];
+        lines.extend(random);
+        let text = lines.join("\n");
+        let (result, found) = check_bytes(text.as_bytes());
+        match result {
+            Err(error) => {
+                prop_assert!(error.line >= 1 && error.line <= lines.len().max(1) as u64);
+                prop_assert!(error.kind.is_malformed());
+                prop_assert!(found.is_empty());
+            }
+            Ok(summary) => {
+                let non_blank = lines.iter().filter(|l| !l.trim().is_empty()).count() as u64;
+                prop_assert_eq!(summary.events, non_blank);
+            }
+        }
+    }
+
+    /// A well-formed trace is never malformed; its findings come in line
+    /// order, at lines it has, and the summary counts them by severity.
+    #[test]
+    fn well_formed_traces_are_judged_in_line_order(trace in well_formed_trace()) {
+        let (result, found) = check_bytes(trace.join("\n").as_bytes());
+        let summary = result.map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(summary.events, trace.len() as u64);
+        prop_assert!(found.windows(2).all(|w| w[0].line <= w[1].line), "{:?}", found);
+        prop_assert!(found.iter().all(|f| f.line >= 1 && f.line <= trace.len() as u64));
+        let errors = found.iter().filter(|f| f.severity() == Severity::Error).count() as u64;
+        prop_assert_eq!((summary.errors, summary.warnings), (errors, found.len() as u64 - errors));
+    }
+
+    /// One bad line anywhere makes the whole trace malformed at that line,
+    /// and nothing is judged, whatever the good lines around it hold.
+    #[test]
+    fn one_bad_line_makes_the_trace_malformed_at_that_line(
+        mut trace in well_formed_trace(),
+        at in any::<prop::sample::Index>(),
+        bad in prop::sample::select(vec![
+            "{", "[]", r#"{"op":"create"}"#, r#"{"op":"nope","req":"a"}"#,
+            r#"{"op":"reuse","req":"a","status":4294967296}"#,
+            r#"{"op":"format","req":"zz","kind":"read"}"#,
+        ]),
+    ) {
+        let index = at.index(trace.len() + 1);
+        trace.insert(index, bad.to_owned());
+        let (result, found) = check_bytes(trace.join("\n").as_bytes());
+        let error = result.err().ok_or_else(|| TestCaseError::fail("accepted"))?;
+        prop_assert_eq!(error.line, index as u64 + 1);
+        prop_assert!(found.is_empty());
+    }
+}

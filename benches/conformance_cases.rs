@@ -17,8 +17,7 @@ use std::time::Duration;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, TestRunner};
-use proptest_state_machine::ReferenceStateMachine;
-use wdfreq::harness::strategy::Generator;
+use wdfreq::harness::strategy::sequences;
 use wdfreq::harness::{CaseConfig, Coverage, Seed, execute, run_case};
 use wdfreq::sim::Framework;
 use wdfreq::vocab::Step;
@@ -33,7 +32,7 @@ fn seeds() -> impl Iterator<Item = Seed> {
 /// The sequence `run_case` generates for `seed` under `config`.
 fn sequence_of(seed: Seed, config: &CaseConfig) -> Vec<Step> {
     let mut runner = TestRunner::new_with_rng(Config::default(), seed.rng());
-    let strategy = Generator::sequential_strategy(1..=config.steps_max.max(1));
+    let strategy = sequences(config.settings, 1..=config.steps_max.max(1));
     let tree = strategy
         .new_tree(&mut runner)
         .expect("the generator's steps always meet its preconditions");
@@ -70,9 +69,14 @@ fn conformance_cases(c: &mut Criterion) {
             for steps in &sequences {
                 let mut coverage = Coverage::default();
                 let mut framework = Framework::new();
-                let steps_run =
-                    execute(&mut framework, black_box(steps), Some(&mut coverage), None)
-                        .expect("every seed passed above");
+                let steps_run = execute(
+                    &mut framework,
+                    config.settings,
+                    black_box(steps),
+                    Some(&mut coverage),
+                    None,
+                )
+                .expect("every seed passed above");
                 black_box((steps_run, coverage));
             }
         });

@@ -24,7 +24,9 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use wdfreq::sim::{Framework, Handle};
-use wdfreq::vocab::{CallbackId, Completion, ContextId, Delivery, FormatKind, Status, TargetId};
+use wdfreq::vocab::{
+    CallbackId, Completion, ContextId, Delivery, FormatKind, ReuseFlags, SendMode, Status, TargetId,
+};
 
 /// The system allocator, counting every allocation (`alloc`,
 /// `alloc_zeroed` and `realloc` each count one).
@@ -83,7 +85,9 @@ fn send_once(framework: &mut Framework, request: &Handle, deliveries: &mut Vec<D
     framework
         .set_completion_callback(request, CallbackId(0), Some(ContextId(0)))
         .unwrap();
-    framework.send(request, TargetId(0)).unwrap();
+    framework
+        .send(request, TargetId(0), SendMode::Async)
+        .unwrap();
     framework.target_complete(request, COMPLETION).unwrap();
     framework.drain_deliveries(deliveries);
     debug_assert_eq!(deliveries.len(), 1);
@@ -111,7 +115,7 @@ impl Reusing {
 
     fn send(&mut self) {
         self.framework
-            .reuse(&self.request, Status::SUCCESS)
+            .reuse(&self.request, Status::SUCCESS, ReuseFlags::NONE)
             .unwrap();
         send_once(&mut self.framework, &self.request, &mut self.deliveries);
     }

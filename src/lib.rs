@@ -1,26 +1,26 @@
 //! wdfreq: the WDF request lifecycle, as an executable specification and a
 //! conformance suite.
 //!
-//! Ask the specification about a driver that reuses a request while its
-//! send is still outstanding at an I/O target:
+//! Judge a recorded trace of a driver that reuses a request while its send
+//! is still outstanding at an I/O target:
 //!
 //! ```
-//! use wdfreq::model::Model;
-//! use wdfreq::vocab::{FormatKind, Op, RequestId, RuleId, Status, TargetId};
+//! use std::io::Cursor;
+//! use wdfreq::vocab::RuleId;
 //!
-//! let r = RequestId(1);
-//! let mut model = Model::new();
-//! for op in [
-//!     Op::Create { request: r },
-//!     Op::Format { request: r, kind: FormatKind::Read },
-//!     Op::Send { request: r, target: TargetId(0) },
-//! ] {
-//!     assert!(model.step(&op.into())?.outcome.is_ok());
-//! }
-//! let reuse = Op::Reuse { request: r, status: Status::SUCCESS };
-//! let judgement = model.step(&reuse.into())?;
-//! assert_eq!(judgement.outcome.unwrap_err().rule, RuleId::ReuseWhilePending);
-//! # Ok::<(), wdfreq::model::SequenceError>(())
+//! let trace = r#"{"op":"create","req":"r1"}
+//! {"op":"format","req":"r1","kind":"read"}
+//! {"op":"send","req":"r1","target":"pipe"}
+//! {"op":"reuse","req":"r1","status":0}
+//! "#;
+//! let mut findings = Vec::new();
+//! let summary = wdfreq::check::check("t.jsonl", Cursor::new(trace), &mut |f| {
+//!     findings.push(f.clone())
+//! })?;
+//! assert_eq!(summary.errors, 1);
+//! let reuse = findings.iter().find(|f| f.rule == RuleId::ReuseWhilePending);
+//! assert_eq!(reuse.map(|f| f.line), Some(4));
+//! # Ok::<(), wdfreq::check::TraceError>(())
 //! ```
 //!
 //! # Overview
@@ -28,15 +28,39 @@
 //! - [`vocab`]: the words every module shares: [`vocab::Op`] (a driver
 //!   call), [`vocab::Step`] (a call or a target finishing a send),
 //!   [`vocab::Delivery`] (the framework invoking a completion callback),
-//!   [`vocab::RuleId`].
+//!   [`vocab::RuleId`], and [`vocab::Settings`] (flavor, framework version,
+//!   verifier).
 //! - [`model`]: the specification. [`model::Model::step`] judges one step;
-//!   [`model::rules::CATALOGUE`] says what each rule means and where it
-//!   comes from.
+//!   [`model::rules::CATALOGUE`] says what each rule means, where it applies
+//!   and where it comes from.
 //! - [`sim`]: the simulated framework, the default implementation under
 //!   test.
 //! - [`harness`]: [`harness::Conformance`], the trait your implementation
 //!   implements, and [`harness::hunt`], which drives it beside the model.
+//! - [`check`]: the trace checker, the model fed from a JSON Lines stream.
+//! - [`gallery`]: deliberately broken frameworks the suite must catch.
 //! - [`cli`]: the `wdfreq` command.
+//!
+//! # Example: ask the model directly
+//!
+//! ```
+//! use wdfreq::model::Model;
+//! use wdfreq::vocab::{FormatKind, Op, RequestId, ReuseFlags, RuleId, SendMode, Status, TargetId};
+//!
+//! let r = RequestId(1);
+//! let mut model = Model::new();
+//! for op in [
+//!     Op::Create { request: r },
+//!     Op::Format { request: r, kind: FormatKind::Read },
+//!     Op::Send { request: r, target: TargetId(0), mode: SendMode::Async },
+//! ] {
+//!     assert!(model.step(&op.into())?.outcome.is_ok());
+//! }
+//! let reuse = Op::Reuse { request: r, status: Status::SUCCESS, flags: ReuseFlags::NONE };
+//! let judgement = model.step(&reuse.into())?;
+//! assert_eq!(judgement.outcome.unwrap_err().rule, RuleId::ReuseWhilePending);
+//! # Ok::<(), wdfreq::model::SequenceError>(())
+//! ```
 //!
 //! # Example: hunt for divergences in an implementation
 //!
@@ -56,6 +80,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod gallery;
 pub mod harness;
 pub mod model;
 pub mod sim;

@@ -1,7 +1,8 @@
 //! `wdfreq check` keeps its promises: every recorded trace under
 //! `tests/traces/` checks to exactly the output and exit status written
 //! beside it (`.expected`); every rule has a trace that fires it; every
-//! malformed trace names its line and field and judges nothing; and no
+//! malformed trace names its line and field and judges nothing; a trace is
+//! judged for the settings its header names, or the command line's; and no
 //! input, however broken, panics the checker.
 //!
 //! Set `WDFREQ_BLESS=1` to rewrite the `.expected` files from the current
@@ -15,7 +16,7 @@ use std::process::{Command, Stdio};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 use wdfreq::check::{Finding, check, check_path};
-use wdfreq::vocab::{RuleId, Severity};
+use wdfreq::vocab::{RuleId, Settings, Severity};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -48,8 +49,15 @@ fn all_traces() -> Vec<String> {
 /// Runs `wdfreq check ARG` in the crate root with `stdin`; stdout, then
 /// `exit status: N`.
 fn run_check(arg: &str, stdin: &[u8]) -> String {
+    run_check_with(&[arg], stdin)
+}
+
+/// Runs `wdfreq check ARGS...` in the crate root with `stdin`; stdout,
+/// then `exit status: N`.
+fn run_check_with(args: &[&str], stdin: &[u8]) -> String {
     let mut child = Command::new(env!("CARGO_BIN_EXE_wdfreq"))
-        .args(["check", arg])
+        .arg("check")
+        .args(args)
         .current_dir(root())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -237,6 +245,42 @@ const MALFORMED: &[(&str, u64, &str)] = &[
     ("duplicate-request", 2, r#"DuplicateRequest { name: "r1" }"#),
     ("empty", 1, "NoEvents"),
     ("blank-lines-only", 3, "NoEvents"),
+    (
+        "header-unsupported-version",
+        1,
+        r#"UnsupportedFormat { found: "3" }"#,
+    ),
+    (
+        "header-unknown-flavor",
+        1,
+        r#"HeaderSettings { field: "flavor", source: UnknownFlavor("wdm") }"#,
+    ),
+    (
+        "header-no-such-framework",
+        1,
+        r#"HeaderSettings { field: "version", source: NoSuchFramework {"#,
+    ),
+    ("header-not-first", 2, "HeaderNotFirst"),
+    (
+        "reuse-flags-not-an-array",
+        3,
+        r#"WrongType { field: "flags", expected: "an array of strings", found: "a string" }"#,
+    ),
+    (
+        "reuse-unknown-flag",
+        3,
+        r#"UnknownValue { field: "flags", value: "no_flags","#,
+    ),
+    (
+        "sync-send-not-followed-by-its-completion",
+        4,
+        r#"SyncSendNotAnswered { name: "probe", found_line: 6, found_op: "status" }"#,
+    ),
+    (
+        "sync-send-never-completed",
+        3,
+        r#"SyncSendUnansweredAtEnd { name: "probe" }"#,
+    ),
 ];
 
 /// Each malformed trace is refused at the line and with the error kind of
@@ -293,6 +337,128 @@ fn missing_file_is_exit_two_naming_it() {
     assert!(output.ends_with("exit status: 2\n"), "{output}");
 }
 
+const LEGACY_1_7: &str = "tests/traces/ok/legacy_callback_kept_by_reuse_before_1_9.jsonl";
+const LEGACY_1_9: &str = "tests/traces/violation/legacy-callback-leak-from-1-9.jsonl";
+
+/// One sequence (register a callback, reuse, format, send, the target
+/// finishes, the OLD callback runs), recorded under two framework
+/// versions: before 1.9 Reuse keeps the completion routine, so the old
+/// callback is the one due; from 1.9 Reuse deregisters it, so the same
+/// callback is a leak.
+#[test]
+fn legacy_pair_conforms_at_1_7_and_leaks_at_1_9() {
+    let read = |path: &str| fs::read_to_string(root().join(path)).expect("trace");
+    assert_eq!(
+        read(LEGACY_1_7).replacen(r#""version":"1.7""#, r#""version":"1.9""#, 1),
+        read(LEGACY_1_9),
+        "the two traces differ only in the header's version"
+    );
+    assert_eq!(findings(LEGACY_1_7).expect("well formed"), vec![]);
+    let leak = findings(LEGACY_1_9).expect("well formed");
+    let errors: Vec<(RuleId, u64)> = leak
+        .iter()
+        .filter(|f| f.severity() == Severity::Error)
+        .map(|f| (f.rule, f.line))
+        .collect();
+    assert_eq!(errors, vec![(RuleId::CallbackLeak, 8)]);
+    assert!(run_check(LEGACY_1_7, b"").ends_with("exit status: 0\n"));
+    assert!(run_check(LEGACY_1_9, b"").ends_with("exit status: 1\n"));
+}
+
+/// `--framework-version` replaces the header's version: each legacy trace
+/// checked for the other's version prints what the other prints.
+#[test]
+fn command_line_settings_replace_the_header() {
+    let as_other = |path: &str, version: &str, other: &str| {
+        let output = run_check_with(&["--framework-version", version, path], b"");
+        assert_eq!(output.replace(path, other), run_check(other, b""), "{path}");
+    };
+    as_other(LEGACY_1_7, "1.9", LEGACY_1_9);
+    as_other(LEGACY_1_9, "1.7", LEGACY_1_7);
+    let v1 = "tests/traces/ok/continuous_reader.jsonl";
+    let verifier_off = run_check_with(&["--no-verifier", v1], b"");
+    assert!(
+        verifier_off.starts_with(&format!(
+            "{v1}: 0 errors, 0 warnings, 10 events (umdf1 1.11, verifier off)\n"
+        )),
+        "{verifier_off}"
+    );
+}
+
+/// Settings flags that make a framework that does not exist are exit 2,
+/// naming the trace's settings and the reason, and nothing is judged.
+#[test]
+fn command_line_settings_that_do_not_exist_are_exit_two() {
+    let output = run_check_with(
+        &[
+            "--framework-version",
+            "1.7",
+            "tests/traces/ok/continuous_reader.jsonl",
+        ],
+        b"",
+    );
+    assert_eq!(
+        output,
+        "tests/traces/ok/continuous_reader.jsonl: cannot judge for the settings asked for \
+         over the trace's (umdf1 1.11, verifier on): there is no umdf1 1.7: UMDF 1 has Reuse \
+         from 1.9 to 1.11, KMDF is 1.x\nexit status: 2\n"
+    );
+}
+
+/// With the verifier off, Reuse of an outstanding request is reported as
+/// an error (exit 1) and takes effect: it deregisters the callback, so the
+/// target's completion owes none, and the check goes on to the lines
+/// after. With the verifier on, the same Reuse is refused and changes
+/// nothing, so the callback registered before it is owed and missing.
+#[test]
+fn verifier_off_reports_reuse_while_pending_and_goes_on_with_its_effect() {
+    let trace = "tests/traces/violation/reuse-while-pending-verifier-off.jsonl";
+    let off = findings(trace).expect("well formed");
+    let rules: Vec<(RuleId, u64)> = off.iter().map(|f| (f.rule, f.line)).collect();
+    assert_eq!(
+        rules,
+        vec![
+            (RuleId::ReuseWhilePending, 6),
+            (RuleId::CallbackMismatch, 12)
+        ]
+    );
+    assert!(run_check(trace, b"").ends_with("exit status: 1\n"));
+
+    let bytes = fs::read(root().join(trace)).expect("trace");
+    let mut on = Vec::new();
+    let verifier_on = |s: Settings| {
+        Ok(Settings {
+            verifier: true,
+            ..s
+        })
+    };
+    wdfreq::check::check_with("t", Cursor::new(bytes), &verifier_on, &mut |f| {
+        on.push((f.rule, f.line))
+    })
+    .expect("well formed");
+    assert_eq!(
+        on[..2],
+        [(RuleId::ReuseWhilePending, 6), (RuleId::CallbackMissing, 8)]
+    );
+}
+
+/// Every combination of settings the suite knows, written in a header,
+/// is what the checker prints it judged for.
+#[test]
+fn every_settings_header_is_named_in_the_summary_line() {
+    for settings in Settings::all() {
+        let trace = format!(
+            "{}\n{{\"op\":\"create\",\"req\":\"r\"}}\n",
+            header_line(&settings, [false; 3])
+        );
+        let output = run_check_with(&["-"], trace.as_bytes());
+        assert_eq!(
+            output,
+            format!("<stdin>: 0 errors, 0 warnings, 1 event ({settings})\nexit status: 0\n")
+        );
+    }
+}
+
 // Generators for the properties below.
 
 const NAMES: [&str; 4] = ["a", "b", "c", "d"];
@@ -334,7 +500,7 @@ fn text_value(choices: &'static [&'static str]) -> impl Strategy<Value = Value> 
 /// One line that looks like an event: any op (or none), any request name,
 /// any subset of the fields with values of any type; sometimes cut short.
 fn json_ish_line() -> impl Strategy<Value = String> {
-    let mut ops: Vec<&'static str> = wdfreq::check::trace::OPS.to_vec();
+    let mut ops: Vec<&'static str> = wdfreq::check::OPS.to_vec();
     ops.extend(["bogus", ""]);
     let ops: &'static [&'static str] = Vec::leak(ops);
     let fields = (
@@ -346,6 +512,16 @@ fn json_ish_line() -> impl Strategy<Value = String> {
         prop::option::of(text_value(&["async", "sync", "forget", "later"])),
         prop::option::of(text_value(&["On", "Off"])),
         prop::option::of(text_value(&["x", "y"])),
+        prop::option::of(any_json_value()),
+        prop::option::of(prop_oneof![
+            prop::sample::select(vec![
+                json!(["set_new_irp"]),
+                json!(["must_complete", "set_new_irp"]),
+                json!(["sideways"]),
+                json!([1]),
+            ]),
+            any_json_value(),
+        ]),
         prop::option::of(any_json_value()),
     );
     (fields, prop::option::of(0..60_usize)).prop_map(|(f, cut)| {
@@ -360,6 +536,8 @@ fn json_ish_line() -> impl Strategy<Value = String> {
             ("callback", f.6),
             ("context", f.7),
             ("value", f.8),
+            ("flags", f.9),
+            ("wdfreq", f.10),
         ];
         for (name, value) in named {
             if let Some(value) = value {
@@ -374,43 +552,93 @@ fn json_ish_line() -> impl Strategy<Value = String> {
     })
 }
 
-/// A well-formed event line on one of [`NAMES`] (introduced before).
-fn event_line() -> impl Strategy<Value = String> {
+/// A well-formed event on one of [`NAMES`] (introduced before): one
+/// line, or two for a `sync` send and the `target_complete` that must
+/// follow it.
+fn event_lines() -> impl Strategy<Value = Vec<String>> {
     let req = prop::sample::select(&NAMES[..]);
     let status = prop::sample::select(vec![0_i64, 3221225485, -1073741811, 259]);
     let info = prop::option::of(prop::sample::select(vec![0_u64, 64, 512]));
     let callback = prop::sample::select(vec!["OnA", "OnB"]);
     let context = prop::option::of(prop::sample::select(vec!["x", "y"]));
-    let op = prop::sample::select(&wdfreq::check::trace::OPS[2..]);
+    let op = prop::sample::select(&wdfreq::check::OPS[2..]);
     let mode = prop::sample::select(vec!["async", "sync", "forget"]);
-    (req, op, status, info, callback, context, mode).prop_map(
-        |(req, op, status, info, callback, context, mode)| {
+    let flags = prop::sample::select(vec![
+        json!(null),
+        json!([]),
+        json!(["set_new_irp"]),
+        json!(["must_complete"]),
+        json!(["set_new_irp", "must_complete"]),
+    ]);
+    (req, op, status, info, callback, context, mode, flags).prop_map(
+        |(req, op, status, info, callback, context, mode, flags)| {
             let mut e = json!({"op": op, "req": req, "kind": "read", "target": "t",
-                "status": status, "value": status, "callback": callback, "mode": mode});
+                "status": status, "value": status, "callback": callback, "mode": mode,
+                "flags": flags});
             if let Some(info) = info {
                 e["information"] = json!(info);
             }
             if let Some(context) = context {
                 e["context"] = json!(context);
             }
-            e.to_string()
+            let mut lines = vec![e.to_string()];
+            if op == "send" && mode == "sync" {
+                let answer = json!({"op": "target_complete", "req": req, "status": status});
+                lines.push(answer.to_string());
+            }
+            lines
         },
     )
 }
 
-/// A well-formed trace: every name introduced, then events on them.
+/// A version 2 header naming `settings`, leaving out (where `omit` says)
+/// the fields whose value is the default's.
+fn header_line(settings: &Settings, omit: [bool; 3]) -> String {
+    let default = Settings::default();
+    let mut header = json!({"wdfreq": 2});
+    if !(omit[0] && settings.flavor == default.flavor) {
+        header["flavor"] = json!(settings.flavor.as_str());
+    }
+    if !(omit[1] && settings.version == default.version) {
+        header["version"] = json!(settings.version.to_string());
+    }
+    if !(omit[2] && settings.verifier == default.verifier) {
+        header["verifier"] = json!(settings.verifier);
+    }
+    header.to_string()
+}
+
+/// A header for any settings that exist, with fields left out at random.
+fn any_header() -> impl Strategy<Value = (Settings, String)> {
+    (prop::sample::select(Settings::all()), any::<[bool; 3]>())
+        .prop_map(|(settings, omit)| (settings, header_line(&settings, omit)))
+}
+
+/// A well-formed trace: sometimes a header, every name introduced, then
+/// events on them.
 fn well_formed_trace() -> impl Strategy<Value = Vec<String>> {
     (
+        prop::option::of(any_header()),
         any::<[bool; 4]>(),
-        prop::collection::vec(event_line(), 0..60),
+        prop::collection::vec(event_lines(), 0..60),
     )
-        .prop_map(|(received, events)| {
+        .prop_map(|(header, received, events)| {
             let intro = NAMES.iter().zip(received).map(|(name, received)| {
                 let op = if received { "receive" } else { "create" };
                 json!({"op": op, "req": name}).to_string()
             });
-            intro.chain(events).collect()
+            let header = header.map(|(_, line)| line);
+            header
+                .into_iter()
+                .chain(intro)
+                .chain(events.into_iter().flatten())
+                .collect()
         })
+}
+
+/// The number of event lines of a generated trace: all but its header.
+fn event_count(trace: &[String]) -> u64 {
+    trace.iter().filter(|l| !l.contains("\"wdfreq\"")).count() as u64
 }
 
 fn check_bytes(
@@ -475,7 +703,7 @@ proptest! {
     fn well_formed_traces_are_judged_in_line_order(trace in well_formed_trace()) {
         let (result, found) = check_bytes(trace.join("\n").as_bytes());
         let summary = result.map_err(|e| TestCaseError::fail(e.to_string()))?;
-        prop_assert_eq!(summary.events, trace.len() as u64);
+        prop_assert_eq!(summary.events, event_count(&trace));
         prop_assert!(found.windows(2).all(|w| w[0].line <= w[1].line), "{:?}", found);
         prop_assert!(found.iter().all(|f| f.line >= 1 && f.line <= trace.len() as u64));
         let errors = found.iter().filter(|f| f.severity() == Severity::Error).count() as u64;
@@ -500,5 +728,56 @@ proptest! {
         let error = result.err().ok_or_else(|| TestCaseError::fail("accepted"))?;
         prop_assert_eq!(error.line, index as u64 + 1);
         prop_assert!(found.is_empty());
+    }
+
+    /// A header line for any settings that exist, fields equal to the
+    /// default's left out or not, round-trips: the checker reports it
+    /// judged for exactly those settings, whatever events follow.
+    #[test]
+    fn every_settings_header_round_trips(
+        (settings, header) in any_header(),
+        mut trace in well_formed_trace(),
+    ) {
+        if event_count(&trace) < trace.len() as u64 {
+            trace.remove(0);
+        }
+        trace.insert(0, header);
+        let (result, _) = check_bytes(trace.join("\n").as_bytes());
+        let summary = result.map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(summary.settings, settings);
+        prop_assert_eq!(summary.format, 2);
+        let named = format!("({settings})");
+        prop_assert!(summary.in_file("p").to_string().ends_with(&named));
+    }
+
+    /// First lines that look like headers, with fields of any type and
+    /// value, never panic the checker: either the header is read (format
+    /// 2, settings that exist) or line 1 is refused and nothing judged.
+    #[test]
+    fn header_ish_first_lines_never_panic_the_checker(
+        wdfreq in prop_oneof![Just(json!(2)), any_json_value()],
+        flavor in prop::option::of(text_value(&["umdf1", "kmdf", "umdf2", "wdm"])),
+        version in prop::option::of(text_value(&["1.7", "1.9", "1.11", "1.33", "2.0", "1.x"])),
+        verifier in prop::option::of(prop_oneof![any::<bool>().prop_map(Value::from), any_json_value()]),
+    ) {
+        let mut header = json!({"wdfreq": wdfreq});
+        for (name, value) in [("flavor", flavor), ("version", version), ("verifier", verifier)] {
+            if let Some(value) = value {
+                header[name] = value;
+            }
+        }
+        let text = format!("{header}\n{{\"op\":\"create\",\"req\":\"r\"}}\n");
+        let (result, found) = check_bytes(text.as_bytes());
+        match result {
+            Ok(summary) => {
+                prop_assert_eq!(summary.format, 2);
+                prop_assert!(Settings::new(summary.settings.flavor, summary.settings.version, summary.settings.verifier).is_ok());
+            }
+            Err(error) => {
+                prop_assert_eq!(error.line, 1);
+                prop_assert!(error.kind.is_malformed());
+                prop_assert!(found.is_empty());
+            }
+        }
     }
 }

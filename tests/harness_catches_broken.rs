@@ -84,21 +84,22 @@ fn hunt_broken(bug: Bug, seed: u64) -> HuntReport {
 }
 
 /// Property: a framework that keeps the callback across Reuse is caught as
-/// `callback-leak`, shrunk to the six steps it takes (create, register,
-/// reuse, format, send, target completes), for every seed tried.
+/// `callback-leak` for every seed tried, shrunk to the five steps it takes
+/// (create, register, reuse, format, synchronous send) or, where the
+/// shrinker keeps an asynchronous send, to six (its completion is a step
+/// of its own); at least one seed reaches five.
 #[test]
-fn callback_kept_across_reuse_is_caught_as_callback_leak_in_six_steps() {
+fn callback_kept_across_reuse_is_caught_as_callback_leak_in_five_or_six_steps() {
+    let mut lengths = Vec::new();
     for seed in 0..5 {
         let report = hunt_broken(Bug::KeepsCallbackAcrossReuse, seed);
         let failure = report.failure.expect("the leak is found");
         assert_eq!(failure.divergence.rule(), Some(RuleId::CallbackLeak));
-        assert_eq!(
-            failure.steps.len(),
-            6,
-            "{}",
-            failure.divergence.report(&failure.steps)
-        );
+        let report = failure.divergence.report(&failure.steps).to_string();
+        assert!(failure.steps.len() <= 6, "{report}");
+        lengths.push(failure.steps.len());
     }
+    assert_eq!(lengths.iter().min(), Some(&5), "{lengths:?}");
 }
 
 /// Property: a verifier that lets Reuse through while a send is

@@ -45,3 +45,13 @@ fn readme_diagram_is_what_the_model_derives() {
     let embedded = section(&readme, "diagram");
     pretty_assertions::assert_eq!(embedded, format!("```mermaid\n{derived}```\n"));
 }
+
+/// The README's table of differences between flavors and versions is what
+/// the model answers now.
+#[test]
+fn readme_differences_table_is_what_the_model_answers() {
+    pretty_assertions::assert_eq!(
+        section(&readme(), "differences"),
+        wdfreq::model::differences::markdown_table()
+    );
+}

@@ -10,7 +10,7 @@ use wdfreq::harness::{
     Budget, CaseConfig, Coverage, HuntConfig, Seed, Sequence, SideBySide, execute, hunt,
 };
 use wdfreq::sim::Framework;
-use wdfreq::vocab::{RuleId, Step};
+use wdfreq::vocab::{Flavor, FrameworkVersion, RuleId, Settings, Step};
 
 /// The simulated framework beside the model, as proptest-state-machine's
 /// system under test.
@@ -21,7 +21,10 @@ impl StateMachineTest for SimUnderTest {
     type Reference = Generator;
 
     fn init_test(_: &GenState) -> Self::SystemUnderTest {
-        (SideBySide::new(Framework::new()), Vec::new())
+        (
+            SideBySide::new(Framework::new(), Settings::default()),
+            Vec::new(),
+        )
     }
 
     fn apply(
@@ -65,10 +68,12 @@ fn cases(default: u32) -> u32 {
         .unwrap_or(default)
 }
 
-/// Property: a default hunt of 2000 cases exercises every rule in the
-/// catalogue at least once, and the simulated framework conforms.
+/// Property: a default hunt of 2000 cases exercises every rule that
+/// applies in the default settings at least once, and the simulated
+/// framework conforms; the rules it cannot exercise are exactly those of
+/// other flavors.
 #[test]
-fn default_hunt_exercises_every_rule_and_conforms() {
+fn default_hunt_exercises_every_applicable_rule_and_conforms() {
     let config = HuntConfig {
         seed: Seed(0x5eed),
         budget: Budget::Cases(2000),
@@ -76,7 +81,43 @@ fn default_hunt_exercises_every_rule_and_conforms() {
     };
     let report = hunt(&config, &Framework::new, &mut |_| {});
     assert!(report.failure.is_none(), "{:?}", report.failure);
-    assert_eq!(report.coverage.missing(), Vec::<RuleId>::new());
+    let settings = Settings::default();
+    assert_eq!(report.coverage.missing_in(&settings), Vec::<RuleId>::new());
+    for rule in report.coverage.missing() {
+        assert!(
+            !wdfreq::model::rule(rule).scope.applies(&settings),
+            "{rule}"
+        );
+    }
+}
+
+/// Property: between them, a default-length hunt in UMDF 1 and one in the
+/// current KMDF exercise every rule of the catalogue.
+#[test]
+fn hunts_in_both_flavors_exercise_every_rule() {
+    let mut coverage = Coverage::default();
+    for settings in [
+        Settings::default(),
+        Settings::new(Flavor::Kmdf, FrameworkVersion::V1_33, true).expect("exists"),
+    ] {
+        let config = HuntConfig {
+            seed: Seed(0x5eed),
+            budget: Budget::Cases(2000),
+            case: CaseConfig {
+                settings,
+                ..CaseConfig::default()
+            },
+        };
+        let report = hunt(&config, &|| Framework::with_settings(settings), &mut |_| {});
+        assert!(report.failure.is_none(), "{settings}: {:?}", report.failure);
+        assert_eq!(
+            report.coverage.missing_in(&settings),
+            Vec::<RuleId>::new(),
+            "{settings}"
+        );
+        coverage.merge(&report.coverage);
+    }
+    assert_eq!(coverage.missing(), Vec::<RuleId>::new());
 }
 
 /// Property: the same seed gives the same sequences, the same coverage and
@@ -98,7 +139,13 @@ fn same_seed_gives_same_cases_and_verdict() {
 
 fn conforms(sequence: &Sequence) -> bool {
     let mut framework = Framework::new();
-    match execute(&mut framework, sequence.steps(), None, None) {
+    match execute(
+        &mut framework,
+        Settings::default(),
+        sequence.steps(),
+        None,
+        None,
+    ) {
         Ok(_) => true,
         Err(divergence) => {
             eprintln!("{}", divergence.report(sequence.steps()));
@@ -151,15 +198,48 @@ fn side_by_side_steps_agree_with_execute() {
     let (_, steps, _) = tree.current();
     let mut by_hand = Coverage::default();
     let mut framework = Framework::new();
-    let mut pair = SideBySide::new(&mut framework);
+    let mut pair = SideBySide::new(&mut framework, Settings::default());
     for step in &steps {
         pair.step(step, Some(&mut by_hand)).expect("conforms");
     }
     let mut whole = Coverage::default();
-    execute(&mut Framework::new(), &steps, Some(&mut whole), None).expect("conforms");
+    execute(
+        &mut Framework::new(),
+        Settings::default(),
+        &steps,
+        Some(&mut whole),
+        None,
+    )
+    .expect("conforms");
     for rule in RuleId::ALL {
         if *rule != RuleId::RequestNotCompleted {
             assert_eq!(by_hand.count(*rule), whole.count(*rule), "{rule}");
         }
+    }
+}
+
+/// Property: in every combination of flavor, framework version and
+/// verifier, the simulated framework of those settings conforms to the
+/// model of the same settings, and the rules that apply there are
+/// exercised.
+#[test]
+fn simulated_framework_conforms_in_every_combination_of_settings() {
+    for settings in Settings::all() {
+        let config = HuntConfig {
+            seed: Seed(0xc0ffee),
+            budget: Budget::Cases(u64::from(cases(300))),
+            case: CaseConfig {
+                settings,
+                ..CaseConfig::default()
+            },
+        };
+        let report = hunt(&config, &|| Framework::with_settings(settings), &mut |_| {});
+        if let Some(failure) = &report.failure {
+            panic!("{settings}:\n{}", failure.divergence.report(&failure.steps));
+        }
+        assert!(
+            report.coverage.count(RuleId::ResendWithoutReuse) > 0,
+            "{settings}"
+        );
     }
 }

@@ -1,11 +1,13 @@
 //! Findings and how they print: rustc-style
 //! `FILE:LINE: error[RULE-ID]: message` and `warning[RULE-ID]`, then one
-//! summary line; the severity always comes from the rule catalogue.
+//! summary line; the severity always comes from the rule catalogue. The
+//! summary line names the settings judged for, except for a version 1
+//! trace judged for the defaults, whose summary is as it always was.
 
 use std::fmt;
 
 use crate::model::rule;
-use crate::vocab::{RuleId, Severity};
+use crate::vocab::{RuleId, Settings, Severity};
 
 /// One rule broken at one line of a trace.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,12 +48,16 @@ impl fmt::Display for InFile<'_> {
     }
 }
 
-/// The counts of one checked trace.
+/// The counts of one checked trace, and what it was judged for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
     pub errors: u64,
     pub warnings: u64,
     pub events: u64,
+    /// The settings the trace was judged for.
+    pub settings: Settings,
+    /// The trace's format version: 1 without a header line, 2 with one.
+    pub format: u32,
 }
 
 impl Summary {
@@ -63,7 +69,9 @@ impl Summary {
         }
     }
 
-    /// The summary line naming `file`: `FILE: 2 errors, 1 warning, 14 events`.
+    /// The summary line naming `file`: `FILE: 2 errors, 1 warning, 14 events`,
+    /// then ` (kmdf 1.9, verifier on)` unless a version 1 trace was judged
+    /// for the default settings.
     pub fn in_file<'a>(&'a self, file: &'a str) -> impl fmt::Display + 'a {
         SummaryLine(file, self)
     }
@@ -80,7 +88,11 @@ impl fmt::Display for SummaryLine<'_> {
             Plural(summary.errors, "error"),
             Plural(summary.warnings, "warning"),
             Plural(summary.events, "event")
-        )
+        )?;
+        if summary.format > 1 || summary.settings != Settings::default() {
+            write!(f, " ({})", summary.settings)?;
+        }
+        Ok(())
     }
 }
 
@@ -125,10 +137,39 @@ mod tests {
             errors: 2,
             warnings: 1,
             events: 0,
+            settings: Settings::default(),
+            format: 1,
         };
         assert_eq!(
             summary.in_file("f").to_string(),
             "f: 2 errors, 1 warning, 0 events"
+        );
+    }
+
+    #[test]
+    fn summary_names_the_settings_of_a_header_or_other_than_the_defaults() {
+        let v2 = Summary {
+            events: 1,
+            format: 2,
+            ..Summary::default()
+        };
+        assert_eq!(
+            v2.in_file("f").to_string(),
+            "f: 0 errors, 0 warnings, 1 event (umdf1 1.11, verifier on)"
+        );
+        let v1_verifier_off = Summary {
+            settings: Settings {
+                verifier: false,
+                ..Settings::default()
+            },
+            format: 1,
+            ..Summary::default()
+        };
+        assert!(
+            v1_verifier_off
+                .in_file("f")
+                .to_string()
+                .ends_with("(umdf1 1.11, verifier off)")
         );
     }
 }

@@ -1,18 +1,35 @@
 //! The trace checker: judges a recorded trace with the reference model, one
-//! [`Model::step`] per event, and reports every rule broken at the line that
-//! shows it; the checker itself states no rule.
+//! [`Model::step`] per event, for the settings the trace names, and reports
+//! every rule broken at the line that shows it; the checker itself states
+//! no rule.
 //!
-//! - [`trace`]: the JSON Lines reader of trace format version 1.
+//! - [`trace`]: the reader of trace format versions 1 and 2 (JSON Lines),
+//!   one event at a time; [`parse`] says what one line means, [`header`]
+//!   what version 2's header line means, [`error`] why a trace is refused.
 //! - [`diag`]: findings, printed rustc-style, and the summary line.
 //! - [`source`]: files and standard input, read twice.
 //!
+//! # Settings
+//!
+//! A trace is judged for the settings (flavor, framework version,
+//! verifier) its version 2 header names, or the defaults for a version 1
+//! trace; [`check_with`] lets the caller replace them (the command line's
+//! flags), and refuses settings that do not exist. The [`Summary`] says
+//! which settings were used.
+//!
 //! # How a trace is judged
 //!
-//! Driver ops and `target_complete` are model steps. A refused step is an
-//! error finding at its line, and the model's state is unchanged, so the
-//! check goes on; the step's warnings are warning findings. After an
-//! accepted `target_complete` the callback the model expects is owed for
-//! that request: the next `callback` event for the request is judged
+//! Driver ops and `target_complete` are model steps; a send is judged in
+//! its mode by the model itself, a `sync` send together with the
+//! `target_complete` that answered it (the reader joins them). A refused
+//! step is an error finding at its line, and the model's state is
+//! unchanged, so the check goes on; a refused `sync` send never reached
+//! its target, so its answer is not judged apart. A rule broken and let
+//! through (the framework does not refuse it in these settings, as with
+//! the verifier off) is an error finding too, and the step takes effect.
+//! The step's warnings are warning findings. After an accepted
+//! `target_complete` or `sync` send the callback the model expects is owed
+//! for that request: the next `callback` event for the request is judged
 //! against it ([`Model::judge_deliveries`]). A callback with nothing owed
 //! is judged against nothing (`callback-without-send`, or `callback-leak`
 //! when it carries a deregistered callback or context). A callback owed and
@@ -24,19 +41,6 @@
 //! trace records it. At the end, [`Model::finish`] gives the end-of-trace
 //! warnings, at the last event's line.
 //!
-//! # Send modes
-//!
-//! The model knows one send, the asynchronous one. A `sync` or `forget`
-//! send is judged as that send, with two adjustments that only narrow a
-//! rule to its own scope, as its catalogue sentence states it:
-//! `send-without-callback` concerns asynchronous sends, so it is not
-//! reported for `sync` (exempt by SDV's ReqCompletionRoutine) or `forget`
-//! (which asks for no notification); and a queue-presented request whose
-//! latest send was `forget` was handed to the framework to complete, so
-//! `request-not-completed` is not reported for it. What the model does not
-//! know about `forget` (refused for driver-created requests, no later call
-//! allowed even after its target finished) is not judged.
-//!
 //! # Malformed traces
 //!
 //! A malformed trace is reported by its first bad line alone, with nothing
@@ -47,84 +51,126 @@
 //! # Memory
 //!
 //! Bounded by the names in the trace, not its length: the reader keeps one
-//! line, the interned names and, per request, the model's state and at
-//! most one callback owed or answered. A trace of ten million events over a
-//! bounded set of request names checks in constant memory.
+//! line, the interned names and a bounded lookahead (see [`trace`]), and
+//! the checker, per request, the model's state and at most one callback
+//! owed or answered. A trace of ten million events over a bounded set of
+//! request names checks in constant memory.
 //!
 //! # Example
 //!
 //! ```
 //! use std::io::Cursor;
 //! use wdfreq::check::check;
-//! use wdfreq::vocab::RuleId;
+//! use wdfreq::vocab::{Flavor, RuleId};
 //!
-//! let trace = r#"{"op":"create","req":"r1"}
+//! let trace = r#"{"wdfreq":2,"flavor":"kmdf","version":"1.9"}
+//! {"op":"create","req":"r1"}
 //! {"op":"format","req":"r1","kind":"read"}
 //! {"op":"send","req":"r1","target":"pipe"}
 //! {"op":"reuse","req":"r1"}
 //! "#;
 //! let mut findings = Vec::new();
 //! let summary = check("t.jsonl", Cursor::new(trace), &mut |f| findings.push(f.clone()))?;
+//! assert_eq!(summary.settings.flavor, Flavor::Kmdf);
 //! assert_eq!(summary.errors, 1);
 //! assert_eq!(findings[1].rule, RuleId::ReuseWhilePending);
-//! assert_eq!(findings[1].line, 4);
+//! assert_eq!(findings[1].line, 5);
 //! # Ok::<(), wdfreq::check::TraceError>(())
 //! ```
 
 pub mod diag;
+pub mod error;
+pub mod header;
+pub mod parse;
 pub mod source;
 pub mod trace;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::{BufRead, Seek};
 
 pub use diag::{Finding, Summary};
-pub use source::check_path;
-pub use trace::{Event, Names, SendMode, TraceError, TraceErrorKind, TraceReader};
+pub use error::{TraceError, TraceErrorKind};
+pub use header::Header;
+pub use parse::{Event, Names, OPS};
+pub use source::{check_path, check_path_with};
+pub use trace::TraceReader;
 
 use crate::model::{Accepted, ExpectedReply, Model, SequenceError, Violation, rule};
-use crate::vocab::{Completion, Delivery, Op, RequestId, RuleId, Status, Step};
+use crate::vocab::{
+    Completion, Delivery, Op, RequestId, RuleId, SendMode, Settings, SettingsError, Status, Step,
+};
 
-/// Checks the trace in `input`, naming it `file`: a parse-only pass, then,
-/// when the whole trace is well formed, the judging pass, which calls
-/// `sink` with each finding in order.
-///
-/// On a malformed or unreadable trace, returns the error of its first bad
-/// line and calls `sink` never.
+/// Chooses the settings to judge for from those the trace's header names
+/// (the defaults for a version 1 trace); an error when the choice does not
+/// exist.
+pub type Resolve<'a> = &'a dyn Fn(Settings) -> Result<Settings, SettingsError>;
+
+/// Checks the trace in `input`, naming it `file`, for the settings its
+/// header names: [`check_with`], keeping them.
 pub fn check<R: BufRead + Seek>(
-    file: &str,
-    mut input: R,
-    sink: &mut dyn FnMut(&Finding),
-) -> Result<Summary, TraceError> {
-    validate(file, &mut input)?;
-    input.rewind().map_err(|e| TraceError {
-        file: file.to_owned(),
-        line: 0,
-        kind: TraceErrorKind::Read(e),
-    })?;
-    judge(file, input, sink)
-}
-
-/// Parses the whole trace and judges nothing: the number of events, or
-/// the error of the first bad line.
-pub fn validate<R: BufRead>(file: &str, input: R) -> Result<u64, TraceError> {
-    let mut reader = TraceReader::new(file, input);
-    while reader.next_event()?.is_some() {}
-    Ok(reader.events())
-}
-
-/// Judges the trace in one pass, calling `sink` with each finding as it is
-/// found. A malformed line stops the pass with its error, after the
-/// findings of the lines before it: call [`validate`] first (as [`check`]
-/// does) to judge only well-formed traces.
-pub fn judge<R: BufRead>(
     file: &str,
     input: R,
     sink: &mut dyn FnMut(&Finding),
 ) -> Result<Summary, TraceError> {
+    check_with(file, input, &|settings| Ok(settings), sink)
+}
+
+/// Checks the trace in `input`, naming it `file`: a parse-only pass, then,
+/// when the whole trace is well formed, the judging pass for the settings
+/// `resolve` chooses over the header's, which calls `sink` with each
+/// finding in order.
+///
+/// On a malformed or unreadable trace, or settings that do not exist,
+/// returns the error (for a malformed trace, of its first bad line) and
+/// calls `sink` never.
+pub fn check_with<R: BufRead + Seek>(
+    file: &str,
+    mut input: R,
+    resolve: Resolve<'_>,
+    sink: &mut dyn FnMut(&Finding),
+) -> Result<Summary, TraceError> {
+    let header = validate(file, &mut input)?;
+    let error = |kind| TraceError {
+        file: file.to_owned(),
+        line: 0,
+        kind,
+    };
+    let settings = resolve(header.settings).map_err(|source| {
+        error(TraceErrorKind::Override {
+            base: header.settings,
+            source,
+        })
+    })?;
+    input.rewind().map_err(|e| error(TraceErrorKind::Read(e)))?;
+    judge(file, input, settings, sink)
+}
+
+/// Parses the whole trace and judges nothing: its header, or the error of
+/// the first bad line.
+pub fn validate<R: BufRead>(file: &str, input: R) -> Result<Header, TraceError> {
     let mut reader = TraceReader::new(file, input);
-    let mut checker = Checker::new();
-    let mut summary = Summary::default();
+    while reader.next_event()?.is_some() {}
+    reader.header()
+}
+
+/// Judges the trace in one pass for `settings` (whatever its header
+/// says), calling `sink` with each finding as it is found. A malformed
+/// line stops the pass with its error, after the findings of the lines
+/// before it: call [`validate`] first (as [`check`] does) to judge only
+/// well-formed traces.
+pub fn judge<R: BufRead>(
+    file: &str,
+    input: R,
+    settings: Settings,
+    sink: &mut dyn FnMut(&Finding),
+) -> Result<Summary, TraceError> {
+    let mut reader = TraceReader::new(file, input);
+    let mut checker = Checker::new(settings);
+    let mut summary = Summary {
+        settings,
+        format: reader.header()?.format,
+        ..Summary::default()
+    };
     let mut emit = |finding: Finding| {
         summary.count(&finding);
         sink(&finding);
@@ -178,14 +224,20 @@ enum Answer {
 pub struct Checker {
     model: Model,
     answers: BTreeMap<RequestId, Answer>,
-    /// Requests whose latest accepted send was `forget`.
-    forgotten: BTreeSet<RequestId>,
 }
 
 impl Checker {
-    /// A checker that has seen no event.
-    pub fn new() -> Self {
-        Checker::default()
+    /// A checker that has seen no event, judging for `settings`.
+    pub fn new(settings: Settings) -> Self {
+        Checker {
+            model: Model::with_settings(settings),
+            answers: BTreeMap::new(),
+        }
+    }
+
+    /// The settings the checker judges for.
+    pub fn settings(&self) -> Settings {
+        self.model.settings()
     }
 
     /// Judges `event`, found at `line`, calling `sink` with each finding;
@@ -204,14 +256,20 @@ impl Checker {
         self.settle(event.request(), line, names, sink);
         let at = At { line, names };
         match *event {
-            Event::Step(ref step) => self.step(at, step, SendMode::Async, sink).map(drop),
-            Event::Send {
+            Event::Step(ref step) => self.step(at, step, line, sink).map(drop),
+            Event::SyncSend {
                 request,
                 target,
-                mode,
+                answer,
+                answered,
             } => {
-                let step = Op::Send { request, target }.into();
-                self.step(at, &step, mode, sink).map(drop)
+                let mode = SendMode::Sync(answer);
+                let step = Op::Send {
+                    request,
+                    target,
+                    mode,
+                };
+                self.step(at, &step.into(), answered, sink).map(drop)
             }
             Event::Status {
                 request,
@@ -219,7 +277,7 @@ impl Checker {
                 information,
             } => {
                 let step = Op::ReadStatus { request }.into();
-                let accepted = self.step(at, &step, SendMode::Async, sink)?;
+                let accepted = self.step(at, &step, line, sink)?;
                 if let Some(reply) = accepted.map(|a| a.reply) {
                     status_read(at, request, reply, value, information, sink);
                 }
@@ -230,13 +288,14 @@ impl Checker {
         }
     }
 
-    /// One model step: the refusal or the warnings become findings; an
-    /// accepted target completion leaves its callback owed.
+    /// One model step: the refusal, the rule let through or the warnings
+    /// become findings; an accepted step that finished a send leaves its
+    /// callback owed, the target having finished it on line `finished`.
     fn step(
         &mut self,
         at: At<'_>,
         step: &Step,
-        mode: SendMode,
+        finished: u64,
         sink: &mut dyn FnMut(Finding),
     ) -> Result<Option<Accepted>, SequenceError> {
         let judgement = self.model.step(step)?;
@@ -257,23 +316,20 @@ impl Checker {
             }
             Ok(accepted) => accepted,
         };
+        if let Some(violation) = judgement.let_through {
+            let mut finding = report(violation.rule);
+            finding
+                .message
+                .push_str(" Not refused in these settings: the call took effect.");
+            sink(finding);
+        }
         for warning in judgement.warnings.iter() {
-            // See "Send modes" in the module docs.
-            if !(warning == RuleId::SendWithoutCallback && mode != SendMode::Async) {
-                sink(report(warning));
-            }
+            sink(report(warning));
         }
         if let Some(delivery) = accepted.delivery {
-            let line = at.line;
+            let line = finished;
             self.answers
                 .insert(request, Answer::Owed { delivery, line });
-        }
-        if matches!(step, Step::Driver(Op::Send { .. })) {
-            if mode == SendMode::Forget {
-                self.forgotten.insert(request);
-            } else {
-                self.forgotten.remove(&request);
-            }
         }
         Ok(Some(accepted))
     }
@@ -382,10 +438,6 @@ impl Checker {
             }
         }
         for Violation { rule, request } in self.model.finish() {
-            // See "Send modes" in the module docs.
-            if rule == RuleId::RequestNotCompleted && self.forgotten.contains(&request) {
-                continue;
-            }
             sink(Finding {
                 line,
                 rule,

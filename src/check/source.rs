@@ -7,8 +7,9 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufReader, Read, Seek, Write};
 use std::path::PathBuf;
 
+use super::Resolve;
 use super::diag::{Finding, Summary};
-use super::trace::{TraceError, TraceErrorKind};
+use super::error::{TraceError, TraceErrorKind};
 
 /// The name findings give standard input.
 pub const STDIN_NAME: &str = "<stdin>";
@@ -16,6 +17,17 @@ pub const STDIN_NAME: &str = "<stdin>";
 /// Checks the trace at `path` (`-` for standard input) as [`super::check`]
 /// does, naming it `path` (or [`STDIN_NAME`]) in every line.
 pub fn check_path(path: &str, sink: &mut dyn FnMut(&Finding)) -> Result<Summary, TraceError> {
+    check_path_with(path, &|settings| Ok(settings), sink)
+}
+
+/// Checks the trace at `path` (`-` for standard input) as
+/// [`super::check_with`] does, for the settings `resolve` chooses over the
+/// trace's.
+pub fn check_path_with(
+    path: &str,
+    resolve: Resolve<'_>,
+    sink: &mut dyn FnMut(&Finding),
+) -> Result<Summary, TraceError> {
     let (name, spooled) = if path == "-" {
         (STDIN_NAME, spool(STDIN_NAME, io::stdin().lock())?)
     } else {
@@ -25,11 +37,11 @@ pub fn check_path(path: &str, sink: &mut dyn FnMut(&Finding)) -> Result<Summary,
             .map_err(|e| read_error(path, 0, e))?
             .is_file();
         if regular {
-            return super::check(path, BufReader::new(file), sink);
+            return super::check_with(path, BufReader::new(file), resolve, sink);
         }
         (path, spool(path, file)?)
     };
-    super::check(name, BufReader::new(&spooled.file), sink)
+    super::check_with(name, BufReader::new(&spooled.file), resolve, sink)
 }
 
 fn read_error(file: &str, line: u64, error: io::Error) -> TraceError {

@@ -1,345 +1,65 @@
-//! The trace reader: trace format version 1 (JSON Lines), read one line at a
-//! time, never the whole file; every error names the file, the line and,
-//! where there is one, the field.
+//! The trace reader: trace format version 1 or 2 (JSON Lines), read one
+//! line at a time, never the whole file; every error names the file, the
+//! line and, where there is one, the field.
 //!
-//! What the reader accepts is exactly the reference's "Trace format,
-//! version 1": one JSON object per line; blank lines are ignored; every
-//! object has `op` and `req`; unknown fields are ignored; an unknown `op`, a
-//! missing required field, a field of the wrong type, invalid JSON or
-//! invalid UTF-8 is malformed. Choices the reference leaves open, made here:
+//! What the reader accepts is exactly the reference's trace format: one
+//! JSON object per line; blank lines are ignored; every event has `op` and
+//! `req`; unknown fields are ignored; an unknown `op`, a missing required
+//! field, a field of the wrong type, invalid JSON or invalid UTF-8 is
+//! malformed ([`super::parse`] says what each line means). Version 2 adds
+//! an optional header as the first non-blank line ([`super::header`]);
+//! without one a trace is version 1. The reader also guarantees:
 //!
-//! - An optional field given as `null` counts as absent.
-//! - Statuses are 32-bit `NTSTATUS`/`HRESULT` values written either signed or
-//!   unsigned: any integer from `-2147483648` to `4294967295` (so
-//!   `3221225485`, `0xC000000D`, is `STATUS_INVALID_PARAMETER`).
-//!   Information is an unsigned 64-bit integer.
-//! - `status` events may carry an optional `information`, judged when given.
-//! - A `receive` without `queue` comes from the unnamed queue (`""`).
-//! - Names (`req`, `callback`, `context`, `target`, `queue`) are interned to
-//!   the vocabulary's small ids in order of first appearance. A request
-//!   name must be introduced by `create` or `receive` before any other
-//!   event names it, and only once: a name stands for one request for the
-//!   whole trace. At most 256 distinct names of each other kind fit the
-//!   vocabulary's ids.
-//! - A trace with no events (an empty file, or only blank lines) is
-//!   malformed: there is nothing to judge, which is more likely a broken
-//!   recorder than a conforming driver.
+//! - A `sync` send comes joined with its answer, as one
+//!   [`Event::SyncSend`] at the send's line: the send returns only after
+//!   its target finished the request, so the next event about that
+//!   request must be its `target_complete`. The reader reads ahead for it
+//!   past events of other requests, which follow the joined send in their
+//!   own order; events of one request keep their order, and events come
+//!   in line order. A `sync` send whose request's next event is something
+//!   else, or none before the end or among the next
+//!   [`SYNC_LOOKAHEAD_EVENTS`] events, is malformed at the send's line;
+//!   a line that fails to parse before that is found is reported instead.
+//! - A trace with no events (an empty file, only blank lines, or only a
+//!   header) is malformed: there is nothing to judge, which is more
+//!   likely a broken recorder than a conforming driver.
 //! - A line longer than [`LINE_BYTES_MAX`] is malformed, so that one
 //!   newline-free file cannot make the reader hold all of it.
+//! - After the first error, the trace is done: a malformed trace has no
+//!   events beyond its first bad line.
 //!
 //! # Memory
 //!
-//! The reader holds one line and the interned names; a trace of any length
-//! over a bounded set of names reads in constant memory.
+//! The reader holds one line, the interned names and at most
+//! [`SYNC_LOOKAHEAD_EVENTS`] events read ahead; a trace of any length over
+//! a bounded set of names reads in constant memory.
 
-use std::collections::HashMap;
-use std::fmt;
-use std::io::{self, BufRead, Read};
+use std::collections::VecDeque;
+use std::io::{BufRead, Read};
 
 use serde_json::{Map, Value};
 
-use crate::vocab::{
-    CallbackId, Completion, ContextId, Delivery, FormatKind, Op, QueueId, Registration, RequestId,
-    Status, Step, TargetCompletion, TargetId,
-};
+use super::error::{TraceError, TraceErrorKind};
+use super::header::{Header, is_header, parse_header};
+use super::parse::{Event, Names, Parsed, json_object, parse_object};
+use crate::vocab::{Completion, RequestId, Step};
+
+pub use super::parse::OPS;
+
+/// One line's JSON object.
+type Object = Map<String, Value>;
 
 /// The longest line the reader accepts, in bytes (without its newline).
 pub const LINE_BYTES_MAX: usize = 1 << 20;
 
-/// Every `op` of trace format version 1, in the reference's table order.
-pub const OPS: [&str; 12] = [
-    "create",
-    "receive",
-    "format",
-    "set_completion",
-    "send",
-    "target_complete",
-    "callback",
-    "cancel",
-    "reuse",
-    "status",
-    "complete",
-    "delete",
-];
-
-/// How a `send` asks the framework to treat the request
-/// (`WDF_REQUEST_SEND_OPTIONS_FLAGS`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum SendMode {
-    /// The default: outstanding until the target finishes it.
-    Async,
-    /// `WDF_REQUEST_SEND_OPTION_SYNCHRONOUS`: returns after the target
-    /// finished it.
-    Sync,
-    /// `WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET`: the driver gives the
-    /// request up and asks for no notification.
-    Forget,
-}
-
-/// One event of a trace, its names resolved to ids.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Event {
-    /// A driver call (other than `send` and `status`) or `target_complete`.
-    Step(Step),
-    /// `send`, with its mode.
-    Send {
-        request: RequestId,
-        target: TargetId,
-        mode: SendMode,
-    },
-    /// `status`: the driver read the request's status and got `value` (and
-    /// `information`, when the trace records it).
-    Status {
-        request: RequestId,
-        value: Status,
-        information: Option<u64>,
-    },
-    /// `callback`: the framework invoked a completion callback.
-    Callback(Delivery),
-}
-
-impl Event {
-    /// The request the event is about.
-    pub fn request(&self) -> RequestId {
-        match self {
-            Event::Step(step) => step.request(),
-            Event::Send { request, .. } | Event::Status { request, .. } => *request,
-            Event::Callback(delivery) => delivery.request,
-        }
-    }
-}
-
-/// A trace cannot be read, or a line of it is malformed.
-///
-/// `line` is the 1-based line of the problem; 0 when the file as a whole
-/// cannot be opened.
-#[derive(Debug, thiserror::Error)]
-pub struct TraceError {
-    pub file: String,
-    pub line: u64,
-    pub kind: TraceErrorKind,
-}
-
-impl fmt::Display for TraceError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = if self.kind.is_malformed() {
-            "malformed: "
-        } else {
-            ""
-        };
-        match self.line {
-            0 => write!(f, "{}: {what}{}", self.file, self.kind),
-            line => write!(f, "{}:{line}: {what}{}", self.file, self.kind),
-        }
-    }
-}
-
-/// Why a trace could not be read: one variant per cause.
-#[derive(Debug, thiserror::Error)]
-pub enum TraceErrorKind {
-    /// The operating system refused to open or read the file.
-    #[error("cannot read: {0}")]
-    Read(#[source] io::Error),
-    /// A trace that cannot be read twice (standard input, a pipe) could not
-    /// be copied to a temporary file.
-    #[error("cannot copy the trace to a temporary file: {0}")]
-    Spool(#[source] io::Error),
-    /// A line is longer than [`LINE_BYTES_MAX`].
-    #[error("the line is longer than {max} bytes")]
-    LineTooLong { max: usize },
-    /// A line is not UTF-8; `column` is the 1-based byte where it stops
-    /// being UTF-8.
-    #[error("invalid UTF-8 at column {column}")]
-    InvalidUtf8 { column: usize },
-    /// A line is not JSON.
-    #[error("invalid JSON at column {column}: {message}")]
-    InvalidJson { column: usize, message: String },
-    /// A line is JSON but not an object.
-    #[error("expected a JSON object, found {found}")]
-    NotAnObject { found: &'static str },
-    /// A required field is absent.
-    #[error("missing field `{field}`")]
-    MissingField { field: &'static str },
-    /// A field has the wrong JSON type.
-    #[error("field `{field}`: expected {expected}, found {found}")]
-    WrongType {
-        field: &'static str,
-        expected: &'static str,
-        found: &'static str,
-    },
-    /// A numeric field is outside its type's range.
-    #[error("field `{field}`: {value} is out of range ({range})")]
-    OutOfRange {
-        field: &'static str,
-        value: String,
-        range: &'static str,
-    },
-    /// `op` names no op of the format.
-    #[error("field `op`: unknown op `{op}`; expected one of {}", OPS.join(", "))]
-    UnknownOp { op: String },
-    /// A string field with a fixed set of values has another one.
-    #[error("field `{field}`: unknown value `{value}`; expected one of {expected}")]
-    UnknownValue {
-        field: &'static str,
-        value: String,
-        expected: &'static str,
-    },
-    /// `req` is the empty string.
-    #[error("field `req`: a request name is a non-empty string")]
-    EmptyRequestName,
-    /// More distinct names of one kind than its ids can hold.
-    #[error("field `{field}`: more than {max} distinct names")]
-    TooManyNames { field: &'static str, max: usize },
-    /// An event names a request that no earlier `create` or `receive`
-    /// introduced.
-    #[error("field `req`: request `{name}` was never created or received")]
-    UnknownRequest { name: String },
-    /// A `create` or `receive` names a request that already exists.
-    #[error(
-        "field `req`: request `{name}` was already created or received; \
-         a name stands for one request for the whole trace"
-    )]
-    DuplicateRequest { name: String },
-    /// The trace has no events at all.
-    #[error("the trace has no events")]
-    NoEvents,
-}
-
-impl TraceErrorKind {
-    /// Whether the trace itself is at fault, rather than reading it.
-    pub fn is_malformed(&self) -> bool {
-        !matches!(self, TraceErrorKind::Read(_) | TraceErrorKind::Spool(_))
-    }
-}
-
-/// Names interned to ids, in order of first appearance, and back.
-#[derive(Clone, Debug)]
-struct Interner {
-    // Looked up only, never iterated: no HashMap order reaches an id.
-    ids: HashMap<String, u32>,
-    names: Vec<String>,
-    field: &'static str,
-    max: usize,
-}
-
-impl Interner {
-    fn new(field: &'static str, max: usize) -> Self {
-        Interner {
-            ids: HashMap::new(),
-            names: Vec::new(),
-            field,
-            max,
-        }
-    }
-
-    fn get(&self, name: &str) -> Option<u32> {
-        self.ids.get(name).copied()
-    }
-
-    fn intern(&mut self, name: &str) -> Result<u32, TraceErrorKind> {
-        if let Some(id) = self.get(name) {
-            return Ok(id);
-        }
-        if self.names.len() >= self.max {
-            return Err(TraceErrorKind::TooManyNames {
-                field: self.field,
-                max: self.max,
-            });
-        }
-        // INVARIANT: `max` fits the id type (at most 2^32), so the count
-        // below it converts.
-        let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        self.ids.insert(name.to_owned(), id);
-        self.names.push(name.to_owned());
-        Ok(id)
-    }
-
-    fn name(&self, id: u32) -> &str {
-        self.names.get(id as usize).map_or("?", String::as_str)
-    }
-}
-
-/// The names of a trace and the ids they were given.
-#[derive(Clone, Debug)]
-pub struct Names {
-    requests: Interner,
-    callbacks: Interner,
-    contexts: Interner,
-    targets: Interner,
-    queues: Interner,
-}
-
-const U8_NAMES: usize = u8::MAX as usize + 1;
-
-impl Default for Names {
-    fn default() -> Self {
-        Names {
-            requests: Interner::new("req", u32::MAX as usize),
-            callbacks: Interner::new("callback", U8_NAMES),
-            contexts: Interner::new("context", U8_NAMES),
-            targets: Interner::new("target", U8_NAMES),
-            queues: Interner::new("queue", U8_NAMES),
-        }
-    }
-}
-
-impl Names {
-    /// The trace's name of `request`.
-    pub fn request(&self, request: RequestId) -> &str {
-        self.requests.name(request.0)
-    }
-
-    /// The trace's name of `callback`.
-    pub fn callback(&self, callback: CallbackId) -> &str {
-        self.callbacks.name(u32::from(callback.0))
-    }
-
-    /// The trace's name of `context`.
-    pub fn context(&self, context: ContextId) -> &str {
-        self.contexts.name(u32::from(context.0))
-    }
-
-    /// A registration as the trace names it: `` `OnRead` with `rd` ``.
-    pub fn registration(&self, registration: &Registration) -> String {
-        match registration.context {
-            Some(context) => format!(
-                "`{}` with `{}`",
-                self.callback(registration.callback),
-                self.context(context)
-            ),
-            None => format!("`{}` without context", self.callback(registration.callback)),
-        }
-    }
-
-    fn introduce(&mut self, name: &str) -> Result<RequestId, TraceErrorKind> {
-        if self.requests.get(name).is_some() {
-            return Err(TraceErrorKind::DuplicateRequest {
-                name: name.to_owned(),
-            });
-        }
-        self.requests.intern(name).map(RequestId)
-    }
-
-    fn known(&self, name: &str) -> Result<RequestId, TraceErrorKind> {
-        self.requests
-            .get(name)
-            .map(RequestId)
-            .ok_or_else(|| TraceErrorKind::UnknownRequest {
-                name: name.to_owned(),
-            })
-    }
-
-    fn small(interner: &mut Interner, name: &str) -> Result<u8, TraceErrorKind> {
-        // INVARIANT: the interner holds at most 256 names, so ids fit u8.
-        interner.intern(name).map(|id| id as u8)
-    }
-}
+/// A `sync` send's `target_complete` must be among the next this many
+/// events: the most the reader reads ahead.
+pub const SYNC_LOOKAHEAD_EVENTS: usize = 4096;
 
 /// Reads a trace one event at a time.
 ///
 /// After the first error, [`TraceReader::next_event`] keeps returning that
-/// the trace is done: a malformed trace has no events beyond its first bad
-/// line.
+/// the trace is done.
 pub struct TraceReader<R> {
     input: R,
     file: String,
@@ -348,6 +68,12 @@ pub struct TraceReader<R> {
     last_event_line: u64,
     events: u64,
     names: Names,
+    /// The header, once the first non-blank line was read.
+    header: Option<Header>,
+    /// Events read but not yet given out, in line order: the lines read
+    /// ahead for a `sync` send's answer, or the first event when the
+    /// reader looked for a header. At most [`SYNC_LOOKAHEAD_EVENTS`].
+    ahead: VecDeque<(u64, Parsed)>,
     failed: bool,
 }
 
@@ -362,8 +88,23 @@ impl<R: BufRead> TraceReader<R> {
             last_event_line: 0,
             events: 0,
             names: Names::default(),
+            header: None,
+            ahead: VecDeque::new(),
             failed: false,
         }
+    }
+
+    /// The trace's header: its own for a version 2 trace, the defaults of
+    /// version 1 otherwise; or the error of its first line. Reads the
+    /// first non-blank line if no event was read yet. After an error, the
+    /// header read so far (version 1 when none was).
+    pub fn header(&mut self) -> Result<Header, TraceError> {
+        if self.failed {
+            return Ok(self.header.unwrap_or_else(Header::version_1));
+        }
+        let result = self.start();
+        self.failed = result.is_err();
+        result
     }
 
     /// The next event and its line, `None` at the end of the trace, or the
@@ -372,17 +113,120 @@ impl<R: BufRead> TraceReader<R> {
         if self.failed {
             return Ok(None);
         }
-        let result = self.read_event();
+        let result = self.start().and_then(|_| self.read_event());
         self.failed = result.is_err();
         result
     }
 
+    /// Reads the first non-blank line, once: a header, or the first event
+    /// (kept for [`TraceReader::read_event`]).
+    fn start(&mut self) -> Result<Header, TraceError> {
+        if let Some(header) = self.header {
+            return Ok(header);
+        }
+        let header = match self.read_object()? {
+            Some((line, object)) if is_header(&object) => {
+                parse_header(&object).map_err(|kind| self.error(line, kind))?
+            }
+            Some((line, object)) => {
+                let first = self.parsed(line, &object)?;
+                self.ahead.push_back(first);
+                Header::version_1()
+            }
+            None => Header::version_1(),
+        };
+        self.header = Some(header);
+        Ok(header)
+    }
+
     fn read_event(&mut self) -> Result<Option<(u64, Event)>, TraceError> {
+        let next = match self.ahead.pop_front() {
+            Some(entry) => Some(entry),
+            None => self.read_parsed()?,
+        };
+        let Some((line, parsed)) = next else {
+            if self.events == 0 {
+                return Err(self.error(self.line.max(1), TraceErrorKind::NoEvents));
+            }
+            return Ok(None);
+        };
+        match parsed {
+            Parsed::Event(event) => Ok(Some((line, event))),
+            Parsed::SyncSend { request, target } => {
+                let (answered, answer) = self.answer(line, request)?;
+                let event = Event::SyncSend {
+                    request,
+                    target,
+                    answer,
+                    answered,
+                };
+                Ok(Some((line, event)))
+            }
+        }
+    }
+
+    /// The `target_complete` answering the `sync` send of `request` on
+    /// line `line`, and its line: the next event about `request`, read
+    /// ahead as far as needed and taken out of the events read ahead; the
+    /// events of other requests stay there, in order.
+    fn answer(&mut self, line: u64, request: RequestId) -> Result<(u64, Completion), TraceError> {
+        let name = |reader: &Self| reader.names.request(request).to_owned();
+        for index in 0..SYNC_LOOKAHEAD_EVENTS {
+            if index == self.ahead.len() {
+                match self.read_parsed()? {
+                    Some(entry) => self.ahead.push_back(entry),
+                    None => {
+                        let kind = TraceErrorKind::SyncSendUnansweredAtEnd { name: name(self) };
+                        return Err(self.error(line, kind));
+                    }
+                }
+            }
+            let Some((found_line, parsed)) = self.ahead.get(index) else {
+                break;
+            };
+            if parsed.request() != request {
+                continue;
+            }
+            if let Parsed::Event(Event::Step(Step::Target(done))) = parsed {
+                let answer = (*found_line, done.completion());
+                self.ahead.remove(index);
+                return Ok(answer);
+            }
+            let kind = TraceErrorKind::SyncSendNotAnswered {
+                name: name(self),
+                found_line: *found_line,
+                found_op: parsed.op_name(),
+            };
+            return Err(self.error(line, kind));
+        }
+        let kind = TraceErrorKind::SyncSendTooFar {
+            name: name(self),
+            max: SYNC_LOOKAHEAD_EVENTS,
+        };
+        Err(self.error(line, kind))
+    }
+
+    /// The next event line, parsed; `None` at the end of the input.
+    fn read_parsed(&mut self) -> Result<Option<(u64, Parsed)>, TraceError> {
+        match self.read_object()? {
+            Some((line, object)) => self.parsed(line, &object).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Parses the event line `line`, counting it.
+    fn parsed(&mut self, line: u64, object: &Object) -> Result<(u64, Parsed), TraceError> {
+        let parsed = parse_object(object, &mut self.names).map_err(|k| self.error(line, k))?;
+        self.events += 1;
+        self.last_event_line = line;
+        Ok((line, parsed))
+    }
+
+    /// The next non-blank line as a JSON object, and its line; `None` at
+    /// the end of the input.
+    fn read_object(&mut self) -> Result<Option<(u64, Object)>, TraceError> {
         loop {
             if !self.read_line()? {
-                if self.events == 0 {
-                    return Err(self.error(self.line.max(1), TraceErrorKind::NoEvents));
-                }
                 return Ok(None);
             }
             let text = std::str::from_utf8(&self.buffer).map_err(|e| {
@@ -394,10 +238,8 @@ impl<R: BufRead> TraceReader<R> {
             if text.trim().is_empty() {
                 continue;
             }
-            let event = parse_line(text, &mut self.names).map_err(|k| self.error(self.line, k))?;
-            self.events += 1;
-            self.last_event_line = self.line;
-            return Ok(Some((self.line, event)));
+            let object = json_object(text).map_err(|k| self.error(self.line, k))?;
+            return Ok(Some((self.line, object)));
         }
     }
 
@@ -447,345 +289,39 @@ impl<R: BufRead> TraceReader<R> {
         self.last_event_line
     }
 
-    /// The number of events read so far.
+    /// The number of events read so far (a `sync` send and its
+    /// `target_complete` are two).
     pub fn events(&self) -> u64 {
         self.events
     }
 }
 
-/// Parses one non-blank line into an event, interning its names.
-pub fn parse_line(text: &str, names: &mut Names) -> Result<Event, TraceErrorKind> {
-    let value: Value = serde_json::from_str(text).map_err(json_error)?;
-    let Value::Object(object) = value else {
-        return Err(TraceErrorKind::NotAnObject {
-            found: json_type(&value),
-        });
-    };
-    let fields = Fields(&object);
-    let op = fields.str("op")?;
-    if !OPS.contains(&op) {
-        return Err(TraceErrorKind::UnknownOp { op: op.to_owned() });
-    }
-    let req = fields.str("req")?;
-    if req.is_empty() {
-        return Err(TraceErrorKind::EmptyRequestName);
-    }
-    match op {
-        "create" => Ok(Event::Step(
-            Op::Create {
-                request: names.introduce(req)?,
-            }
-            .into(),
-        )),
-        "receive" => {
-            let queue = QueueId(Names::small(
-                &mut names.queues,
-                fields.opt_str("queue")?.unwrap_or(""),
-            )?);
-            let request = names.introduce(req)?;
-            Ok(Event::Step(Op::Receive { request, queue }.into()))
-        }
-        _ => {
-            let request = names.known(req)?;
-            parse_event(op, request, &fields, names)
-        }
-    }
-}
-
-/// Parses an event on a request that `create` or `receive` introduced.
-fn parse_event(
-    op: &str,
-    request: RequestId,
-    fields: &Fields<'_>,
-    names: &mut Names,
-) -> Result<Event, TraceErrorKind> {
-    let step = |op: Op| Ok(Event::Step(op.into()));
-    match op {
-        "format" => step(Op::Format {
-            request,
-            kind: format_kind(fields.str("kind")?)?,
-        }),
-        "set_completion" => {
-            let registration = registration(fields, names)?;
-            step(Op::SetCompletionCallback {
-                request,
-                callback: registration.callback,
-                context: registration.context,
-            })
-        }
-        "send" => Ok(Event::Send {
-            request,
-            target: TargetId(Names::small(&mut names.targets, fields.str("target")?)?),
-            mode: send_mode(fields.opt_str("mode")?)?,
-        }),
-        "target_complete" => Ok(Event::Step(
-            TargetCompletion {
-                request,
-                status: fields.status("status")?,
-                information: fields.opt_information()?.unwrap_or(0),
-            }
-            .into(),
-        )),
-        "callback" => Ok(Event::Callback(Delivery {
-            request,
-            registration: registration(fields, names)?,
-            completion: Completion {
-                status: fields.status("status")?,
-                information: fields.opt_information()?.unwrap_or(0),
-            },
-        })),
-        "cancel" => step(Op::Cancel { request }),
-        "reuse" => step(Op::Reuse {
-            request,
-            status: fields.opt_status("status")?.unwrap_or(Status::SUCCESS),
-        }),
-        "status" => Ok(Event::Status {
-            request,
-            value: fields.status("value")?,
-            information: fields.opt_information()?,
-        }),
-        "complete" => step(Op::Complete {
-            request,
-            status: fields.status("status")?,
-            information: fields.opt_information()?.unwrap_or(0),
-        }),
-        // INVARIANT: `parse_line` admitted only ops in OPS; "create" and
-        // "receive" it handled itself, so "delete" is all that is left.
-        _ => step(Op::Delete { request }),
-    }
-}
-
-fn registration(fields: &Fields<'_>, names: &mut Names) -> Result<Registration, TraceErrorKind> {
-    let callback = CallbackId(Names::small(&mut names.callbacks, fields.str("callback")?)?);
-    let context = match fields.opt_str("context")? {
-        Some(name) => Some(ContextId(Names::small(&mut names.contexts, name)?)),
-        None => None,
-    };
-    Ok(Registration { callback, context })
-}
-
-fn format_kind(text: &str) -> Result<FormatKind, TraceErrorKind> {
-    Ok(match text {
-        "read" => FormatKind::Read,
-        "write" => FormatKind::Write,
-        "ioctl" => FormatKind::Ioctl,
-        "internal_ioctl" => FormatKind::InternalIoctl,
-        "current" => FormatKind::Current,
-        _ => {
-            return Err(TraceErrorKind::UnknownValue {
-                field: "kind",
-                value: text.to_owned(),
-                expected: "read, write, ioctl, internal_ioctl, current",
-            });
-        }
-    })
-}
-
-fn send_mode(text: Option<&str>) -> Result<SendMode, TraceErrorKind> {
-    Ok(match text {
-        None | Some("async") => SendMode::Async,
-        Some("sync") => SendMode::Sync,
-        Some("forget") => SendMode::Forget,
-        Some(other) => {
-            return Err(TraceErrorKind::UnknownValue {
-                field: "mode",
-                value: other.to_owned(),
-                expected: "async, sync, forget",
-            });
-        }
-    })
-}
-
-/// serde_json's message without its " at line 1 column N" suffix: the
-/// line is always 1 here, the trace's line is named by [`TraceError`].
-fn json_error(error: serde_json::Error) -> TraceErrorKind {
-    let text = error.to_string();
-    let suffix = format!(" at line {} column {}", error.line(), error.column());
-    let message = text.strip_suffix(&suffix).unwrap_or(&text).to_owned();
-    TraceErrorKind::InvalidJson {
-        column: error.column(),
-        message,
-    }
-}
-
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-const STATUS_RANGE: &str = "a status is a 32-bit integer, -2147483648 to 4294967295";
-const INFORMATION_RANGE: &str = "information is an integer, 0 to 18446744073709551615";
-
-/// Typed access to the fields of one event, each error naming its field.
-struct Fields<'a>(&'a Map<String, Value>);
-
-impl<'a> Fields<'a> {
-    /// The field's value; `None` when absent or `null`.
-    fn get(&self, field: &'static str) -> Option<&'a Value> {
-        self.0.get(field).filter(|v| !v.is_null())
-    }
-
-    fn required(&self, field: &'static str) -> Result<&'a Value, TraceErrorKind> {
-        match self.0.get(field) {
-            None => Err(TraceErrorKind::MissingField { field }),
-            Some(value) => Ok(value),
-        }
-    }
-
-    fn str(&self, field: &'static str) -> Result<&'a str, TraceErrorKind> {
-        string(field, self.required(field)?)
-    }
-
-    fn opt_str(&self, field: &'static str) -> Result<Option<&'a str>, TraceErrorKind> {
-        self.get(field).map(|v| string(field, v)).transpose()
-    }
-
-    fn status(&self, field: &'static str) -> Result<Status, TraceErrorKind> {
-        status(field, self.required(field)?)
-    }
-
-    fn opt_status(&self, field: &'static str) -> Result<Option<Status>, TraceErrorKind> {
-        self.get(field).map(|v| status(field, v)).transpose()
-    }
-
-    fn opt_information(&self) -> Result<Option<u64>, TraceErrorKind> {
-        self.get("information").map(information).transpose()
-    }
-}
-
-fn string<'a>(field: &'static str, value: &'a Value) -> Result<&'a str, TraceErrorKind> {
-    value.as_str().ok_or(TraceErrorKind::WrongType {
-        field,
-        expected: "a string",
-        found: json_type(value),
-    })
-}
-
-/// An integer field's value as i128, which holds every JSON integer
-/// serde_json reads as one.
-fn integer(
-    field: &'static str,
-    value: &Value,
-    range: &'static str,
-) -> Result<i128, TraceErrorKind> {
-    let wrong = |found| TraceErrorKind::WrongType {
-        field,
-        expected: "an integer",
-        found,
-    };
-    let Value::Number(number) = value else {
-        return Err(wrong(json_type(value)));
-    };
-    if let Some(i) = number.as_i64() {
-        return Ok(i128::from(i));
-    }
-    if let Some(u) = number.as_u64() {
-        return Ok(i128::from(u));
-    }
-    // Only a float remains. One beyond 64 bits with no fraction is an
-    // integer too large to read (serde_json reads it as a float); any
-    // other float was written with a fraction or an exponent.
-    match number.as_f64() {
-        Some(f) if f.fract() == 0.0 && !(-(2f64.powi(63))..2f64.powi(64)).contains(&f) => {
-            Err(TraceErrorKind::OutOfRange {
-                field,
-                value: number.to_string(),
-                range,
-            })
-        }
-        _ => Err(wrong("a number with a fraction or an exponent")),
-    }
-}
-
-fn status(field: &'static str, value: &Value) -> Result<Status, TraceErrorKind> {
-    let i = integer(field, value, STATUS_RANGE)?;
-    if (i128::from(i32::MIN)..=i128::from(u32::MAX)).contains(&i) {
-        // Within this range, keeping the low 32 bits reads a negative value
-        // as itself and an unsigned one as its two's-complement status.
-        Ok(Status(i as i32))
-    } else {
-        Err(TraceErrorKind::OutOfRange {
-            field,
-            value: i.to_string(),
-            range: STATUS_RANGE,
-        })
-    }
-}
-
-fn information(value: &Value) -> Result<u64, TraceErrorKind> {
-    let field = "information";
-    let i = integer(field, value, INFORMATION_RANGE)?;
-    u64::try_from(i).map_err(|_| TraceErrorKind::OutOfRange {
-        field,
-        value: i.to_string(),
-        range: INFORMATION_RANGE,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vocab::{Op, SendMode, Status};
 
-    fn parse(text: &str) -> Result<Event, TraceErrorKind> {
-        let mut names = Names::default();
-        parse_line(r#"{"op":"create","req":"r"}"#, &mut names).expect("create parses");
-        parse_line(text, &mut names)
-    }
-
-    #[test]
-    fn status_accepts_signed_and_unsigned_32_bit_spellings_alike() {
-        let signed = parse(r#"{"op":"complete","req":"r","status":-1073741811}"#);
-        let unsigned = parse(r#"{"op":"complete","req":"r","status":3221225485}"#);
-        assert_eq!(signed.ok(), unsigned.ok());
-        let Ok(Event::Step(Step::Driver(Op::Complete { status, .. }))) =
-            parse(r#"{"op":"complete","req":"r","status":3221225485}"#)
-        else {
-            panic!("complete parses");
-        };
-        assert_eq!(status, Status(0xC000_000D_u32 as i32));
-    }
-
-    #[test]
-    fn status_beyond_32_bits_is_out_of_range_in_both_directions() {
-        for text in [
-            r#"{"op":"complete","req":"r","status":4294967296}"#,
-            r#"{"op":"complete","req":"r","status":-2147483649}"#,
-            r#"{"op":"complete","req":"r","status":100000000000000000000}"#,
-        ] {
-            assert!(
-                matches!(
-                    parse(text),
-                    Err(TraceErrorKind::OutOfRange {
-                        field: "status",
-                        ..
-                    })
-                ),
-                "{text}"
-            );
+    fn read_all(text: &str) -> Result<Vec<(u64, Event)>, TraceError> {
+        let mut reader = TraceReader::new("t", text.as_bytes());
+        let mut events = Vec::new();
+        while let Some(event) = reader.next_event()? {
+            events.push(event);
         }
+        Ok(events)
     }
 
-    #[test]
-    fn null_optional_field_counts_as_absent() {
-        let with_null = parse(r#"{"op":"reuse","req":"r","status":null}"#);
-        let without = parse(r#"{"op":"reuse","req":"r"}"#);
-        assert_eq!(with_null.ok(), without.ok());
+    fn lines(text: &str) -> Vec<u64> {
+        read_all(text)
+            .expect("well formed")
+            .iter()
+            .map(|(line, _)| *line)
+            .collect()
     }
 
     #[test]
     fn reader_skips_blank_lines_and_strips_crlf() {
-        let text = b"\n{\"op\":\"create\",\"req\":\"a\"}\r\n  \n{\"op\":\"delete\",\"req\":\"a\"}";
-        let mut reader = TraceReader::new("t", &text[..]);
-        let lines: Vec<u64> = std::iter::from_fn(|| reader.next_event().ok().flatten())
-            .map(|(line, _)| line)
-            .collect();
-        assert_eq!(lines, vec![2, 4]);
+        let text = "\n{\"op\":\"create\",\"req\":\"a\"}\r\n  \n{\"op\":\"delete\",\"req\":\"a\"}";
+        assert_eq!(lines(text), vec![2, 4]);
     }
 
     #[test]
@@ -805,5 +341,120 @@ mod tests {
         text.extend_from_slice(b"\r\n");
         let mut reader = TraceReader::new("t", &text[..]);
         assert!(matches!(reader.next_event(), Ok(Some((1, _)))));
+    }
+
+    #[test]
+    fn header_is_read_before_the_first_event_and_is_no_event() {
+        let text = "{\"wdfreq\":2,\"flavor\":\"kmdf\"}\n{\"op\":\"create\",\"req\":\"a\"}\n";
+        let mut reader = TraceReader::new("t", text.as_bytes());
+        let header = reader.header().expect("header");
+        assert_eq!(
+            (header.format, header.settings.version.to_string()),
+            (2, "1.11".into())
+        );
+        assert!(matches!(reader.next_event(), Ok(Some((2, _)))));
+        assert!(matches!(reader.next_event(), Ok(None)));
+        assert_eq!(reader.events(), 1);
+        let only_header = read_all("{\"wdfreq\":2}\n").expect_err("no events");
+        assert!(matches!(only_header.kind, TraceErrorKind::NoEvents));
+    }
+
+    #[test]
+    fn sync_send_is_joined_with_its_answer_past_other_requests() {
+        let text = r#"{"op":"create","req":"a"}
+{"op":"create","req":"b"}
+{"op":"send","req":"a","target":"t","mode":"sync"}
+{"op":"send","req":"b","target":"t","mode":"sync"}
+{"op":"format","req":"b","kind":"read"}
+{"op":"target_complete","req":"a","status":0,"information":4}
+{"op":"delete","req":"a"}
+"#;
+        let error = read_all(text).expect_err("b's next event is a format");
+        assert_eq!(error.line, 4);
+        let text = text.replace(
+            r#""format","req":"b","kind":"read""#,
+            r#""target_complete","req":"b","status":1"#,
+        );
+        let events = read_all(&text).expect("well formed");
+        let got: Vec<(u64, &str)> = events.iter().map(|(l, e)| (*l, e.op_name())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, "create"),
+                (2, "create"),
+                (3, "send"),
+                (4, "send"),
+                (7, "delete")
+            ]
+        );
+        let Event::SyncSend {
+            answer, answered, ..
+        } = events[2].1
+        else {
+            panic!("a sync send");
+        };
+        assert_eq!((answer.information, answered), (4, 6));
+        let Event::SyncSend {
+            answer, answered, ..
+        } = events[3].1
+        else {
+            panic!("a sync send");
+        };
+        assert_eq!((answer.status, answered), (Status(1), 5));
+    }
+
+    #[test]
+    fn async_and_forget_sends_are_steps_in_their_mode() {
+        let text = r#"{"op":"create","req":"a"}
+{"op":"send","req":"a","target":"t"}
+{"op":"send","req":"a","target":"t","mode":"forget"}
+"#;
+        let modes: Vec<SendMode> = read_all(text)
+            .expect("well formed")
+            .into_iter()
+            .filter_map(|(_, e)| match e {
+                Event::Step(Step::Driver(Op::Send { mode, .. })) => Some(mode),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(modes, vec![SendMode::Async, SendMode::Forget]);
+    }
+
+    #[test]
+    fn sync_send_answered_too_far_ahead_or_never_is_malformed_at_its_line() {
+        let mut text = String::from(
+            "{\"op\":\"create\",\"req\":\"a\"}\n{\"op\":\"create\",\"req\":\"b\"}\n\
+             {\"op\":\"send\",\"req\":\"a\",\"target\":\"t\",\"mode\":\"sync\"}\n",
+        );
+        let at_end = read_all(&text).expect_err("never answered");
+        assert_eq!(at_end.line, 3);
+        assert!(matches!(
+            at_end.kind,
+            TraceErrorKind::SyncSendUnansweredAtEnd { .. }
+        ));
+        for _ in 0..SYNC_LOOKAHEAD_EVENTS {
+            text.push_str("{\"op\":\"cancel\",\"req\":\"b\"}\n");
+        }
+        text.push_str("{\"op\":\"target_complete\",\"req\":\"a\",\"status\":0}\n");
+        let too_far = read_all(&text).expect_err("too far");
+        assert_eq!(too_far.line, 3);
+        assert!(matches!(
+            too_far.kind,
+            TraceErrorKind::SyncSendTooFar { .. }
+        ));
+    }
+
+    #[test]
+    fn sync_send_answered_at_the_lookahead_limit_is_read() {
+        let mut text = String::from(
+            "{\"op\":\"create\",\"req\":\"a\"}\n{\"op\":\"create\",\"req\":\"b\"}\n\
+             {\"op\":\"send\",\"req\":\"a\",\"target\":\"t\",\"mode\":\"sync\"}\n",
+        );
+        for _ in 0..SYNC_LOOKAHEAD_EVENTS - 1 {
+            text.push_str("{\"op\":\"cancel\",\"req\":\"b\"}\n");
+        }
+        text.push_str("{\"op\":\"target_complete\",\"req\":\"a\",\"status\":0}\n");
+        let events = read_all(&text).expect("within the lookahead");
+        assert_eq!(events.len(), 2 + 1 + SYNC_LOOKAHEAD_EVENTS - 1);
     }
 }

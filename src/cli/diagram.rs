@@ -12,18 +12,33 @@ use std::io::Write;
 use clap::Args;
 
 use super::Outcome;
+use super::settings::SettingsArgs;
 use crate::model::Origin;
 use crate::model::explore::{Lifecycle, Phase, Stage, lifecycles};
+use crate::vocab::Settings;
 
 #[derive(Debug, Args)]
 pub struct DiagramArgs {
     /// Print Graphviz DOT instead of Mermaid.
     #[arg(long)]
     pub dot: bool,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
 }
 
 pub fn run(args: &DiagramArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
-    let text = if args.dot { dot() } else { mermaid() };
+    let settings = match args.settings.resolve() {
+        Ok(settings) => settings,
+        Err(error) => {
+            writeln!(out, "error: {error}")?;
+            return Ok(Outcome::BadInput);
+        }
+    };
+    let text = if args.dot {
+        dot(settings)
+    } else {
+        mermaid(settings)
+    };
     out.write_all(text.as_bytes())?;
     Ok(Outcome::Conforms)
 }
@@ -85,6 +100,7 @@ fn node(prefix: &str, phase: Phase) -> String {
         Stage::Outstanding => "outstanding",
         Stage::Completed => "completed",
         Stage::Deleted => "deleted",
+        Stage::Forgotten => "forgotten",
     };
     let mut id = format!("{prefix}_{stage}");
     if phase.formatted {
@@ -96,9 +112,9 @@ fn node(prefix: &str, phase: Phase) -> String {
     id
 }
 
-fn mermaid() -> String {
+fn mermaid(settings: Settings) -> String {
     let mut text = String::from("stateDiagram-v2\n");
-    for lifecycle in lifecycles() {
+    for lifecycle in lifecycles(settings) {
         let (prefix, title) = origin_name(lifecycle.origin);
         let (phases, edges) = edges(&lifecycle);
         text.push_str(&format!("    state \"{title}\" as {prefix} {{\n"));
@@ -126,10 +142,10 @@ fn mermaid() -> String {
     text
 }
 
-fn dot() -> String {
+fn dot(settings: Settings) -> String {
     let mut text =
         String::from("digraph wdfreq {\n    rankdir=LR;\n    node [shape=box, style=rounded];\n");
-    for lifecycle in lifecycles() {
+    for lifecycle in lifecycles(settings) {
         let (prefix, title) = origin_name(lifecycle.origin);
         let (phases, edges) = edges(&lifecycle);
         text.push_str(&format!(
@@ -175,8 +191,14 @@ mod tests {
     /// edge of both drawings.
     #[test]
     fn both_drawings_show_every_phase_changing_step_of_the_model() {
-        let (mermaid, dot) = (mermaid(), dot());
-        for lifecycle in lifecycles() {
+        for settings in Settings::all() {
+            drawings_show_every_phase_changing_step_in(settings);
+        }
+    }
+
+    fn drawings_show_every_phase_changing_step_in(settings: Settings) {
+        let (mermaid, dot) = (mermaid(settings), dot(settings));
+        for lifecycle in lifecycles(settings) {
             let (prefix, _) = origin_name(lifecycle.origin);
             for t in &lifecycle.transitions {
                 let Ok(to) = t.to else { continue };
@@ -197,7 +219,7 @@ mod tests {
 
     #[test]
     fn drawings_are_balanced_and_start_with_their_header() {
-        let (mermaid, dot) = (mermaid(), dot());
+        let (mermaid, dot) = (mermaid(Settings::default()), dot(Settings::default()));
         assert!(mermaid.starts_with("stateDiagram-v2\n"));
         assert!(dot.starts_with("digraph wdfreq {\n"));
         for text in [mermaid, dot] {

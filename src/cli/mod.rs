@@ -5,6 +5,7 @@ pub mod check;
 pub mod diagram;
 pub mod hunt;
 pub mod rules;
+pub mod settings;
 
 use clap::{Parser, Subcommand};
 
@@ -41,7 +42,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Hunt for divergences between the reference model and the built-in
-    /// simulated framework.
+    /// simulated framework, or one of the gallery's broken mutants.
     Hunt(hunt::HuntArgs),
     /// Judge a recorded trace (JSON Lines, trace format version 1) with
     /// the reference model.

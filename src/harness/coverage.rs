@@ -4,8 +4,8 @@
 
 use std::fmt;
 
-use crate::model::Judgement;
-use crate::vocab::RuleId;
+use crate::model::{Judgement, rule};
+use crate::vocab::{RuleId, Settings};
 
 /// A count per rule, in [`RuleId::ALL`] order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,10 +22,14 @@ impl Default for Coverage {
 }
 
 impl Coverage {
-    /// Counts every rule `judgement` exercises: the rule a refused step
-    /// breaks, its warnings, and the framework rules at stake.
+    /// Counts every rule `judgement` exercises: the rule a step breaks
+    /// (refused or let through), its warnings, and the framework rules at
+    /// stake.
     pub fn record(&mut self, judgement: &Judgement) {
         if let Err(violation) = judgement.outcome {
+            self.counts[violation.rule.index()] += 1;
+        }
+        if let Some(violation) = judgement.let_through {
             self.counts[violation.rule.index()] += 1;
         }
         for rule in judgement.warnings.iter().chain(judgement.at_stake.iter()) {
@@ -56,6 +60,15 @@ impl Coverage {
             .iter()
             .copied()
             .filter(|r| self.count(*r) == 0)
+            .collect()
+    }
+
+    /// The rules that apply in `settings` (see the catalogue's scope) and
+    /// were never exercised.
+    pub fn missing_in(&self, settings: &Settings) -> Vec<RuleId> {
+        self.missing()
+            .into_iter()
+            .filter(|r| rule(*r).scope.applies(settings))
             .collect()
     }
 }

@@ -10,11 +10,12 @@ use super::conformance::Conformance;
 use super::divergence::Divergence;
 use super::run::execute;
 use crate::model::Model;
-use crate::vocab::Step;
+use crate::vocab::{Settings, Step};
 
 /// Deletes steps from `failing` while it still diverges the same way.
 pub fn delete_steps<I: Conformance>(
     failing: (Vec<Step>, Divergence),
+    settings: Settings,
     make: &dyn Fn() -> I,
 ) -> (Vec<Step>, Divergence) {
     let (mut steps, mut divergence) = failing;
@@ -30,7 +31,7 @@ pub fn delete_steps<I: Conformance>(
             if !well_formed(&candidate) {
                 continue;
             }
-            if let Err(found) = execute(make(), &candidate, None, None) {
+            if let Err(found) = execute(make(), settings, &candidate, None, None) {
                 if found.rule() == divergence.rule() {
                     candidate.truncate(found.step + 1);
                     steps = candidate;

@@ -10,8 +10,8 @@ use quickcheck::Gen;
 
 use crate::model::Model;
 use crate::vocab::{
-    CallbackId, ContextId, FormatKind, Op, QueueId, RequestId, Status, Step, TargetCompletion,
-    TargetId,
+    CallbackId, Completion, ContextId, FormatKind, Op, QueueId, RequestId, ReuseFlags, SendMode,
+    Status, Step, TargetCompletion, TargetId,
 };
 
 /// Request names blind generators draw from.
@@ -83,9 +83,26 @@ impl RawStep {
             5 | 6 => Op::Send {
                 request,
                 target: TargetId(self.target % 3),
+                mode: match self.pick % 8 {
+                    6 => SendMode::Sync(Completion {
+                        status,
+                        information,
+                    }),
+                    7 => SendMode::Forget,
+                    _ => SendMode::Async,
+                },
             }
             .into(),
-            7 => Op::Reuse { request, status }.into(),
+            7 => Op::Reuse {
+                request,
+                status,
+                // Rare, so that most reuses are legal in every flavor.
+                flags: ReuseFlags {
+                    set_new_irp: self.pick % 8 == 1,
+                    must_complete: self.pick % 16 == 3,
+                },
+            }
+            .into(),
             8 => Op::ReadStatus { request }.into(),
             9 => Op::Cancel { request }.into(),
             10 if self.pick % 2 == 0 => Op::Complete {

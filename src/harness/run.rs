@@ -8,15 +8,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
-use proptest_state_machine::ReferenceStateMachine;
 
 use super::conformance::{Conformance, Refusal};
 use super::coverage::Coverage;
 use super::divergence::{Divergence, DivergenceKind};
 use super::seed::Seed;
-use super::strategy::Generator;
+use super::strategy::sequences;
 use crate::model::{Accepted, ExpectedReply, Judgement, Model};
-use crate::vocab::{Delivery, Op, Reply, RequestId, RuleId, Step};
+use crate::vocab::{Delivery, Op, Reply, RequestId, RuleId, Settings, Step};
 
 /// The name given to a delivery whose handle the harness never issued.
 pub const UNKNOWN_REQUEST: RequestId = RequestId(u32::MAX);
@@ -42,12 +41,13 @@ pub struct SideBySide<I: Conformance> {
 }
 
 impl<I: Conformance> SideBySide<I> {
-    /// A fresh model beside `implementation`, which must be fresh too. It
-    /// may be owned or borrowed (`&mut I` implements [`Conformance`]).
-    pub fn new(implementation: I) -> Self {
+    /// A fresh model for `settings` beside `implementation`, which must be
+    /// fresh too and implement the same settings. It may be owned or
+    /// borrowed (`&mut I` implements [`Conformance`]).
+    pub fn new(implementation: I, settings: Settings) -> Self {
         SideBySide {
             implementation,
-            model: Model::new(),
+            model: Model::with_settings(settings),
             handles: BTreeMap::new(),
             drained: Vec::new(),
             index: 0,
@@ -110,11 +110,12 @@ impl<I: Conformance> SideBySide<I> {
 /// proptest-state-machine's shrinker needs.
 pub fn execute<I: Conformance>(
     implementation: I,
+    settings: Settings,
     steps: &[Step],
     mut coverage: Option<&mut Coverage>,
     seen: Option<&AtomicUsize>,
 ) -> Result<usize, Divergence> {
-    let mut pair = SideBySide::new(implementation);
+    let mut pair = SideBySide::new(implementation, settings);
     for step in steps {
         if let Some(seen) = seen {
             seen.fetch_add(1, Ordering::SeqCst);
@@ -236,6 +237,9 @@ fn check_reply(
 /// Settings of one case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CaseConfig {
+    /// The framework the model judges for; the implementation must
+    /// implement the same.
+    pub settings: Settings,
     /// The most steps a generated sequence has.
     pub steps_max: usize,
     /// The most shrink iterations spent on a failure.
@@ -245,6 +249,7 @@ pub struct CaseConfig {
 impl Default for CaseConfig {
     fn default() -> Self {
         CaseConfig {
+            settings: Settings::default(),
             steps_max: 48,
             shrink_iters_max: 4096,
         }
@@ -281,13 +286,19 @@ pub fn run_case<I: Conformance>(
     make: &dyn Fn() -> I,
 ) -> CaseOutcome {
     let mut runner = TestRunner::new_with_rng(proptest::test_runner::Config::default(), seed.rng());
-    let strategy = Generator::sequential_strategy(1..=config.steps_max.max(1));
+    let strategy = sequences(config.settings, 1..=config.steps_max.max(1));
     let mut coverage = Coverage::default();
     let Ok(mut tree) = strategy.new_tree(&mut runner) else {
         unreachable!("the generator's steps always meet its preconditions")
     };
     let (_, steps, seen) = tree.current();
-    let first = execute(make(), &steps, Some(&mut coverage), seen.as_deref());
+    let first = execute(
+        make(),
+        config.settings,
+        &steps,
+        Some(&mut coverage),
+        seen.as_deref(),
+    );
     let Err(divergence) = first else {
         return CaseOutcome {
             steps: steps.len(),
@@ -304,7 +315,7 @@ pub fn run_case<I: Conformance>(
         while iterations < config.shrink_iters_max {
             iterations += 1;
             let (_, candidate, _) = tree.current();
-            match execute(make(), &candidate, None, None) {
+            match execute(make(), config.settings, &candidate, None, None) {
                 Err(divergence) => {
                     best = (candidate, divergence);
                     if !tree.simplify() {
@@ -319,7 +330,7 @@ pub fn run_case<I: Conformance>(
             }
         }
     }
-    let (steps, divergence) = super::minimize::delete_steps(best, make);
+    let (steps, divergence) = super::minimize::delete_steps(best, config.settings, make);
     CaseOutcome {
         steps: generated_len,
         coverage,

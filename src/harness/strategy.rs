@@ -11,11 +11,12 @@
 use proptest::prelude::*;
 use proptest::strategy::Union;
 use proptest_state_machine::ReferenceStateMachine;
+use proptest_state_machine::strategy::Sequential;
 
-use crate::model::{Life, Model};
+use crate::model::{Life, Model, Request};
 use crate::vocab::{
-    CallbackId, ContextId, FormatKind, Op, QueueId, RequestId, Status, Step, TargetCompletion,
-    TargetId,
+    CallbackId, Completion, ContextId, FormatKind, Op, QueueId, RequestId, ReuseFlags, SendMode,
+    Settings, Status, Step, TargetCompletion, TargetId,
 };
 
 /// How many of each resource a sequence uses: small, so that steps collide.
@@ -34,6 +35,10 @@ pub enum Kind {
     Format,
     SetCompletionCallback,
     Send,
+    /// A synchronous send (`WDF_REQUEST_SEND_OPTION_SYNCHRONOUS`).
+    SendSync,
+    /// Send and forget, of a request fit for it.
+    SendForget,
     TargetComplete,
     Cancel,
     Reuse,
@@ -45,12 +50,14 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Create,
         Kind::Receive,
         Kind::Format,
         Kind::SetCompletionCallback,
         Kind::Send,
+        Kind::SendSync,
+        Kind::SendForget,
         Kind::TargetComplete,
         Kind::Cancel,
         Kind::Reuse,
@@ -102,6 +109,8 @@ fn base_weight(kind: Kind) -> u32 {
         Kind::Create | Kind::Receive => 3,
         Kind::Format | Kind::SetCompletionCallback | Kind::Send => 8,
         Kind::TargetComplete => 8,
+        Kind::SendSync => 2,
+        Kind::SendForget => 1,
         Kind::Reuse => 6,
         Kind::Cancel | Kind::ReadStatus => 3,
         Kind::Complete | Kind::Delete => 2,
@@ -109,8 +118,8 @@ fn base_weight(kind: Kind) -> u32 {
     }
 }
 
-/// The generator's state: the model (to know what is legal), the next
-/// fresh request name, and the case's swarm.
+/// The generator's state: the model (to know what is legal in its
+/// settings), the next fresh request name, and the case's swarm.
 #[derive(Clone, Debug)]
 pub struct GenState {
     pub model: Model,
@@ -118,8 +127,37 @@ pub struct GenState {
     pub swarm: Swarm,
 }
 
+impl GenState {
+    fn strategy(settings: Settings) -> BoxedStrategy<GenState> {
+        Swarm::strategy()
+            .prop_map(move |swarm| GenState {
+                model: Model::with_settings(settings),
+                next_request: 0,
+                swarm,
+            })
+            .boxed()
+    }
+}
+
+/// The strategy of operation sequences of `steps` steps (a range) for a
+/// framework of `settings`: what [`Generator::sequential_strategy`] is for
+/// the default settings.
+pub fn sequences(
+    settings: Settings,
+    steps: impl Into<proptest::collection::SizeRange>,
+) -> Sequential<GenState, Step, BoxedStrategy<GenState>, BoxedStrategy<Step>> {
+    Sequential::new(
+        steps.into(),
+        move || GenState::strategy(settings),
+        Generator::preconditions,
+        Generator::transitions,
+        Generator::apply,
+    )
+}
+
 /// The reference state machine that generates sequences (see the module
-/// docs). Its transitions are [`Step`]s.
+/// docs), for the default settings; [`sequences`] takes any. Its
+/// transitions are [`Step`]s.
 pub struct Generator;
 
 impl ReferenceStateMachine for Generator {
@@ -127,13 +165,7 @@ impl ReferenceStateMachine for Generator {
     type Transition = Step;
 
     fn init_state() -> BoxedStrategy<GenState> {
-        Swarm::strategy()
-            .prop_map(|swarm| GenState {
-                model: Model::new(),
-                next_request: 0,
-                swarm,
-            })
-            .boxed()
+        GenState::strategy(Settings::default())
     }
 
     fn transitions(state: &GenState) -> BoxedStrategy<Step> {
@@ -182,10 +214,7 @@ fn create(state: &GenState) -> Step {
 }
 
 /// The requests of `state` whose life satisfies `pick`.
-fn requests_where(
-    state: &GenState,
-    pick: impl Fn(&crate::model::Request) -> bool,
-) -> Vec<RequestId> {
+fn requests_where(state: &GenState, pick: impl Fn(&Request) -> bool) -> Vec<RequestId> {
     state
         .model
         .requests()
@@ -197,8 +226,9 @@ fn requests_where(
 /// The strategy for one kind of step in `state`, or `None` when no request
 /// is fit for it.
 fn arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
-    let owned = |r: &crate::model::Request| r.life == Life::Owned;
-    let live = |r: &crate::model::Request| !r.is_dead();
+    let owned = |r: &Request| r.life == Life::Owned;
+    let live = |r: &Request| !r.is_dead();
+    let settings = state.model.settings();
     let fresh = RequestId(state.next_request);
     let live_count = requests_where(state, live).len();
     let on = |ids: Vec<RequestId>| (!ids.is_empty()).then(|| proptest::sample::select(ids));
@@ -234,7 +264,25 @@ fn arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
             on(requests_where(state, |r| owned(r) && r.formatted.is_some()))?,
             target(),
         )
-            .prop_map(|(request, target)| Op::Send { request, target }.into())
+            .prop_map(|(request, target)| send(request, target, SendMode::Async))
+            .boxed(),
+        Kind::SendSync => (
+            on(requests_where(state, |r| owned(r) && r.formatted.is_some()))?,
+            target(),
+            completion(),
+        )
+            .prop_map(|(request, target, answer)| send(request, target, SendMode::Sync(answer)))
+            .boxed(),
+        Kind::SendForget => (
+            on(requests_where(state, |r| {
+                owned(r)
+                    && r.is_received()
+                    && r.registration.is_none()
+                    && r.formatted.is_none_or(|k| k == FormatKind::Current)
+            }))?,
+            target(),
+        )
+            .prop_map(|(request, target)| send(request, target, SendMode::Forget))
             .boxed(),
         Kind::TargetComplete => (
             on(requests_where(state, |r| r.is_outstanding()))?,
@@ -253,14 +301,25 @@ fn arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
         Kind::Cancel => on(requests_where(state, live))?
             .prop_map(|request| Op::Cancel { request }.into())
             .boxed(),
-        Kind::Reuse => (on(requests_where(state, owned))?, status())
-            .prop_map(|(request, status)| Op::Reuse { request, status }.into())
+        Kind::Reuse => (
+            on(requests_where(state, owned))?,
+            status(),
+            legal_flags(settings),
+        )
+            .prop_map(|(request, status, flags)| {
+                Op::Reuse {
+                    request,
+                    status,
+                    flags,
+                }
+                .into()
+            })
             .boxed(),
         Kind::ReadStatus => on(requests_where(state, live))?
             .prop_map(|request| Op::ReadStatus { request }.into())
             .boxed(),
         Kind::Complete => (
-            on(requests_where(state, |r| owned(r) && r.is_received()))?,
+            on(requests_where(state, |r| owned(r) && r.must_be_completed()))?,
             status(),
             information(),
         )
@@ -280,19 +339,56 @@ fn arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
     })
 }
 
+fn send(request: RequestId, target: TargetId, mode: SendMode) -> Step {
+    Op::Send {
+        request,
+        target,
+        mode,
+    }
+    .into()
+}
+
+/// Reuse flags a driver of `settings` may give: none in UMDF 1; in KMDF a
+/// new IRP now and then, and MUST_COMPLETE with it where it exists.
+/// (Flags on a queue-presented request come from wild steps.)
+fn legal_flags(settings: Settings) -> BoxedStrategy<ReuseFlags> {
+    if !settings.reuse_takes_flags() {
+        return Just(ReuseFlags::NONE).boxed();
+    }
+    let must_complete = settings.must_complete_exists();
+    prop_oneof![
+        6 => Just(ReuseFlags::NONE),
+        1 => any::<bool>().prop_map(move |complete| ReuseFlags {
+            set_new_irp: true,
+            must_complete: complete && must_complete,
+        }),
+    ]
+    .boxed()
+}
+
 /// Any call, on any request the sequence knows, dead or alive.
 fn wild(request: impl Strategy<Value = RequestId> + 'static) -> BoxedStrategy<Step> {
+    let mode = prop_oneof![
+        2 => Just(SendMode::Async),
+        1 => completion().prop_map(SendMode::Sync),
+        1 => Just(SendMode::Forget),
+    ];
+    let flags = prop_oneof![
+        2 => Just(ReuseFlags::NONE),
+        1 => any::<(bool, bool)>().prop_map(|(set_new_irp, must_complete)| ReuseFlags {
+            set_new_irp,
+            must_complete,
+        }),
+    ];
     (
-        request,
-        0u8..9,
-        format_kind(),
-        registration(),
-        target(),
-        status(),
-        information(),
+        (request, 0u8..9, format_kind(), registration()),
+        (target(), mode, status(), flags, information()),
     )
         .prop_map(
-            |(request, which, kind, (callback, context), target, status, information)| match which {
+            |(
+                (request, which, kind, (callback, context)),
+                (target, mode, status, flags, information),
+            )| match which {
                 0 => Op::Format { request, kind }.into(),
                 1 => Op::SetCompletionCallback {
                     request,
@@ -300,8 +396,13 @@ fn wild(request: impl Strategy<Value = RequestId> + 'static) -> BoxedStrategy<St
                     context,
                 }
                 .into(),
-                2 => Op::Send { request, target }.into(),
-                3 => Op::Reuse { request, status }.into(),
+                2 => send(request, target, mode),
+                3 => Op::Reuse {
+                    request,
+                    status,
+                    flags,
+                }
+                .into(),
                 4 => Op::Complete {
                     request,
                     status,
@@ -343,6 +444,13 @@ fn status() -> impl Strategy<Value = Status> {
         1 => Just(Status::DEVICE_NOT_READY),
         1 => any::<i32>().prop_map(Status),
     ]
+}
+
+fn completion() -> impl Strategy<Value = Completion> {
+    (status(), information()).prop_map(|(status, information)| Completion {
+        status,
+        information,
+    })
 }
 
 fn information() -> impl Strategy<Value = u64> {

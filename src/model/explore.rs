@@ -8,8 +8,8 @@ use std::fmt;
 
 use super::{Life, Model, Origin, Request};
 use crate::vocab::{
-    CallbackId, ContextId, FormatKind, Op, QueueId, RequestId, RuleId, Status, Step,
-    TargetCompletion, TargetId,
+    CallbackId, Completion, ContextId, FormatKind, Op, QueueId, RequestId, ReuseFlags, RuleId,
+    SendMode, Settings, Status, Step, TargetCompletion, TargetId,
 };
 
 /// Who holds a request, as a diagram tells it apart.
@@ -19,6 +19,7 @@ pub enum Stage {
     Outstanding,
     Completed,
     Deleted,
+    Forgotten,
 }
 
 /// What a lifecycle diagram tells apart about one request: its stage and,
@@ -43,6 +44,7 @@ impl Phase {
             Life::Outstanding { .. } => Stage::Outstanding,
             Life::Completed => Stage::Completed,
             Life::Deleted => Stage::Deleted,
+            Life::Forgotten => Stage::Forgotten,
         };
         // A dead request is never touched again: what it carried no longer
         // tells anything apart.
@@ -54,9 +56,12 @@ impl Phase {
         }
     }
 
-    /// Whether the request is gone (completed or deleted).
+    /// Whether the request is gone (completed, deleted or forgotten).
     pub fn is_dead(self) -> bool {
-        matches!(self.stage, Stage::Completed | Stage::Deleted)
+        matches!(
+            self.stage,
+            Stage::Completed | Stage::Deleted | Stage::Forgotten
+        )
     }
 }
 
@@ -67,6 +72,7 @@ impl fmt::Display for Phase {
             Stage::Outstanding => "outstanding",
             Stage::Completed => "completed",
             Stage::Deleted => "deleted",
+            Stage::Forgotten => "forgotten",
         })?;
         if self.formatted {
             f.write_str(", formatted")?;
@@ -102,11 +108,14 @@ pub struct Lifecycle {
     pub transitions: Vec<Transition>,
 }
 
-/// The kinds of step explored in every phase, by trace-format name.
-pub const STEP_KINDS: [&str; 9] = [
+/// The kinds of step explored in every phase, by trace-format name (and
+/// send mode, for the sends that are not asynchronous).
+pub const STEP_KINDS: [&str; 11] = [
     "format",
     "set_completion",
     "send",
+    "send sync",
+    "send forget",
     "target_complete",
     "cancel",
     "reuse",
@@ -116,7 +125,7 @@ pub const STEP_KINDS: [&str; 9] = [
 ];
 
 /// One representative step of each kind in [`STEP_KINDS`], on `request`.
-fn representative(request: RequestId) -> [Step; 9] {
+fn representative(request: RequestId) -> [Step; 11] {
     [
         Op::Format {
             request,
@@ -132,6 +141,22 @@ fn representative(request: RequestId) -> [Step; 9] {
         Op::Send {
             request,
             target: TargetId(0),
+            mode: SendMode::Async,
+        }
+        .into(),
+        Op::Send {
+            request,
+            target: TargetId(0),
+            mode: SendMode::Sync(Completion {
+                status: Status::SUCCESS,
+                information: 0,
+            }),
+        }
+        .into(),
+        Op::Send {
+            request,
+            target: TargetId(0),
+            mode: SendMode::Forget,
         }
         .into(),
         TargetCompletion {
@@ -144,6 +169,7 @@ fn representative(request: RequestId) -> [Step; 9] {
         Op::Reuse {
             request,
             status: Status::SUCCESS,
+            flags: ReuseFlags::NONE,
         }
         .into(),
         Op::ReadStatus { request }.into(),
@@ -157,16 +183,18 @@ fn representative(request: RequestId) -> [Step; 9] {
     ]
 }
 
-/// Explores the lifecycle of a request of `origin`: introduces one request
-/// into a fresh model, then tries every kind of step in every phase reached,
-/// breadth first, by calling [`Model::step`] on a copy of the model.
-pub fn lifecycle(origin: Origin) -> Lifecycle {
+/// Explores the lifecycle of a request of `origin` in `settings`:
+/// introduces one request into a fresh model, then tries every kind of step
+/// in every phase reached, breadth first, by calling [`Model::step`] on a
+/// copy of the model. A step the framework lets through (verifier off)
+/// leads where its effect leads.
+pub fn lifecycle(origin: Origin, settings: Settings) -> Lifecycle {
     let request = RequestId(0);
     let (introduced_by, introduce): (_, Step) = match origin {
         Origin::Created => ("create", Op::Create { request }.into()),
         Origin::Received { queue } => ("receive", Op::Receive { request, queue }.into()),
     };
-    let mut model = Model::new();
+    let mut model = Model::with_settings(settings);
     // A fresh model accepts any first create or receive.
     let _ = model.step(&introduce);
     let start = phase(&model, request);
@@ -201,11 +229,12 @@ pub fn lifecycle(origin: Origin) -> Lifecycle {
     }
 }
 
-/// The lifecycles of both origins: driver-created, then queue-presented.
-pub fn lifecycles() -> [Lifecycle; 2] {
+/// The lifecycles of both origins in `settings`: driver-created, then
+/// queue-presented.
+pub fn lifecycles(settings: Settings) -> [Lifecycle; 2] {
     [
-        lifecycle(Origin::Created),
-        lifecycle(Origin::Received { queue: QueueId(0) }),
+        lifecycle(Origin::Created, settings),
+        lifecycle(Origin::Received { queue: QueueId(0) }, settings),
     ]
 }
 
@@ -231,14 +260,20 @@ mod tests {
     /// in the table: the abstraction loses no verdict.
     #[test]
     fn every_request_of_one_phase_is_judged_alike() {
-        for lifecycle in lifecycles() {
+        for settings in Settings::all() {
+            every_request_of_one_phase_is_judged_alike_in(settings);
+        }
+    }
+
+    fn every_request_of_one_phase_is_judged_alike_in(settings: Settings) {
+        for lifecycle in lifecycles(settings) {
             let table: BTreeMap<(Phase, &str), Result<Phase, RuleId>> = lifecycle
                 .transitions
                 .iter()
                 .map(|t| ((t.from, t.step), t.to))
                 .collect();
             let request = RequestId(0);
-            let mut model = Model::new();
+            let mut model = Model::with_settings(settings);
             let introduce: Step = match lifecycle.origin {
                 Origin::Created => Op::Create { request }.into(),
                 Origin::Received { queue } => Op::Receive { request, queue }.into(),
@@ -253,7 +288,7 @@ mod tests {
                     let mut next = model.clone();
                     let outcome = next.step(step).expect("known request").outcome;
                     let to = outcome.map(|_| phase(&next, request)).map_err(|v| v.rule);
-                    assert_eq!(table[&(from, name)], to, "{name} in {from}");
+                    assert_eq!(table[&(from, name)], to, "{name} in {from}, {settings}");
                     if seen.insert(key(&next)) {
                         queue.push_back(next);
                     }
@@ -265,12 +300,14 @@ mod tests {
 
     #[test]
     fn reuse_is_refused_only_while_outstanding() {
-        for lifecycle in lifecycles() {
+        for lifecycle in lifecycles(Settings::default()) {
             for t in lifecycle.transitions.iter().filter(|t| t.step == "reuse") {
                 match t.from.stage {
                     Stage::Outstanding => assert_eq!(t.to, Err(RuleId::ReuseWhilePending)),
                     Stage::Owned => assert!(t.to.is_ok(), "{}", t.from),
-                    Stage::Completed | Stage::Deleted => assert!(t.to.is_err()),
+                    Stage::Completed | Stage::Deleted | Stage::Forgotten => {
+                        assert!(t.to.is_err())
+                    }
                 }
             }
         }
@@ -278,7 +315,7 @@ mod tests {
 
     #[test]
     fn each_origin_ends_only_its_own_way() {
-        let [created, received] = lifecycles();
+        let [created, received] = lifecycles(Settings::default());
         let ends = |l: &Lifecycle| -> BTreeSet<Stage> {
             l.transitions
                 .iter()
@@ -288,6 +325,9 @@ mod tests {
                 .collect()
         };
         assert_eq!(ends(&created), BTreeSet::from([Stage::Deleted]));
-        assert_eq!(ends(&received), BTreeSet::from([Stage::Completed]));
+        assert_eq!(
+            ends(&received),
+            BTreeSet::from([Stage::Completed, Stage::Forgotten])
+        );
     }
 }

@@ -16,6 +16,8 @@
 //! speed; `let mut next = model.clone(); next.step(s)` is the pure form.
 //! It depends on nothing but [`crate::vocab`].
 
+mod calls;
+pub mod differences;
 pub mod explore;
 mod judge;
 mod request;
@@ -24,10 +26,7 @@ pub mod rules;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::vocab::{
-    Completion, Delivery, Op, QueueId, RequestId, RuleId, RuleSet, Status, Step, TargetCompletion,
-    TargetId,
-};
+use crate::vocab::{Delivery, Op, QueueId, RequestId, RuleId, RuleSet, Settings, Status, Step};
 
 pub use request::{Life, Origin, Request};
 pub use rules::{CATALOGUE, Rule, rule};
@@ -72,9 +71,14 @@ pub struct Accepted {
 /// The model's judgement of one step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Judgement {
-    /// Legal, with what must follow; or the rule the step breaks (then the
-    /// model's state is unchanged).
+    /// Accepted by the framework, with what must follow; or the rule the
+    /// step breaks and the framework refuses it for (then the model's state
+    /// is unchanged).
     pub outcome: Result<Accepted, Violation>,
+    /// A driver rule the step breaks that the framework does not refuse in
+    /// these settings (the verifier is off): the driver is still wrong, but
+    /// the step takes effect and `outcome` says what follows.
+    pub let_through: Option<Violation>,
     /// Warnings: rules of severity warning that the step breaks. A step
     /// with warnings is still legal and takes effect.
     pub warnings: RuleSet,
@@ -92,6 +96,7 @@ impl Judgement {
                 reply,
                 delivery: None,
             }),
+            let_through: None,
             warnings: RuleSet::EMPTY,
             at_stake: RuleSet::of(RuleId::CallbackWithoutSend),
         }
@@ -100,6 +105,7 @@ impl Judgement {
     fn refused(rule: RuleId, request: RequestId) -> Self {
         Judgement {
             outcome: Err(Violation { rule, request }),
+            let_through: None,
             warnings: RuleSet::EMPTY,
             at_stake: RuleSet::of(RuleId::CallbackWithoutSend),
         }
@@ -127,13 +133,28 @@ pub enum SequenceError {
 ///   judged (`access-after-*`) and never taken for a new request.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Model {
+    settings: Settings,
     requests: BTreeMap<RequestId, Request>,
 }
 
 impl Model {
-    /// A model with no requests.
+    /// A model with no requests, judging for the default settings (UMDF 1,
+    /// its last version, verifier on).
     pub fn new() -> Self {
         Model::default()
+    }
+
+    /// A model with no requests, judging for `settings`.
+    pub fn with_settings(settings: Settings) -> Self {
+        Model {
+            settings,
+            requests: BTreeMap::new(),
+        }
+    }
+
+    /// The settings the model judges for.
+    pub fn settings(&self) -> Settings {
+        self.settings
     }
 
     /// The request named `id`, if the sequence has created or received it.
@@ -157,14 +178,14 @@ impl Model {
                     .requests
                     .get_mut(&id)
                     .ok_or(SequenceError::UnknownRequest(id))?;
-                Ok(driver_call(request, id, op))
+                Ok(calls::driver_call(&self.settings, request, id, op))
             }
             Step::Target(done) => {
                 let request = self
                     .requests
                     .get_mut(&done.request)
                     .ok_or(SequenceError::UnknownRequest(done.request))?;
-                Ok(target_complete(request, done))
+                Ok(calls::target_complete(request, done))
             }
         }
     }
@@ -181,199 +202,16 @@ impl Model {
         Ok(Judgement::accepted(ExpectedReply::Done))
     }
 
-    /// The warnings due when the sequence ends here: every queue-presented
-    /// request that was never completed (`request-not-completed`).
+    /// The warnings due when the sequence ends here: every request still to
+    /// be completed (queue-presented, or reused with MUST_COMPLETE) that
+    /// was never completed (`request-not-completed`).
     pub fn finish(&self) -> Vec<Violation> {
         self.requests()
-            .filter(|(_, r)| r.is_received() && !r.is_dead())
+            .filter(|(_, r)| r.must_be_completed() && !r.is_dead())
             .map(|(request, _)| Violation {
                 rule: RuleId::RequestNotCompleted,
                 request,
             })
             .collect()
-    }
-}
-
-/// The rule a call on a dead request breaks.
-fn dead_rule(request: &Request) -> Option<RuleId> {
-    match request.life {
-        Life::Completed => Some(RuleId::AccessAfterComplete),
-        Life::Deleted => Some(RuleId::AccessAfterDelete),
-        Life::Owned | Life::Outstanding { .. } => None,
-    }
-}
-
-/// Judges a driver call other than create and receive, and applies it when
-/// legal. Checks run in a fixed order: a dead request first, then the
-/// request being outstanding, then the call's own conditions.
-fn driver_call(request: &mut Request, id: RequestId, op: &Op) -> Judgement {
-    if let Some(rule) = dead_rule(request) {
-        return Judgement::refused(rule, id);
-    }
-    match *op {
-        Op::Create { .. } | Op::Receive { .. } => {
-            unreachable!("create and receive introduce requests; Model::step handles them")
-        }
-        Op::Format { kind, .. } => modify(request, id, |r| r.formatted = Some(kind)),
-        Op::SetCompletionCallback {
-            callback, context, ..
-        } => modify(request, id, |r| {
-            let registration = crate::vocab::Registration { callback, context };
-            if let Some(old) = r.registration.replace(registration) {
-                r.dropped = Some(old);
-            }
-        }),
-        Op::Send { target, .. } => send(request, id, target),
-        Op::Cancel { .. } => cancel(request),
-        Op::Reuse { status, .. } => reuse(request, id, status),
-        Op::ReadStatus { .. } => read_status(request),
-        Op::Complete { .. } => complete(request, id),
-        Op::Delete { .. } => delete(request, id),
-    }
-}
-
-/// Format and SetCompletionCallback: legal only while the driver owns the
-/// request (`modify-while-pending`).
-fn modify(request: &mut Request, id: RequestId, change: impl FnOnce(&mut Request)) -> Judgement {
-    if request.is_outstanding() {
-        return Judgement::refused(RuleId::ModifyWhilePending, id);
-    }
-    change(request);
-    Judgement::accepted(ExpectedReply::Done)
-}
-
-fn send(request: &mut Request, id: RequestId, target: TargetId) -> Judgement {
-    if request.is_outstanding() {
-        return Judgement::refused(RuleId::SendWhilePending, id);
-    }
-    if request.formatted.is_none() {
-        return Judgement::refused(RuleId::SendUnformatted, id);
-    }
-    let mut judgement = Judgement::accepted(ExpectedReply::Done);
-    if request.registration.is_none() {
-        judgement.warnings.insert(RuleId::SendWithoutCallback);
-    }
-    if request.sent_since_reuse {
-        judgement.warnings.insert(RuleId::ResendWithoutReuse);
-    }
-    request.life = Life::Outstanding {
-        target,
-        cancel_requested: false,
-    };
-    request.sent_since_reuse = true;
-    // The status of a request at a target is the target's business until
-    // it finishes ("WdfRequestGetStatus" defines no value for it).
-    request.status = None;
-    request.information = None;
-    judgement
-}
-
-/// CancelSentRequest never fails on a live request: it returns whether a
-/// send was outstanding (WdfRequestCancelSentRequest returns FALSE for a
-/// request already completed). The send stays outstanding until its target
-/// finishes it.
-fn cancel(request: &mut Request) -> Judgement {
-    let was_outstanding = match &mut request.life {
-        Life::Outstanding {
-            cancel_requested, ..
-        } => {
-            *cancel_requested = true;
-            true
-        }
-        _ => false,
-    };
-    Judgement::accepted(ExpectedReply::Cancel { was_outstanding })
-}
-
-/// Reuse: resets the status to the given one, drops formatting and
-/// deregisters the completion callback and its context
-/// (`FxRequest::Reuse`, framework 1.9 and later). Information is reset for
-/// a driver-created request (its IRP is reinitialised) and left as it was
-/// for a queue-presented one, whose reuse resets only status and cancel
-/// state.
-fn reuse(request: &mut Request, id: RequestId, status: Status) -> Judgement {
-    if request.is_outstanding() {
-        return Judgement::refused(RuleId::ReuseWhilePending, id);
-    }
-    request.status = Some(status);
-    if !request.is_received() {
-        request.information = Some(0);
-    }
-    request.formatted = None;
-    if let Some(old) = request.registration.take() {
-        request.dropped = Some(old);
-    }
-    request.sent_since_reuse = false;
-    Judgement::accepted(ExpectedReply::Done)
-}
-
-fn read_status(request: &Request) -> Judgement {
-    let mut judgement = Judgement::accepted(ExpectedReply::Status {
-        status: request.status,
-        information: request.information,
-    });
-    if request.status.is_some() || request.information.is_some() {
-        judgement.at_stake.insert(RuleId::StatusMismatch);
-    }
-    judgement
-}
-
-fn complete(request: &mut Request, id: RequestId) -> Judgement {
-    if request.is_outstanding() {
-        return Judgement::refused(RuleId::CompleteWhilePending, id);
-    }
-    if !request.is_received() {
-        return Judgement::refused(RuleId::CompleteCreated, id);
-    }
-    request.life = Life::Completed;
-    Judgement::accepted(ExpectedReply::Done)
-}
-
-fn delete(request: &mut Request, id: RequestId) -> Judgement {
-    if request.is_outstanding() {
-        return Judgement::refused(RuleId::DeleteWhilePending, id);
-    }
-    if request.is_received() {
-        return Judgement::refused(RuleId::DeleteReceived, id);
-    }
-    request.life = Life::Deleted;
-    Judgement::accepted(ExpectedReply::Done)
-}
-
-/// The target finishes the outstanding send: the request is the driver's
-/// again, with the target's status and information; the framework fetches
-/// and clears the registration and the formatted flag
-/// (`FxRequestBase::CompleteSubmitted`), then invokes the callback, if one
-/// was registered, exactly once.
-fn target_complete(request: &mut Request, done: &TargetCompletion) -> Judgement {
-    if !request.is_outstanding() {
-        return Judgement::refused(RuleId::TargetCompleteUnsent, done.request);
-    }
-    let completion: Completion = done.completion();
-    request.life = Life::Owned;
-    request.status = Some(completion.status);
-    request.information = Some(completion.information);
-    request.formatted = None;
-    let delivery = request.registration.take().map(|registration| Delivery {
-        request: done.request,
-        registration,
-        completion,
-    });
-    let mut at_stake = RuleSet::of(RuleId::CallbackWithoutSend);
-    if delivery.is_some() {
-        at_stake.insert(RuleId::CallbackMissing);
-        at_stake.insert(RuleId::CallbackTwice);
-        at_stake.insert(RuleId::CallbackMismatch);
-    }
-    if request.dropped.is_some() {
-        at_stake.insert(RuleId::CallbackLeak);
-    }
-    Judgement {
-        outcome: Ok(Accepted {
-            reply: ExpectedReply::Done,
-            delivery,
-        }),
-        warnings: RuleSet::EMPTY,
-        at_stake,
     }
 }

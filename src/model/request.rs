@@ -22,7 +22,9 @@ pub enum Origin {
 ///     │ complete (received)
 ///     ├──────────────────▶ Completed   (dead: every later call is refused)
 ///     │ delete (created)
-///     └──────────────────▶ Deleted     (dead: every later call is refused)
+///     ├──────────────────▶ Deleted     (dead: every later call is refused)
+///     │ send and forget (received)
+///     └──────────────────▶ Forgotten   (dead: every later call is refused)
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Life {
@@ -41,6 +43,9 @@ pub enum Life {
     Completed,
     /// A driver-created request deleted. Dead.
     Deleted,
+    /// A queue-presented request sent and forgotten: the framework owns it
+    /// now. Dead, for the driver.
+    Forgotten,
 }
 
 /// The specification's view of one request.
@@ -51,8 +56,8 @@ pub enum Life {
 ///   (the send is refused otherwise); the completion clears it.
 /// - A dead request (`Completed`, `Deleted`) never changes again: every
 ///   call on it is refused.
-/// - `Completed` only for `Origin::Received`, `Deleted` only for
-///   `Origin::Created` (the other ending is refused by rule).
+/// - `Completed` only when [`Request::must_be_completed`], `Deleted` and
+///   `Forgotten` only for one origin each (the other endings are refused).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Request {
     pub origin: Origin,
@@ -74,6 +79,12 @@ pub struct Request {
     /// Whether the request was sent since it was created or last reused
     /// (for `resend-without-reuse`).
     pub sent_since_reuse: bool,
+    /// Whether the request carries a driver-supplied IRP (Reuse with
+    /// `SET_NEW_IRP`); only such a request may be reused `MUST_COMPLETE`.
+    pub driver_irp: bool,
+    /// Whether the latest Reuse asked `MUST_COMPLETE`: the driver-created
+    /// request is then completed, not only deleted.
+    pub must_complete: bool,
 }
 
 impl Request {
@@ -89,12 +100,21 @@ impl Request {
             status: None,
             information: None,
             sent_since_reuse: false,
+            driver_irp: false,
+            must_complete: false,
         }
     }
 
-    /// Whether the request is gone (completed or deleted).
+    /// Whether the request is gone for the driver (completed, deleted, or
+    /// sent and forgotten).
     pub fn is_dead(&self) -> bool {
-        matches!(self.life, Life::Completed | Life::Deleted)
+        matches!(self.life, Life::Completed | Life::Deleted | Life::Forgotten)
+    }
+
+    /// Whether the driver owes the request a Complete: it came from a queue,
+    /// or its latest Reuse asked `MUST_COMPLETE`.
+    pub fn must_be_completed(&self) -> bool {
+        self.is_received() || self.must_complete
     }
 
     /// Whether a send of the request is outstanding at a target.

@@ -8,7 +8,83 @@
 //! the reference notes did not list are marked "added" in their source, with
 //! the reason.
 
-use crate::vocab::{Obligation, RuleId, Severity};
+use crate::vocab::{Flavor, Obligation, RuleId, Settings, Severity};
+
+/// The settings in which a rule applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// Every flavor, every version.
+    Always,
+    /// Framework 1.9 and later: before it, Reuse kept the completion
+    /// routine by design (`FxRequest::Reuse`, "backwards compatibility").
+    From1_9,
+    /// KMDF and UMDF 2 (`WdfRequestReuse`, `WdfRequestSend`).
+    Kmdf,
+    /// Where `WDF_REQUEST_REUSE_MUST_COMPLETE` exists: KMDF and UMDF 2,
+    /// 1.11 and later.
+    MustComplete,
+    /// Where some Reuse flag is missing: UMDF 1 (no flags at all), or
+    /// before 1.11 (no `MUST_COMPLETE`).
+    FlagsLimited,
+}
+
+impl Scope {
+    /// Whether a rule of this scope applies in `settings`.
+    pub fn applies(self, settings: &Settings) -> bool {
+        match self {
+            Scope::Always => true,
+            Scope::From1_9 => settings.reuse_clears_callback(),
+            Scope::Kmdf => settings.flavor == Flavor::Kmdf,
+            Scope::MustComplete => settings.must_complete_exists(),
+            Scope::FlagsLimited => !settings.must_complete_exists(),
+        }
+    }
+
+    /// In words, for the rule table.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Scope::Always => "all",
+            Scope::From1_9 => "1.9 and later",
+            Scope::Kmdf => "KMDF, UMDF 2",
+            Scope::MustComplete => "KMDF, UMDF 2 from 1.11",
+            Scope::FlagsLimited => "UMDF 1; KMDF before 1.11",
+        }
+    }
+}
+
+/// Whether the framework refuses a call that breaks a driver rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Refused {
+    /// Always: the call fails and changes nothing.
+    Always,
+    /// Only with the verifier on; with it off the call takes effect.
+    WithVerifier,
+    /// Never: the call takes effect (warnings, driver errors the framework
+    /// cannot see, and framework rules, which are not calls).
+    Never,
+}
+
+impl Refused {
+    /// Whether the framework refuses the call in `settings`.
+    pub fn in_settings(self, settings: &Settings) -> bool {
+        match self {
+            Refused::Always => true,
+            Refused::WithVerifier => settings.verifier,
+            Refused::Never => false,
+        }
+    }
+
+    /// In words, for the rule table.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Refused::Always => "always",
+            Refused::WithVerifier => "verifier on",
+            Refused::Never => "no",
+        }
+    }
+}
 
 /// One rule of the request lifecycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -16,6 +92,10 @@ pub struct Rule {
     pub id: RuleId,
     pub obligation: Obligation,
     pub severity: Severity,
+    /// The settings in which the rule applies.
+    pub scope: Scope,
+    /// Whether the framework refuses a call that breaks it.
+    pub refused: Refused,
     /// One sentence: what must hold.
     pub says: &'static str,
     /// Where it comes from.
@@ -24,17 +104,20 @@ pub struct Rule {
 
 macro_rules! catalogue {
     ($(
-        $konst:ident = $id:ident, $obligation:ident, $severity:ident,
+        $konst:ident = $id:ident, $obligation:ident, $severity:ident, $scope:ident, $refused:ident,
         says: $says:literal,
         source: $source:literal;
     )*) => {
         $(
             #[doc = concat!("`", stringify!($id), "` (", stringify!($obligation), ", ",
-                stringify!($severity), "): ", $says, "\n\nSource: ", $source)]
+                stringify!($severity), ", applies: ", stringify!($scope), ", refused: ",
+                stringify!($refused), "): ", $says, "\n\nSource: ", $source)]
             pub const $konst: Rule = Rule {
                 id: RuleId::$id,
                 obligation: Obligation::$obligation,
                 severity: Severity::$severity,
+                scope: Scope::$scope,
+                refused: Refused::$refused,
                 says: $says,
                 source: $source,
             };
@@ -46,91 +129,129 @@ macro_rules! catalogue {
 }
 
 catalogue! {
-    REUSE_WHILE_PENDING = ReuseWhilePending, Driver, Error,
+    REUSE_WHILE_PENDING = ReuseWhilePending, Driver, Error, Always, WithVerifier,
     says: "A request is reused only when no send of it is outstanding at an I/O target.",
     source: "Reusing Framework Request Objects; IWDFIoRequest2::Reuse; WdfRequestReuse; \
              src/framework/shared/core/fxrequest.cpp FxRequest::Reuse (verifier break)";
 
-    SEND_WHILE_PENDING = SendWhilePending, Driver, Error,
+    SEND_WHILE_PENDING = SendWhilePending, Driver, Error, Always, Always,
     says: "A request is sent only when no earlier send of it is outstanding.",
     source: "src/framework/shared/targets/general/fxiotarget.cpp \
              FxIoTarget::VerifySubmitLocked (REQUEST_ALREADY_SENT)";
 
-    SEND_UNFORMATTED = SendUnformatted, Driver, Error,
+    SEND_UNFORMATTED = SendUnformatted, Driver, Error, Always, WithVerifier,
     says: "A request is formatted before every send: after creation, after a Reuse and after each completed send.",
     source: "fxiotarget.cpp FxIoTarget::VerifySubmitLocked (STATUS_REQUEST_NOT_ACCEPTED); \
              fxrequestbase.cpp FxRequestBase::CompleteSubmitted clears the formatted flag; \
              WdfRequestSetCompletionRoutine";
 
-    MODIFY_WHILE_PENDING = ModifyWhilePending, Driver, Error,
+    MODIFY_WHILE_PENDING = ModifyWhilePending, Driver, Error, Always, Always,
     says: "A request is neither formatted nor given a completion callback while it is outstanding.",
     source: "Request Ownership (a sent request is not the driver's to touch); \
              added: the framework has no check, the ownership rule makes both calls races";
 
-    DELETE_WHILE_PENDING = DeleteWhilePending, Driver, Error,
+    DELETE_WHILE_PENDING = DeleteWhilePending, Driver, Error, Always, Always,
     says: "A request is deleted only when no send of it is outstanding.",
     source: "fxrequestbase.cpp FxRequestBase::VerifyDispose; SDV rule ReqDelete";
 
-    COMPLETE_WHILE_PENDING = CompleteWhilePending, Driver, Error,
+    COMPLETE_WHILE_PENDING = CompleteWhilePending, Driver, Error, Always, Always,
     says: "A queue-presented request is completed only when no send of it is outstanding.",
     source: "Request Ownership; Completing I/O Requests";
 
-    ACCESS_AFTER_COMPLETE = AccessAfterComplete, Driver, Error,
+    ACCESS_AFTER_COMPLETE = AccessAfterComplete, Driver, Error, Always, Always,
     says: "After completing a queue-presented request the driver makes no call on it, not even a second Complete.",
     source: "Completing I/O Requests; SDV rules InvalidReqAccess and DoubleCompletion";
 
-    ACCESS_AFTER_DELETE = AccessAfterDelete, Driver, Error,
+    ACCESS_AFTER_DELETE = AccessAfterDelete, Driver, Error, Always, Always,
     says: "After deleting a request the driver makes no call on it.",
     source: "IWDFObject::DeleteWdfObject; WdfObjectDelete; SDV rule InvalidReqAccessLocal";
 
-    DELETE_RECEIVED = DeleteReceived, Driver, Error,
+    DELETE_RECEIVED = DeleteReceived, Driver, Error, Always, Always,
     says: "A queue-presented request is completed, never deleted: completing it deletes it.",
     source: "Completing I/O Requests; fxrequest.cpp FxRequest::PostProcessCompletion deletes the object";
 
-    COMPLETE_CREATED = CompleteCreated, Driver, Error,
+    COMPLETE_CREATED = CompleteCreated, Driver, Error, Always, Always,
     says: "A driver-created request is deleted, never completed.",
     source: "SDV rule ReqDelete; fxrequest.cpp FxRequest::VerifyRequestCanBeCompleted";
 
-    SEND_WITHOUT_CALLBACK = SendWithoutCallback, Driver, Warning,
+    SEND_RECEIVED_WITHOUT_CALLBACK = SendReceivedWithoutCallback, Driver, Error, Kmdf, Always,
+    says: "An asynchronous send of a queue-presented request has a completion callback registered.",
+    source: "src/framework/shared/core/fxrequestapi.cpp WdfRequestSend \
+             (STATUS_INVALID_DEVICE_REQUEST); added: the KMDF source refuses it";
+
+    FORGET_CREATED = ForgetCreated, Driver, Error, Always, Always,
+    says: "Only a queue-presented request is sent and forgotten.",
+    source: "WDF_REQUEST_SEND_OPTIONS_FLAGS; fxrequestapi.cpp WdfRequestSend \
+             (STATUS_INVALID_DEVICE_STATE)";
+
+    FORGET_FORMATTED = ForgetFormatted, Driver, Error, Always, Always,
+    says: "A request sent and forgotten carries no formatted I/O context: it is unformatted or formatted with its current type.",
+    source: "fxrequestapi.cpp WdfRequestSend (STATUS_INVALID_DEVICE_REQUEST); \
+             SDV rule RequestSendAndForgetNoFormatting";
+
+    FORGET_WITH_CALLBACK = ForgetWithCallback, Driver, Error, Always, Never,
+    says: "A request sent and forgotten has no completion callback registered: none will run.",
+    source: "WDF_REQUEST_SEND_OPTIONS_FLAGS (send-and-forget asks for no notification)";
+
+    ACCESS_AFTER_FORGET = AccessAfterForget, Driver, Error, Always, Always,
+    says: "After sending a request and forgetting it the driver makes no call on it.",
+    source: "WDF_REQUEST_SEND_OPTIONS_FLAGS; fxrequestapi.cpp WdfRequestSend \
+             (FxRequest::PostProcessSendAndForget frees the request)";
+
+    REUSE_FLAG_UNAVAILABLE = ReuseFlagUnavailable, Driver, Error, FlagsLimited, Always,
+    says: "Reuse flags are given only to WdfRequestReuse, and MUST_COMPLETE only from framework 1.11.",
+    source: "IWDFIoRequest2::Reuse takes only a status; fxrequest.cpp FxRequest::Reuse \
+             (MUST_COMPLETE before 1.11: STATUS_INVALID_DEVICE_REQUEST)";
+
+    NEW_IRP_RECEIVED = NewIrpReceived, Driver, Error, Kmdf, Always,
+    says: "Reuse is given a new IRP only for a driver-created request.",
+    source: "WdfRequestReuse; WDF_REQUEST_REUSE_PARAMS; fxrequest.cpp FxRequest::Reuse \
+             (STATUS_WDF_REQUEST_INVALID_STATE)";
+
+    MUST_COMPLETE_INTERNAL_IRP = MustCompleteInternalIrp, Driver, Error, MustComplete, Always,
+    says: "Reuse with MUST_COMPLETE is asked only for a request carrying a driver-supplied IRP.",
+    source: "fxrequest.cpp FxRequest::Reuse (MUST_COMPLETE refuses an internally allocated IRP)";
+
+    SEND_WITHOUT_CALLBACK = SendWithoutCallback, Driver, Warning, Always, Never,
     says: "An asynchronous send has a completion callback registered since the last Reuse or completed send.",
     source: "Reusing Framework Request Objects (register again after Reuse); SDV rule ReqCompletionRoutine";
 
-    RESEND_WITHOUT_REUSE = ResendWithoutReuse, Driver, Warning,
+    RESEND_WITHOUT_REUSE = ResendWithoutReuse, Driver, Warning, Always, Never,
     says: "A request that was sent is reused before it is sent again, since only Reuse resets its status and cancel state.",
     source: "fxrequest.cpp FxRequest::Reuse; Reusing Framework Request Objects; \
              added: the framework allows it, every resubmission in the sources reuses first \
              (targets/usb/fxusbpipe.cpp continuous reader, bthecho repeat reader)";
 
-    REQUEST_NOT_COMPLETED = RequestNotCompleted, Driver, Warning,
+    REQUEST_NOT_COMPLETED = RequestNotCompleted, Driver, Warning, Always, Never,
     says: "Every queue-presented request is completed before the sequence ends.",
     source: "Completing I/O Requests; SDV rule RequestCompleted";
 
-    CALLBACK_LEAK = CallbackLeak, Framework, Error,
+    CALLBACK_LEAK = CallbackLeak, Framework, Error, From1_9, Never,
     says: "A completion never invokes a callback or context that a Reuse deregistered or a later registration replaced.",
     source: "Reusing Framework Request Objects; IWDFIoRequest2::Reuse; \
              fxrequest.cpp FxRequest::Reuse clears the routine (framework 1.9 and later)";
 
-    CALLBACK_TWICE = CallbackTwice, Framework, Error,
+    CALLBACK_TWICE = CallbackTwice, Framework, Error, Always, Never,
     says: "A completed send invokes its callback at most once.",
     source: "fxrequestbase.cpp FxRequestBase::CompleteSubmitted fetches and clears the routine in one step";
 
-    CALLBACK_WITHOUT_SEND = CallbackWithoutSend, Framework, Error,
+    CALLBACK_WITHOUT_SEND = CallbackWithoutSend, Framework, Error, Always, Never,
     says: "A callback is invoked only for a request whose send a target has just finished.",
     source: "IRequestCallbackRequestCompletion::OnCompletion; EVT_WDF_REQUEST_COMPLETION_ROUTINE";
 
-    CALLBACK_MISSING = CallbackMissing, Framework, Error,
+    CALLBACK_MISSING = CallbackMissing, Framework, Error, Always, Never,
     says: "A completed send invokes the callback registered for it.",
     source: "IWDFIoRequest::SetCompletionCallback; WdfRequestSetCompletionRoutine";
 
-    CALLBACK_MISMATCH = CallbackMismatch, Framework, Error,
+    CALLBACK_MISMATCH = CallbackMismatch, Framework, Error, Always, Never,
     says: "A callback receives the context registered with it and the target's status and information.",
     source: "IRequestCallbackRequestCompletion::OnCompletion; EVT_WDF_REQUEST_COMPLETION_ROUTINE";
 
-    STATUS_MISMATCH = StatusMismatch, Framework, Error,
+    STATUS_MISMATCH = StatusMismatch, Framework, Error, Always, Never,
     says: "A request reports the status set by its latest Reuse or completed send.",
     source: "IWDFIoRequest2::Reuse (hrStatus); WDF_REQUEST_REUSE_PARAMS; WdfRequestGetStatus";
 
-    TARGET_COMPLETE_UNSENT = TargetCompleteUnsent, Target, Error,
+    TARGET_COMPLETE_UNSENT = TargetCompleteUnsent, Target, Error, Always, Always,
     says: "An I/O target finishes only a send that is outstanding at it.",
     source: "fxiotarget.cpp FxIoTarget::RequestCompletionRoutine (only sent requests are on the \
              target's list); added so that a trace or an implementation cannot invent completions";
@@ -142,8 +263,8 @@ pub fn rule(id: RuleId) -> &'static Rule {
     &CATALOGUE[id.index()]
 }
 
-/// The catalogue as a Markdown table (ID, obligation, severity, what it
-/// says, source): what `wdfreq rules` prints and the README embeds.
+/// The catalogue as a Markdown table (ID, obligation, severity, settings
+/// it applies in, whether the framework refuses it, what it says, source): what `wdfreq rules` prints and the README embeds.
 pub fn markdown_table() -> String {
     let mut table =
         String::from("| ID | obligation | severity | rule | source |\n|---|---|---|---|---|\n");

@@ -44,15 +44,15 @@ impl Conformance for Framework {
                 self.set_completion_callback(request, callback, context)?;
                 Ok(Reply::Done)
             }
-            Op::Send { target, .. } => {
-                self.send(request, target)?;
+            Op::Send { target, mode, .. } => {
+                self.send(request, target, mode)?;
                 Ok(Reply::Done)
             }
             Op::Cancel { .. } => Ok(Reply::Cancel {
                 was_outstanding: self.cancel_sent_request(request)?,
             }),
-            Op::Reuse { status, .. } => {
-                self.reuse(request, status)?;
+            Op::Reuse { status, flags, .. } => {
+                self.reuse(request, status, flags)?;
                 Ok(Reply::Done)
             }
             Op::ReadStatus { .. } => Ok(Reply::Status(self.completion_params(request)?)),
@@ -91,7 +91,10 @@ impl Conformance for Framework {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vocab::{CallbackId, ContextId, FormatKind, RequestId, RuleId, Status, TargetId};
+    use crate::vocab::{
+        CallbackId, ContextId, Flavor, FormatKind, FrameworkVersion, RequestId, ReuseFlags, RuleId,
+        SendMode, Settings, Status, TargetId,
+    };
 
     const R: RequestId = RequestId(0);
 
@@ -115,6 +118,7 @@ mod tests {
         let send = Op::Send {
             request: R,
             target: TargetId(1),
+            mode: SendMode::Async,
         };
         assert_eq!(perform(&mut fw, &h, format), Ok(Reply::Done));
         assert_eq!(perform(&mut fw, &h, register), Ok(Reply::Done));
@@ -137,6 +141,7 @@ mod tests {
         let reuse = Op::Reuse {
             request: R,
             status: Status::UNSUCCESSFUL,
+            flags: ReuseFlags::NONE,
         };
         assert_eq!(perform(&mut fw, &h, reuse), Ok(Reply::Done));
         assert_eq!(
@@ -152,6 +157,51 @@ mod tests {
         );
         assert_eq!(fw.requests_live_count(), 0);
         Conformance::check_invariants(&fw).unwrap();
+    }
+
+    #[test]
+    fn send_mode_and_reuse_flags_reach_the_native_call() {
+        let kmdf = Settings::new(Flavor::Kmdf, FrameworkVersion::V1_33, true).unwrap();
+        let mut fw = Framework::with_settings(kmdf);
+        let created = Conformance::create_request(&mut fw).unwrap();
+        let must_complete = Op::Reuse {
+            request: R,
+            status: Status::SUCCESS,
+            flags: ReuseFlags {
+                set_new_irp: true,
+                must_complete: true,
+            },
+        };
+        assert_eq!(perform(&mut fw, &created, must_complete), Ok(Reply::Done));
+        assert!(fw.request(&created).unwrap().must_complete);
+
+        let received = Conformance::receive_request(&mut fw, QueueId(0)).unwrap();
+        let answer = Completion {
+            status: Status::DEVICE_NOT_READY,
+            information: 5,
+        };
+        let format = Op::Format {
+            request: R,
+            kind: FormatKind::Read,
+        };
+        let sync = Op::Send {
+            request: R,
+            target: TargetId(0),
+            mode: SendMode::Sync(answer),
+        };
+        assert_eq!(perform(&mut fw, &received, format), Ok(Reply::Done));
+        assert_eq!(perform(&mut fw, &received, sync), Ok(Reply::Done));
+        assert_eq!(fw.completion_params(&received), Ok(answer));
+        let forget = Op::Send {
+            request: R,
+            target: TargetId(0),
+            mode: SendMode::Forget,
+        };
+        assert_eq!(perform(&mut fw, &received, forget), Ok(Reply::Done));
+        assert_eq!(
+            perform(&mut fw, &received, Op::ReadStatus { request: R }),
+            Err(Refusal::Rule(RuleId::AccessAfterForget))
+        );
     }
 
     #[test]

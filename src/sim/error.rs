@@ -2,10 +2,11 @@
 //! variant per cause, each naming the rule it enforces.
 
 use super::pool::Handle;
-use crate::vocab::{RuleId, TargetId};
+use crate::vocab::{FormatKind, ReuseFlags, RuleId, TargetId};
 
-/// Why the simulated framework refused a call. Its verifier is always on,
-/// and a refused call changes nothing.
+/// Why the simulated framework refused a call. A refused call changes
+/// nothing. Some driver errors are refused only with the verifier on (see
+/// [`Framework`](super::Framework)); the variants here are the refusals.
 ///
 /// Every variant names the request (and, where one is involved, the
 /// target), so a message says where the driver went wrong.
@@ -15,9 +16,12 @@ pub enum SimError {
     /// `WdfObjectDelete`.
     #[error("{request} is used after it was deleted")]
     AccessAfterDelete { request: Handle },
-    /// A queue-presented request was used after `Complete`.
+    /// A request was used after `Complete`.
     #[error("{request} is used after it was completed")]
     AccessAfterComplete { request: Handle },
+    /// A queue-presented request was used after a send-and-forget.
+    #[error("{request} is used after it was sent and forgotten")]
+    AccessAfterForget { request: Handle },
     /// `FormatRequestFor*` on a request outstanding at a target.
     #[error("{request} is formatted while outstanding at {target}")]
     FormatWhilePending { request: Handle, target: TargetId },
@@ -31,13 +35,36 @@ pub enum SimError {
     /// send (`STATUS_REQUEST_NOT_ACCEPTED`).
     #[error("{request} is sent without being formatted")]
     SendUnformatted { request: Handle },
+    /// An asynchronous `WdfRequestSend` of a queue-presented request with
+    /// no completion routine (KMDF and UMDF 2).
+    #[error("{request} was presented by a queue and is sent to {target} without a callback")]
+    SendReceivedWithoutCallback { request: Handle, target: TargetId },
+    /// Send-and-forget of a driver-created request.
+    #[error("{request} was created by the driver and cannot be sent and forgotten")]
+    ForgetCreated { request: Handle },
+    /// Send-and-forget of a request formatted for an I/O other than its
+    /// own (anything but `FormatUsingCurrentType`).
+    #[error("{request} is sent and forgotten while formatted as {kind:?}")]
+    ForgetFormatted { request: Handle, kind: FormatKind },
+    /// `Reuse` with a flag this framework does not have.
+    #[error("{request} is reused with flags {flags:?}, which this framework does not have")]
+    ReuseFlagUnavailable { request: Handle, flags: ReuseFlags },
+    /// `Reuse` with `WDF_REQUEST_REUSE_SET_NEW_IRP` of a queue-presented
+    /// request.
+    #[error("{request} was presented by a queue and cannot take a new IRP")]
+    NewIrpReceived { request: Handle },
+    /// `Reuse` with `WDF_REQUEST_REUSE_MUST_COMPLETE` of a created request
+    /// that has the framework's internal IRP.
+    #[error("{request} has an internal IRP and cannot be marked must-complete")]
+    MustCompleteInternalIrp { request: Handle },
     /// `Reuse` of a request still outstanding at a target.
     #[error("{request} is reused while outstanding at {target}")]
     ReuseWhilePending { request: Handle, target: TargetId },
     /// `Complete` of a request still outstanding at a target.
     #[error("{request} is completed while outstanding at {target}")]
     CompleteWhilePending { request: Handle, target: TargetId },
-    /// `Complete` of a driver-created request, which has no originator.
+    /// `Complete` of a driver-created request, which has no originator,
+    /// unless its latest Reuse marked it must-complete.
     #[error("{request} was created by the driver and cannot be completed")]
     CompleteCreated { request: Handle },
     /// Delete of a request still outstanding at a target.
@@ -65,11 +92,18 @@ impl SimError {
         Some(match self {
             SimError::AccessAfterDelete { .. } => RuleId::AccessAfterDelete,
             SimError::AccessAfterComplete { .. } => RuleId::AccessAfterComplete,
+            SimError::AccessAfterForget { .. } => RuleId::AccessAfterForget,
             SimError::FormatWhilePending { .. } | SimError::SetCallbackWhilePending { .. } => {
                 RuleId::ModifyWhilePending
             }
             SimError::SendWhilePending { .. } => RuleId::SendWhilePending,
             SimError::SendUnformatted { .. } => RuleId::SendUnformatted,
+            SimError::SendReceivedWithoutCallback { .. } => RuleId::SendReceivedWithoutCallback,
+            SimError::ForgetCreated { .. } => RuleId::ForgetCreated,
+            SimError::ForgetFormatted { .. } => RuleId::ForgetFormatted,
+            SimError::ReuseFlagUnavailable { .. } => RuleId::ReuseFlagUnavailable,
+            SimError::NewIrpReceived { .. } => RuleId::NewIrpReceived,
+            SimError::MustCompleteInternalIrp { .. } => RuleId::MustCompleteInternalIrp,
             SimError::ReuseWhilePending { .. } => RuleId::ReuseWhilePending,
             SimError::CompleteWhilePending { .. } => RuleId::CompleteWhilePending,
             SimError::CompleteCreated { .. } => RuleId::CompleteCreated,

@@ -1,6 +1,7 @@
 //! The simulated framework: an independent implementation of the WDF
-//! request lifecycle, with the verifier always on, in which every refused
-//! call changes nothing and every completion callback fires at most once.
+//! request lifecycle for given [`Settings`] (flavor, version, verifier), in
+//! which every refused call changes nothing and every completion callback
+//! fires at most once per registration.
 //!
 //! [`Framework`] owns one implicit device: its request [`Pool`], the I/O
 //! queues that present requests, the [`IoTarget`]s that hold outstanding
@@ -23,12 +24,12 @@ mod tests;
 
 pub use error::SimError;
 pub use pool::{Handle, Pool, PoolExhausted};
-pub use request::{Origin, Request};
+pub use request::{Death, Origin, Request};
 pub use target::{IoTarget, OutstandingSend};
 
 use crate::vocab::{
-    CallbackId, Completion, ContextId, Delivery, FormatKind, QueueId, Registration, Status,
-    TargetId,
+    CallbackId, Completion, ContextId, Delivery, Flavor, FormatKind, QueueId, Registration,
+    ReuseFlags, SendMode, Settings, Status, TargetId,
 };
 
 /// An I/O queue (`IWDFIoQueue`, `WDFQUEUE`). It presents a new request
@@ -42,9 +43,23 @@ struct IoQueue {
 ///
 /// # States
 ///
-/// Each request is live (in the [`Pool`]) or dead (its slot retired). A
-/// live request is owned by the driver, or outstanding at exactly one
-/// target (see [`Request`]).
+/// Each request is live (in the [`Pool`]) or dead (its slot retired,
+/// its [`Death`] on record). A live request is owned by the driver, or
+/// outstanding at exactly one target (see [`Request`]).
+///
+/// # Settings
+///
+/// The framework behaves as `settings` say, fixed for its life. Some
+/// driver errors are refused in every setting; some only where the
+/// setting has the check (the verifier on, the KMDF flavor), and elsewhere
+/// they are let through: accepted, with their effect applied anyway.
+///
+/// # Check order
+///
+/// Every call on a request first refuses a stale handle with the way its
+/// request died (`AccessAfterDelete`, `AccessAfterComplete`,
+/// `AccessAfterForget`), then checks the call's own rules in the order
+/// its doc lists them; the first broken rule is the refusal.
 ///
 /// # Invariants
 ///
@@ -56,6 +71,7 @@ struct IoQueue {
 ///   in the same step that invokes it, so it is invoked at most once.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Framework {
+    settings: Settings,
     pool: Pool,
     /// Indexed by [`QueueId`]; grown when a queue is first used.
     queues: Vec<IoQueue>,
@@ -66,9 +82,23 @@ pub struct Framework {
 }
 
 impl Framework {
-    /// A framework with no requests, nothing outstanding, nothing invoked.
+    /// A framework with no requests, nothing outstanding, nothing invoked,
+    /// in the default [`Settings`].
     pub fn new() -> Framework {
         Framework::default()
+    }
+
+    /// A framework like [`Framework::new`] that behaves as `settings` say.
+    pub fn with_settings(settings: Settings) -> Framework {
+        Framework {
+            settings,
+            ..Framework::default()
+        }
+    }
+
+    /// The settings the framework behaves as.
+    pub fn settings(&self) -> Settings {
+        self.settings
     }
 
     /// `IWDFDevice::CreateRequest` / `WdfRequestCreate`: a new request the
@@ -126,24 +156,80 @@ impl Framework {
         Ok(())
     }
 
-    /// `IWDFIoRequest::Send` / `WdfRequestSend`, asynchronously: the request
-    /// is outstanding at `target` until the target finishes it. A send with
-    /// no callback registered, or a resend without reuse, is allowed.
-    pub fn send(&mut self, request: &Handle, target: TargetId) -> Result<(), SimError> {
-        let body = self.live_mut(request)?;
+    /// `IWDFIoRequest::Send` / `WdfRequestSend` to `target` in `mode`.
+    ///
+    /// Refused, in this order: an outstanding request
+    /// (`SendWhilePending`). For [`SendMode::Forget`]: a created request
+    /// (`ForgetCreated`), a request formatted other than with
+    /// [`FormatKind::Current`] (`ForgetFormatted`); a registered callback
+    /// is let through. For the other modes: an unformatted request
+    /// (`SendUnformatted`) with the verifier on (off, it goes out
+    /// unformatted); and for [`SendMode::Async`] only, a received request
+    /// with no callback under KMDF (`SendReceivedWithoutCallback`). A send
+    /// with no callback otherwise, or a resend without reuse, is allowed.
+    ///
+    /// - `Async`: the request is outstanding at `target` until the target
+    ///   finishes it ([`Framework::target_complete`]).
+    /// - `Sync(answer)`: the target finishes it with `answer` before the
+    ///   send returns, exactly as `target_complete` would; a registered
+    ///   callback is invoked within this call.
+    /// - `Forget`: the framework frees the request for the driver; no
+    ///   callback ever runs, and its handle is stale from now on
+    ///   (`AccessAfterForget`).
+    pub fn send(
+        &mut self,
+        request: &Handle,
+        target: TargetId,
+        mode: SendMode,
+    ) -> Result<(), SimError> {
+        let settings = self.settings;
+        let body = self.live(request)?;
         if let Some(at) = body.sent_to {
             return Err(SimError::SendWhilePending {
                 request: *request,
                 target: at,
             });
         }
-        if body.formatted.is_none() {
+        if mode == SendMode::Forget {
+            if body.origin != Origin::Received {
+                return Err(SimError::ForgetCreated { request: *request });
+            }
+            if let Some(kind) = body.formatted.filter(|&k| k != FormatKind::Current) {
+                return Err(SimError::ForgetFormatted {
+                    request: *request,
+                    kind,
+                });
+            }
+            // `ForgetWithCallback` is let through: the registration is
+            // freed with the request and never invoked.
+            let retired = self.pool.retire(request, Death::Forgotten);
+            debug_assert!(retired);
+            return Ok(());
+        }
+        if body.formatted.is_none() && settings.verifier {
             return Err(SimError::SendUnformatted { request: *request });
         }
-        body.sent_to = Some(target);
+        if mode == SendMode::Async
+            && body.registration.is_none()
+            && body.origin == Origin::Received
+            && settings.flavor == Flavor::Kmdf
+        {
+            return Err(SimError::SendReceivedWithoutCallback {
+                request: *request,
+                target,
+            });
+        }
+        self.live_mut(request)?.sent_to = Some(target);
         // INVARIANT (pair): `sent_to` and the target's send are recorded in
         // the same call; `target_complete` removes both together.
         self.target_mut(target).submit(*request);
+        if let SendMode::Sync(answer) = mode {
+            // The very path of a target finishing the send, so a
+            // synchronous send cannot differ from an asynchronous one
+            // finished at once.
+            self.target_complete(request, answer)
+                .expect("the request was submitted a moment ago");
+        }
         Ok(())
     }
 
@@ -164,18 +250,57 @@ impl Framework {
         Ok(true)
     }
 
-    /// `IWDFIoRequest2::Reuse(status)` / `WdfRequestReuse`: makes a request
-    /// that is not outstanding ready to format and send again, in place.
-    /// See [`Request::reuse`] for what is reset.
-    pub fn reuse(&mut self, request: &Handle, status: Status) -> Result<(), SimError> {
-        let body = self.live_mut(request)?;
-        if let Some(target) = body.sent_to {
+    /// `IWDFIoRequest2::Reuse(status)` / `WdfRequestReuse` with
+    /// `WDF_REQUEST_REUSE_PARAMS { status, flags }`: makes a request ready
+    /// to format and send again, in place, allocating nothing.
+    ///
+    /// Refused, in this order: an outstanding request
+    /// (`ReuseWhilePending`) with the verifier on; a flag the framework
+    /// lacks (`ReuseFlagUnavailable`: any flag under UMDF 1,
+    /// `must_complete` before 1.11); `set_new_irp` on a received request
+    /// (`NewIrpReceived`); `must_complete` on a created request with no
+    /// driver IRP, from this call or an earlier one
+    /// (`MustCompleteInternalIrp`).
+    ///
+    /// With the verifier off a Reuse of an outstanding request is let
+    /// through: it takes effect on the request, which stays outstanding,
+    /// and leaves its status and information alone. See [`Request::reuse`]
+    /// for what is reset; the registration is dropped from 1.9 on and kept
+    /// before (the next finished send then invokes it).
+    pub fn reuse(
+        &mut self,
+        request: &Handle,
+        status: Status,
+        flags: ReuseFlags,
+    ) -> Result<(), SimError> {
+        let settings = self.settings;
+        let body = self.live(request)?;
+        if let Some(target) = body.sent_to.filter(|_| settings.verifier) {
             return Err(SimError::ReuseWhilePending {
                 request: *request,
                 target,
             });
         }
-        body.reuse(status);
+        if (!flags.is_empty() && !settings.reuse_takes_flags())
+            || (flags.must_complete && !settings.must_complete_exists())
+        {
+            return Err(SimError::ReuseFlagUnavailable {
+                request: *request,
+                flags,
+            });
+        }
+        if flags.set_new_irp && body.origin == Origin::Received {
+            return Err(SimError::NewIrpReceived { request: *request });
+        }
+        if flags.must_complete
+            && body.origin == Origin::Created
+            && !flags.set_new_irp
+            && !body.driver_irp
+        {
+            return Err(SimError::MustCompleteInternalIrp { request: *request });
+        }
+        self.live_mut(request)?
+            .reuse(status, flags, settings.reuse_clears_callback());
         Ok(())
     }
 
@@ -188,7 +313,12 @@ impl Framework {
 
     /// `IWDFIoRequest::CompleteWithInformation` /
     /// `WdfRequestCompleteWithInformation`: returns a queue-presented
-    /// request to its originator. The request is dead afterwards.
+    /// request to its originator, or ends a created request its latest
+    /// Reuse marked must-complete. The request is dead afterwards.
+    ///
+    /// Refused, in this order: an outstanding request
+    /// (`CompleteWhilePending`); a created request not marked
+    /// must-complete (`CompleteCreated`).
     pub fn complete(
         &mut self,
         request: &Handle,
@@ -202,19 +332,23 @@ impl Framework {
                 target,
             });
         }
-        if body.origin == Origin::Created {
+        if body.origin == Origin::Created && !body.must_complete {
             return Err(SimError::CompleteCreated { request: *request });
         }
         // The originator receives `status` and `information`; the request
         // object itself is gone, so there is nothing left to record them in.
         let _ = (status, information);
-        let retired = self.pool.retire(request);
+        let retired = self.pool.retire(request, Death::Completed);
         debug_assert!(retired);
         Ok(())
     }
 
     /// `IWDFObject::DeleteWdfObject` / `WdfObjectDelete`: frees a
-    /// driver-created request that is not outstanding.
+    /// driver-created request that is not outstanding (also one marked
+    /// must-complete).
+    ///
+    /// Refused, in this order: an outstanding request
+    /// (`DeleteWhilePending`); a received request (`DeleteReceived`).
     pub fn delete(&mut self, request: &Handle) -> Result<(), SimError> {
         let body = self.live(request)?;
         if let Some(target) = body.sent_to {
@@ -226,7 +360,7 @@ impl Framework {
         if body.origin == Origin::Received {
             return Err(SimError::DeleteReceived { request: *request });
         }
-        let retired = self.pool.retire(request);
+        let retired = self.pool.retire(request, Death::Deleted);
         debug_assert!(retired);
         Ok(())
     }
@@ -342,12 +476,29 @@ impl Framework {
 
     /// The live request, or the refusal a stale handle earns.
     fn live(&self, request: &Handle) -> Result<&Request, SimError> {
-        self.pool.get(request).ok_or_else(|| stale(request))
+        self.pool.get(request).ok_or_else(|| self.stale(request))
     }
 
     /// The live request, mutably, or the refusal a stale handle earns.
     fn live_mut(&mut self, request: &Handle) -> Result<&mut Request, SimError> {
-        self.pool.get_mut(request).ok_or_else(|| stale(request))
+        if self.pool.get(request).is_none() {
+            return Err(self.stale(request));
+        }
+        Ok(self
+            .pool
+            .get_mut(request)
+            .expect("the request was live a moment ago"))
+    }
+
+    /// The refusal a stale handle earns: the way its request died.
+    fn stale(&self, request: &Handle) -> SimError {
+        let request = *request;
+        match self.pool.death(&request) {
+            Some(Death::Deleted) => SimError::AccessAfterDelete { request },
+            Some(Death::Completed) => SimError::AccessAfterComplete { request },
+            Some(Death::Forgotten) => SimError::AccessAfterForget { request },
+            None => unreachable!("{request} is live, not stale"),
+        }
     }
 
     fn target_mut(&mut self, target: TargetId) -> &mut IoTarget {
@@ -356,14 +507,5 @@ impl Framework {
             self.targets.resize_with(at + 1, IoTarget::new);
         }
         &mut self.targets[at]
-    }
-}
-
-/// A stale handle's request died the way its origin dies: created requests
-/// by delete, queue-presented ones by complete.
-fn stale(request: &Handle) -> SimError {
-    match request.origin() {
-        Origin::Created => SimError::AccessAfterDelete { request: *request },
-        Origin::Received => SimError::AccessAfterComplete { request: *request },
     }
 }

@@ -1,10 +1,12 @@
 //! The request pool: a handle reaches a request only while that request
-//! lives, because every slot carries a generation that retiring bumps; and
-//! reuse allocates nothing, because it resets the body in place.
+//! lives, because every slot carries a generation that retiring bumps; a
+//! stale handle still learns how its request died; and reuse allocates
+//! nothing, because it resets the body in place.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
-use super::request::{Origin, Request};
+use super::request::{Death, Origin, Request};
 use crate::vocab::QueueId;
 
 /// The framework's name for one request object (`IWDFIoRequest*`,
@@ -23,8 +25,8 @@ use crate::vocab::QueueId;
 ///   request died differs in generation from every later request in that
 ///   slot, and [`Pool::get`] refuses it.
 /// - `origin` is the origin of the request it named, also after that
-///   request died, so a stale handle still says whether its request was
-///   deleted (created) or completed (received).
+///   request died; with the pool's record of unusual deaths it tells how
+///   that request died ([`Pool::death`]).
 ///
 /// A handle is only meaningful to the pool that made it: one from another
 /// pool may name a live slot here.
@@ -85,6 +87,17 @@ struct Slot {
 /// - A slot whose generation reached `u32::MAX` is withdrawn when its
 ///   request dies: it stays free and off the free list forever, so no
 ///   generation is ever stamped twice on one slot.
+/// - Death record: a request named `(index, generation)` died by
+///   `unusual_deaths[(index, generation)]` if that entry exists, and by
+///   [`Death::ordinary`] of its origin otherwise. [`Pool::retire`] writes
+///   an entry exactly when the death differs from the ordinary one (a
+///   created request completed, a received one forgotten), in the step
+///   that bumps the generation; entries are never removed or overwritten,
+///   and since a generation is stamped once per slot, no two requests
+///   share a key. So every entry names a dead request (its slot's
+///   generation is past it), and recycling the slot loses nothing. The
+///   record grows by one entry per unusual death only; ordinary deaths
+///   cost nothing.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Pool {
     slots: Vec<Slot>,
@@ -94,6 +107,9 @@ pub struct Pool {
     free: Vec<u32>,
     /// Request bodies allocated since the pool was made.
     allocations_count: u64,
+    /// How each dead request died, for the deaths that differ from its
+    /// origin's ordinary one, keyed by `(index, generation)`.
+    unusual_deaths: BTreeMap<(u32, u32), Death>,
 }
 
 impl Pool {
@@ -156,10 +172,24 @@ impl Pool {
         slot.body.as_deref_mut()
     }
 
-    /// Ends the life of the request `handle` names: frees its body and
-    /// bumps the slot's generation, so `handle` and every copy of it are
-    /// stale from now on. Returns whether the request was live.
-    pub fn retire(&mut self, handle: &Handle) -> bool {
+    /// How the request `handle` names died; `None` while it lives.
+    ///
+    /// Meaningful for handles this pool made: a handle from elsewhere that
+    /// names no request of this pool is taken to have died the ordinary
+    /// way of its origin.
+    pub fn death(&self, handle: &Handle) -> Option<Death> {
+        if self.get(handle).is_some() {
+            return None;
+        }
+        let recorded = self.unusual_deaths.get(&(handle.index, handle.generation));
+        Some(recorded.copied().unwrap_or(Death::ordinary(handle.origin)))
+    }
+
+    /// Ends the life of the request `handle` names by `death`: frees its
+    /// body, records the death if it is unusual for the request's origin,
+    /// and bumps the slot's generation, so `handle` and every copy of it
+    /// are stale from now on. Returns whether the request was live.
+    pub fn retire(&mut self, handle: &Handle, death: Death) -> bool {
         let Some(slot) = self.slots.get_mut(handle.index as usize) else {
             return false;
         };
@@ -167,6 +197,14 @@ impl Pool {
             return false;
         }
         slot.body = None;
+        if death != Death::ordinary(handle.origin) {
+            // INVARIANT (death record): the key is this request's alone,
+            // so nothing is overwritten.
+            let earlier = self
+                .unusual_deaths
+                .insert((handle.index, handle.generation), death);
+            debug_assert!(earlier.is_none(), "{handle} died twice");
+        }
         // INVARIANT (on `Handle`): the bump happens before the slot can be
         // handed out again, so no later request shares this generation. A
         // slot out of generations is withdrawn instead of wrapping to 0.
@@ -235,6 +273,20 @@ impl Pool {
                 return Err(format!("free slot {index} is lost: not on the free list"));
             }
         }
+        for (&(index, generation), death) in &self.unusual_deaths {
+            let Some(slot) = self.slots.get(index as usize) else {
+                return Err(format!(
+                    "death of request#{index}.{generation} recorded, but no such slot"
+                ));
+            };
+            let dead = generation < slot.generation
+                || (generation == slot.generation && slot.body.is_none());
+            if !dead {
+                return Err(format!(
+                    "request#{index}.{generation} is recorded {death:?}, but it is not dead"
+                ));
+            }
+        }
         Ok(())
     }
 }
@@ -247,7 +299,7 @@ mod tests {
     fn retired_slot_is_recycled_with_a_new_generation() {
         let mut pool = Pool::new();
         let first = pool.insert(Origin::Created, None).unwrap();
-        assert!(pool.retire(&first));
+        assert!(pool.retire(&first, Death::Deleted));
         let second = pool.insert(Origin::Received, None).unwrap();
         assert_eq!(
             second.index(),
@@ -264,9 +316,9 @@ mod tests {
     fn stale_handle_cannot_retire_the_slots_next_request() {
         let mut pool = Pool::new();
         let first = pool.insert(Origin::Created, None).unwrap();
-        assert!(pool.retire(&first));
+        assert!(pool.retire(&first, Death::Deleted));
         let second = pool.insert(Origin::Created, None).unwrap();
-        assert!(!pool.retire(&first));
+        assert!(!pool.retire(&first, Death::Deleted));
         assert!(pool.get(&second).is_some());
         assert_eq!(pool.live_count(), 1);
     }
@@ -280,7 +332,7 @@ mod tests {
             generation: u32::MAX,
             ..first
         };
-        assert!(pool.retire(&last));
+        assert!(pool.retire(&last, Death::Deleted));
         let next = pool.insert(Origin::Created, None).unwrap();
         assert_ne!(
             next.index(),
@@ -292,10 +344,49 @@ mod tests {
     }
 
     #[test]
+    fn stale_handle_learns_its_unusual_death_after_the_slot_is_recycled() {
+        let mut pool = Pool::new();
+        let forgotten = pool.insert(Origin::Received, None).unwrap();
+        assert_eq!(pool.death(&forgotten), None);
+        assert!(pool.retire(&forgotten, Death::Forgotten));
+        let completed = pool.insert(Origin::Received, None).unwrap();
+        assert_eq!(completed.index(), forgotten.index(), "slot not recycled");
+        assert!(pool.retire(&completed, Death::Completed));
+        let _ = pool.insert(Origin::Created, None).unwrap();
+        assert_eq!(pool.death(&forgotten), Some(Death::Forgotten));
+        assert_eq!(pool.death(&completed), Some(Death::Completed));
+        pool.check_invariants().unwrap();
+    }
+
+    #[test]
+    fn only_unusual_deaths_are_recorded() {
+        let mut pool = Pool::new();
+        let deleted = pool.insert(Origin::Created, None).unwrap();
+        pool.retire(&deleted, Death::Deleted);
+        let completed = pool.insert(Origin::Received, None).unwrap();
+        pool.retire(&completed, Death::Completed);
+        assert!(pool.unusual_deaths.is_empty());
+        let created_completed = pool.insert(Origin::Created, None).unwrap();
+        pool.retire(&created_completed, Death::Completed);
+        assert_eq!(pool.unusual_deaths.len(), 1);
+        assert_eq!(pool.death(&created_completed), Some(Death::Completed));
+        assert_eq!(pool.death(&deleted), Some(Death::Deleted));
+    }
+
+    #[test]
+    fn pool_invariant_check_catches_a_death_recorded_for_a_live_request() {
+        let mut pool = Pool::new();
+        let live = pool.insert(Origin::Received, None).unwrap();
+        pool.unusual_deaths
+            .insert((live.index, live.generation), Death::Forgotten);
+        assert!(pool.check_invariants().is_err());
+    }
+
+    #[test]
     fn every_insert_allocates_one_body() {
         let mut pool = Pool::new();
         let a = pool.insert(Origin::Created, None).unwrap();
-        pool.retire(&a);
+        pool.retire(&a, Death::Deleted);
         pool.insert(Origin::Received, Some(QueueId(1))).unwrap();
         assert_eq!(pool.allocations_count(), 2);
         assert_eq!(pool.slots_count(), 1);
@@ -305,7 +396,7 @@ mod tests {
     fn pool_invariant_check_catches_a_lost_free_slot() {
         let mut pool = Pool::new();
         let a = pool.insert(Origin::Created, None).unwrap();
-        pool.retire(&a);
+        pool.retire(&a, Death::Deleted);
         pool.free.clear();
         assert!(pool.check_invariants().is_err());
     }

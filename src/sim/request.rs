@@ -2,21 +2,48 @@
 //! code that changes its fields: reuse resets them in place, never by
 //! allocating a new body.
 
-use crate::vocab::{Completion, FormatKind, QueueId, Registration, Status, TargetId};
+use crate::vocab::{Completion, FormatKind, QueueId, Registration, ReuseFlags, Status, TargetId};
 
-/// Where a request came from, which decides how it dies.
+/// Where a request came from, which decides how it ordinarily dies.
 ///
 /// A driver-created request (`IWDFDevice::CreateRequest` /
 /// `WdfRequestCreate`) dies by `DeleteWdfObject` / `WdfObjectDelete`; a
 /// request presented by an I/O queue dies by `Complete`. A stale handle
 /// remembers its origin, so the framework can say which of the two the
-/// driver already did.
+/// driver already did (the pool records the rarer deaths, see [`Death`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Origin {
-    /// Created by the driver; it owns the request until it deletes it.
+    /// Created by the driver; it owns the request until it deletes it (or
+    /// completes it, after a Reuse with `MUST_COMPLETE`).
     Created,
-    /// Presented by an I/O queue; the driver owns it until it completes it.
+    /// Presented by an I/O queue; the driver owns it until it completes it
+    /// (or sends it and forgets it).
     Received,
+}
+
+/// How a request died, which decides the refusal a stale handle earns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Death {
+    /// `DeleteWdfObject` / `WdfObjectDelete` (created requests only).
+    Deleted,
+    /// `Complete`: a queue-presented request, or a created one marked
+    /// must-complete by its latest Reuse.
+    Completed,
+    /// `Send` with `WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET` (queue-presented
+    /// requests only): the framework freed it for the driver.
+    Forgotten,
+}
+
+impl Death {
+    /// The way a request of `origin` usually dies: created requests by
+    /// delete, queue-presented ones by complete. The pool records only
+    /// deaths that differ from this.
+    pub fn ordinary(origin: Origin) -> Death {
+        match origin {
+            Origin::Created => Death::Deleted,
+            Origin::Received => Death::Completed,
+        }
+    }
 }
 
 /// One live request object, as the framework keeps it.
@@ -29,7 +56,7 @@ pub enum Origin {
 /// - outstanding at exactly one I/O target: `sent_to == Some(target)`.
 ///
 /// A dead request has no body at all: the pool freed it when the driver
-/// deleted (created origin) or completed (received origin) it.
+/// deleted it, completed it, or sent it and forgot it ([`Death`]).
 ///
 /// # Invariants
 ///
@@ -38,6 +65,11 @@ pub enum Origin {
 ///   (checked by `Framework::check_invariants`).
 /// - `origin` equals the origin of every handle the pool gave out for this
 ///   body.
+/// - `driver_irp` and `must_complete` are false for a received request:
+///   only a created request takes a driver IRP, and `MUST_COMPLETE` on a
+///   received request has no effect.
+/// - `must_complete` implies `driver_irp` (Reuse refuses `MUST_COMPLETE`
+///   on an internal IRP).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
     /// How the request was born; fixed for its life.
@@ -56,6 +88,12 @@ pub struct Request {
     pub status: Status,
     /// The completion information it reports.
     pub information: u64,
+    /// Whether a Reuse gave it a driver-supplied IRP
+    /// (`WDF_REQUEST_REUSE_SET_NEW_IRP`); sticky for the request's life.
+    pub driver_irp: bool,
+    /// Whether its latest Reuse asked for `WDF_REQUEST_REUSE_MUST_COMPLETE`
+    /// (created requests only): `Complete` is then the way it ends.
+    pub must_complete: bool,
 }
 
 impl Request {
@@ -72,6 +110,8 @@ impl Request {
             sent_to: None,
             status: Status::SUCCESS,
             information: 0,
+            driver_irp: false,
+            must_complete: false,
         }
     }
 
@@ -88,25 +128,43 @@ impl Request {
         }
     }
 
-    /// `IWDFIoRequest2::Reuse` / `WdfRequestReuse` on a request that is not
-    /// outstanding: resets the fields in place, allocating nothing.
+    /// `IWDFIoRequest2::Reuse` / `WdfRequestReuse` with flags the
+    /// framework already accepted: resets the fields in place, allocating
+    /// nothing.
     ///
-    /// The status becomes `status`. A created request's information is
-    /// zeroed; a queue-presented request keeps it, because the framework
-    /// resets only the status and cancel state of a request it did not
-    /// build itself. Formatting, callback and context are all dropped, so a
-    /// later send invokes only a callback registered after this reuse.
-    pub fn reuse(&mut self, status: Status) {
-        // INVARIANT: the caller refused reuse while outstanding, so no
-        // target holds a send of this request and there is no cancel state
-        // left to clear (it lives with the outstanding send).
-        debug_assert!(self.sent_to.is_none(), "reuse of an outstanding request");
-        self.status = status;
-        if self.origin == Origin::Created {
-            self.information = 0;
+    /// On an owned request the status becomes `status`; a created
+    /// request's information is zeroed, a queue-presented request keeps
+    /// it, because the framework resets only the status and cancel state
+    /// of a request it did not build itself. On an outstanding request (a
+    /// Reuse the verifier, off, let through) status and information are
+    /// left alone: they belong to the send in flight.
+    ///
+    /// Either way the formatting is dropped, and the registration too when
+    /// `clears_callback` (framework 1.9 and later); before 1.9 it stays,
+    /// and the next finished send invokes it. On a created request
+    /// `set_new_irp` marks a driver IRP for good and `must_complete` is
+    /// set to what this Reuse asked; on a received request neither flag
+    /// changes anything (the framework refused `set_new_irp` already).
+    pub fn reuse(&mut self, status: Status, flags: ReuseFlags, clears_callback: bool) {
+        if self.sent_to.is_none() {
+            self.status = status;
+            if self.origin == Origin::Created {
+                self.information = 0;
+            }
         }
         self.formatted = None;
-        self.registration = None;
+        if clears_callback {
+            self.registration = None;
+        }
+        if self.origin == Origin::Created {
+            self.driver_irp |= flags.set_new_irp;
+            // INVARIANT: the framework refused `must_complete` without a
+            // driver IRP, so `must_complete` implies `driver_irp`.
+            self.must_complete = flags.must_complete;
+            debug_assert!(!self.must_complete || self.driver_irp);
+        }
+        // The cancel state needs no reset: it lives with an outstanding
+        // send at its target, and an owned request has none.
     }
 
     /// The target finished the outstanding send with `completion`: the
@@ -144,11 +202,11 @@ mod tests {
     #[test]
     fn reuse_zeroes_information_of_a_created_request_only() {
         let mut created = used(Origin::Created);
-        created.reuse(Status::UNSUCCESSFUL);
+        created.reuse(Status::UNSUCCESSFUL, ReuseFlags::NONE, true);
         assert_eq!(created.information, 0);
 
         let mut received = used(Origin::Received);
-        received.reuse(Status::UNSUCCESSFUL);
+        received.reuse(Status::UNSUCCESSFUL, ReuseFlags::NONE, true);
         assert_eq!(received.information, 64);
     }
 
@@ -156,11 +214,57 @@ mod tests {
     fn reuse_sets_status_and_drops_format_callback_and_context() {
         for origin in [Origin::Created, Origin::Received] {
             let mut request = used(origin);
-            request.reuse(Status::CANCELLED);
+            request.reuse(Status::CANCELLED, ReuseFlags::NONE, true);
             assert_eq!(request.status, Status::CANCELLED);
             assert_eq!(request.formatted, None);
             assert_eq!(request.registration, None);
         }
+    }
+
+    #[test]
+    fn reuse_keeps_the_registration_when_told_not_to_clear_it() {
+        let mut request = used(Origin::Created);
+        let registered = request.registration;
+        request.reuse(Status::CANCELLED, ReuseFlags::NONE, false);
+        assert_eq!(request.registration, registered);
+        assert_eq!(request.formatted, None);
+    }
+
+    #[test]
+    fn reuse_of_an_outstanding_request_keeps_status_and_information() {
+        let mut request = used(Origin::Created);
+        request.sent_to = Some(TargetId(0));
+        request.reuse(Status::CANCELLED, ReuseFlags::NONE, true);
+        assert_eq!(request.status, Status::DEVICE_NOT_READY);
+        assert_eq!(request.information, 64);
+        assert_eq!(request.formatted, None);
+        assert_eq!(request.registration, None);
+        assert!(request.is_outstanding());
+    }
+
+    #[test]
+    fn new_irp_is_sticky_and_must_complete_lasts_one_reuse() {
+        let mut request = used(Origin::Created);
+        let both = ReuseFlags {
+            set_new_irp: true,
+            must_complete: true,
+        };
+        request.reuse(Status::SUCCESS, both, true);
+        assert!(request.driver_irp && request.must_complete);
+        request.reuse(Status::SUCCESS, ReuseFlags::NONE, true);
+        assert!(request.driver_irp, "the driver IRP was forgotten");
+        assert!(!request.must_complete, "must-complete outlived its reuse");
+    }
+
+    #[test]
+    fn must_complete_on_a_received_request_marks_nothing() {
+        let mut request = used(Origin::Received);
+        let flags = ReuseFlags {
+            set_new_irp: false,
+            must_complete: true,
+        };
+        request.reuse(Status::SUCCESS, flags, true);
+        assert!(!request.must_complete && !request.driver_irp);
     }
 
     #[test]

@@ -2,7 +2,39 @@
 //! has its own table row.
 
 use super::*;
-use crate::vocab::RuleId;
+use crate::vocab::{FrameworkVersion, RuleId};
+
+const ASYNC: SendMode = SendMode::Async;
+const NO_FLAGS: ReuseFlags = ReuseFlags::NONE;
+const NEW_IRP: ReuseFlags = ReuseFlags {
+    set_new_irp: true,
+    must_complete: false,
+};
+const MUST_COMPLETE: ReuseFlags = ReuseFlags {
+    set_new_irp: false,
+    must_complete: true,
+};
+const NEW_IRP_MUST_COMPLETE: ReuseFlags = ReuseFlags {
+    set_new_irp: true,
+    must_complete: true,
+};
+
+const fn settings(flavor: Flavor, version: FrameworkVersion, verifier: bool) -> Settings {
+    Settings {
+        flavor,
+        version,
+        verifier,
+    }
+}
+
+/// The default settings: UMDF 1 at 1.11, verifier on.
+const UMDF1: Settings = settings(Flavor::Umdf1, FrameworkVersion::V1_11, true);
+const KMDF: Settings = settings(Flavor::Kmdf, FrameworkVersion::V1_33, true);
+const KMDF_1_7: Settings = settings(Flavor::Kmdf, FrameworkVersion::V1_7, true);
+const KMDF_1_9: Settings = settings(Flavor::Kmdf, FrameworkVersion::V1_9, true);
+const KMDF_1_11: Settings = settings(Flavor::Kmdf, FrameworkVersion::V1_11, true);
+const KMDF_NO_VERIFIER: Settings = settings(Flavor::Kmdf, FrameworkVersion::V1_33, false);
+const KMDF_1_7_NO_VERIFIER: Settings = settings(Flavor::Kmdf, FrameworkVersion::V1_7, false);
 
 const T0: TargetId = TargetId(0);
 const T1: TargetId = TargetId(1);
@@ -24,7 +56,7 @@ fn sent(fw: &mut Framework, origin: Origin) -> Handle {
     };
     fw.format(&h, FormatKind::Read).unwrap();
     fw.set_completion_callback(&h, CB, CTX).unwrap();
-    fw.send(&h, T0).unwrap();
+    fw.send(&h, T0, ASYNC).unwrap();
     h
 }
 
@@ -68,7 +100,7 @@ fn stale_handle_is_rejected_after_complete_even_when_slot_is_recycled() {
 
     let refused = SimError::AccessAfterComplete { request: old };
     assert_eq!(fw.complete(&old, Status::SUCCESS, 0), Err(refused));
-    assert_eq!(fw.reuse(&old, Status::SUCCESS), Err(refused));
+    assert_eq!(fw.reuse(&old, Status::SUCCESS, NO_FLAGS), Err(refused));
     assert!(fw.request(&new).is_some());
 }
 
@@ -82,10 +114,10 @@ fn reuse_drops_callback_and_context() {
     // Registered again, then reused: the reuse must drop this registration.
     fw.set_completion_callback(&h, CallbackId(1), Some(ContextId(1)))
         .unwrap();
-    fw.reuse(&h, Status::SUCCESS).unwrap();
+    fw.reuse(&h, Status::SUCCESS, NO_FLAGS).unwrap();
     assert_eq!(fw.request(&h).unwrap().registration, None);
     fw.format(&h, FormatKind::Read).unwrap();
-    fw.send(&h, T0).unwrap();
+    fw.send(&h, T0, ASYNC).unwrap();
     fw.target_complete(&h, done(Status::SUCCESS, 2)).unwrap();
     assert_eq!(drained(&mut fw), vec![], "a callback leaked across reuse");
 }
@@ -96,10 +128,10 @@ fn callback_registered_after_reuse_fires_with_its_own_context() {
     let h = fw.create_request().unwrap();
     fw.set_completion_callback(&h, CallbackId(1), Some(ContextId(1)))
         .unwrap();
-    fw.reuse(&h, Status::SUCCESS).unwrap();
+    fw.reuse(&h, Status::SUCCESS, NO_FLAGS).unwrap();
     fw.set_completion_callback(&h, CallbackId(2), None).unwrap();
     fw.format(&h, FormatKind::Write).unwrap();
-    fw.send(&h, T1).unwrap();
+    fw.send(&h, T1, ASYNC).unwrap();
     fw.target_complete(&h, done(Status::SUCCESS, 3)).unwrap();
     let got = drained(&mut fw);
     assert_eq!(got.len(), 1);
@@ -141,7 +173,7 @@ fn callback_fires_once_with_target_status() {
         Err(SimError::TargetCompleteUnsent { request: h })
     );
     fw.format(&h, FormatKind::Current).unwrap();
-    fw.send(&h, T0).unwrap();
+    fw.send(&h, T0, ASYNC).unwrap();
     fw.target_complete(&h, completion).unwrap();
     assert_eq!(drained(&mut fw), vec![], "the callback fired twice");
 }
@@ -164,11 +196,15 @@ fn completed_send_must_be_formatted_again_before_resend() {
     let h = sent(&mut fw, Origin::Created);
     fw.target_complete(&h, done(Status::SUCCESS, 0)).unwrap();
     assert_eq!(
-        fw.send(&h, T0),
+        fw.send(&h, T0, ASYNC),
         Err(SimError::SendUnformatted { request: h })
     );
     fw.format(&h, FormatKind::Read).unwrap();
-    assert_eq!(fw.send(&h, T0), Ok(()), "resend without reuse is allowed");
+    assert_eq!(
+        fw.send(&h, T0, ASYNC),
+        Ok(()),
+        "resend without reuse is allowed"
+    );
 }
 
 #[test]
@@ -176,7 +212,7 @@ fn reuse_sets_status_and_zeroes_information_of_a_created_request() {
     let mut fw = Framework::new();
     let h = sent(&mut fw, Origin::Created);
     fw.target_complete(&h, done(Status::SUCCESS, 64)).unwrap();
-    fw.reuse(&h, Status::UNSUCCESSFUL).unwrap();
+    fw.reuse(&h, Status::UNSUCCESSFUL, NO_FLAGS).unwrap();
     assert_eq!(fw.completion_params(&h), Ok(done(Status::UNSUCCESSFUL, 0)));
     assert_eq!(fw.request(&h).unwrap().formatted, None);
 }
@@ -186,7 +222,7 @@ fn reuse_keeps_information_of_a_received_request() {
     let mut fw = Framework::new();
     let h = sent(&mut fw, Origin::Received);
     fw.target_complete(&h, done(Status::SUCCESS, 64)).unwrap();
-    fw.reuse(&h, Status::CANCELLED).unwrap();
+    fw.reuse(&h, Status::CANCELLED, NO_FLAGS).unwrap();
     assert_eq!(fw.completion_params(&h), Ok(done(Status::CANCELLED, 64)));
 }
 
@@ -200,10 +236,10 @@ fn reuse_does_not_allocate() {
     let address = fw.pool().body_address(&h);
     assert!(address.is_some());
     for round in 0..100 {
-        fw.reuse(&h, Status(round)).unwrap();
+        fw.reuse(&h, Status(round), NO_FLAGS).unwrap();
         fw.format(&h, FormatKind::Read).unwrap();
         fw.set_completion_callback(&h, CB, CTX).unwrap();
-        fw.send(&h, T0).unwrap();
+        fw.send(&h, T0, ASYNC).unwrap();
         fw.target_complete(&h, done(Status::SUCCESS, 8)).unwrap();
     }
     assert_eq!(fw.pool().allocations_count(), allocations);
@@ -222,7 +258,7 @@ fn cancel_reports_whether_outstanding_and_leaves_the_send_to_the_target() {
     let h = fw.create_request().unwrap();
     assert_eq!(fw.cancel_sent_request(&h), Ok(false));
     fw.format(&h, FormatKind::Read).unwrap();
-    fw.send(&h, T1).unwrap();
+    fw.send(&h, T1, ASYNC).unwrap();
     assert_eq!(fw.cancel_sent_request(&h), Ok(true));
     assert_eq!(
         fw.outstanding(T1).len(),
@@ -231,7 +267,7 @@ fn cancel_reports_whether_outstanding_and_leaves_the_send_to_the_target() {
     );
     assert!(fw.outstanding(T1)[0].cancel_requested);
     assert_eq!(
-        fw.reuse(&h, Status::SUCCESS),
+        fw.reuse(&h, Status::SUCCESS, NO_FLAGS),
         Err(SimError::ReuseWhilePending {
             request: h,
             target: T1
@@ -246,9 +282,9 @@ fn cancel_reports_whether_outstanding_and_leaves_the_send_to_the_target() {
 fn completion_params_are_readable_while_outstanding() {
     let mut fw = Framework::new();
     let h = fw.create_request().unwrap();
-    fw.reuse(&h, Status::DEVICE_NOT_READY).unwrap();
+    fw.reuse(&h, Status::DEVICE_NOT_READY, NO_FLAGS).unwrap();
     fw.format(&h, FormatKind::Ioctl).unwrap();
-    fw.send(&h, T0).unwrap();
+    fw.send(&h, T0, ASYNC).unwrap();
     assert_eq!(
         fw.completion_params(&h),
         Ok(done(Status::DEVICE_NOT_READY, 0))
@@ -260,7 +296,7 @@ fn send_without_callback_is_allowed_and_invokes_nothing() {
     let mut fw = Framework::new();
     let h = fw.create_request().unwrap();
     fw.format(&h, FormatKind::Read).unwrap();
-    fw.send(&h, T0).unwrap();
+    fw.send(&h, T0, ASYNC).unwrap();
     fw.target_complete(&h, done(Status::SUCCESS, 3)).unwrap();
     assert_eq!(drained(&mut fw), vec![]);
     assert_eq!(fw.completion_params(&h), Ok(done(Status::SUCCESS, 3)));
@@ -306,11 +342,45 @@ fn completed(fw: &mut Framework) -> Handle {
     h
 }
 
+/// A received request formatted for a read, with no callback.
+fn formatted_received(fw: &mut Framework) -> Handle {
+    let h = fw.receive_request(QueueId(1)).unwrap();
+    fw.format(&h, FormatKind::Read).unwrap();
+    h
+}
+fn forgotten(fw: &mut Framework) -> Handle {
+    let h = fw.receive_request(QueueId(1)).unwrap();
+    fw.send(&h, T0, SendMode::Forget).unwrap();
+    h
+}
+/// A created request with a driver IRP, marked must-complete, completed.
+fn completed_created(fw: &mut Framework) -> Handle {
+    let h = fw.create_request().unwrap();
+    fw.reuse(&h, Status::SUCCESS, NEW_IRP_MUST_COMPLETE)
+        .unwrap();
+    fw.complete(&h, Status::SUCCESS, 0).unwrap();
+    h
+}
+/// A created request marked must-complete by one Reuse, and unmarked by
+/// the next.
+fn unmarked_created(fw: &mut Framework) -> Handle {
+    let h = fw.create_request().unwrap();
+    fw.reuse(&h, Status::SUCCESS, NEW_IRP_MUST_COMPLETE)
+        .unwrap();
+    fw.reuse(&h, Status::SUCCESS, NO_FLAGS).unwrap();
+    h
+}
+
 const FORMAT: Call = |fw, h| fw.format(h, FormatKind::Read);
 const REGISTER: Call = |fw, h| fw.set_completion_callback(h, CB, None);
-const SEND: Call = |fw, h| fw.send(h, T0);
+const SEND: Call = |fw, h| fw.send(h, T0, ASYNC);
+const SYNC: Call = |fw, h| fw.send(h, T0, SendMode::Sync(done(Status::SUCCESS, 1)));
+const FORGET: Call = |fw, h| fw.send(h, T0, SendMode::Forget);
 const CANCEL: Call = |fw, h| fw.cancel_sent_request(h).map(drop);
-const REUSE: Call = |fw, h| fw.reuse(h, Status::SUCCESS);
+const REUSE: Call = |fw, h| fw.reuse(h, Status::SUCCESS, NO_FLAGS);
+const REUSE_NEW_IRP: Call = |fw, h| fw.reuse(h, Status::SUCCESS, NEW_IRP);
+const REUSE_MUST_COMPLETE: Call = |fw, h| fw.reuse(h, Status::SUCCESS, MUST_COMPLETE);
+const REUSE_BOTH: Call = |fw, h| fw.reuse(h, Status::SUCCESS, NEW_IRP_MUST_COMPLETE);
 const PARAMS: Call = |fw, h| fw.completion_params(h).map(drop);
 const COMPLETE: Call = |fw, h| fw.complete(h, Status::SUCCESS, 0);
 const DELETE: Call = |fw, h| fw.delete(h);
@@ -321,36 +391,86 @@ const EVERY_CALL: &[(&str, Call)] = &[
     ("format", FORMAT),
     ("set_callback", REGISTER),
     ("send", SEND),
+    ("send sync", SYNC),
+    ("send forget", FORGET),
     ("cancel", CANCEL),
     ("reuse", REUSE),
+    ("reuse with flags", REUSE_BOTH),
     ("params", PARAMS),
     ("complete", COMPLETE),
     ("delete", DELETE),
 ];
 
-/// One row per refusal: how the request got there, the call, the rule.
+/// One row per refusal: the settings, how the request got there, the
+/// call, the rule.
 #[rustfmt::skip]
-const REFUSALS: &[(&str, Setup, Call, RuleId)] = &[
-    ("format sent",           sent_created,   FORMAT,   RuleId::ModifyWhilePending),
-    ("register sent",         sent_received,  REGISTER, RuleId::ModifyWhilePending),
-    ("send sent",             sent_created,   SEND,     RuleId::SendWhilePending),
-    ("send unformatted",      owned_created,  SEND,     RuleId::SendUnformatted),
-    ("reuse sent",            sent_received,  REUSE,    RuleId::ReuseWhilePending),
-    ("complete sent",         sent_received,  COMPLETE, RuleId::CompleteWhilePending),
-    ("complete sent created", sent_created,   COMPLETE, RuleId::CompleteWhilePending),
-    ("complete created",      owned_created,  COMPLETE, RuleId::CompleteCreated),
-    ("delete sent",           sent_created,   DELETE,   RuleId::DeleteWhilePending),
-    ("delete sent received",  sent_received,  DELETE,   RuleId::DeleteWhilePending),
-    ("delete received",       owned_received, DELETE,   RuleId::DeleteReceived),
-    ("finish owned",          owned_created,  FINISH,   RuleId::TargetCompleteUnsent),
-    ("finish deleted",        deleted,        FINISH,   RuleId::TargetCompleteUnsent),
-    ("finish completed",      completed,      FINISH,   RuleId::TargetCompleteUnsent),
+const REFUSALS: &[(&str, Settings, Setup, Call, RuleId)] = &[
+    ("format sent",           UMDF1, sent_created,   FORMAT,   RuleId::ModifyWhilePending),
+    ("register sent",         UMDF1, sent_received,  REGISTER, RuleId::ModifyWhilePending),
+    ("format sent, no verifier", KMDF_NO_VERIFIER, sent_created, FORMAT, RuleId::ModifyWhilePending),
+    ("send sent",             UMDF1, sent_created,   SEND,     RuleId::SendWhilePending),
+    ("sync sent",             KMDF,  sent_created,   SYNC,     RuleId::SendWhilePending),
+    ("forget sent",           KMDF,  sent_received,  FORGET,   RuleId::SendWhilePending),
+    ("send sent, no verifier", KMDF_NO_VERIFIER, sent_received, SEND, RuleId::SendWhilePending),
+    ("send unformatted",      UMDF1, owned_created,  SEND,     RuleId::SendUnformatted),
+    ("sync unformatted",      KMDF,  owned_created,  SYNC,     RuleId::SendUnformatted),
+    // Unformatted comes before the missing callback.
+    ("send unformatted received", KMDF, owned_received, SEND,  RuleId::SendUnformatted),
+    ("send received without callback", KMDF, formatted_received, SEND,
+        RuleId::SendReceivedWithoutCallback),
+    ("send received without callback, no verifier", KMDF_NO_VERIFIER, owned_received, SEND,
+        RuleId::SendReceivedWithoutCallback),
+    ("forget created",        KMDF,  owned_created,  FORGET,   RuleId::ForgetCreated),
+    ("forget created, umdf1", UMDF1, owned_created,  FORGET,   RuleId::ForgetCreated),
+    ("forget formatted",      KMDF,  formatted_received, FORGET, RuleId::ForgetFormatted),
+    ("forget formatted, no verifier", KMDF_NO_VERIFIER, formatted_received, FORGET,
+        RuleId::ForgetFormatted),
+    ("reuse sent",            UMDF1, sent_received,  REUSE,    RuleId::ReuseWhilePending),
+    ("reuse sent with bad flags", KMDF, sent_received, REUSE_NEW_IRP, RuleId::ReuseWhilePending),
+    ("reuse flag under umdf1", UMDF1, owned_created, REUSE_NEW_IRP, RuleId::ReuseFlagUnavailable),
+    ("must complete under umdf1", UMDF1, owned_received, REUSE_MUST_COMPLETE,
+        RuleId::ReuseFlagUnavailable),
+    ("must complete before 1.11", KMDF_1_9, owned_created, REUSE_BOTH,
+        RuleId::ReuseFlagUnavailable),
+    ("must complete at 1.7", KMDF_1_7, owned_received, REUSE_MUST_COMPLETE,
+        RuleId::ReuseFlagUnavailable),
+    ("new irp received",      KMDF,  owned_received, REUSE_NEW_IRP, RuleId::NewIrpReceived),
+    ("new irp received and must complete", KMDF_1_11, owned_received, REUSE_BOTH,
+        RuleId::NewIrpReceived),
+    ("new irp sent received, no verifier", KMDF_NO_VERIFIER, sent_received, REUSE_NEW_IRP,
+        RuleId::NewIrpReceived),
+    ("must complete internal irp", KMDF, owned_created, REUSE_MUST_COMPLETE,
+        RuleId::MustCompleteInternalIrp),
+    ("must complete internal irp at 1.11", KMDF_1_11, owned_created, REUSE_MUST_COMPLETE,
+        RuleId::MustCompleteInternalIrp),
+    // A flag the framework lacks comes before the internal IRP.
+    ("must complete internal irp at 1.9", KMDF_1_9, owned_created, REUSE_MUST_COMPLETE,
+        RuleId::ReuseFlagUnavailable),
+    ("complete sent",         UMDF1, sent_received,  COMPLETE, RuleId::CompleteWhilePending),
+    ("complete sent created", UMDF1, sent_created,   COMPLETE, RuleId::CompleteWhilePending),
+    ("complete created",      UMDF1, owned_created,  COMPLETE, RuleId::CompleteCreated),
+    ("complete created, kmdf", KMDF, owned_created,  COMPLETE, RuleId::CompleteCreated),
+    ("complete unmarked created", KMDF, unmarked_created, COMPLETE, RuleId::CompleteCreated),
+    ("delete sent",           UMDF1, sent_created,   DELETE,   RuleId::DeleteWhilePending),
+    ("delete sent received",  UMDF1, sent_received,  DELETE,   RuleId::DeleteWhilePending),
+    ("delete received",       UMDF1, owned_received, DELETE,   RuleId::DeleteReceived),
+    ("finish owned",          UMDF1, owned_created,  FINISH,   RuleId::TargetCompleteUnsent),
+    ("finish deleted",        UMDF1, deleted,        FINISH,   RuleId::TargetCompleteUnsent),
+    ("finish completed",      UMDF1, completed,      FINISH,   RuleId::TargetCompleteUnsent),
+    ("finish forgotten",      KMDF,  forgotten,      FINISH,   RuleId::TargetCompleteUnsent),
 ];
 
-/// Runs `call` on a request prepared by `setup` alongside another live,
-/// outstanding request, and checks the refusal and that nothing changed.
-fn assert_refused_without_change(name: &str, setup: Setup, call: Call, rule: RuleId) {
-    let mut fw = Framework::new();
+/// Runs `call` on a request prepared by `setup` in a framework with
+/// `settings`, alongside another live, outstanding request, and checks the
+/// refusal and that nothing changed.
+fn assert_refused_without_change(
+    name: &str,
+    settings: Settings,
+    setup: Setup,
+    call: Call,
+    rule: RuleId,
+) {
+    let mut fw = Framework::with_settings(settings);
     let bystander = sent(&mut fw, Origin::Created);
     let h = setup(&mut fw);
     let before = fw.clone();
@@ -363,23 +483,355 @@ fn assert_refused_without_change(name: &str, setup: Setup, call: Call, rule: Rul
 
 #[test]
 fn refused_call_changes_nothing() {
-    for &(name, setup, call, rule) in REFUSALS {
-        assert_refused_without_change(name, setup, call, rule);
+    for &(name, settings, setup, call, rule) in REFUSALS {
+        assert_refused_without_change(name, settings, setup, call, rule);
     }
 }
 
 #[test]
 fn every_call_on_a_deleted_request_is_access_after_delete() {
     for &(name, call) in EVERY_CALL {
-        assert_refused_without_change(name, deleted, call, RuleId::AccessAfterDelete);
+        assert_refused_without_change(name, KMDF, deleted, call, RuleId::AccessAfterDelete);
     }
 }
 
 #[test]
 fn every_call_on_a_completed_request_is_access_after_complete() {
     for &(name, call) in EVERY_CALL {
-        assert_refused_without_change(name, completed, call, RuleId::AccessAfterComplete);
+        assert_refused_without_change(name, KMDF, completed, call, RuleId::AccessAfterComplete);
     }
+}
+
+#[test]
+fn every_call_on_a_completed_created_request_is_access_after_complete() {
+    for &(name, call) in EVERY_CALL {
+        let rule = RuleId::AccessAfterComplete;
+        assert_refused_without_change(name, KMDF, completed_created, call, rule);
+    }
+}
+
+#[test]
+fn every_call_on_a_forgotten_request_is_access_after_forget() {
+    for &(name, call) in EVERY_CALL {
+        let rule = RuleId::AccessAfterForget;
+        assert_refused_without_change(name, KMDF_NO_VERIFIER, forgotten, call, rule);
+    }
+}
+
+#[test]
+fn default_settings_are_umdf1_1_11_with_the_verifier() {
+    assert_eq!(Framework::new().settings(), UMDF1);
+    assert_eq!(Framework::with_settings(KMDF).settings(), KMDF);
+}
+
+#[test]
+fn ordinary_lifecycle_is_accepted_in_every_setting() {
+    for settings in Settings::all() {
+        let mut fw = Framework::with_settings(settings);
+        let created = sent(&mut fw, Origin::Created);
+        let received = sent(&mut fw, Origin::Received);
+        for h in [created, received] {
+            fw.target_complete(&h, done(Status::SUCCESS, 2)).unwrap();
+            fw.reuse(&h, Status::SUCCESS, NO_FLAGS).unwrap();
+        }
+        assert_eq!(drained(&mut fw).len(), 2, "{settings}");
+        fw.delete(&created).unwrap();
+        fw.complete(&received, Status::SUCCESS, 0).unwrap();
+        assert_eq!(fw.requests_live_count(), 0, "{settings}");
+        fw.check_invariants().unwrap();
+    }
+}
+
+#[test]
+fn legacy_1_7_reuse_keeps_the_callback_and_the_next_completion_invokes_it() {
+    let mut fw = Framework::with_settings(KMDF_1_7);
+    let h = fw.create_request().unwrap();
+    fw.set_completion_callback(&h, CB, CTX).unwrap();
+    fw.reuse(&h, Status::SUCCESS, NO_FLAGS).unwrap();
+    let kept = Registration {
+        callback: CB,
+        context: CTX,
+    };
+    assert_eq!(fw.request(&h).unwrap().registration, Some(kept));
+    fw.format(&h, FormatKind::Read).unwrap();
+    fw.send(&h, T0, ASYNC).unwrap();
+    let completion = done(Status::SUCCESS, 5);
+    fw.target_complete(&h, completion).unwrap();
+    let expected = Delivery {
+        request: h,
+        registration: kept,
+        completion,
+    };
+    assert_eq!(drained(&mut fw), vec![expected]);
+
+    // The invocation took the registration: a later Reuse has nothing to
+    // keep, and the next send invokes nothing.
+    fw.reuse(&h, Status::SUCCESS, NO_FLAGS).unwrap();
+    fw.format(&h, FormatKind::Read).unwrap();
+    fw.send(&h, T0, ASYNC).unwrap();
+    fw.target_complete(&h, completion).unwrap();
+    assert_eq!(drained(&mut fw), vec![], "the callback fired twice");
+}
+
+#[test]
+fn reuse_from_1_9_drops_the_callback() {
+    for settings in [KMDF_1_9, KMDF_1_11, KMDF, UMDF1] {
+        let mut fw = Framework::with_settings(settings);
+        let h = fw.create_request().unwrap();
+        fw.set_completion_callback(&h, CB, CTX).unwrap();
+        fw.reuse(&h, Status::SUCCESS, NO_FLAGS).unwrap();
+        assert_eq!(fw.request(&h).unwrap().registration, None, "{settings}");
+    }
+}
+
+#[test]
+fn verifier_off_lets_reuse_of_an_outstanding_request_through() {
+    let mut fw = Framework::with_settings(KMDF_NO_VERIFIER);
+    let h = sent(&mut fw, Origin::Created);
+    let before = fw.completion_params(&h).unwrap();
+    fw.reuse(&h, Status::CANCELLED, NO_FLAGS).unwrap();
+    let body = fw.request(&h).unwrap();
+    assert_eq!(
+        body.sent_to,
+        Some(T0),
+        "the request stopped being outstanding"
+    );
+    assert_eq!(fw.outstanding(T0).len(), 1);
+    assert_eq!(
+        body.completion(),
+        before,
+        "status changed while outstanding"
+    );
+    assert_eq!(body.formatted, None);
+    assert_eq!(body.registration, None);
+    fw.check_invariants().unwrap();
+
+    // The cleared registration is not invoked when the target finishes.
+    fw.target_complete(&h, done(Status::SUCCESS, 3)).unwrap();
+    assert_eq!(drained(&mut fw), vec![], "a cleared callback fired");
+    assert_eq!(fw.completion_params(&h), Ok(done(Status::SUCCESS, 3)));
+}
+
+#[test]
+fn verifier_off_legacy_reuse_of_an_outstanding_request_keeps_the_callback() {
+    let mut fw = Framework::with_settings(KMDF_1_7_NO_VERIFIER);
+    let h = sent(&mut fw, Origin::Received);
+    fw.reuse(&h, Status::CANCELLED, NO_FLAGS).unwrap();
+    let completion = done(Status::SUCCESS, 3);
+    fw.target_complete(&h, completion).unwrap();
+    let got = drained(&mut fw);
+    assert_eq!(got.len(), 1, "the kept callback was not invoked");
+    assert_eq!(got[0].registration.callback, CB);
+    assert_eq!(got[0].completion, completion);
+}
+
+#[test]
+fn verifier_off_reuse_of_an_outstanding_request_applies_must_complete() {
+    let settings = settings(Flavor::Kmdf, FrameworkVersion::V1_11, false);
+    let mut fw = Framework::with_settings(settings);
+    let h = sent(&mut fw, Origin::Created);
+    fw.reuse(&h, Status::SUCCESS, NEW_IRP_MUST_COMPLETE)
+        .unwrap();
+    assert_eq!(
+        fw.complete(&h, Status::SUCCESS, 0),
+        Err(SimError::CompleteWhilePending {
+            request: h,
+            target: T0
+        })
+    );
+    fw.target_complete(&h, done(Status::SUCCESS, 0)).unwrap();
+    assert_eq!(fw.complete(&h, Status::SUCCESS, 0), Ok(()));
+}
+
+#[test]
+fn verifier_off_lets_an_unformatted_send_through() {
+    let mut fw = Framework::with_settings(KMDF_NO_VERIFIER);
+    let h = fw.create_request().unwrap();
+    fw.set_completion_callback(&h, CB, None).unwrap();
+    assert_eq!(fw.send(&h, T1, ASYNC), Ok(()));
+    assert_eq!(fw.request(&h).unwrap().sent_to, Some(T1));
+    assert_eq!(fw.request(&h).unwrap().formatted, None);
+    fw.target_complete(&h, done(Status::SUCCESS, 1)).unwrap();
+    assert_eq!(drained(&mut fw).len(), 1);
+
+    // Synchronously as well.
+    let answer = done(Status::DEVICE_NOT_READY, 2);
+    assert_eq!(fw.send(&h, T1, SendMode::Sync(answer)), Ok(()));
+    assert_eq!(fw.completion_params(&h), Ok(answer));
+}
+
+#[test]
+fn send_without_callback_is_refused_only_for_an_async_received_request_under_kmdf() {
+    // UMDF 1 lets a received request go out without a callback.
+    let mut fw = Framework::with_settings(UMDF1);
+    let h = formatted_received(&mut fw);
+    assert_eq!(fw.send(&h, T0, ASYNC), Ok(()));
+
+    // KMDF refuses it asynchronously, but not synchronously.
+    let mut fw = Framework::with_settings(KMDF);
+    let h = formatted_received(&mut fw);
+    assert!(fw.send(&h, T0, ASYNC).is_err());
+    let answer = done(Status::SUCCESS, 4);
+    assert_eq!(fw.send(&h, T0, SendMode::Sync(answer)), Ok(()));
+    assert_eq!(fw.completion_params(&h), Ok(answer));
+
+    // Nor for a created request.
+    let c = fw.create_request().unwrap();
+    fw.format(&c, FormatKind::Read).unwrap();
+    assert_eq!(fw.send(&c, T0, ASYNC), Ok(()));
+}
+
+#[test]
+fn sync_send_delivers_the_callback_inside_the_send_call() {
+    let mut fw = Framework::with_settings(KMDF);
+    let h = fw.receive_request(QueueId(0)).unwrap();
+    fw.format(&h, FormatKind::Ioctl).unwrap();
+    fw.set_completion_callback(&h, CB, CTX).unwrap();
+    let answer = done(Status::DEVICE_NOT_READY, 11);
+    fw.send(&h, T1, SendMode::Sync(answer)).unwrap();
+    let expected = Delivery {
+        request: h,
+        registration: Registration {
+            callback: CB,
+            context: CTX,
+        },
+        completion: answer,
+    };
+    assert_eq!(drained(&mut fw), vec![expected]);
+    let body = fw.request(&h).unwrap();
+    assert!(
+        !body.is_outstanding(),
+        "a synchronous send stayed outstanding"
+    );
+    assert_eq!(fw.outstanding(T1), &[]);
+    assert_eq!(body.completion(), answer);
+    assert_eq!(body.formatted, None);
+    assert_eq!(body.registration, None);
+    assert_eq!(
+        fw.target_complete(&h, answer),
+        Err(SimError::TargetCompleteUnsent { request: h })
+    );
+    fw.check_invariants().unwrap();
+}
+
+#[test]
+fn forget_frees_the_request_and_later_access_is_access_after_forget_after_recycling() {
+    let mut fw = Framework::with_settings(KMDF);
+    let old = fw.receive_request(QueueId(0)).unwrap();
+    fw.format(&old, FormatKind::Current).unwrap();
+    fw.send(&old, T0, SendMode::Forget).unwrap();
+    assert_eq!(fw.requests_live_count(), 0, "the forgotten request lives");
+    assert_eq!(
+        fw.outstanding(T0),
+        &[],
+        "a forgotten request is outstanding"
+    );
+
+    let new = fw.receive_request(QueueId(0)).unwrap();
+    assert_eq!(
+        new.index(),
+        old.index(),
+        "slot not recycled: test proves nothing"
+    );
+    // The new request in the slot dies the ordinary way; the old handle
+    // still says how its own request died.
+    fw.complete(&new, Status::SUCCESS, 0).unwrap();
+    let newer = fw.receive_request(QueueId(0)).unwrap();
+    assert_eq!(newer.index(), old.index());
+
+    let refused = SimError::AccessAfterForget { request: old };
+    assert_eq!(fw.completion_params(&old), Err(refused));
+    assert_eq!(fw.complete(&old, Status::SUCCESS, 0), Err(refused));
+    assert_eq!(fw.reuse(&old, Status::SUCCESS, NO_FLAGS), Err(refused));
+    assert_eq!(
+        fw.complete(&new, Status::SUCCESS, 0),
+        Err(SimError::AccessAfterComplete { request: new })
+    );
+    assert!(fw.request(&newer).is_some());
+    fw.check_invariants().unwrap();
+}
+
+#[test]
+fn forget_with_a_callback_is_let_through_and_never_invokes_it() {
+    for settings in Settings::all() {
+        let mut fw = Framework::with_settings(settings);
+        let h = fw.receive_request(QueueId(0)).unwrap();
+        fw.set_completion_callback(&h, CB, CTX).unwrap();
+        assert_eq!(fw.send(&h, T0, SendMode::Forget), Ok(()), "{settings}");
+        assert_eq!(drained(&mut fw), vec![], "{settings}");
+        assert!(fw.request(&h).is_none());
+        assert_eq!(
+            fw.target_complete(&h, done(Status::SUCCESS, 0))
+                .map_err(|e| e.rule()),
+            Err(Some(RuleId::TargetCompleteUnsent))
+        );
+        assert_eq!(drained(&mut fw), vec![], "{settings}");
+    }
+}
+
+#[test]
+fn must_complete_makes_complete_legal_for_a_created_request() {
+    let mut fw = Framework::with_settings(KMDF_1_11);
+    let h = fw.create_request().unwrap();
+    assert!(fw.complete(&h, Status::SUCCESS, 0).is_err());
+    fw.reuse(&h, Status::SUCCESS, NEW_IRP_MUST_COMPLETE)
+        .unwrap();
+    assert_eq!(fw.complete(&h, Status::SUCCESS, 3), Ok(()));
+    assert!(fw.request(&h).is_none());
+    assert_eq!(
+        fw.delete(&h),
+        Err(SimError::AccessAfterComplete { request: h })
+    );
+}
+
+#[test]
+fn new_irp_from_an_earlier_reuse_allows_must_complete_later() {
+    let mut fw = Framework::with_settings(KMDF);
+    let h = fw.create_request().unwrap();
+    fw.reuse(&h, Status::SUCCESS, NEW_IRP).unwrap();
+    fw.reuse(&h, Status::SUCCESS, NO_FLAGS).unwrap();
+    assert_eq!(fw.reuse(&h, Status::SUCCESS, MUST_COMPLETE), Ok(()));
+    assert!(fw.request(&h).unwrap().must_complete);
+}
+
+#[test]
+fn created_request_marked_must_complete_may_still_be_deleted() {
+    let mut fw = Framework::with_settings(KMDF);
+    let h = fw.create_request().unwrap();
+    fw.reuse(&h, Status::SUCCESS, NEW_IRP_MUST_COMPLETE)
+        .unwrap();
+    assert_eq!(fw.delete(&h), Ok(()));
+    assert_eq!(
+        fw.completion_params(&h),
+        Err(SimError::AccessAfterDelete { request: h })
+    );
+}
+
+#[test]
+fn must_complete_on_a_received_request_changes_nothing_but_the_reuse() {
+    let mut fw = Framework::with_settings(KMDF);
+    let h = fw.receive_request(QueueId(0)).unwrap();
+    fw.reuse(&h, Status::CANCELLED, MUST_COMPLETE).unwrap();
+    let body = fw.request(&h).unwrap();
+    assert!(!body.must_complete && !body.driver_irp);
+    assert_eq!(body.status, Status::CANCELLED);
+    assert_eq!(
+        fw.delete(&h).map_err(|e| e.rule()),
+        Err(Some(RuleId::DeleteReceived))
+    );
+}
+
+#[test]
+fn reuse_does_not_allocate_with_flags_either() {
+    let mut fw = Framework::with_settings(KMDF);
+    let h = fw.create_request().unwrap();
+    let allocations = fw.pool().allocations_count();
+    let address = fw.pool().body_address(&h);
+    for flags in [NEW_IRP, NEW_IRP_MUST_COMPLETE, MUST_COMPLETE, NO_FLAGS] {
+        fw.reuse(&h, Status::SUCCESS, flags).unwrap();
+    }
+    assert_eq!(fw.pool().allocations_count(), allocations);
+    assert_eq!(fw.pool().body_address(&h), address, "the body moved");
 }
 
 #[test]

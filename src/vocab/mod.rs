@@ -18,8 +18,10 @@ pub mod event;
 pub mod ids;
 pub mod op;
 pub mod rule;
+pub mod settings;
 
 pub use event::{Completion, Delivery, Registration, TargetCompletion};
 pub use ids::{CallbackId, ContextId, QueueId, RequestId, Status, TargetId};
-pub use op::{FormatKind, Op, Reply, Step};
+pub use op::{FormatKind, Op, Reply, ReuseFlags, SendMode, Step};
 pub use rule::{Obligation, RuleId, RuleSet, Severity};
+pub use settings::{Flavor, FrameworkVersion, Settings, SettingsError};

@@ -35,6 +35,66 @@ impl FormatKind {
     ];
 }
 
+/// How a send asks the framework to treat the request
+/// (`WDF_REQUEST_SEND_OPTIONS_FLAGS`).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, arbitrary::Arbitrary,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum SendMode {
+    /// The default: the request is outstanding at the target until the
+    /// target finishes it, and then its callback runs.
+    #[default]
+    Async,
+    /// `WDF_REQUEST_SEND_OPTION_SYNCHRONOUS`: the send returns only after
+    /// the target has finished the request, here with this completion (the
+    /// environment's answer, given with the step so that a sequence fixes
+    /// it); a registered callback still runs before the send returns.
+    Sync(Completion),
+    /// `WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET`: the driver gives the
+    /// request up; no callback, and no further call on it.
+    Forget,
+}
+
+impl SendMode {
+    /// The mode's name in the trace format.
+    pub fn name(&self) -> &'static str {
+        match self {
+            SendMode::Async => "async",
+            SendMode::Sync(_) => "sync",
+            SendMode::Forget => "forget",
+        }
+    }
+}
+
+/// The flags of `WDF_REQUEST_REUSE_PARAMS` (KMDF and UMDF 2 only).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, arbitrary::Arbitrary,
+)]
+pub struct ReuseFlags {
+    /// `WDF_REQUEST_REUSE_SET_NEW_IRP`: the request takes a driver-supplied
+    /// IRP.
+    #[serde(default)]
+    pub set_new_irp: bool,
+    /// `WDF_REQUEST_REUSE_MUST_COMPLETE` (1.11 and later): the request is
+    /// to be completed with `WdfRequestComplete`.
+    #[serde(default)]
+    pub must_complete: bool,
+}
+
+impl ReuseFlags {
+    /// `WDF_REQUEST_REUSE_NO_FLAGS`.
+    pub const NONE: ReuseFlags = ReuseFlags {
+        set_new_irp: false,
+        must_complete: false,
+    };
+
+    /// Whether no flag is set.
+    pub fn is_empty(&self) -> bool {
+        *self == ReuseFlags::NONE
+    }
+}
+
 /// A call the driver makes on a request.
 ///
 /// Every variant names the request it acts on. UMDF 1 names come first in
@@ -61,17 +121,23 @@ pub enum Op {
         callback: CallbackId,
         context: Option<ContextId>,
     },
-    /// `IWDFIoRequest::Send` / `WdfRequestSend`, asynchronously: the request
-    /// is outstanding at the target until the target finishes it.
+    /// `IWDFIoRequest::Send` / `WdfRequestSend`, in the given mode.
     Send {
         request: RequestId,
         target: TargetId,
+        #[serde(default)]
+        mode: SendMode,
     },
     /// `IWDFIoRequest::CancelSentRequest` / `WdfRequestCancelSentRequest`.
     Cancel { request: RequestId },
     /// `IWDFIoRequest2::Reuse(hrStatus)` / `WdfRequestReuse` with
-    /// `WDF_REQUEST_REUSE_PARAMS.Status`.
-    Reuse { request: RequestId, status: Status },
+    /// `WDF_REQUEST_REUSE_PARAMS` (status and flags).
+    Reuse {
+        request: RequestId,
+        status: Status,
+        #[serde(default)]
+        flags: ReuseFlags,
+    },
     /// `IWDFRequestCompletionParams::GetCompletionStatus` and
     /// `GetInformation` / `WdfRequestGetStatus` and
     /// `WdfRequestGetInformation`: reads the completion status.
@@ -136,9 +202,35 @@ impl fmt::Display for Op {
                 Some(context) => write!(f, "{request}: set completion {callback} with {context}"),
                 None => write!(f, "{request}: set completion {callback}"),
             },
-            Op::Send { request, target } => write!(f, "{request}: send to {target}"),
+            Op::Send {
+                request,
+                target,
+                mode,
+            } => match mode {
+                SendMode::Async => write!(f, "{request}: send to {target}"),
+                SendMode::Sync(answer) => {
+                    write!(
+                        f,
+                        "{request}: send to {target} synchronously, answered with {answer}"
+                    )
+                }
+                SendMode::Forget => write!(f, "{request}: send to {target} and forget"),
+            },
             Op::Cancel { request } => write!(f, "{request}: cancel"),
-            Op::Reuse { request, status } => write!(f, "{request}: reuse with {status}"),
+            Op::Reuse {
+                request,
+                status,
+                flags,
+            } => {
+                write!(f, "{request}: reuse with {status}")?;
+                if flags.set_new_irp {
+                    write!(f, ", new IRP")?;
+                }
+                if flags.must_complete {
+                    write!(f, ", must complete")?;
+                }
+                Ok(())
+            }
             Op::ReadStatus { request } => write!(f, "{request}: read status"),
             Op::Complete {
                 request,

@@ -50,6 +50,24 @@ rule_ids! {
     DeleteReceived,
     /// Driver: delete a driver-created request; never complete it.
     CompleteCreated,
+    /// Driver: an asynchronous send of a queue-presented request has a
+    /// callback (KMDF and UMDF 2 refuse it otherwise).
+    SendReceivedWithoutCallback,
+    /// Driver: send and forget only a queue-presented request.
+    ForgetCreated,
+    /// Driver: send and forget only a request without a formatted I/O
+    /// context.
+    ForgetFormatted,
+    /// Driver: register no callback for a request sent and forgotten.
+    ForgetWithCallback,
+    /// Driver: touch nothing after sending a request and forgetting it.
+    AccessAfterForget,
+    /// Driver: use a Reuse flag only where the framework has it.
+    ReuseFlagUnavailable,
+    /// Driver: give a new IRP at Reuse only for a driver-created request.
+    NewIrpReceived,
+    /// Driver: ask Reuse for MUST_COMPLETE only with a driver-supplied IRP.
+    MustCompleteInternalIrp,
     /// Driver (warning): register a callback for every asynchronous send.
     SendWithoutCallback,
     /// Driver (warning): reuse a request between two sends.

@@ -1,0 +1,180 @@
+//! Why a trace cannot be judged: [`TraceError`] names the file and the
+//! 1-based line (0 for the file as a whole), and [`TraceErrorKind`] the
+//! cause, naming the field wherever one is at fault. Every kind but
+//! [`TraceErrorKind::Read`], [`TraceErrorKind::Spool`] and
+//! [`TraceErrorKind::Override`] is the trace's fault: a malformed trace.
+
+use std::fmt;
+use std::io;
+
+use super::parse::OPS;
+use crate::vocab::{Settings, SettingsError};
+
+/// A trace cannot be read, or a line of it is malformed.
+///
+/// `line` is the 1-based line of the problem; 0 when the file as a whole
+/// cannot be opened or judged.
+#[derive(Debug, thiserror::Error)]
+pub struct TraceError {
+    pub file: String,
+    pub line: u64,
+    pub kind: TraceErrorKind,
+}
+
+impl fmt::Display for TraceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = if self.kind.is_malformed() {
+            "malformed: "
+        } else {
+            ""
+        };
+        match self.line {
+            0 => write!(f, "{}: {what}{}", self.file, self.kind),
+            line => write!(f, "{}:{line}: {what}{}", self.file, self.kind),
+        }
+    }
+}
+
+/// Why a trace could not be read or judged: one variant per cause.
+#[derive(Debug, thiserror::Error)]
+pub enum TraceErrorKind {
+    /// The operating system refused to open or read the file.
+    #[error("cannot read: {0}")]
+    Read(#[source] io::Error),
+    /// A trace that cannot be read twice (standard input, a pipe) could not
+    /// be copied to a temporary file.
+    #[error("cannot copy the trace to a temporary file: {0}")]
+    Spool(#[source] io::Error),
+    /// The settings asked for (the command line's) do not apply over the
+    /// ones the trace names: the result is a framework that does not exist.
+    #[error("cannot judge for the settings asked for over the trace's ({base}): {source}")]
+    Override {
+        base: Settings,
+        #[source]
+        source: SettingsError,
+    },
+    /// A line is longer than the reader's limit.
+    #[error("the line is longer than {max} bytes")]
+    LineTooLong { max: usize },
+    /// A line is not UTF-8; `column` is the 1-based byte where it stops
+    /// being UTF-8.
+    #[error("invalid UTF-8 at column {column}")]
+    InvalidUtf8 { column: usize },
+    /// A line is not JSON.
+    #[error("invalid JSON at column {column}: {message}")]
+    InvalidJson { column: usize, message: String },
+    /// A line is JSON but not an object.
+    #[error("expected a JSON object, found {found}")]
+    NotAnObject { found: &'static str },
+    /// A required field is absent.
+    #[error("missing field `{field}`")]
+    MissingField { field: &'static str },
+    /// A field has the wrong JSON type.
+    #[error("field `{field}`: expected {expected}, found {found}")]
+    WrongType {
+        field: &'static str,
+        expected: &'static str,
+        found: &'static str,
+    },
+    /// An item of an array field has the wrong JSON type; `index` counts
+    /// from 0.
+    #[error("field `{field}`, item {index}: expected {expected}, found {found}")]
+    WrongItemType {
+        field: &'static str,
+        index: usize,
+        expected: &'static str,
+        found: &'static str,
+    },
+    /// A numeric field is outside its type's range.
+    #[error("field `{field}`: {value} is out of range ({range})")]
+    OutOfRange {
+        field: &'static str,
+        value: String,
+        range: &'static str,
+    },
+    /// `op` names no op of the format.
+    #[error("field `op`: unknown op `{op}`; expected one of {}", OPS.join(", "))]
+    UnknownOp { op: String },
+    /// A string field with a fixed set of values has another one.
+    #[error("field `{field}`: unknown value `{value}`; expected one of {expected}")]
+    UnknownValue {
+        field: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+    /// `req` is the empty string.
+    #[error("field `req`: a request name is a non-empty string")]
+    EmptyRequestName,
+    /// More distinct names of one kind than its ids can hold.
+    #[error("field `{field}`: more than {max} distinct names")]
+    TooManyNames { field: &'static str, max: usize },
+    /// An event names a request that no earlier `create` or `receive`
+    /// introduced.
+    #[error("field `req`: request `{name}` was never created or received")]
+    UnknownRequest { name: String },
+    /// A `create` or `receive` names a request that already exists.
+    #[error(
+        "field `req`: request `{name}` was already created or received; \
+         a name stands for one request for the whole trace"
+    )]
+    DuplicateRequest { name: String },
+    /// The trace has no events at all.
+    #[error("the trace has no events")]
+    NoEvents,
+    /// The header names a trace format version this reader does not read.
+    #[error(
+        "field `wdfreq`: trace format version {found} is not read here; \
+         a header line names version 2 (a version 1 trace has no header)"
+    )]
+    UnsupportedFormat { found: String },
+    /// The header names settings that cannot be parsed or do not exist.
+    #[error("field `{field}`: {source}")]
+    HeaderSettings {
+        field: &'static str,
+        #[source]
+        source: SettingsError,
+    },
+    /// A header (a line with `wdfreq` and no `op`) after the first line.
+    #[error(
+        "field `wdfreq`: the header is the trace's first line; \
+         here it comes after an event"
+    )]
+    HeaderNotFirst,
+    /// A `sync` send whose request's next event is not its
+    /// `target_complete`.
+    #[error(
+        "field `mode`: a `sync` send returns only after its target finished it, \
+         so the next event of request `{name}` must be its `target_complete`; \
+         line {found_line} is `{found_op}`"
+    )]
+    SyncSendNotAnswered {
+        name: String,
+        found_line: u64,
+        found_op: &'static str,
+    },
+    /// A `sync` send with no later event of its request at all.
+    #[error(
+        "field `mode`: a `sync` send returns only after its target finished it, \
+         but the trace ends before the `target_complete` of request `{name}`"
+    )]
+    SyncSendUnansweredAtEnd { name: String },
+    /// A `sync` send whose `target_complete` is further ahead than the
+    /// reader looks.
+    #[error(
+        "field `mode`: no event of request `{name}` among the {max} events after \
+         its `sync` send, one of which must be its `target_complete` \
+         (the reader looks no further ahead)"
+    )]
+    SyncSendTooFar { name: String, max: usize },
+}
+
+impl TraceErrorKind {
+    /// Whether the trace itself is at fault, rather than reading it or the
+    /// settings asked for.
+    pub fn is_malformed(&self) -> bool {
+        !matches!(
+            self,
+            TraceErrorKind::Read(_) | TraceErrorKind::Spool(_) | TraceErrorKind::Override { .. }
+        )
+    }
+}

@@ -1,0 +1,714 @@
+//! What one line of a trace means: [`parse_line`] turns one non-blank line
+//! into a [`Parsed`] event, its names interned to the vocabulary's ids
+//! ([`Names`]), or into the [`TraceErrorKind`] that names the field at
+//! fault. It accepts exactly the events of the trace format (version 1,
+//! and the additions of version 2: a `reuse`'s `flags`); the header line
+//! of version 2 is [`super::header`]'s, and joining a `sync` send with its
+//! answer is the reader's ([`super::trace`]).
+//!
+//! Choices the reference leaves open, made here:
+//!
+//! - An optional field given as `null` counts as absent.
+//! - Statuses are 32-bit `NTSTATUS`/`HRESULT` values written either signed or
+//!   unsigned: any integer from `-2147483648` to `4294967295` (so
+//!   `3221225485`, `0xC000000D`, is `STATUS_INVALID_PARAMETER`).
+//!   Information is an unsigned 64-bit integer.
+//! - `status` events may carry an optional `information`, judged when given.
+//! - A `receive` without `queue` comes from the unnamed queue (`""`).
+//! - `flags` is read in a trace of either version: a version 1 trace
+//!   carrying it is more likely a recorder that left out the header than
+//!   one meaning the field to be ignored, and ignoring a flag would hide
+//!   the rules about flags. A flag named twice counts once.
+//! - Names (`req`, `callback`, `context`, `target`, `queue`) are interned to
+//!   the vocabulary's small ids in order of first appearance. A request
+//!   name must be introduced by `create` or `receive` before any other
+//!   event names it, and only once: a name stands for one request for the
+//!   whole trace. At most 256 distinct names of each other kind fit the
+//!   vocabulary's ids.
+//! - A line with `wdfreq` and no `op` is a header out of place, not an
+//!   event missing its `op`.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::error::TraceErrorKind;
+use crate::vocab::{
+    CallbackId, Completion, ContextId, Delivery, FormatKind, Op, QueueId, Registration, RequestId,
+    ReuseFlags, SendMode, Status, Step, TargetCompletion, TargetId,
+};
+
+/// Every `op` of the trace format, in the reference's table order.
+pub const OPS: [&str; 12] = [
+    "create",
+    "receive",
+    "format",
+    "set_completion",
+    "send",
+    "target_complete",
+    "callback",
+    "cancel",
+    "reuse",
+    "status",
+    "complete",
+    "delete",
+];
+
+/// One event of a trace, its names resolved to ids, as the reader gives
+/// it (a `sync` send joined with its answer).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A driver call other than `status` and a `sync` send (an `async` or
+    /// `forget` send is an [`Op::Send`] in its mode), or `target_complete`.
+    Step(Step),
+    /// A `send` with mode `sync`, joined with its target's answer: the
+    /// `target_complete` of the same request, read on line `answered`.
+    SyncSend {
+        request: RequestId,
+        target: TargetId,
+        answer: Completion,
+        answered: u64,
+    },
+    /// `status`: the driver read the request's status and got `value` (and
+    /// `information`, when the trace records it).
+    Status {
+        request: RequestId,
+        value: Status,
+        information: Option<u64>,
+    },
+    /// `callback`: the framework invoked a completion callback.
+    Callback(Delivery),
+}
+
+impl Event {
+    /// The request the event is about.
+    pub fn request(&self) -> RequestId {
+        match self {
+            Event::Step(step) => step.request(),
+            Event::SyncSend { request, .. } | Event::Status { request, .. } => *request,
+            Event::Callback(delivery) => delivery.request,
+        }
+    }
+
+    /// The event's `op` in the trace format.
+    pub fn op_name(&self) -> &'static str {
+        match self {
+            Event::Step(Step::Driver(op)) => op.name(),
+            Event::Step(Step::Target(_)) => "target_complete",
+            Event::SyncSend { .. } => "send",
+            Event::Status { .. } => "status",
+            Event::Callback(_) => "callback",
+        }
+    }
+}
+
+/// One event line as written, before the reader joins a `sync` send with
+/// its answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Parsed {
+    /// Any event but a `sync` send.
+    Event(Event),
+    /// A `send` with mode `sync`, still to be joined with the
+    /// `target_complete` that must follow it.
+    SyncSend {
+        request: RequestId,
+        target: TargetId,
+    },
+}
+
+impl Parsed {
+    /// The request the line is about.
+    pub fn request(&self) -> RequestId {
+        match self {
+            Parsed::Event(event) => event.request(),
+            Parsed::SyncSend { request, .. } => *request,
+        }
+    }
+
+    /// The line's `op`.
+    pub fn op_name(&self) -> &'static str {
+        match self {
+            Parsed::Event(event) => event.op_name(),
+            Parsed::SyncSend { .. } => "send",
+        }
+    }
+}
+
+/// Names interned to ids, in order of first appearance, and back.
+#[derive(Clone, Debug)]
+struct Interner {
+    // Looked up only, never iterated: no HashMap order reaches an id.
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+    field: &'static str,
+    max: usize,
+}
+
+impl Interner {
+    fn new(field: &'static str, max: usize) -> Self {
+        Interner {
+            ids: HashMap::new(),
+            names: Vec::new(),
+            field,
+            max,
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<u32> {
+        self.ids.get(name).copied()
+    }
+
+    fn intern(&mut self, name: &str) -> Result<u32, TraceErrorKind> {
+        if let Some(id) = self.get(name) {
+            return Ok(id);
+        }
+        if self.names.len() >= self.max {
+            return Err(TraceErrorKind::TooManyNames {
+                field: self.field,
+                max: self.max,
+            });
+        }
+        // INVARIANT: `max` fits the id type (at most 2^32), so the count
+        // below it converts.
+        let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.ids.insert(name.to_owned(), id);
+        self.names.push(name.to_owned());
+        Ok(id)
+    }
+
+    fn name(&self, id: u32) -> &str {
+        self.names.get(id as usize).map_or("?", String::as_str)
+    }
+}
+
+/// The names of a trace and the ids they were given.
+#[derive(Clone, Debug)]
+pub struct Names {
+    requests: Interner,
+    callbacks: Interner,
+    contexts: Interner,
+    targets: Interner,
+    queues: Interner,
+}
+
+const U8_NAMES: usize = u8::MAX as usize + 1;
+
+impl Default for Names {
+    fn default() -> Self {
+        Names {
+            requests: Interner::new("req", u32::MAX as usize),
+            callbacks: Interner::new("callback", U8_NAMES),
+            contexts: Interner::new("context", U8_NAMES),
+            targets: Interner::new("target", U8_NAMES),
+            queues: Interner::new("queue", U8_NAMES),
+        }
+    }
+}
+
+impl Names {
+    /// The trace's name of `request`.
+    pub fn request(&self, request: RequestId) -> &str {
+        self.requests.name(request.0)
+    }
+
+    /// The trace's name of `callback`.
+    pub fn callback(&self, callback: CallbackId) -> &str {
+        self.callbacks.name(u32::from(callback.0))
+    }
+
+    /// The trace's name of `context`.
+    pub fn context(&self, context: ContextId) -> &str {
+        self.contexts.name(u32::from(context.0))
+    }
+
+    /// A registration as the trace names it: `` `OnRead` with `rd` ``.
+    pub fn registration(&self, registration: &Registration) -> String {
+        match registration.context {
+            Some(context) => format!(
+                "`{}` with `{}`",
+                self.callback(registration.callback),
+                self.context(context)
+            ),
+            None => format!("`{}` without context", self.callback(registration.callback)),
+        }
+    }
+
+    fn introduce(&mut self, name: &str) -> Result<RequestId, TraceErrorKind> {
+        if self.requests.get(name).is_some() {
+            return Err(TraceErrorKind::DuplicateRequest {
+                name: name.to_owned(),
+            });
+        }
+        self.requests.intern(name).map(RequestId)
+    }
+
+    fn known(&self, name: &str) -> Result<RequestId, TraceErrorKind> {
+        self.requests
+            .get(name)
+            .map(RequestId)
+            .ok_or_else(|| TraceErrorKind::UnknownRequest {
+                name: name.to_owned(),
+            })
+    }
+
+    fn small(interner: &mut Interner, name: &str) -> Result<u8, TraceErrorKind> {
+        // INVARIANT: the interner holds at most 256 names, so ids fit u8.
+        interner.intern(name).map(|id| id as u8)
+    }
+}
+
+/// Parses one non-blank line into an event, interning its names.
+pub fn parse_line(text: &str, names: &mut Names) -> Result<Parsed, TraceErrorKind> {
+    parse_object(&json_object(text)?, names)
+}
+
+/// Reads one non-blank line as a JSON object.
+pub(super) fn json_object(text: &str) -> Result<Map<String, Value>, TraceErrorKind> {
+    let value: Value = serde_json::from_str(text).map_err(json_error)?;
+    match value {
+        Value::Object(object) => Ok(object),
+        other => Err(TraceErrorKind::NotAnObject {
+            found: json_type(&other),
+        }),
+    }
+}
+
+/// Parses one line's object into an event, interning its names.
+pub(super) fn parse_object(
+    object: &Map<String, Value>,
+    names: &mut Names,
+) -> Result<Parsed, TraceErrorKind> {
+    if !object.contains_key("op") && object.contains_key("wdfreq") {
+        return Err(TraceErrorKind::HeaderNotFirst);
+    }
+    let fields = Fields(object);
+    let op = fields.str("op")?;
+    if !OPS.contains(&op) {
+        return Err(TraceErrorKind::UnknownOp { op: op.to_owned() });
+    }
+    let req = fields.str("req")?;
+    if req.is_empty() {
+        return Err(TraceErrorKind::EmptyRequestName);
+    }
+    let step = |op: Op| Ok(Parsed::Event(Event::Step(op.into())));
+    match op {
+        "create" => step(Op::Create {
+            request: names.introduce(req)?,
+        }),
+        "receive" => {
+            let queue = QueueId(Names::small(
+                &mut names.queues,
+                fields.opt_str("queue")?.unwrap_or(""),
+            )?);
+            let request = names.introduce(req)?;
+            step(Op::Receive { request, queue })
+        }
+        "send" => {
+            let request = names.known(req)?;
+            send(request, &fields, names)
+        }
+        _ => {
+            let request = names.known(req)?;
+            parse_event(op, request, &fields, names).map(Parsed::Event)
+        }
+    }
+}
+
+/// A `send`: a step in its mode, or a `sync` send still to be joined with
+/// its answer.
+fn send(
+    request: RequestId,
+    fields: &Fields<'_>,
+    names: &mut Names,
+) -> Result<Parsed, TraceErrorKind> {
+    let target = TargetId(Names::small(&mut names.targets, fields.str("target")?)?);
+    let mode = match fields.opt_str("mode")? {
+        None | Some("async") => SendMode::Async,
+        Some("forget") => SendMode::Forget,
+        Some("sync") => return Ok(Parsed::SyncSend { request, target }),
+        Some(other) => {
+            return Err(TraceErrorKind::UnknownValue {
+                field: "mode",
+                value: other.to_owned(),
+                expected: "async, sync, forget",
+            });
+        }
+    };
+    let op = Op::Send {
+        request,
+        target,
+        mode,
+    };
+    Ok(Parsed::Event(Event::Step(op.into())))
+}
+
+/// Parses an event, other than `send`, on a request that `create` or
+/// `receive` introduced.
+fn parse_event(
+    op: &str,
+    request: RequestId,
+    fields: &Fields<'_>,
+    names: &mut Names,
+) -> Result<Event, TraceErrorKind> {
+    let step = |op: Op| Ok(Event::Step(op.into()));
+    match op {
+        "format" => step(Op::Format {
+            request,
+            kind: format_kind(fields.str("kind")?)?,
+        }),
+        "set_completion" => {
+            let registration = registration(fields, names)?;
+            step(Op::SetCompletionCallback {
+                request,
+                callback: registration.callback,
+                context: registration.context,
+            })
+        }
+        "target_complete" => Ok(Event::Step(
+            TargetCompletion {
+                request,
+                status: fields.status("status")?,
+                information: fields.opt_information()?.unwrap_or(0),
+            }
+            .into(),
+        )),
+        "callback" => Ok(Event::Callback(Delivery {
+            request,
+            registration: registration(fields, names)?,
+            completion: Completion {
+                status: fields.status("status")?,
+                information: fields.opt_information()?.unwrap_or(0),
+            },
+        })),
+        "cancel" => step(Op::Cancel { request }),
+        "reuse" => step(Op::Reuse {
+            request,
+            status: fields.opt_status("status")?.unwrap_or(Status::SUCCESS),
+            flags: reuse_flags(fields)?,
+        }),
+        "status" => Ok(Event::Status {
+            request,
+            value: fields.status("value")?,
+            information: fields.opt_information()?,
+        }),
+        "complete" => step(Op::Complete {
+            request,
+            status: fields.status("status")?,
+            information: fields.opt_information()?.unwrap_or(0),
+        }),
+        // INVARIANT: `parse_object` admitted only ops in OPS and handled
+        // "create", "receive" and "send" itself, so "delete" is all that
+        // is left.
+        _ => step(Op::Delete { request }),
+    }
+}
+
+fn registration(fields: &Fields<'_>, names: &mut Names) -> Result<Registration, TraceErrorKind> {
+    let callback = CallbackId(Names::small(&mut names.callbacks, fields.str("callback")?)?);
+    let context = match fields.opt_str("context")? {
+        Some(name) => Some(ContextId(Names::small(&mut names.contexts, name)?)),
+        None => None,
+    };
+    Ok(Registration { callback, context })
+}
+
+fn format_kind(text: &str) -> Result<FormatKind, TraceErrorKind> {
+    Ok(match text {
+        "read" => FormatKind::Read,
+        "write" => FormatKind::Write,
+        "ioctl" => FormatKind::Ioctl,
+        "internal_ioctl" => FormatKind::InternalIoctl,
+        "current" => FormatKind::Current,
+        _ => {
+            return Err(TraceErrorKind::UnknownValue {
+                field: "kind",
+                value: text.to_owned(),
+                expected: "read, write, ioctl, internal_ioctl, current",
+            });
+        }
+    })
+}
+
+/// A `reuse`'s optional `flags`: an array of flag names.
+fn reuse_flags(fields: &Fields<'_>) -> Result<ReuseFlags, TraceErrorKind> {
+    let field = "flags";
+    let mut flags = ReuseFlags::NONE;
+    let Some(value) = fields.get(field) else {
+        return Ok(flags);
+    };
+    let Value::Array(items) = value else {
+        return Err(TraceErrorKind::WrongType {
+            field,
+            expected: "an array of strings",
+            found: json_type(value),
+        });
+    };
+    for (index, item) in items.iter().enumerate() {
+        let name = item.as_str().ok_or(TraceErrorKind::WrongItemType {
+            field,
+            index,
+            expected: "a string",
+            found: json_type(item),
+        })?;
+        match name {
+            "set_new_irp" => flags.set_new_irp = true,
+            "must_complete" => flags.must_complete = true,
+            _ => {
+                return Err(TraceErrorKind::UnknownValue {
+                    field,
+                    value: name.to_owned(),
+                    expected: "set_new_irp, must_complete",
+                });
+            }
+        }
+    }
+    Ok(flags)
+}
+
+/// serde_json's message without its " at line 1 column N" suffix: the
+/// line is always 1 here, the trace's line is named by [`TraceError`](super::TraceError).
+fn json_error(error: serde_json::Error) -> TraceErrorKind {
+    let text = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    let message = text.strip_suffix(&suffix).unwrap_or(&text).to_owned();
+    TraceErrorKind::InvalidJson {
+        column: error.column(),
+        message,
+    }
+}
+
+pub(super) fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+const STATUS_RANGE: &str = "a status is a 32-bit integer, -2147483648 to 4294967295";
+const INFORMATION_RANGE: &str = "information is an integer, 0 to 18446744073709551615";
+
+/// Typed access to the fields of one event, each error naming its field.
+pub(super) struct Fields<'a>(pub(super) &'a Map<String, Value>);
+
+impl<'a> Fields<'a> {
+    /// The field's value; `None` when absent or `null`.
+    pub(super) fn get(&self, field: &'static str) -> Option<&'a Value> {
+        self.0.get(field).filter(|v| !v.is_null())
+    }
+
+    fn required(&self, field: &'static str) -> Result<&'a Value, TraceErrorKind> {
+        match self.0.get(field) {
+            None => Err(TraceErrorKind::MissingField { field }),
+            Some(value) => Ok(value),
+        }
+    }
+
+    fn str(&self, field: &'static str) -> Result<&'a str, TraceErrorKind> {
+        string(field, self.required(field)?)
+    }
+
+    pub(super) fn opt_str(&self, field: &'static str) -> Result<Option<&'a str>, TraceErrorKind> {
+        self.get(field).map(|v| string(field, v)).transpose()
+    }
+
+    fn status(&self, field: &'static str) -> Result<Status, TraceErrorKind> {
+        status(field, self.required(field)?)
+    }
+
+    fn opt_status(&self, field: &'static str) -> Result<Option<Status>, TraceErrorKind> {
+        self.get(field).map(|v| status(field, v)).transpose()
+    }
+
+    fn opt_information(&self) -> Result<Option<u64>, TraceErrorKind> {
+        self.get("information").map(information).transpose()
+    }
+
+    pub(super) fn opt_bool(&self, field: &'static str) -> Result<Option<bool>, TraceErrorKind> {
+        self.get(field)
+            .map(|v| {
+                v.as_bool().ok_or(TraceErrorKind::WrongType {
+                    field,
+                    expected: "a boolean",
+                    found: json_type(v),
+                })
+            })
+            .transpose()
+    }
+}
+
+fn string<'a>(field: &'static str, value: &'a Value) -> Result<&'a str, TraceErrorKind> {
+    value.as_str().ok_or(TraceErrorKind::WrongType {
+        field,
+        expected: "a string",
+        found: json_type(value),
+    })
+}
+
+/// An integer field's value as i128, which holds every JSON integer
+/// serde_json reads as one.
+pub(super) fn integer(
+    field: &'static str,
+    value: &Value,
+    range: &'static str,
+) -> Result<i128, TraceErrorKind> {
+    let wrong = |found| TraceErrorKind::WrongType {
+        field,
+        expected: "an integer",
+        found,
+    };
+    let Value::Number(number) = value else {
+        return Err(wrong(json_type(value)));
+    };
+    if let Some(i) = number.as_i64() {
+        return Ok(i128::from(i));
+    }
+    if let Some(u) = number.as_u64() {
+        return Ok(i128::from(u));
+    }
+    // Only a float remains. One beyond 64 bits with no fraction is an
+    // integer too large to read (serde_json reads it as a float); any
+    // other float was written with a fraction or an exponent.
+    match number.as_f64() {
+        Some(f) if f.fract() == 0.0 && !(-(2f64.powi(63))..2f64.powi(64)).contains(&f) => {
+            Err(TraceErrorKind::OutOfRange {
+                field,
+                value: number.to_string(),
+                range,
+            })
+        }
+        _ => Err(wrong("a number with a fraction or an exponent")),
+    }
+}
+
+fn status(field: &'static str, value: &Value) -> Result<Status, TraceErrorKind> {
+    let i = integer(field, value, STATUS_RANGE)?;
+    if (i128::from(i32::MIN)..=i128::from(u32::MAX)).contains(&i) {
+        // Within this range, keeping the low 32 bits reads a negative value
+        // as itself and an unsigned one as its two's-complement status.
+        Ok(Status(i as i32))
+    } else {
+        Err(TraceErrorKind::OutOfRange {
+            field,
+            value: i.to_string(),
+            range: STATUS_RANGE,
+        })
+    }
+}
+
+fn information(value: &Value) -> Result<u64, TraceErrorKind> {
+    let field = "information";
+    let i = integer(field, value, INFORMATION_RANGE)?;
+    u64::try_from(i).map_err(|_| TraceErrorKind::OutOfRange {
+        field,
+        value: i.to_string(),
+        range: INFORMATION_RANGE,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Parsed, TraceErrorKind> {
+        let mut names = Names::default();
+        parse_line(r#"{"op":"create","req":"r"}"#, &mut names).expect("create parses");
+        parse_line(text, &mut names)
+    }
+
+    fn step(text: &str) -> Option<Op> {
+        match parse(text) {
+            Ok(Parsed::Event(Event::Step(Step::Driver(op)))) => Some(op),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn status_accepts_signed_and_unsigned_32_bit_spellings_alike() {
+        let signed = parse(r#"{"op":"complete","req":"r","status":-1073741811}"#);
+        let unsigned = parse(r#"{"op":"complete","req":"r","status":3221225485}"#);
+        assert_eq!(signed.ok(), unsigned.ok());
+        let Some(Op::Complete { status, .. }) =
+            step(r#"{"op":"complete","req":"r","status":3221225485}"#)
+        else {
+            panic!("complete parses");
+        };
+        assert_eq!(status, Status(0xC000_000D_u32 as i32));
+    }
+
+    #[test]
+    fn status_beyond_32_bits_is_out_of_range_in_both_directions() {
+        for text in [
+            r#"{"op":"complete","req":"r","status":4294967296}"#,
+            r#"{"op":"complete","req":"r","status":-2147483649}"#,
+            r#"{"op":"complete","req":"r","status":100000000000000000000}"#,
+        ] {
+            assert!(
+                matches!(
+                    parse(text),
+                    Err(TraceErrorKind::OutOfRange {
+                        field: "status",
+                        ..
+                    })
+                ),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn null_optional_field_counts_as_absent() {
+        let with_null = parse(r#"{"op":"reuse","req":"r","status":null,"flags":null}"#);
+        let without = parse(r#"{"op":"reuse","req":"r"}"#);
+        assert_eq!(with_null.ok(), without.ok());
+    }
+
+    #[test]
+    fn reuse_flags_are_read_by_name() {
+        let Some(Op::Reuse { flags, .. }) = step(
+            r#"{"op":"reuse","req":"r","flags":["must_complete","set_new_irp","must_complete"]}"#,
+        ) else {
+            panic!("reuse parses");
+        };
+        assert!(flags.set_new_irp && flags.must_complete);
+        let Some(Op::Reuse { flags, .. }) = step(r#"{"op":"reuse","req":"r","flags":[]}"#) else {
+            panic!("reuse parses");
+        };
+        assert!(flags.is_empty());
+    }
+
+    #[test]
+    fn bad_reuse_flags_name_the_field() {
+        assert!(matches!(
+            parse(r#"{"op":"reuse","req":"r","flags":"set_new_irp"}"#),
+            Err(TraceErrorKind::WrongType { field: "flags", .. })
+        ));
+        assert!(matches!(
+            parse(r#"{"op":"reuse","req":"r","flags":["set_new_irp",1]}"#),
+            Err(TraceErrorKind::WrongItemType {
+                field: "flags",
+                index: 1,
+                ..
+            })
+        ));
+        assert!(matches!(
+            parse(r#"{"op":"reuse","req":"r","flags":["sideways"]}"#),
+            Err(TraceErrorKind::UnknownValue { field: "flags", .. })
+        ));
+    }
+
+    #[test]
+    fn sync_send_waits_for_its_answer_and_header_out_of_place_is_named() {
+        assert!(matches!(
+            parse(r#"{"op":"send","req":"r","target":"t","mode":"sync"}"#),
+            Ok(Parsed::SyncSend { .. })
+        ));
+        assert!(matches!(
+            parse(r#"{"wdfreq":2}"#),
+            Err(TraceErrorKind::HeaderNotFirst)
+        ));
+    }
+}

@@ -1,0 +1,193 @@
+//! The mutant gallery: deliberately broken implementations of the request
+//! lifecycle, each the simulated framework with one realistic bug, each
+//! naming the rule that must catch it and the length of the shortest
+//! operation sequence that shows it.
+//!
+//! A mutant's bug ([`Bug`]) intercepts one kind of call on the simulated
+//! framework ([`crate::sim::Framework`]), alters it the way a real
+//! framework once did or plausibly could, and passes every other call
+//! through unchanged. [`GalleryFramework`] puts one bug around a fresh
+//! framework and implements
+//! [`Conformance`](crate::harness::conformance::Conformance), so the harness
+//! drives a mutant like any other implementation. The suite must catch
+//! every mutant with its expected rule; `tests/gallery.rs` holds it to that
+//! on fixed seeds, and `wdfreq hunt --implementation NAME` runs one.
+//!
+//! ```
+//! use wdfreq::gallery;
+//! use wdfreq::harness::{Budget, CaseConfig, HuntConfig, Seed, hunt};
+//!
+//! let mutant = gallery::by_name("callback-kept-across-reuse").expect("in the gallery");
+//! let config = HuntConfig {
+//!     seed: Seed(1),
+//!     budget: Budget::Cases(2000),
+//!     case: CaseConfig::default(),
+//! };
+//! let report = hunt(&config, &|| mutant.framework(), &mut |_| {});
+//! let failure = report.failure.expect("the suite catches the mutant");
+//! assert_eq!(failure.divergence.rule(), Some(mutant.expected));
+//! ```
+//!
+//! Each mutant's expected rule and shortest sequence are for the default
+//! [`Settings`] (UMDF 1 at its last version, verifier on), which the tests
+//! use. Some bugs are another setting's documented behaviour: a framework
+//! before 1.9 keeps the callback across Reuse, and with the verifier off
+//! the `*-accepted` mutants' calls are let through, so there the model
+//! expects what those mutants do, and they may conform.
+//!
+//! Like `sim`, the gallery never reads the reference model: a mutant that
+//! asked the spec what to do could not diverge from it.
+
+mod framework;
+pub mod witness;
+
+mod callback_kept_across_reuse;
+mod callback_lost_on_cancel;
+mod callback_sees_previous_completion;
+mod callback_twice_on_cancel;
+mod complete_created_accepted;
+mod complete_while_sent_accepted;
+mod context_kept_across_reuse;
+mod contexts_swapped;
+mod delete_received_accepted;
+mod delete_while_sent_accepted;
+mod formatted_flag;
+mod formatting_kept_across_reuse;
+mod formatting_kept_after_completion;
+mod information_kept_by_reuse;
+mod late_completion_accepted;
+mod reuse_while_sent_accepted;
+mod send_while_sent_accepted;
+mod stale_queue_handle_accepted;
+mod status_kept_by_reuse;
+mod status_reset_to_success;
+
+pub use callback_kept_across_reuse::CallbackKeptAcrossReuse;
+pub use callback_lost_on_cancel::CallbackLostOnCancel;
+pub use callback_sees_previous_completion::CallbackSeesPreviousCompletion;
+pub use callback_twice_on_cancel::CallbackTwiceOnCancel;
+pub use complete_created_accepted::CompleteCreatedAccepted;
+pub use complete_while_sent_accepted::CompleteWhileSentAccepted;
+pub use context_kept_across_reuse::ContextKeptAcrossReuse;
+pub use contexts_swapped::ContextsSwapped;
+pub use delete_received_accepted::DeleteReceivedAccepted;
+pub use delete_while_sent_accepted::DeleteWhileSentAccepted;
+pub use formatting_kept_across_reuse::FormattingKeptAcrossReuse;
+pub use formatting_kept_after_completion::FormattingKeptAfterCompletion;
+pub use framework::{Bug, Faithful, GalleryFramework, RequestKey, key};
+pub use information_kept_by_reuse::InformationKeptByReuse;
+pub use late_completion_accepted::LateCompletionAccepted;
+pub use reuse_while_sent_accepted::ReuseWhileSentAccepted;
+pub use send_while_sent_accepted::SendWhileSentAccepted;
+pub use stale_queue_handle_accepted::StaleQueueHandleAccepted;
+pub use status_kept_by_reuse::StatusKeptByReuse;
+pub use status_reset_to_success::StatusResetToSuccess;
+
+use crate::vocab::{Op, RuleId, SendMode, Settings, Step};
+
+/// One entry of the gallery: a bug, the rule that must catch it, and the
+/// shortest sequence that shows it.
+#[derive(Clone, Copy, Debug)]
+pub struct Mutant {
+    /// The kebab-case name `wdfreq hunt --implementation` takes.
+    pub name: &'static str,
+    /// One sentence: what the framework gets wrong.
+    pub description: &'static str,
+    /// The rule whose check must catch the bug in the default settings
+    /// (the divergence's [`rule`](crate::harness::Divergence::rule)).
+    pub expected: RuleId,
+    /// The length of the shortest sequence that shows the bug, derived by
+    /// hand (the derivation is in the bug type's docs).
+    pub minimal_len: usize,
+    /// One shortest sequence, as derived by hand.
+    pub witness: fn() -> Vec<Step>,
+    make: fn() -> Box<dyn Bug>,
+}
+
+impl Mutant {
+    /// A fresh simulated framework with this mutant's bug.
+    pub fn framework(&self) -> GalleryFramework {
+        GalleryFramework::new(self)
+    }
+
+    /// A fresh simulated framework of `settings` with this mutant's bug.
+    pub fn framework_in(&self, settings: Settings) -> GalleryFramework {
+        GalleryFramework::with_settings(self, settings)
+    }
+
+    /// A fresh instance of the bug alone.
+    pub fn bug(&self) -> Box<dyn Bug> {
+        (self.make)()
+    }
+
+    /// The lifecycle events of the shortest sequence (see
+    /// [`event_count`]).
+    pub fn minimal_events(&self) -> usize {
+        event_count(&(self.witness)())
+    }
+}
+
+/// The lifecycle events `steps` spell: one per step, and two for a
+/// synchronous send, which stands for a send and the target's completion.
+///
+/// The generator spells the same events both ways, and shrinking only
+/// deletes steps, so it cannot turn a send and its completion into one
+/// synchronous send: counted in events, both spellings of a shortest
+/// sequence are equally short.
+pub fn event_count(steps: &[Step]) -> usize {
+    let synchronous = steps
+        .iter()
+        .filter(|step| {
+            matches!(
+                step,
+                Step::Driver(Op::Send {
+                    mode: SendMode::Sync(_),
+                    ..
+                })
+            )
+        })
+        .count();
+    steps.len() + synchronous
+}
+
+/// Every mutant, grouped by the call whose handling it breaks: Reuse, the
+/// verifier's refusals, then completion and callbacks.
+const GALLERY: &[Mutant] = &[
+    callback_kept_across_reuse::MUTANT,
+    context_kept_across_reuse::MUTANT,
+    formatting_kept_across_reuse::MUTANT,
+    status_kept_by_reuse::MUTANT,
+    status_reset_to_success::MUTANT,
+    information_kept_by_reuse::MUTANT,
+    reuse_while_sent_accepted::MUTANT,
+    send_while_sent_accepted::MUTANT,
+    delete_while_sent_accepted::MUTANT,
+    complete_while_sent_accepted::MUTANT,
+    delete_received_accepted::MUTANT,
+    complete_created_accepted::MUTANT,
+    stale_queue_handle_accepted::MUTANT,
+    late_completion_accepted::MUTANT,
+    callback_twice_on_cancel::MUTANT,
+    callback_lost_on_cancel::MUTANT,
+    callback_sees_previous_completion::MUTANT,
+    contexts_swapped::MUTANT,
+    formatting_kept_after_completion::MUTANT,
+];
+
+/// Every mutant in the gallery, in a fixed order.
+pub fn all() -> Vec<Mutant> {
+    GALLERY.to_vec()
+}
+
+/// The mutant called `name`, if the gallery has one.
+pub fn by_name(name: &str) -> Option<Mutant> {
+    GALLERY.iter().find(|m| m.name == name).copied()
+}
+
+/// Every mutant's name, in gallery order.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    GALLERY.iter().map(|m| m.name)
+}
+
+#[cfg(test)]
+mod tests;

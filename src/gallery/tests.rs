@@ -1,0 +1,89 @@
+//! The gallery's own claims, checked without a generator: names are unique,
+//! and each hand-derived shortest sequence has the stated length, passes on
+//! the simulated framework and fails on the mutant with its expected rule.
+
+use super::*;
+use crate::harness::execute;
+use crate::sim::Framework;
+
+#[test]
+fn every_mutant_name_is_unique_kebab_case_and_found_by_name() {
+    let mutants = all();
+    assert!(
+        mutants.len() >= 14,
+        "the gallery shrank to {}",
+        mutants.len()
+    );
+    for (i, mutant) in mutants.iter().enumerate() {
+        assert!(
+            mutant
+                .name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{} is not kebab-case",
+            mutant.name
+        );
+        assert_ne!(mutant.name, "sim", "`sim` names the unmodified framework");
+        assert!(
+            mutants[..i].iter().all(|m| m.name != mutant.name),
+            "{} twice",
+            mutant.name
+        );
+        assert_eq!(by_name(mutant.name).map(|m| m.name), Some(mutant.name));
+    }
+    assert!(by_name("no-such-mutant").is_none());
+}
+
+#[test]
+fn every_witness_has_the_stated_minimal_length() {
+    for mutant in all() {
+        assert_eq!(
+            (mutant.witness)().len(),
+            mutant.minimal_len,
+            "{}: the witness and the stated length disagree",
+            mutant.name
+        );
+    }
+}
+
+#[test]
+fn every_witness_conforms_on_the_simulated_framework() {
+    for mutant in all() {
+        let steps = (mutant.witness)();
+        if let Err(divergence) = execute(
+            &mut Framework::new(),
+            crate::vocab::Settings::default(),
+            &steps,
+            None,
+            None,
+        ) {
+            panic!(
+                "{}: the witness diverges on sim:\n{}",
+                mutant.name,
+                divergence.report(&steps)
+            );
+        }
+    }
+}
+
+#[test]
+fn every_witness_breaks_its_mutant_at_its_last_step_with_the_expected_rule() {
+    for mutant in all() {
+        let steps = (mutant.witness)();
+        let divergence = execute(
+            &mut mutant.framework(),
+            crate::vocab::Settings::default(),
+            &steps,
+            None,
+            None,
+        )
+        .expect_err(&format!("{}: the witness passes", mutant.name));
+        assert_eq!(
+            (divergence.rule(), divergence.step),
+            (Some(mutant.expected), steps.len() - 1),
+            "{}:\n{}",
+            mutant.name,
+            divergence.report(&steps)
+        );
+    }
+}

@@ -1,0 +1,332 @@
+//! What each driver call and each target completion does to one request:
+//! the rules of the lifecycle, in the order they are checked.
+//!
+//! Every function returns `Err(refusal)` as soon as a rule the framework
+//! refuses is broken, before changing anything, so a refused call leaves the
+//! request as it was. A broken rule the framework does not refuse in these
+//! settings (see [`Refused`](super::rules::Refused)) is recorded as
+//! `let_through` and the call takes effect.
+
+use super::request::{Life, Request};
+use super::rules::rule;
+use super::{Accepted, ExpectedReply, Judgement, Violation};
+use crate::vocab::{
+    Completion, Delivery, FormatKind, Op, Registration, RequestId, ReuseFlags, RuleId, RuleSet,
+    SendMode, Settings, Status, TargetCompletion, TargetId,
+};
+
+/// The result of a call: accepted (perhaps with a rule let through), or
+/// refused.
+type Verdict = Result<Judgement, Judgement>;
+
+/// Breaking `rule`: a refusal where the catalogue says the framework
+/// refuses it in `settings`; otherwise recorded in `judgement` as let
+/// through, and the call goes on.
+fn breaks(
+    settings: &Settings,
+    judgement: &mut Judgement,
+    rule_id: RuleId,
+    id: RequestId,
+) -> Result<(), Judgement> {
+    if rule(rule_id).refused.in_settings(settings) {
+        return Err(Judgement::refused(rule_id, id));
+    }
+    judgement.let_through.get_or_insert(Violation {
+        rule: rule_id,
+        request: id,
+    });
+    Ok(())
+}
+
+/// The rule a call on a dead request breaks.
+fn dead_rule(request: &Request) -> Option<RuleId> {
+    match request.life {
+        Life::Completed => Some(RuleId::AccessAfterComplete),
+        Life::Deleted => Some(RuleId::AccessAfterDelete),
+        Life::Forgotten => Some(RuleId::AccessAfterForget),
+        Life::Owned | Life::Outstanding { .. } => None,
+    }
+}
+
+/// Judges a driver call other than create and receive, and applies it when
+/// accepted. Checks run in a fixed order: a dead request first, then the
+/// request being outstanding, then the call's own conditions.
+pub(super) fn driver_call(
+    settings: &Settings,
+    request: &mut Request,
+    id: RequestId,
+    op: &Op,
+) -> Judgement {
+    if let Some(rule) = dead_rule(request) {
+        return Judgement::refused(rule, id);
+    }
+    let verdict = match *op {
+        // INVARIANT: Model::step introduces requests itself and never
+        // passes these here.
+        Op::Create { .. } | Op::Receive { .. } => {
+            unreachable!("create and receive introduce requests; Model::step handles them")
+        }
+        Op::Format { kind, .. } => modify(request, id, |r| r.formatted = Some(kind)),
+        Op::SetCompletionCallback {
+            callback, context, ..
+        } => modify(request, id, |r| {
+            if let Some(old) = r.registration.replace(Registration { callback, context }) {
+                r.dropped = Some(old);
+            }
+        }),
+        Op::Send { target, mode, .. } => send(settings, request, id, target, mode),
+        Op::Cancel { .. } => Ok(cancel(request)),
+        Op::Reuse { status, flags, .. } => reuse(settings, request, id, status, flags),
+        Op::ReadStatus { .. } => Ok(read_status(request)),
+        Op::Complete { .. } => complete(request, id),
+        Op::Delete { .. } => delete(request, id),
+    };
+    verdict.unwrap_or_else(|refused| refused)
+}
+
+/// Format and SetCompletionCallback: legal only while the driver owns the
+/// request (`modify-while-pending`).
+fn modify(request: &mut Request, id: RequestId, change: impl FnOnce(&mut Request)) -> Verdict {
+    if request.is_outstanding() {
+        return Err(Judgement::refused(RuleId::ModifyWhilePending, id));
+    }
+    change(request);
+    Ok(Judgement::accepted(ExpectedReply::Done))
+}
+
+fn send(
+    settings: &Settings,
+    request: &mut Request,
+    id: RequestId,
+    target: TargetId,
+    mode: SendMode,
+) -> Verdict {
+    if request.is_outstanding() {
+        return Err(Judgement::refused(RuleId::SendWhilePending, id));
+    }
+    let mut judgement = Judgement::accepted(ExpectedReply::Done);
+    if mode == SendMode::Forget {
+        return forget(settings, request, id, judgement);
+    }
+    if request.formatted.is_none() {
+        // FxIoTarget::VerifySubmitLocked: a verifier check.
+        breaks(settings, &mut judgement, RuleId::SendUnformatted, id)?;
+    }
+    if mode == SendMode::Async && request.registration.is_none() {
+        if request.is_received() && settings.reuse_takes_flags() {
+            breaks(
+                settings,
+                &mut judgement,
+                RuleId::SendReceivedWithoutCallback,
+                id,
+            )?;
+        } else {
+            judgement.warnings.insert(RuleId::SendWithoutCallback);
+        }
+    }
+    if request.sent_since_reuse {
+        judgement.warnings.insert(RuleId::ResendWithoutReuse);
+    }
+    request.life = Life::Outstanding {
+        target,
+        cancel_requested: false,
+    };
+    request.sent_since_reuse = true;
+    // The status of a request at a target is the target's business until
+    // it finishes ("WdfRequestGetStatus" defines no value for it).
+    request.status = None;
+    request.information = None;
+    if let SendMode::Sync(answer) = mode {
+        // FxIoTarget::SubmitSync: the send returns after the target
+        // finished, and the driver's routine, if any, has run.
+        let finished = finish(request, id, answer);
+        judgement.outcome = finished.outcome;
+        judgement.at_stake = finished.at_stake;
+    }
+    Ok(judgement)
+}
+
+/// Send and forget (`WdfRequestSend`, `SEND_AND_FORGET`): only for a
+/// queue-presented request without a formatted I/O context; the driver
+/// gives the request up, and no callback will run.
+fn forget(
+    settings: &Settings,
+    request: &mut Request,
+    id: RequestId,
+    mut judgement: Judgement,
+) -> Verdict {
+    if !request.is_received() {
+        breaks(settings, &mut judgement, RuleId::ForgetCreated, id)?;
+    }
+    if request
+        .formatted
+        .is_some_and(|kind| kind != FormatKind::Current)
+    {
+        breaks(settings, &mut judgement, RuleId::ForgetFormatted, id)?;
+    }
+    if request.registration.is_some() {
+        breaks(settings, &mut judgement, RuleId::ForgetWithCallback, id)?;
+    }
+    request.life = Life::Forgotten;
+    request.registration = None;
+    Ok(judgement)
+}
+
+/// CancelSentRequest never fails on a live request: it returns whether a
+/// send was outstanding (WdfRequestCancelSentRequest returns FALSE for a
+/// request already completed). The send stays outstanding until its target
+/// finishes it.
+fn cancel(request: &mut Request) -> Judgement {
+    let was_outstanding = match &mut request.life {
+        Life::Outstanding {
+            cancel_requested, ..
+        } => {
+            *cancel_requested = true;
+            true
+        }
+        _ => false,
+    };
+    Judgement::accepted(ExpectedReply::Cancel { was_outstanding })
+}
+
+/// Reuse: resets the status to the given one, drops formatting and, from
+/// framework 1.9 on, deregisters the completion callback and its context
+/// (`FxRequest::Reuse`; before 1.9 the callback stays registered, for
+/// backward compatibility). Information is reset for a driver-created
+/// request (its IRP is reinitialised) and left as it was for a
+/// queue-presented one, whose reuse resets only status and cancel state.
+///
+/// Reuse of an outstanding request is a driver error the verifier breaks
+/// on; with the verifier off it takes effect on the outstanding request,
+/// which then completes with whatever registration Reuse left.
+fn reuse(
+    settings: &Settings,
+    request: &mut Request,
+    id: RequestId,
+    status: Status,
+    flags: ReuseFlags,
+) -> Verdict {
+    let mut judgement = Judgement::accepted(ExpectedReply::Done);
+    if request.is_outstanding() {
+        breaks(settings, &mut judgement, RuleId::ReuseWhilePending, id)?;
+    }
+    check_reuse_flags(settings, request, id, flags, &mut judgement)?;
+    if !request.is_outstanding() {
+        // An outstanding send's status is the target's until it finishes.
+        request.status = Some(status);
+        if !request.is_received() {
+            request.information = Some(0);
+        }
+    }
+    request.formatted = None;
+    if settings.reuse_clears_callback() {
+        if let Some(old) = request.registration.take() {
+            request.dropped = Some(old);
+        }
+    }
+    request.sent_since_reuse = false;
+    request.driver_irp |= flags.set_new_irp;
+    // A queue-presented request's reuse returns before the flag takes
+    // effect; it is completed anyway.
+    request.must_complete = flags.must_complete && !request.is_received();
+    Ok(judgement)
+}
+
+/// The flags of `WdfRequestReuse` (`FxRequest::Reuse`).
+fn check_reuse_flags(
+    settings: &Settings,
+    request: &Request,
+    id: RequestId,
+    flags: ReuseFlags,
+    judgement: &mut Judgement,
+) -> Result<(), Judgement> {
+    let unavailable = (!flags.is_empty() && !settings.reuse_takes_flags())
+        || (flags.must_complete && !settings.must_complete_exists());
+    if unavailable {
+        breaks(settings, judgement, RuleId::ReuseFlagUnavailable, id)?;
+    }
+    if flags.set_new_irp && request.is_received() {
+        breaks(settings, judgement, RuleId::NewIrpReceived, id)?;
+    }
+    let irp_from_driver = flags.set_new_irp || request.driver_irp;
+    if flags.must_complete && !request.is_received() && !irp_from_driver {
+        breaks(settings, judgement, RuleId::MustCompleteInternalIrp, id)?;
+    }
+    Ok(())
+}
+
+fn read_status(request: &Request) -> Judgement {
+    let mut judgement = Judgement::accepted(ExpectedReply::Status {
+        status: request.status,
+        information: request.information,
+    });
+    if request.status.is_some() || request.information.is_some() {
+        judgement.at_stake.insert(RuleId::StatusMismatch);
+    }
+    judgement
+}
+
+fn complete(request: &mut Request, id: RequestId) -> Verdict {
+    if request.is_outstanding() {
+        return Err(Judgement::refused(RuleId::CompleteWhilePending, id));
+    }
+    if !request.must_be_completed() {
+        return Err(Judgement::refused(RuleId::CompleteCreated, id));
+    }
+    request.life = Life::Completed;
+    Ok(Judgement::accepted(ExpectedReply::Done))
+}
+
+fn delete(request: &mut Request, id: RequestId) -> Verdict {
+    if request.is_outstanding() {
+        return Err(Judgement::refused(RuleId::DeleteWhilePending, id));
+    }
+    if request.is_received() {
+        return Err(Judgement::refused(RuleId::DeleteReceived, id));
+    }
+    request.life = Life::Deleted;
+    Ok(Judgement::accepted(ExpectedReply::Done))
+}
+
+/// The target finishes the outstanding send of a request.
+pub(super) fn target_complete(request: &mut Request, done: &TargetCompletion) -> Judgement {
+    if !request.is_outstanding() {
+        return Judgement::refused(RuleId::TargetCompleteUnsent, done.request);
+    }
+    finish(request, done.request, done.completion())
+}
+
+/// An outstanding send finishes: the request is the driver's again, with
+/// the target's status and information; the framework fetches and clears
+/// the registration and the formatted flag
+/// (`FxRequestBase::CompleteSubmitted`), then invokes the callback, if one
+/// was registered, exactly once.
+fn finish(request: &mut Request, id: RequestId, completion: Completion) -> Judgement {
+    request.life = Life::Owned;
+    request.status = Some(completion.status);
+    request.information = Some(completion.information);
+    request.formatted = None;
+    let delivery = request.registration.take().map(|registration| Delivery {
+        request: id,
+        registration,
+        completion,
+    });
+    let mut at_stake = RuleSet::of(RuleId::CallbackWithoutSend);
+    if delivery.is_some() {
+        at_stake.insert(RuleId::CallbackMissing);
+        at_stake.insert(RuleId::CallbackTwice);
+        at_stake.insert(RuleId::CallbackMismatch);
+    }
+    if request.dropped.is_some() {
+        at_stake.insert(RuleId::CallbackLeak);
+    }
+    Judgement {
+        outcome: Ok(Accepted {
+            reply: ExpectedReply::Done,
+            delivery,
+        }),
+        let_through: None,
+        warnings: RuleSet::EMPTY,
+        at_stake,
+    }
+}

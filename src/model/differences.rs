@@ -1,0 +1,261 @@
+//! How the rules differ between flavors, versions and the verifier,
+//! derived by asking the model: each row is a probe sequence run in every
+//! framework the suite knows, so the table states what the model does, not
+//! what someone wrote about it. `wdfreq rules` and the README print it.
+
+use super::Model;
+use crate::vocab::{
+    CallbackId, ContextId, FormatKind, Op, QueueId, RequestId, ReuseFlags, RuleId, SendMode,
+    Settings, Status, Step, TargetCompletion, TargetId,
+};
+
+/// One difference: what is probed, where the sources say it, and the probe.
+pub struct Difference {
+    /// What the row asks.
+    pub question: &'static str,
+    /// Where the difference comes from.
+    pub source: &'static str,
+    /// Runs the probe in one framework and says what happens there.
+    pub probe: fn(Settings) -> String,
+}
+
+const R: RequestId = RequestId(0);
+
+fn op(op: Op) -> Step {
+    Step::Driver(op)
+}
+
+fn create() -> Step {
+    op(Op::Create { request: R })
+}
+
+fn receive() -> Step {
+    op(Op::Receive {
+        request: R,
+        queue: QueueId(0),
+    })
+}
+
+fn format() -> Step {
+    op(Op::Format {
+        request: R,
+        kind: FormatKind::Read,
+    })
+}
+
+fn register() -> Step {
+    op(Op::SetCompletionCallback {
+        request: R,
+        callback: CallbackId(0),
+        context: Some(ContextId(0)),
+    })
+}
+
+fn send() -> Step {
+    op(Op::Send {
+        request: R,
+        target: TargetId(0),
+        mode: SendMode::Async,
+    })
+}
+
+fn reuse(flags: ReuseFlags) -> Step {
+    op(Op::Reuse {
+        request: R,
+        status: Status::SUCCESS,
+        flags,
+    })
+}
+
+fn finish() -> Step {
+    Step::Target(TargetCompletion {
+        request: R,
+        status: Status::SUCCESS,
+        information: 0,
+    })
+}
+
+/// What the model says of the last of `steps`: refused (with the rule),
+/// an error let through, a warning, or accepted; the steps before it are
+/// applied as they come.
+fn verdict(settings: Settings, steps: &[Step]) -> String {
+    let mut model = Model::with_settings(settings);
+    let mut last = String::new();
+    for step in steps {
+        last = match model.step(step) {
+            Err(error) => format!("ill-formed: {error}"),
+            Ok(j) => match (j.outcome, j.let_through, j.warnings.iter().next()) {
+                (Err(v), _, _) => format!("refused (`{}`)", v.rule),
+                (Ok(_), Some(v), _) => format!("let through (`{}`)", v.rule),
+                (Ok(_), None, Some(w)) => format!("warning (`{w}`)"),
+                (Ok(_), None, None) => "accepted".to_owned(),
+            },
+        };
+    }
+    last
+}
+
+fn callback_after_reuse(settings: Settings) -> String {
+    let steps = [
+        create(),
+        register(),
+        reuse(ReuseFlags::NONE),
+        format(),
+        send(),
+        finish(),
+    ];
+    let mut model = Model::with_settings(settings);
+    let mut delivered = None;
+    for step in &steps {
+        if let Ok(j) = model.step(step) {
+            delivered = j.outcome.ok().and_then(|a| a.delivery);
+        }
+    }
+    match delivered {
+        Some(_) => "kept: it runs".to_owned(),
+        None => format!("dropped (else `{}`)", RuleId::CallbackLeak),
+    }
+}
+
+fn new_irp(settings: Settings) -> String {
+    let flags = ReuseFlags {
+        set_new_irp: true,
+        must_complete: false,
+    };
+    verdict(settings, &[create(), reuse(flags)])
+}
+
+fn must_complete(settings: Settings) -> String {
+    let flags = ReuseFlags {
+        set_new_irp: true,
+        must_complete: true,
+    };
+    verdict(settings, &[create(), reuse(flags)])
+}
+
+fn received_without_callback(settings: Settings) -> String {
+    verdict(settings, &[receive(), format(), send()])
+}
+
+fn reuse_while_outstanding(settings: Settings) -> String {
+    let off = Settings {
+        verifier: false,
+        ..settings
+    };
+    let steps = [
+        create(),
+        format(),
+        register(),
+        send(),
+        reuse(ReuseFlags::NONE),
+    ];
+    format!(
+        "verifier on: {}; off: {}",
+        verdict(settings, &steps),
+        verdict(off, &steps)
+    )
+}
+
+fn unformatted_send(settings: Settings) -> String {
+    let off = Settings {
+        verifier: false,
+        ..settings
+    };
+    let steps = [create(), register(), send()];
+    format!(
+        "verifier on: {}; off: {}",
+        verdict(settings, &steps),
+        verdict(off, &steps)
+    )
+}
+
+/// Every difference the suite knows, in table order.
+pub const DIFFERENCES: &[Difference] = &[
+    Difference {
+        question: "Reuse, then a send with no new registration: the old callback",
+        source: "fxrequest.cpp FxRequest::Reuse (routine cleared from 1.9, backward compatibility)",
+        probe: callback_after_reuse,
+    },
+    Difference {
+        question: "Reuse of a created request with SET_NEW_IRP",
+        source: "IWDFIoRequest2::Reuse takes a status only; WdfRequestReuse, WDF_REQUEST_REUSE_PARAMS",
+        probe: new_irp,
+    },
+    Difference {
+        question: "Reuse with SET_NEW_IRP and MUST_COMPLETE",
+        source: "fxrequest.cpp FxRequest::Reuse (MUST_COMPLETE from 1.11)",
+        probe: must_complete,
+    },
+    Difference {
+        question: "Asynchronous send of a queue-presented request with no callback",
+        source: "fxrequestapi.cpp WdfRequestSend; SDV rule ReqCompletionRoutine",
+        probe: received_without_callback,
+    },
+    Difference {
+        question: "Reuse while the send is outstanding",
+        source: "fxrequest.cpp FxRequest::Reuse (verifier break)",
+        probe: reuse_while_outstanding,
+    },
+    Difference {
+        question: "Send of an unformatted request",
+        source: "fxiotarget.cpp FxIoTarget::VerifySubmitLocked (verifier check)",
+        probe: unformatted_send,
+    },
+];
+
+/// The frameworks the table has a column for: every flavor and known
+/// version, verifier on (rows that depend on the verifier say both).
+pub fn columns() -> Vec<Settings> {
+    Settings::all().into_iter().filter(|s| s.verifier).collect()
+}
+
+/// The differences as a Markdown table, one column per framework.
+pub fn markdown_table() -> String {
+    let columns = columns();
+    let mut table = String::from("| | ");
+    for settings in &columns {
+        table.push_str(&format!("{} {} | ", settings.flavor, settings.version));
+    }
+    table.push_str("source |\n|---|");
+    table.push_str(&"---|".repeat(columns.len() + 1));
+    table.push('\n');
+    for difference in DIFFERENCES {
+        table.push_str(&format!("| {} | ", difference.question));
+        for settings in &columns {
+            table.push_str(&format!("{} | ", (difference.probe)(*settings)));
+        }
+        table.push_str(&format!("{} |\n", difference.source));
+    }
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vocab::{Flavor, FrameworkVersion};
+
+    #[test]
+    fn the_legacy_column_keeps_the_callback_and_the_others_drop_it() {
+        let kmdf = |version| Settings::new(Flavor::Kmdf, version, true).unwrap();
+        assert_eq!(
+            callback_after_reuse(kmdf(FrameworkVersion::V1_7)),
+            "kept: it runs"
+        );
+        assert!(callback_after_reuse(kmdf(FrameworkVersion::V1_9)).starts_with("dropped"));
+        assert!(callback_after_reuse(Settings::default()).starts_with("dropped"));
+    }
+
+    #[test]
+    fn every_row_tells_some_frameworks_apart() {
+        for difference in DIFFERENCES {
+            let answers: std::collections::BTreeSet<String> =
+                columns().into_iter().map(difference.probe).collect();
+            let verifier_row = answers.iter().all(|a| a.contains("verifier on"));
+            assert!(
+                answers.len() > 1 || verifier_row,
+                "{}: the same everywhere: {answers:?}",
+                difference.question
+            );
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! [`Settings`]: which framework the rules are judged for. The rules
+//! differ by flavor, by framework version and by whether the verifier is
+//! on; every rule of the catalogue says in which settings it applies.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// Which request API the driver uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Flavor {
+    /// UMDF 1: `IWDFIoRequest2::Reuse(hrStatus)`, UMDF 1.9 to 1.11. Reuse
+    /// takes a status and no flags.
+    #[default]
+    Umdf1,
+    /// KMDF and UMDF 2: `WdfRequestReuse(params)` with
+    /// `WDF_REQUEST_REUSE_PARAMS` (status and flags).
+    Kmdf,
+}
+
+impl Flavor {
+    pub const ALL: [Flavor; 2] = [Flavor::Umdf1, Flavor::Kmdf];
+
+    /// The name used on the command line and in traces.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flavor::Umdf1 => "umdf1",
+            Flavor::Kmdf => "kmdf",
+        }
+    }
+}
+
+impl fmt::Display for Flavor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Flavor {
+    type Err = SettingsError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "umdf1" => Ok(Flavor::Umdf1),
+            "kmdf" | "umdf2" => Ok(Flavor::Kmdf),
+            _ => Err(SettingsError::UnknownFlavor(s.to_owned())),
+        }
+    }
+}
+
+/// The framework version a driver was built against (`1.minor`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FrameworkVersion {
+    pub major: u8,
+    pub minor: u8,
+}
+
+impl FrameworkVersion {
+    /// KMDF 1.7: before Reuse deregistered the completion routine.
+    pub const V1_7: FrameworkVersion = FrameworkVersion::new(1, 7);
+    /// 1.9: Reuse deregisters the completion routine; UMDF 1 gains Reuse.
+    pub const V1_9: FrameworkVersion = FrameworkVersion::new(1, 9);
+    /// 1.11: `WDF_REQUEST_REUSE_MUST_COMPLETE`; the last UMDF 1 version.
+    pub const V1_11: FrameworkVersion = FrameworkVersion::new(1, 11);
+    /// KMDF 1.33, the current version.
+    pub const V1_33: FrameworkVersion = FrameworkVersion::new(1, 33);
+
+    /// The versions the suite distinguishes, oldest first.
+    pub const KNOWN: [FrameworkVersion; 4] = [Self::V1_7, Self::V1_9, Self::V1_11, Self::V1_33];
+
+    pub const fn new(major: u8, minor: u8) -> Self {
+        FrameworkVersion { major, minor }
+    }
+}
+
+impl fmt::Display for FrameworkVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
+}
+
+impl FromStr for FrameworkVersion {
+    type Err = SettingsError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || SettingsError::BadVersion(s.to_owned());
+        let (major, minor) = s.split_once('.').ok_or_else(bad)?;
+        Ok(FrameworkVersion::new(
+            major.parse().map_err(|_| bad())?,
+            minor.parse().map_err(|_| bad())?,
+        ))
+    }
+}
+
+impl Serialize for FrameworkVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for FrameworkVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// The framework the rules are judged for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Settings {
+    pub flavor: Flavor,
+    pub version: FrameworkVersion,
+    /// Whether the framework's verifier is on. With it off the framework
+    /// lets some driver errors through (the driver still broke the rule).
+    pub verifier: bool,
+}
+
+impl Default for Settings {
+    /// UMDF 1 at its last version, 1.11, with the verifier on.
+    fn default() -> Self {
+        Settings {
+            flavor: Flavor::Umdf1,
+            version: FrameworkVersion::V1_11,
+            verifier: true,
+        }
+    }
+}
+
+impl Settings {
+    /// Settings that exist: UMDF 1 has Reuse only from 1.9 and ends at
+    /// 1.11; KMDF is any `1.x`.
+    pub fn new(
+        flavor: Flavor,
+        version: FrameworkVersion,
+        verifier: bool,
+    ) -> Result<Self, SettingsError> {
+        let exists = version.major == 1
+            && match flavor {
+                Flavor::Umdf1 => {
+                    (FrameworkVersion::V1_9..=FrameworkVersion::V1_11).contains(&version)
+                }
+                Flavor::Kmdf => true,
+            };
+        if !exists {
+            return Err(SettingsError::NoSuchFramework { flavor, version });
+        }
+        Ok(Settings {
+            flavor,
+            version,
+            verifier,
+        })
+    }
+
+    /// Every combination of flavor, known version and verifier that exists.
+    pub fn all() -> Vec<Settings> {
+        let mut all = Vec::new();
+        for flavor in Flavor::ALL {
+            for version in FrameworkVersion::KNOWN {
+                for verifier in [true, false] {
+                    if let Ok(settings) = Settings::new(flavor, version, verifier) {
+                        all.push(settings);
+                    }
+                }
+            }
+        }
+        all
+    }
+
+    /// Whether Reuse deregisters the completion callback (1.9 and later).
+    pub fn reuse_clears_callback(&self) -> bool {
+        self.version >= FrameworkVersion::V1_9
+    }
+
+    /// Whether Reuse takes flags (`WdfRequestReuse`).
+    pub fn reuse_takes_flags(&self) -> bool {
+        self.flavor == Flavor::Kmdf
+    }
+
+    /// Whether `WDF_REQUEST_REUSE_MUST_COMPLETE` exists (1.11 and later).
+    pub fn must_complete_exists(&self) -> bool {
+        self.reuse_takes_flags() && self.version >= FrameworkVersion::V1_11
+    }
+}
+
+impl fmt::Display for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}, verifier {}",
+            self.flavor,
+            self.version,
+            if self.verifier { "on" } else { "off" }
+        )
+    }
+}
+
+/// Settings that cannot be parsed or do not exist.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SettingsError {
+    #[error("unknown flavor `{0}`: expected `umdf1` or `kmdf` (also `umdf2`)")]
+    UnknownFlavor(String),
+    #[error("`{0}` is not a framework version: expected MAJOR.MINOR, as `1.9`")]
+    BadVersion(String),
+    #[error("there is no {flavor} {version}: UMDF 1 has Reuse from 1.9 to 1.11, KMDF is 1.x")]
+    NoSuchFramework {
+        flavor: Flavor,
+        version: FrameworkVersion,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_that_do_not_exist_are_refused() {
+        assert!(Settings::new(Flavor::Umdf1, FrameworkVersion::V1_7, true).is_err());
+        assert!(Settings::new(Flavor::Umdf1, FrameworkVersion::V1_33, true).is_err());
+        assert!(Settings::new(Flavor::Kmdf, FrameworkVersion::V1_7, false).is_ok());
+        assert_eq!(Settings::all().len(), 2 * 2 + 4 * 2);
+        assert!(Settings::all().contains(&Settings::default()));
+    }
+
+    #[test]
+    fn versions_parse_and_order_numerically() {
+        assert_eq!("1.11".parse(), Ok(FrameworkVersion::V1_11));
+        assert!(FrameworkVersion::V1_9 < FrameworkVersion::V1_11);
+        assert!("1".parse::<FrameworkVersion>().is_err());
+        assert!("one.nine".parse::<FrameworkVersion>().is_err());
+    }
+}

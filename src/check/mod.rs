@@ -84,6 +84,7 @@ pub mod header;
 pub mod parse;
 pub mod source;
 pub mod trace;
+pub mod write;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, Seek};

@@ -28,5 +28,5 @@ pub use coverage::Coverage;
 pub use divergence::{Divergence, DivergenceKind};
 pub use hunt::{Budget, HuntConfig, HuntReport, hunt};
 pub use quick::Sequence;
-pub use run::{CaseConfig, CaseOutcome, Failure, SideBySide, execute, run_case};
+pub use run::{CaseConfig, CaseOutcome, Failure, SideBySide, execute, record, run_case};
 pub use seed::Seed;

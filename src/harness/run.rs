@@ -15,7 +15,7 @@ use super::divergence::{Divergence, DivergenceKind};
 use super::seed::Seed;
 use super::strategy::sequences;
 use crate::model::{Accepted, ExpectedReply, Judgement, Model};
-use crate::vocab::{Delivery, Op, Reply, RequestId, RuleId, Settings, Step};
+use crate::vocab::{Delivery, Observation, Op, Reply, RequestId, RuleId, Settings, Step};
 
 /// The name given to a delivery whose handle the harness never issued.
 pub const UNKNOWN_REQUEST: RequestId = RequestId(u32::MAX);
@@ -38,6 +38,8 @@ pub struct SideBySide<I: Conformance> {
     handles: BTreeMap<RequestId, I::Handle>,
     drained: Vec<Delivery<I::Handle>>,
     index: usize,
+    /// What happened, for a trace, when recording.
+    recording: Option<Vec<Observation>>,
 }
 
 impl<I: Conformance> SideBySide<I> {
@@ -51,7 +53,24 @@ impl<I: Conformance> SideBySide<I> {
             handles: BTreeMap::new(),
             drained: Vec::new(),
             index: 0,
+            recording: None,
         }
+    }
+
+    /// Records from now on what happens, as a trace would: every step the
+    /// implementation accepts, the value of every status read, every
+    /// callback it invokes (the divergent step's included).
+    pub fn recording(mut self) -> Self {
+        self.recording = Some(Vec::new());
+        self
+    }
+
+    /// What was recorded so far (empty unless [`SideBySide::recording`]).
+    pub fn take_recording(&mut self) -> Vec<Observation> {
+        self.recording
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// The implementation, as of the last step.
@@ -79,6 +98,7 @@ impl<I: Conformance> SideBySide<I> {
         }
         let diverge = |kind| Divergence { step: index, kind };
         let called = call(&mut self.implementation, &self.handles, step).map_err(diverge)?;
+        self.record_call(step, &called);
         let expected = compare(&judgement, step, called, &mut self.handles).map_err(diverge)?;
         self.drained.clear();
         let (implementation, drained) = (&mut self.implementation, &mut self.drained);
@@ -89,6 +109,9 @@ impl<I: Conformance> SideBySide<I> {
             .drain(..)
             .map(|d| d.map_request(|h| name_of(handles, &h)))
             .collect();
+        if let Some(recording) = &mut self.recording {
+            recording.extend(actual.iter().copied().map(Observation::Callback));
+        }
         if let Err(violation) = self.model.judge_deliveries(expected.as_ref(), &actual) {
             return Err(diverge(DivergenceKind::Broke {
                 violation,
@@ -101,6 +124,36 @@ impl<I: Conformance> SideBySide<I> {
             .map_err(diverge)?
             .map_err(|message| diverge(DivergenceKind::Invariant { message }))
     }
+}
+
+impl<I: Conformance> SideBySide<I> {
+    fn record_call(&mut self, step: &Step, called: &Result<Called<I::Handle>, Refusal>) {
+        let Some(recording) = &mut self.recording else {
+            return;
+        };
+        match called {
+            Ok(Called::Reply(Reply::Status(completion))) => recording.push(Observation::Status {
+                request: step.request(),
+                completion: *completion,
+            }),
+            Ok(_) => recording.push(Observation::Step(step.clone())),
+            // A refused call did not happen.
+            Err(_) => {}
+        }
+    }
+}
+
+/// Runs `steps` on a fresh implementation from `make` beside the model,
+/// recording what happens (see [`SideBySide::recording`]) up to the end or
+/// to the first divergence, which is returned with the recording.
+pub fn record<I: Conformance>(
+    implementation: I,
+    settings: Settings,
+    steps: &[Step],
+) -> (Vec<Observation>, Option<Divergence>) {
+    let mut pair = SideBySide::new(implementation, settings).recording();
+    let divergence = steps.iter().find_map(|step| pair.step(step, None).err());
+    (pair.take_recording(), divergence)
 }
 
 /// Runs `steps` on `implementation` and the model side by side (see

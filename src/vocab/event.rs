@@ -7,6 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::ids::{CallbackId, ContextId, RequestId, Status};
+use super::op::Step;
 
 /// A completion status and its information (`IoStatus.Information`: bytes
 /// transferred, for reads and writes).
@@ -108,4 +109,24 @@ impl<R: fmt::Display> fmt::Display for Delivery<R> {
             self.request, self.registration, self.completion
         )
     }
+}
+
+/// One thing that happened to a request, as a trace records it: a call the
+/// implementation accepted (or a target finishing a send), the value a
+/// status read returned, or a callback the framework invoked.
+///
+/// Calls the implementation refused are not observations: nothing
+/// happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Observation {
+    /// An accepted step. A status read is recorded as [`Observation::Status`]
+    /// instead.
+    Step(Step),
+    /// A status read of `request` returned `completion`.
+    Status {
+        request: RequestId,
+        completion: Completion,
+    },
+    /// The framework invoked a completion callback.
+    Callback(Delivery),
 }

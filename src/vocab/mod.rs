@@ -20,7 +20,7 @@ pub mod op;
 pub mod rule;
 pub mod settings;
 
-pub use event::{Completion, Delivery, Registration, TargetCompletion};
+pub use event::{Completion, Delivery, Observation, Registration, TargetCompletion};
 pub use ids::{CallbackId, ContextId, QueueId, RequestId, Status, TargetId};
 pub use op::{FormatKind, Op, Reply, ReuseFlags, SendMode, Step};
 pub use rule::{Obligation, RuleId, RuleSet, Severity};

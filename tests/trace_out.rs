@@ -1,0 +1,102 @@
+//! Traces out: what a run did, written as a trace, is judged by `check`
+//! exactly as the harness judged the run. A run of the simulated framework
+//! passes; a failing run of each gallery mutant fails with its rule.
+
+use std::io::Cursor;
+
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::TestRunner;
+use wdfreq::check::check;
+use wdfreq::check::write::trace_text;
+use wdfreq::harness::strategy::sequences;
+use wdfreq::harness::{Budget, CaseConfig, HuntConfig, Seed, hunt, record};
+use wdfreq::model::Model;
+use wdfreq::sim::Framework;
+use wdfreq::vocab::{RuleId, Settings, Severity, Step};
+
+fn cases(default: u64) -> u64 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn generated(settings: Settings, seed: u64) -> Vec<Step> {
+    let mut runner = TestRunner::new_with_rng(Default::default(), Seed(seed).rng());
+    let tree = sequences(settings, 1..=48)
+        .new_tree(&mut runner)
+        .expect("generation never rejects");
+    tree.current().1
+}
+
+/// The error findings `check` reports for `trace`, by rule, in order.
+fn errors(trace: &str) -> Vec<RuleId> {
+    let mut found = Vec::new();
+    let result = check("run.jsonl", Cursor::new(trace), &mut |f| {
+        if f.severity() == Severity::Error {
+            found.push(f.rule);
+        }
+    });
+    if let Err(error) = result {
+        panic!("the writer wrote a malformed trace: {error}\n{trace}");
+    }
+    found
+}
+
+/// The driver errors the model let through (not refused) in `steps`:
+/// they happened, so the trace shows them.
+fn let_through(settings: Settings, steps: &[Step]) -> Vec<RuleId> {
+    let mut model = Model::with_settings(settings);
+    steps
+        .iter()
+        .filter_map(|s| model.step(s).ok()?.let_through.map(|v| v.rule))
+        .collect()
+}
+
+/// Property: for every framework of the settings and generated sequences,
+/// the trace of the simulated framework's run is well formed and `check`
+/// finds in it exactly the driver errors the framework let through (none
+/// with the verifier on).
+#[test]
+fn trace_of_any_simulated_run_passes_check() {
+    for settings in Settings::all() {
+        for seed in 0..cases(40) {
+            let steps = generated(settings, seed);
+            let (observations, divergence) =
+                record(Framework::with_settings(settings), settings, &steps);
+            assert_eq!(divergence, None, "{settings}, seed {seed}");
+            let trace = trace_text(settings, &observations);
+            let found = errors(&trace);
+            assert_eq!(found, let_through(settings, &steps), "{settings}\n{trace}");
+            if settings.verifier {
+                assert!(found.is_empty());
+            }
+        }
+    }
+}
+
+/// Property: the trace of each gallery mutant's shrunk failure fails
+/// `check` with that mutant's rule.
+#[test]
+fn trace_of_each_mutants_failure_fails_check_with_its_rule() {
+    let settings = Settings::default();
+    for mutant in wdfreq::gallery::all() {
+        let config = HuntConfig {
+            seed: Seed(1),
+            budget: Budget::Cases(2000),
+            case: CaseConfig::default(),
+        };
+        let report = hunt(&config, &|| mutant.framework_in(settings), &mut |_| {});
+        let failure = report.failure.expect("the gallery's mutants are caught");
+        let (observations, divergence) =
+            record(mutant.framework_in(settings), settings, &failure.steps);
+        assert_eq!(divergence.and_then(|d| d.rule()), Some(mutant.expected));
+        let trace = trace_text(settings, &observations);
+        assert!(
+            errors(&trace).contains(&mutant.expected),
+            "{}: {}\n{trace}",
+            mutant.name,
+            mutant.expected
+        );
+    }
+}

@@ -26,7 +26,7 @@ pub mod strategy;
 pub use conformance::{Conformance, Refusal};
 pub use coverage::Coverage;
 pub use divergence::{Divergence, DivergenceKind};
-pub use hunt::{Budget, HuntConfig, HuntReport, hunt};
+pub use hunt::{Budget, HuntConfig, HuntReport, Workers, hunt, hunt_with};
 pub use quick::Sequence;
 pub use run::{CaseConfig, CaseOutcome, Failure, SideBySide, execute, record, run_case};
 pub use seed::Seed;

@@ -78,3 +78,10 @@ fn harness_never_sees_an_implementation() {
 fn trace_checker_depends_only_on_model_and_vocabulary() {
     assert_uses_only("check", &["vocab", "model"]);
 }
+
+/// A mutant is the simulated framework with one bug: it must not ask the
+/// spec what to do either.
+#[test]
+fn gallery_never_reads_the_model() {
+    assert_uses_only("gallery", &["vocab", "sim", "harness"]);
+}

@@ -1,18 +1,25 @@
-//! A further deletion pass over a shrunk failure.
+//! Further passes over a shrunk failure, until none shortens it.
 //!
 //! proptest-state-machine deletes steps in a single pass from the back, and
 //! a deletion that breaks a later step's precondition is not tried again
-//! once that later step is gone. This pass repeats single-step deletion
-//! until no step can go, keeping a deletion only when the sequence stays
-//! well-formed and still fails with a divergence of the same rule.
+//! once that later step is gone. Two passes finish the job:
+//!
+//! - deletion: repeat single-step deletion until no step can go;
+//! - merging: an asynchronous send followed, on its request, by its
+//!   target's completion is one synchronous send with that answer; the
+//!   merged sequence has one step fewer for the same events. Shrinking
+//!   only deletes, so it can never find this spelling by itself.
+//!
+//! A candidate is kept only when it is well-formed and still fails with a
+//! divergence of the same rule.
 
 use super::conformance::Conformance;
 use super::divergence::Divergence;
 use super::run::execute;
 use crate::model::Model;
-use crate::vocab::{Settings, Step};
+use crate::vocab::{Op, SendMode, Settings, Step};
 
-/// Deletes steps from `failing` while it still diverges the same way.
+/// Shortens `failing` while it still diverges the same way.
 pub fn delete_steps<I: Conformance>(
     failing: (Vec<Step>, Divergence),
     settings: Settings,
@@ -21,30 +28,73 @@ pub fn delete_steps<I: Conformance>(
     let (mut steps, mut divergence) = failing;
     // Steps after the divergence never matter.
     steps.truncate(divergence.step + 1);
+    let still_fails = |candidate: Vec<Step>, divergence: &Divergence| {
+        if !well_formed(&candidate) {
+            return None;
+        }
+        let found = execute(make(), settings, &candidate, None, None).err()?;
+        (found.rule() == divergence.rule()).then(|| {
+            let mut candidate = candidate;
+            candidate.truncate(found.step + 1);
+            (candidate, found)
+        })
+    };
     loop {
-        let mut shortened = false;
+        let before = steps.len();
         let mut index = steps.len();
         while index > 0 {
             index -= 1;
             let mut candidate = steps.clone();
             candidate.remove(index);
-            if !well_formed(&candidate) {
-                continue;
-            }
-            if let Err(found) = execute(make(), settings, &candidate, None, None) {
-                if found.rule() == divergence.rule() {
-                    candidate.truncate(found.step + 1);
-                    steps = candidate;
-                    divergence = found;
-                    shortened = true;
-                    index = index.min(steps.len());
-                }
+            if let Some(shorter) = still_fails(candidate, &divergence) {
+                (steps, divergence) = shorter;
+                index = index.min(steps.len());
             }
         }
-        if !shortened {
+        for candidate in merged_sends(&steps) {
+            if let Some(shorter) = still_fails(candidate, &divergence) {
+                (steps, divergence) = shorter;
+                break;
+            }
+        }
+        if steps.len() == before {
             return (steps, divergence);
         }
     }
+}
+
+/// Every sequence made from `steps` by merging one asynchronous send with
+/// the completion that is the next step on its request into a synchronous
+/// send answered with that completion.
+fn merged_sends(steps: &[Step]) -> Vec<Vec<Step>> {
+    let mut candidates = Vec::new();
+    for (at, step) in steps.iter().enumerate() {
+        let Step::Driver(Op::Send {
+            request,
+            target,
+            mode: SendMode::Async,
+        }) = *step
+        else {
+            continue;
+        };
+        let next = steps[at + 1..]
+            .iter()
+            .position(|s| s.request() == request)
+            .map(|offset| at + 1 + offset);
+        let Some(Step::Target(done)) = next.map(|n| &steps[n]) else {
+            continue;
+        };
+        let mut candidate = steps.to_vec();
+        candidate[at] = Op::Send {
+            request,
+            target,
+            mode: SendMode::Sync(done.completion()),
+        }
+        .into();
+        candidate.remove(next.unwrap_or(at + 1));
+        candidates.push(candidate);
+    }
+    candidates
 }
 
 /// Whether every step names a request introduced earlier, and no request
@@ -52,4 +102,55 @@ pub fn delete_steps<I: Conformance>(
 pub fn well_formed(steps: &[Step]) -> bool {
     let mut model = Model::new();
     steps.iter().all(|step| model.step(step).is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vocab::{RequestId, Status, TargetCompletion, TargetId};
+
+    #[test]
+    fn an_async_send_and_its_completion_merge_into_one_sync_send() {
+        let r = RequestId(0);
+        let other = RequestId(1);
+        let send = Op::Send {
+            request: r,
+            target: TargetId(0),
+            mode: SendMode::Async,
+        };
+        let done = TargetCompletion {
+            request: r,
+            status: Status::CANCELLED,
+            information: 3,
+        };
+        let steps: Vec<Step> = vec![
+            Op::Create { request: r }.into(),
+            Op::Create { request: other }.into(),
+            send.into(),
+            Op::Create {
+                request: RequestId(2),
+            }
+            .into(),
+            done.into(),
+        ];
+        let merged = merged_sends(&steps);
+        assert_eq!(merged.len(), 1);
+        assert_eq!(merged[0].len(), 4);
+        assert_eq!(
+            merged[0][2],
+            Step::from(Op::Send {
+                request: r,
+                target: TargetId(0),
+                mode: SendMode::Sync(done.completion()),
+            })
+        );
+        // A send whose next step on its request is no completion stays.
+        let interrupted = [
+            steps[0].clone(),
+            steps[2].clone(),
+            Op::Cancel { request: r }.into(),
+            done.into(),
+        ];
+        assert!(merged_sends(&interrupted).is_empty());
+    }
 }

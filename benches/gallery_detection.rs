@@ -1,0 +1,62 @@
+//! How fast the suite catches each mutant of the gallery, and how short its
+//! counterexample is: over 20 fixed seeds, the median cases and the median
+//! time to detection, the median shrunk length against the hand-derived
+//! minimum, and in how many seeds the minimum was reached. Prints the
+//! README's gallery table as Markdown.
+//!
+//! `cargo bench --bench gallery_detection`
+
+use std::time::{Duration, Instant};
+
+use wdfreq::gallery;
+use wdfreq::harness::{Budget, CaseConfig, HuntConfig, Seed, hunt};
+
+const SEEDS: u64 = 20;
+const CASES_MAX: u64 = 2000;
+
+fn median<T: Copy + Ord>(values: &mut [T]) -> T {
+    values.sort_unstable();
+    values[values.len() / 2]
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` runs it too,
+    // where one seed per mutant keeps it quick.
+    let seeds = if std::env::args().any(|a| a == "--bench") {
+        SEEDS
+    } else {
+        1
+    };
+    println!(
+        "| mutant | rule | minimum | median shrunk | minimal in | median cases | median time |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for mutant in gallery::all() {
+        let (mut cases, mut times, mut lengths) = (Vec::new(), Vec::new(), Vec::new());
+        for seed in 0..seeds {
+            let config = HuntConfig {
+                seed: Seed(seed),
+                budget: Budget::Cases(CASES_MAX),
+                case: CaseConfig::default(),
+            };
+            let started = Instant::now();
+            let report = hunt(&config, &|| mutant.framework(), &mut |_| {});
+            times.push(started.elapsed());
+            let failure = report.failure.expect("every mutant is caught");
+            assert_eq!(failure.divergence.rule(), Some(mutant.expected));
+            cases.push(report.cases);
+            lengths.push(failure.steps.len());
+        }
+        let minimal = lengths.iter().filter(|l| **l == mutant.minimal_len).count();
+        let time: Duration = median(&mut times);
+        println!(
+            "| {} | `{}` | {} | {} | {minimal}/{seeds} | {} | {:.1} ms |",
+            mutant.name,
+            mutant.expected,
+            mutant.minimal_len,
+            median(&mut lengths),
+            median(&mut cases),
+            time.as_secs_f64() * 1e3
+        );
+    }
+}

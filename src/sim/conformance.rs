@@ -257,3 +257,32 @@ mod tests {
         ));
     }
 }
+
+#[cfg(test)]
+mod conformance_tests {
+    use super::*;
+    use crate::harness::{CaseConfig, Seed, run_case};
+    use crate::vocab::Settings;
+
+    /// Property: a short hunt of the simulated framework in every setting
+    /// finds no divergence from the model (the long hunts live in
+    /// `tests/`; this one keeps `cargo test --lib`, which mutation testing
+    /// runs, a conformance check).
+    #[test]
+    fn simulated_framework_conforms_in_a_short_run_of_every_setting() {
+        for settings in Settings::all() {
+            let config = CaseConfig {
+                settings,
+                ..CaseConfig::default()
+            };
+            for case in 0..40 {
+                let outcome = run_case(Seed(7).case(case), &config, &|| {
+                    Framework::with_settings(settings)
+                });
+                if let Some(failure) = outcome.failure {
+                    panic!("{settings}:\n{}", failure.divergence.report(&failure.steps));
+                }
+            }
+        }
+    }
+}

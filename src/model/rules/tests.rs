@@ -784,3 +784,49 @@ fn every_rule_says_where_it_applies_and_whether_it_is_refused() {
         ..Settings::default()
     }));
 }
+
+/// `callback-leak` is told apart from `callback-mismatch` part by part: a
+/// delivery is a leak only when the callback or the context it carries is
+/// the deregistered one and differs from the one due.
+#[test]
+fn callback_leak_is_told_from_mismatch_by_what_was_deregistered() {
+    let reg = |callback: u8, context: Option<u8>| Registration {
+        callback: CallbackId(callback),
+        context: context.map(ContextId),
+    };
+    let judge = |dropped: Registration, wanted: Registration, got: Registration| {
+        let steps = [
+            create(),
+            set(dropped),
+            reuse(OK),
+            set(wanted),
+            format(),
+            send(),
+            finish(8),
+        ];
+        judge_last(&steps, &[delivery(got, 8)]).map_err(|v| v.rule)
+    };
+    // Neither part is the deregistered one: a plain mismatch.
+    assert_eq!(
+        judge(reg(1, None), reg(2, None), reg(3, None)),
+        Err(RuleId::CallbackMismatch)
+    );
+    assert_eq!(
+        judge(reg(1, Some(1)), reg(2, Some(2)), reg(2, Some(3))),
+        Err(RuleId::CallbackMismatch)
+    );
+    // The deregistered callback with the due context: a leak.
+    assert_eq!(
+        judge(reg(1, Some(1)), reg(2, Some(2)), reg(1, Some(2))),
+        Err(RuleId::CallbackLeak)
+    );
+    // The deregistered callback, when it is also the one due, is no leak.
+    assert_eq!(
+        judge(reg(1, Some(1)), reg(1, Some(2)), reg(1, Some(3))),
+        Err(RuleId::CallbackMismatch)
+    );
+    assert_eq!(
+        judge(reg(1, Some(1)), reg(1, Some(2)), reg(1, Some(2))),
+        Ok(())
+    );
+}

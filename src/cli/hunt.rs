@@ -1,35 +1,22 @@
 //! `wdfreq hunt`: runs conformance cases against the simulated framework,
-//! or one of the gallery's mutants, on one worker thread per core, and
-//! reports cases, steps, rules exercised and, for a divergence, the shrunk
-//! sequence, the command that replays it and the regression file that keeps
-//! it.
-//!
-//! Standard output is a function of the arguments alone, bar the timing
-//! line: the same seed and `--cases` print the same report on any number of
-//! workers (see [`crate::harness::hunt`](mod@crate::harness::hunt)).
-//! Progress goes to standard error. Ctrl-C stops the hunt once the cases
-//! under way are done and prints the report; with no failure found the
-//! verdict is unknown, exit 130.
+//! or one of the gallery's mutants, and reports cases, steps, rules
+//! exercised and, for a divergence, the shrunk sequence and the command
+//! that replays it.
 
 use std::io::{IsTerminal, Write};
-use std::num::NonZeroUsize;
-use std::path::PathBuf;
-use std::sync::Once;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use clap::Args;
 
 use super::Outcome;
-use super::implementation::Implementation;
-use super::progress::Progress;
-use super::regression::{Expect, Regression};
 use super::settings::SettingsArgs;
-use crate::harness::{Budget, CaseConfig, Failure, HuntConfig, HuntReport, Seed, Workers, hunt_with};
+use crate::gallery::{self, Mutant};
+use crate::harness::{Budget, CaseConfig, HuntConfig, HuntReport, Seed, hunt};
 use crate::sim::Framework;
 use crate::vocab::Settings;
 
-pub use super::implementation::SIM;
+/// The name of the unmodified simulated framework for `--implementation`.
+pub const SIM: &str = "sim";
 
 #[derive(Debug, Args)]
 pub struct HuntArgs {
@@ -49,68 +36,69 @@ pub struct HuntArgs {
     /// name of a mutant from the gallery (a deliberately broken copy).
     #[arg(long, value_name = "NAME", default_value = SIM)]
     pub implementation: String,
-    /// Worker threads, each running its share of the cases (default: one
-    /// per core). The report does not depend on it.
-    #[arg(long, value_name = "N")]
-    pub workers: Option<NonZeroUsize>,
-    /// The directory a failing case's regression file is written to
-    /// (created if need be).
-    #[arg(long, value_name = "DIR", default_value = "regressions")]
-    pub regressions: PathBuf,
     /// The framework to judge for; the implementation is built for the same.
     #[command(flatten)]
     pub settings: SettingsArgs,
 }
 
-pub fn run(args: &HuntArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
-    let (implementation, config) = match parse(args) {
-        Ok(parsed) => parsed,
-        Err(message) => {
-            writeln!(out, "error: {message}")?;
-            return Ok(Outcome::BadInput);
-        }
-    };
-    let settings = config.case.settings;
-    writeln!(
-        out,
-        "wdfreq hunt: seed {}, implementation: {}, framework: {settings}",
-        config.seed,
-        implementation.describe()
-    )?;
-    let workers = Workers {
-        count: args.workers.unwrap_or(Workers::per_core().count),
-        stop: Some(interrupt_flag()),
-    };
-    let mut progress = Progress::new(config.budget, settings);
-    let mut show = |report: &HuntReport| progress.update(report);
-    let report = match implementation {
-        Implementation::Sim => hunt_with(
-            &config,
-            workers,
-            &|| Framework::with_settings(settings),
-            &mut show,
-        ),
-        Implementation::Mutant(mutant) => {
-            hunt_with(&config, workers, &|| mutant.framework_in(settings), &mut show)
-        }
-    };
-    progress.finish();
-    write_report(&report, args, (implementation, workers.count), &settings, out)
+/// The implementation a hunt drives.
+#[derive(Clone, Copy, Debug)]
+enum Implementation {
+    Sim,
+    Mutant(Mutant),
 }
 
-/// The implementation and the hunt the arguments ask for, or why not.
-fn parse(args: &HuntArgs) -> Result<(Implementation, HuntConfig), String> {
-    let implementation = Implementation::by_name(&args.implementation).map_err(|e| e.to_string())?;
+impl Implementation {
+    fn by_name(name: &str) -> Option<Implementation> {
+        match name {
+            SIM => Some(Implementation::Sim),
+            _ => gallery::by_name(name).map(Implementation::Mutant),
+        }
+    }
+
+    /// How the report's first line names it.
+    fn describe(&self) -> String {
+        match self {
+            Implementation::Sim => format!("{SIM} (simulated framework)"),
+            Implementation::Mutant(mutant) => format!(
+                "{} (gallery mutant, expected to break {})",
+                mutant.name, mutant.expected
+            ),
+        }
+    }
+}
+
+const PROGRESS_EVERY: Duration = Duration::from_secs(2);
+
+pub fn run(args: &HuntArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
+    let Some(implementation) = Implementation::by_name(&args.implementation) else {
+        let names: Vec<&str> = std::iter::once(SIM).chain(gallery::names()).collect();
+        writeln!(
+            out,
+            "error: unknown implementation `{}`; known: {}",
+            args.implementation,
+            names.join(", ")
+        )?;
+        return Ok(Outcome::BadInput);
+    };
     let budget = match (args.cases, args.seconds) {
         (_, Some(seconds)) if !(seconds.is_finite() && seconds >= 0.0) => {
-            return Err(format!(
-                "--seconds must be a non-negative number, not {seconds}"
-            ));
+            writeln!(
+                out,
+                "error: --seconds must be a non-negative number, not {seconds}"
+            )?;
+            return Ok(Outcome::BadInput);
         }
         (_, Some(seconds)) => Budget::Time(Duration::from_secs_f64(seconds)),
         (cases, None) => Budget::Cases(cases.unwrap_or(1000)),
     };
-    let settings = args.settings.resolve().map_err(|e| e.to_string())?;
+    let settings = match args.settings.resolve() {
+        Ok(settings) => settings,
+        Err(error) => {
+            writeln!(out, "error: {error}")?;
+            return Ok(Outcome::BadInput);
+        }
+    };
     let config = HuntConfig {
         seed: args.seed.unwrap_or_else(Seed::random),
         budget,
@@ -120,27 +108,30 @@ fn parse(args: &HuntArgs) -> Result<(Implementation, HuntConfig), String> {
             ..CaseConfig::default()
         },
     };
-    Ok((implementation, config))
-}
-
-/// Raised by the first Ctrl-C; a second one ends the process at once.
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-/// The flag Ctrl-C raises, lowered, with the handler installed (once per
-/// process: `ctrlc` allows one handler).
-fn interrupt_flag() -> &'static AtomicBool {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
-        // Should installing fail, Ctrl-C keeps its default, ending the
-        // process at once: the hunt itself runs the same.
-        let _ = ctrlc::set_handler(|| {
-            if INTERRUPTED.swap(true, Ordering::SeqCst) {
-                std::process::exit(Outcome::Interrupted.code().into());
-            }
-        });
-    });
-    INTERRUPTED.store(false, Ordering::SeqCst);
-    &INTERRUPTED
+    writeln!(
+        out,
+        "wdfreq hunt: seed {}, implementation: {}, framework: {settings}",
+        config.seed,
+        implementation.describe()
+    )?;
+    let mut last_progress = Instant::now();
+    let mut progress = |report: &HuntReport| {
+        if last_progress.elapsed() >= PROGRESS_EVERY {
+            last_progress = Instant::now();
+            eprintln!("{}", progress_line(report, &settings));
+        }
+    };
+    let report = match implementation {
+        Implementation::Sim => hunt(
+            &config,
+            &|| Framework::with_settings(settings),
+            &mut progress,
+        ),
+        Implementation::Mutant(mutant) => {
+            hunt(&config, &|| mutant.framework_in(settings), &mut progress)
+        }
+    };
+    write_report(&report, args, &settings, out)
 }
 
 /// How many rules apply in `settings`, and how many of those `report`

@@ -17,7 +17,7 @@ use crate::vocab::{
 
 /// The result of a call: accepted (perhaps with a rule let through), or
 /// refused.
-type Verdict = Result<Judgement, Judgement>;
+type CallOutcome = Result<Judgement, Judgement>;
 
 /// Breaking `rule`: a refusal where the catalogue says the framework
 /// refuses it in `settings`; otherwise recorded in `judgement` as let
@@ -57,19 +57,22 @@ pub(super) fn driver_call(
     id: RequestId,
     op: &Op,
 ) -> Judgement {
+    let mut judgement = Judgement::accepted(ExpectedReply::Done);
     if let Some(rule) = dead_rule(request) {
-        return Judgement::refused(rule, id);
+        if let Err(refused) = breaks(settings, &mut judgement, rule, id) {
+            return refused;
+        }
     }
-    let verdict = match *op {
+    let outcome = match *op {
         // INVARIANT: Model::step introduces requests itself and never
         // passes these here.
         Op::Create { .. } | Op::Receive { .. } => {
             unreachable!("create and receive introduce requests; Model::step handles them")
         }
-        Op::Format { kind, .. } => modify(request, id, |r| r.formatted = Some(kind)),
+        Op::Format { kind, .. } => modify(settings, request, id, |r| r.formatted = Some(kind)),
         Op::SetCompletionCallback {
             callback, context, ..
-        } => modify(request, id, |r| {
+        } => modify(settings, request, id, |r| {
             if let Some(old) = r.registration.replace(Registration { callback, context }) {
                 r.dropped = Some(old);
             }
@@ -78,20 +81,26 @@ pub(super) fn driver_call(
         Op::Cancel { .. } => Ok(cancel(request)),
         Op::Reuse { status, flags, .. } => reuse(settings, request, id, status, flags),
         Op::ReadStatus { .. } => Ok(read_status(request)),
-        Op::Complete { .. } => complete(request, id),
-        Op::Delete { .. } => delete(request, id),
+        Op::Complete { .. } => complete(settings, request, id),
+        Op::Delete { .. } => delete(settings, request, id),
     };
-    verdict.unwrap_or_else(|refused| refused)
+    outcome.unwrap_or_else(|refused| refused)
 }
 
 /// Format and SetCompletionCallback: legal only while the driver owns the
 /// request (`modify-while-pending`).
-fn modify(request: &mut Request, id: RequestId, change: impl FnOnce(&mut Request)) -> Verdict {
+fn modify(
+    settings: &Settings,
+    request: &mut Request,
+    id: RequestId,
+    change: impl FnOnce(&mut Request),
+) -> CallOutcome {
+    let mut judgement = Judgement::accepted(ExpectedReply::Done);
     if request.is_outstanding() {
-        return Err(Judgement::refused(RuleId::ModifyWhilePending, id));
+        breaks(settings, &mut judgement, RuleId::ModifyWhilePending, id)?;
     }
     change(request);
-    Ok(Judgement::accepted(ExpectedReply::Done))
+    Ok(judgement)
 }
 
 fn send(
@@ -100,11 +109,11 @@ fn send(
     id: RequestId,
     target: TargetId,
     mode: SendMode,
-) -> Verdict {
-    if request.is_outstanding() {
-        return Err(Judgement::refused(RuleId::SendWhilePending, id));
-    }
+) -> CallOutcome {
     let mut judgement = Judgement::accepted(ExpectedReply::Done);
+    if request.is_outstanding() {
+        breaks(settings, &mut judgement, RuleId::SendWhilePending, id)?;
+    }
     if mode == SendMode::Forget {
         return forget(settings, request, id, judgement);
     }
@@ -113,7 +122,11 @@ fn send(
         breaks(settings, &mut judgement, RuleId::SendUnformatted, id)?;
     }
     if mode == SendMode::Async && request.registration.is_none() {
-        if request.is_received() && settings.reuse_takes_flags() {
+        if request.is_received()
+            && rule(RuleId::SendReceivedWithoutCallback)
+                .scope
+                .applies(settings)
+        {
             breaks(
                 settings,
                 &mut judgement,
@@ -154,7 +167,7 @@ fn forget(
     request: &mut Request,
     id: RequestId,
     mut judgement: Judgement,
-) -> Verdict {
+) -> CallOutcome {
     if !request.is_received() {
         breaks(settings, &mut judgement, RuleId::ForgetCreated, id)?;
     }
@@ -205,7 +218,7 @@ fn reuse(
     id: RequestId,
     status: Status,
     flags: ReuseFlags,
-) -> Verdict {
+) -> CallOutcome {
     let mut judgement = Judgement::accepted(ExpectedReply::Done);
     if request.is_outstanding() {
         breaks(settings, &mut judgement, RuleId::ReuseWhilePending, id)?;
@@ -214,9 +227,9 @@ fn reuse(
     if !request.is_outstanding() {
         // An outstanding send's status is the target's until it finishes.
         request.status = Some(status);
-        if !request.is_received() {
-            request.information = Some(0);
-        }
+        // A queue-presented request's IRP keeps its information; what it
+        // holds then is the originator's business, so it is unspecified.
+        request.information = if request.is_received() { None } else { Some(0) };
     }
     request.formatted = None;
     if settings.reuse_clears_callback() {
@@ -266,32 +279,54 @@ fn read_status(request: &Request) -> Judgement {
     judgement
 }
 
-fn complete(request: &mut Request, id: RequestId) -> Verdict {
+/// Complete: ends a queue-presented request. A driver-created request
+/// reused with `MUST_COMPLETE` completes its IRP and stays the driver's
+/// until it deletes it (`FxRequest::Reuse`: the reference taken for
+/// MUST_COMPLETE is released at completion; the object lives on).
+fn complete(settings: &Settings, request: &mut Request, id: RequestId) -> CallOutcome {
+    let mut judgement = Judgement::accepted(ExpectedReply::Done);
     if request.is_outstanding() {
-        return Err(Judgement::refused(RuleId::CompleteWhilePending, id));
+        breaks(settings, &mut judgement, RuleId::CompleteWhilePending, id)?;
     }
     if !request.must_be_completed() {
-        return Err(Judgement::refused(RuleId::CompleteCreated, id));
-    }
-    request.life = Life::Completed;
-    Ok(Judgement::accepted(ExpectedReply::Done))
-}
-
-fn delete(request: &mut Request, id: RequestId) -> Verdict {
-    if request.is_outstanding() {
-        return Err(Judgement::refused(RuleId::DeleteWhilePending, id));
+        breaks(settings, &mut judgement, RuleId::CompleteCreated, id)?;
     }
     if request.is_received() {
-        return Err(Judgement::refused(RuleId::DeleteReceived, id));
+        request.life = Life::Completed;
+    } else {
+        request.must_complete = false;
+    }
+    Ok(judgement)
+}
+
+fn delete(settings: &Settings, request: &mut Request, id: RequestId) -> CallOutcome {
+    let mut judgement = Judgement::accepted(ExpectedReply::Done);
+    if request.is_outstanding() {
+        breaks(settings, &mut judgement, RuleId::DeleteWhilePending, id)?;
+    }
+    if request.is_received() {
+        breaks(settings, &mut judgement, RuleId::DeleteReceived, id)?;
     }
     request.life = Life::Deleted;
-    Ok(Judgement::accepted(ExpectedReply::Done))
+    Ok(judgement)
 }
 
 /// The target finishes the outstanding send of a request.
-pub(super) fn target_complete(request: &mut Request, done: &TargetCompletion) -> Judgement {
+pub(super) fn target_complete(
+    settings: &Settings,
+    request: &mut Request,
+    done: &TargetCompletion,
+) -> Judgement {
+    let mut judgement = Judgement::accepted(ExpectedReply::Done);
     if !request.is_outstanding() {
-        return Judgement::refused(RuleId::TargetCompleteUnsent, done.request);
+        if let Err(refused) = breaks(
+            settings,
+            &mut judgement,
+            RuleId::TargetCompleteUnsent,
+            done.request,
+        ) {
+            return refused;
+        }
     }
     finish(request, done.request, done.completion())
 }
@@ -306,19 +341,23 @@ fn finish(request: &mut Request, id: RequestId, completion: Completion) -> Judge
     request.status = Some(completion.status);
     request.information = Some(completion.information);
     request.formatted = None;
-    let delivery = request.registration.take().map(|registration| Delivery {
+    let mut at_stake = RuleSet::of(RuleId::CallbackWithoutSend);
+    if request.dropped.is_some() || request.consumed.is_some() {
+        at_stake.insert(RuleId::CallbackLeak);
+    }
+    let registration = request.registration.take();
+    if registration.is_some() {
+        request.consumed = registration;
+    }
+    let delivery = registration.map(|registration| Delivery {
         request: id,
         registration,
         completion,
     });
-    let mut at_stake = RuleSet::of(RuleId::CallbackWithoutSend);
     if delivery.is_some() {
         at_stake.insert(RuleId::CallbackMissing);
         at_stake.insert(RuleId::CallbackTwice);
         at_stake.insert(RuleId::CallbackMismatch);
-    }
-    if request.dropped.is_some() {
-        at_stake.insert(RuleId::CallbackLeak);
     }
     Judgement {
         outcome: Ok(Accepted {

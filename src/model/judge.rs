@@ -53,18 +53,30 @@ impl Model {
     }
 
     /// `callback-leak` when `delivery` carries a callback or context that
-    /// was deregistered from its request and differs from what was wanted.
+    /// was deregistered from its request (by a Reuse or a replacing
+    /// registration) or consumed by an earlier completion, and differs from
+    /// what was wanted.
     fn leak_or(&self, delivery: &Delivery, wanted: Option<Registration>) -> Option<RuleId> {
-        let dropped = self.request(delivery.request)?.dropped?;
-        let got = delivery.registration;
-        let callback_leaked = got.callback == dropped.callback
-            && wanted.is_none_or(|w| w.callback != dropped.callback);
-        let context_leaked = got.context.is_some()
-            && got.context == dropped.context
-            && wanted.is_none_or(|w| w.context != dropped.context);
-        (callback_leaked || context_leaked).then_some(RuleId::CallbackLeak)
+        let request = self.request(delivery.request)?;
+        [request.dropped, request.consumed]
+            .into_iter()
+            .flatten()
+            .find_map(|gone| leaks(delivery.registration, wanted, gone))
     }
+}
 
+/// `callback-leak` when `got` carries a part of the registration `gone`
+/// that differs from the one `wanted`.
+fn leaks(got: Registration, wanted: Option<Registration>, gone: Registration) -> Option<RuleId> {
+    let callback_leaked =
+        got.callback == gone.callback && wanted.is_none_or(|w| w.callback != gone.callback);
+    let context_leaked = got.context.is_some()
+        && got.context == gone.context
+        && wanted.is_none_or(|w| w.context != gone.context);
+    (callback_leaked || context_leaked).then_some(RuleId::CallbackLeak)
+}
+
+impl Model {
     /// Judges the status an implementation reported for `request` against
     /// what the model expects (`None` parts are unspecified and always
     /// conform): `status-mismatch` on any difference.

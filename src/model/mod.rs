@@ -185,7 +185,7 @@ impl Model {
                     .requests
                     .get_mut(&done.request)
                     .ok_or(SequenceError::UnknownRequest(done.request))?;
-                Ok(calls::target_complete(request, done))
+                Ok(calls::target_complete(&self.settings, request, done))
             }
         }
     }
@@ -200,6 +200,24 @@ impl Model {
         }
         self.requests.insert(id, Request::new(origin));
         Ok(Judgement::accepted(ExpectedReply::Done))
+    }
+
+    /// Forgets the dead request named `id`, so that a long trace with ever
+    /// new names need not keep every request it has seen: afterwards its
+    /// name is unknown, as if never introduced. Returns false, and forgets
+    /// nothing, when the request is alive or unknown.
+    ///
+    /// # Invariants
+    ///
+    /// Only dead requests go: a dead request never changes again and owes
+    /// nothing at the end, so forgetting one changes no later judgement of
+    /// the other requests.
+    pub fn forget(&mut self, id: RequestId) -> bool {
+        if !self.requests.get(&id).is_some_and(Request::is_dead) {
+            return false;
+        }
+        self.requests.remove(&id);
+        true
     }
 
     /// The warnings due when the sequence ends here: every request still to

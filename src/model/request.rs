@@ -71,6 +71,9 @@ pub struct Request {
     /// The registration that the latest Reuse deregistered (or that a new
     /// registration replaced): a delivery carrying it is a leak.
     pub dropped: Option<Registration>,
+    /// The registration the latest completed send consumed: invoked once,
+    /// it is gone, and a later delivery carrying it is a leak too.
+    pub consumed: Option<Registration>,
     /// The completion status, where the sources specify it: `None` until a
     /// Reuse or a completed send sets it, and while outstanding.
     pub status: Option<Status>,
@@ -97,6 +100,7 @@ impl Request {
             formatted: None,
             registration: None,
             dropped: None,
+            consumed: None,
             status: None,
             information: None,
             sent_since_reuse: false,

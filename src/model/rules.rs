@@ -16,9 +16,6 @@ use crate::vocab::{Flavor, Obligation, RuleId, Settings, Severity};
 pub enum Scope {
     /// Every flavor, every version.
     Always,
-    /// Framework 1.9 and later: before it, Reuse kept the completion
-    /// routine by design (`FxRequest::Reuse`, "backwards compatibility").
-    From1_9,
     /// KMDF and UMDF 2 (`WdfRequestReuse`, `WdfRequestSend`).
     Kmdf,
     /// Where `WDF_REQUEST_REUSE_MUST_COMPLETE` exists: KMDF and UMDF 2,
@@ -34,7 +31,6 @@ impl Scope {
     pub fn applies(self, settings: &Settings) -> bool {
         match self {
             Scope::Always => true,
-            Scope::From1_9 => settings.reuse_clears_callback(),
             Scope::Kmdf => settings.flavor == Flavor::Kmdf,
             Scope::MustComplete => settings.must_complete_exists(),
             Scope::FlagsLimited => !settings.must_complete_exists(),
@@ -45,7 +41,6 @@ impl Scope {
     pub fn describe(self) -> &'static str {
         match self {
             Scope::Always => "all",
-            Scope::From1_9 => "1.9 and later",
             Scope::Kmdf => "KMDF, UMDF 2",
             Scope::MustComplete => "KMDF, UMDF 2 from 1.11",
             Scope::FlagsLimited => "UMDF 1; KMDF before 1.11",
@@ -148,11 +143,14 @@ catalogue! {
     MODIFY_WHILE_PENDING = ModifyWhilePending, Driver, Error, Always, Always,
     says: "A request is neither formatted nor given a completion callback while it is outstanding.",
     source: "Request Ownership (a sent request is not the driver's to touch); \
-             added: the framework has no check, the ownership rule makes both calls races";
+             added: the framework has no check, and the call races the completion, so no \
+             outcome is defined to let it take: modelled as refused";
 
     DELETE_WHILE_PENDING = DeleteWhilePending, Driver, Error, Always, Always,
     says: "A request is deleted only when no send of it is outstanding.",
-    source: "fxrequestbase.cpp FxRequestBase::VerifyDispose; SDV rule ReqDelete";
+    source: "fxrequestbase.cpp FxRequestBase::VerifyDispose (a verifier break); SDV rule \
+             ReqDelete; what follows a delete of a request still at its target is undefined, \
+             so it is modelled as refused in every setting";
 
     COMPLETE_WHILE_PENDING = CompleteWhilePending, Driver, Error, Always, Always,
     says: "A queue-presented request is completed only when no send of it is outstanding.",
@@ -226,10 +224,12 @@ catalogue! {
     says: "Every queue-presented request is completed before the sequence ends.",
     source: "Completing I/O Requests; SDV rule RequestCompleted";
 
-    CALLBACK_LEAK = CallbackLeak, Framework, Error, From1_9, Never,
-    says: "A completion never invokes a callback or context that a Reuse deregistered or a later registration replaced.",
+    CALLBACK_LEAK = CallbackLeak, Framework, Error, Always, Never,
+    says: "A completion never invokes a callback or context that a Reuse deregistered, a later registration replaced or an earlier completion consumed.",
     source: "Reusing Framework Request Objects; IWDFIoRequest2::Reuse; \
-             fxrequest.cpp FxRequest::Reuse clears the routine (framework 1.9 and later)";
+             fxrequest.cpp FxRequest::Reuse clears the routine (from 1.9: before it, Reuse \
+             deregisters nothing, so a kept callback is due, not leaked); \
+             fxrequestbase.cpp CompleteSubmitted consumes it";
 
     CALLBACK_TWICE = CallbackTwice, Framework, Error, Always, Never,
     says: "A completed send invokes its callback at most once.",

@@ -335,9 +335,20 @@ impl Framework {
         if body.origin == Origin::Created && !body.must_complete {
             return Err(SimError::CompleteCreated { request: *request });
         }
-        // The originator receives `status` and `information`; the request
-        // object itself is gone, so there is nothing left to record them in.
+        // The originator receives `status` and `information`; the framework
+        // keeps nothing of them.
         let _ = (status, information);
+        if body.origin == Origin::Created {
+            // A must-complete request completes its IRP and stays the
+            // driver's, to delete or reuse (FxRequest::Reuse releases the
+            // reference it took at completion; the object lives on).
+            // INVARIANT: `live` above found the request, and nothing since
+            // retired it.
+            if let Some(body) = self.pool.get_mut(request) {
+                body.must_complete = false;
+            }
+            return Ok(());
+        }
         let retired = self.pool.retire(request, Death::Completed);
         debug_assert!(retired);
         Ok(())

@@ -773,12 +773,16 @@ fn every_rule_says_where_it_applies_and_whether_it_is_refused() {
             assert_eq!(rule.refused, Refused::Never, "{}", rule.id);
         }
     }
+    let kmdf_1_7 = Settings::new(Flavor::Kmdf, FrameworkVersion::V1_7, true).unwrap();
     assert!(
-        !CALLBACK_LEAK
+        !SEND_RECEIVED_WITHOUT_CALLBACK
             .scope
-            .applies(&Settings::new(Flavor::Kmdf, FrameworkVersion::V1_7, true).unwrap())
+            .applies(&Settings::default())
     );
-    assert!(CALLBACK_LEAK.scope.applies(&Settings::default()));
+    assert!(MUST_COMPLETE_INTERNAL_IRP.scope.applies(&KMDF));
+    assert!(!MUST_COMPLETE_INTERNAL_IRP.scope.applies(&kmdf_1_7));
+    assert!(REUSE_FLAG_UNAVAILABLE.scope.applies(&kmdf_1_7));
+    assert!(CALLBACK_LEAK.scope.applies(&kmdf_1_7));
     assert!(!REUSE_WHILE_PENDING.refused.in_settings(&Settings {
         verifier: false,
         ..Settings::default()
@@ -828,5 +832,47 @@ fn callback_leak_is_told_from_mismatch_by_what_was_deregistered() {
     assert_eq!(
         judge(reg(1, Some(1)), reg(1, Some(2)), reg(1, Some(2))),
         Ok(())
+    );
+}
+
+/// The leak reviewers find most often: a callback consumed by a completion
+/// runs again for the next send, after a Reuse that registered nothing.
+#[test]
+fn a_callback_consumed_by_a_completion_leaks_if_it_runs_again() {
+    let steps = [
+        create(),
+        set(CB_A),
+        format(),
+        send(),
+        finish(8),
+        reuse(OK),
+        format(),
+        send(),
+        finish(4),
+    ];
+    assert_eq!(
+        judge_last(&steps, &[delivery(CB_A, 4)]).map_err(|v| v.rule),
+        Err(RuleId::CallbackLeak)
+    );
+    assert_eq!(judge_last(&steps, &[]), Ok(()));
+}
+
+/// A driver-created request reused with MUST_COMPLETE is completed and
+/// then still the driver's, to delete (or reuse) when it is done.
+#[test]
+fn a_must_complete_request_lives_on_after_its_complete_until_deleted() {
+    let steps = [
+        create(),
+        reuse_flags(OK, NEW_IRP),
+        reuse_flags(OK, MUST_COMPLETE),
+        complete(),
+        delete(),
+    ];
+    assert_eq!(broken_in(KMDF, &steps), Vec::<RuleId>::new());
+    // Completed once, it owes no more Complete; a second one is refused.
+    assert_fires_in(
+        KMDF,
+        RuleId::CompleteCreated,
+        &[&steps[..4], &[complete()]].concat(),
     );
 }

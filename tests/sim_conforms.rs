@@ -237,8 +237,9 @@ fn simulated_framework_conforms_in_every_combination_of_settings() {
         if let Some(failure) = &report.failure {
             panic!("{settings}:\n{}", failure.divergence.report(&failure.steps));
         }
-        assert!(
-            report.coverage.count(RuleId::ResendWithoutReuse) > 0,
+        assert_eq!(
+            report.coverage.missing_in(&settings),
+            Vec::<RuleId>::new(),
             "{settings}"
         );
     }

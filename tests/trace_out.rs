@@ -55,8 +55,8 @@ fn let_through(settings: Settings, steps: &[Step]) -> Vec<RuleId> {
 
 /// Property: for every framework of the settings and generated sequences,
 /// the trace of the simulated framework's run is well formed and `check`
-/// finds in it exactly the driver errors the framework let through (none
-/// with the verifier on).
+/// finds in it exactly the driver errors the framework let through, and no
+/// framework error at all.
 #[test]
 fn trace_of_any_simulated_run_passes_check() {
     for settings in Settings::all() {
@@ -68,9 +68,6 @@ fn trace_of_any_simulated_run_passes_check() {
             let trace = trace_text(settings, &observations);
             let found = errors(&trace);
             assert_eq!(found, let_through(settings, &steps), "{settings}\n{trace}");
-            if settings.verifier {
-                assert!(found.is_empty());
-            }
         }
     }
 }

@@ -76,7 +76,7 @@ impl Coverage {
 impl fmt::Display for Coverage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for rule in RuleId::ALL {
-            writeln!(f, "  {:<26} {:>10}", rule.as_str(), self.count(*rule))?;
+            writeln!(f, "  {:<30} {:>10}", rule.as_str(), self.count(*rule))?;
         }
         Ok(())
     }

@@ -45,12 +45,16 @@ pub enum Kind {
     ReadStatus,
     Complete,
     Delete,
+    /// A call that only a request's owner may make, or only on a request of
+    /// the other origin, on a live request: reaches the `*-while-pending`
+    /// and `forget-*` rules directly.
+    Misuse,
     /// Any call on any request: mostly illegal.
     Wild,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::Create,
         Kind::Receive,
         Kind::Format,
@@ -64,6 +68,7 @@ impl Kind {
         Kind::ReadStatus,
         Kind::Complete,
         Kind::Delete,
+        Kind::Misuse,
         Kind::Wild,
     ];
 }
@@ -114,6 +119,7 @@ fn base_weight(kind: Kind) -> u32 {
         Kind::Reuse => 6,
         Kind::Cancel | Kind::ReadStatus => 3,
         Kind::Complete | Kind::Delete => 2,
+        Kind::Misuse => 2,
         Kind::Wild => 3,
     }
 }
@@ -260,44 +266,8 @@ fn arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
                 .into()
             })
             .boxed(),
-        Kind::Send => (
-            on(requests_where(state, |r| owned(r) && r.formatted.is_some()))?,
-            target(),
-        )
-            .prop_map(|(request, target)| send(request, target, SendMode::Async))
-            .boxed(),
-        Kind::SendSync => (
-            on(requests_where(state, |r| owned(r) && r.formatted.is_some()))?,
-            target(),
-            completion(),
-        )
-            .prop_map(|(request, target, answer)| send(request, target, SendMode::Sync(answer)))
-            .boxed(),
-        Kind::SendForget => (
-            on(requests_where(state, |r| {
-                owned(r)
-                    && r.is_received()
-                    && r.registration.is_none()
-                    && r.formatted.is_none_or(|k| k == FormatKind::Current)
-            }))?,
-            target(),
-        )
-            .prop_map(|(request, target)| send(request, target, SendMode::Forget))
-            .boxed(),
-        Kind::TargetComplete => (
-            on(requests_where(state, |r| r.is_outstanding()))?,
-            status(),
-            information(),
-        )
-            .prop_map(|(request, status, information)| {
-                TargetCompletion {
-                    request,
-                    status,
-                    information,
-                }
-                .into()
-            })
-            .boxed(),
+        Kind::Send | Kind::SendSync | Kind::SendForget => return send_arm(state, kind),
+        Kind::TargetComplete | Kind::Complete => return completion_arm(state, kind),
         Kind::Cancel => on(requests_where(state, live))?
             .prop_map(|request| Op::Cancel { request }.into())
             .boxed(),
@@ -318,6 +288,66 @@ fn arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
         Kind::ReadStatus => on(requests_where(state, live))?
             .prop_map(|request| Op::ReadStatus { request }.into())
             .boxed(),
+        Kind::Delete => on(requests_where(state, |r| owned(r) && !r.is_received()))?
+            .prop_map(|request| Op::Delete { request }.into())
+            .boxed(),
+        Kind::Misuse => misuse(on(requests_where(state, live))?),
+        Kind::Wild => wild(on(requests_where(state, |_| true))?),
+    })
+}
+
+/// The strategy for a send of one mode, on a request fit for it.
+fn send_arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
+    let owned = |r: &Request| r.life == Life::Owned;
+    let on = |ids: Vec<RequestId>| (!ids.is_empty()).then(|| proptest::sample::select(ids));
+    Some(match kind {
+        Kind::Send => (
+            on(requests_where(state, |r| owned(r) && r.formatted.is_some()))?,
+            target(),
+        )
+            .prop_map(|(request, target)| send(request, target, SendMode::Async))
+            .boxed(),
+        Kind::SendSync => (
+            on(requests_where(state, |r| owned(r) && r.formatted.is_some()))?,
+            target(),
+            completion(),
+        )
+            .prop_map(|(request, target, answer)| send(request, target, SendMode::Sync(answer)))
+            .boxed(),
+        Kind::SendForget => (
+            on(requests_where(state, |r| {
+                // A registration left in place is the driver error
+                // `forget-with-callback`, which the framework lets through.
+                owned(r) && r.is_received() && r.formatted.is_none_or(|k| k == FormatKind::Current)
+            }))?,
+            target(),
+        )
+            .prop_map(|(request, target)| send(request, target, SendMode::Forget))
+            .boxed(),
+        _ => return None,
+    })
+}
+
+/// The strategy for a target's completion of an outstanding send, or the
+/// driver's Complete of a request that owes one.
+fn completion_arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
+    let owned = |r: &Request| r.life == Life::Owned;
+    let on = |ids: Vec<RequestId>| (!ids.is_empty()).then(|| proptest::sample::select(ids));
+    Some(match kind {
+        Kind::TargetComplete => (
+            on(requests_where(state, |r| r.is_outstanding()))?,
+            status(),
+            information(),
+        )
+            .prop_map(|(request, status, information)| {
+                TargetCompletion {
+                    request,
+                    status,
+                    information,
+                }
+                .into()
+            })
+            .boxed(),
         Kind::Complete => (
             on(requests_where(state, |r| owned(r) && r.must_be_completed()))?,
             status(),
@@ -332,10 +362,7 @@ fn arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
                 .into()
             })
             .boxed(),
-        Kind::Delete => on(requests_where(state, |r| owned(r) && !r.is_received()))?
-            .prop_map(|request| Op::Delete { request }.into())
-            .boxed(),
-        Kind::Wild => wild(on(requests_where(state, |_| true))?),
+        _ => return None,
     })
 }
 
@@ -364,6 +391,52 @@ fn legal_flags(settings: Settings) -> BoxedStrategy<ReuseFlags> {
         }),
     ]
     .boxed()
+}
+
+/// A call that only the owner of a request may make (illegal while it is
+/// outstanding), or one that fits only the other origin.
+fn misuse(request: impl Strategy<Value = RequestId> + 'static) -> BoxedStrategy<Step> {
+    (request, 0u8..8, target(), status(), information())
+        .prop_map(
+            |(request, which, target, status, information)| match which {
+                0 => Op::Reuse {
+                    request,
+                    status,
+                    flags: ReuseFlags::NONE,
+                }
+                .into(),
+                1 => send(request, target, SendMode::Async),
+                2 => Op::Format {
+                    request,
+                    kind: FormatKind::Read,
+                }
+                .into(),
+                3 => Op::Delete { request }.into(),
+                4 => Op::Complete {
+                    request,
+                    status,
+                    information,
+                }
+                .into(),
+                5 => send(request, target, SendMode::Forget),
+                6 => Op::Reuse {
+                    request,
+                    status,
+                    flags: ReuseFlags {
+                        set_new_irp: false,
+                        must_complete: true,
+                    },
+                }
+                .into(),
+                _ => Op::SetCompletionCallback {
+                    request,
+                    callback: CallbackId(0),
+                    context: None,
+                }
+                .into(),
+            },
+        )
+        .boxed()
 }
 
 /// Any call, on any request the sequence knows, dead or alive.

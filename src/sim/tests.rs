@@ -837,3 +837,15 @@ fn invariant_check_catches_a_target_holding_an_owned_request() {
     fw.target_mut(T1).submit(h);
     assert!(fw.check_invariants().is_err());
 }
+
+#[test]
+fn each_queue_counts_the_requests_it_presented() {
+    let mut fw = Framework::new();
+    for _ in 0..3 {
+        fw.receive_request(QueueId(1)).unwrap();
+    }
+    fw.receive_request(QueueId(0)).unwrap();
+    assert_eq!(fw.presented_count(QueueId(1)), 3);
+    assert_eq!(fw.presented_count(QueueId(0)), 1);
+    assert_eq!(fw.presented_count(QueueId(2)), 0);
+}

@@ -876,3 +876,17 @@ fn a_must_complete_request_lives_on_after_its_complete_until_deleted() {
         &[&steps[..4], &[complete()]].concat(),
     );
 }
+
+#[test]
+fn a_model_judges_for_the_settings_it_was_given_and_names_the_request_it_faults() {
+    assert_eq!(Model::with_settings(KMDF).settings(), KMDF);
+    assert_eq!(Model::new().settings(), Settings::default());
+    let violation = Violation {
+        rule: RuleId::ReuseWhilePending,
+        request: R,
+    };
+    assert_eq!(
+        violation.to_string(),
+        format!("r1: {}", REUSE_WHILE_PENDING.says)
+    );
+}

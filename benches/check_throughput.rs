@@ -1,11 +1,15 @@
 //! The trace checker's throughput (events per second) and its memory: a
-//! trace over a bounded set of requests is checked in constant memory, so
-//! the peak heap use for ten times the events stays the same.
+//! trace with a bounded number of live requests is checked in constant
+//! memory, so the peak heap use for ten times the events stays the same.
 //!
-//! The trace is a continuous reader over eight requests (reuse, format,
-//! register, send, target completes, callback), the shape a real driver log
-//! has. Peak memory is measured with a counting global allocator, as the
-//! growth of the heap above what the trace text itself takes.
+//! Two traces: a continuous reader over eight requests (reuse, format,
+//! register, send, target completes, callback), the shape a real driver
+//! log has; and queue-presented requests each with a name of its own
+//! (receive, format, register, send, target completes, callback,
+//! complete), whose names and dead requests the checker keeps only for
+//! its window of `DEAD_REMEMBERED` deaths. Peak memory is measured with a
+//! counting global allocator, as the growth of the heap above what the
+//! trace text itself takes.
 //!
 //! `cargo bench --bench check_throughput`
 
@@ -69,6 +73,24 @@ fn trace(events: usize) -> String {
     text
 }
 
+/// Queue-presented requests with fresh names, about `events` events.
+fn fresh_names(events: usize) -> String {
+    let mut text = String::with_capacity(events * 90);
+    for r in 0..events / 7 {
+        let information = r % 4096;
+        text.push_str(&format!(
+            "{{\"op\":\"receive\",\"req\":\"q{r}\"}}\n\
+             {{\"op\":\"format\",\"req\":\"q{r}\",\"kind\":\"read\"}}\n\
+             {{\"op\":\"set_completion\",\"req\":\"q{r}\",\"callback\":\"OnRead\",\"context\":\"rd\"}}\n\
+             {{\"op\":\"send\",\"req\":\"q{r}\",\"target\":\"pipe\"}}\n\
+             {{\"op\":\"target_complete\",\"req\":\"q{r}\",\"status\":0,\"information\":{information}}}\n\
+             {{\"op\":\"callback\",\"req\":\"q{r}\",\"callback\":\"OnRead\",\"context\":\"rd\",\"status\":0,\"information\":{information}}}\n\
+             {{\"op\":\"complete\",\"req\":\"q{r}\",\"status\":0}}\n"
+        ));
+    }
+    text
+}
+
 /// Checks `text`; returns (events, errors).
 fn check(text: &str) -> (u64, u64) {
     let summary = wdfreq::check::check("bench.jsonl", Cursor::new(text), &mut |_| {})
@@ -84,27 +106,41 @@ fn peak_growth(text: &str) -> usize {
     PEAK.load(Ordering::Relaxed) - base
 }
 
-fn check_throughput(c: &mut Criterion) {
-    let small = trace(100_000);
-    let large = trace(1_000_000);
+/// Checks `make(100k)` and `make(1M)`, asserting they conform and that
+/// the heap's peak growth is the same for both (within `margin` bytes);
+/// returns the large trace and its event count.
+fn constant_memory(what: &str, make: fn(usize) -> String, margin: usize) -> (String, u64) {
+    let small = make(100_000);
+    let large = make(1_000_000);
+    let (small_events, small_errors) = check(&small);
     let (events, errors) = check(&large);
-    assert_eq!(errors, 0, "the bench trace conforms");
+    assert_eq!((small_errors, errors), (0, 0), "the {what} trace conforms");
     let (small_peak, large_peak) = (peak_growth(&small), peak_growth(&large));
     println!(
-        "peak heap growth while checking: {small_peak} bytes for 100k events, \
+        "{what}: peak heap growth while checking: {small_peak} bytes for {small_events} events, \
          {large_peak} bytes for {events} events"
     );
     // The target: memory bounded by live requests, not by the trace.
     assert!(
-        large_peak <= small_peak + 64 * 1024,
-        "memory grows with the trace: {small_peak} -> {large_peak}"
+        large_peak <= small_peak + margin,
+        "{what}: memory grows with the trace: {small_peak} -> {large_peak}"
     );
+    (large, events)
+}
+
+fn check_throughput(c: &mut Criterion) {
+    let (reader, reader_events) = constant_memory("continuous reader", trace, 64 * 1024);
+    let (fresh, fresh_events) = constant_memory("fresh names", fresh_names, 64 * 1024);
 
     let mut group = c.benchmark_group("check");
-    group.throughput(Throughput::Elements(events));
     group.sample_size(10);
+    group.throughput(Throughput::Elements(reader_events));
     group.bench_function("continuous reader, 1M events", |b| {
-        b.iter(|| black_box(check(black_box(&large))))
+        b.iter(|| black_box(check(black_box(&reader))))
+    });
+    group.throughput(Throughput::Elements(fresh_events));
+    group.bench_function("fresh names, 1M events", |b| {
+        b.iter(|| black_box(check(black_box(&fresh))))
     });
     group.finish();
 }

@@ -459,6 +459,125 @@ fn every_settings_header_is_named_in_the_summary_line() {
     }
 }
 
+/// `requests` queue-presented requests, each with a name of its own:
+/// received, formatted, given a callback, sent, finished by the target,
+/// called back and completed, in turn; seven events each.
+fn fresh_names_trace(requests: usize) -> String {
+    let mut text = String::with_capacity(requests * 7 * 60);
+    for r in 0..requests {
+        text.push_str(&format!(
+            "{{\"op\":\"receive\",\"req\":\"q{r}\"}}\n\
+             {{\"op\":\"format\",\"req\":\"q{r}\",\"kind\":\"read\"}}\n\
+             {{\"op\":\"set_completion\",\"req\":\"q{r}\",\"callback\":\"OnRead\",\"context\":\"rd\"}}\n\
+             {{\"op\":\"send\",\"req\":\"q{r}\",\"target\":\"pipe\"}}\n\
+             {{\"op\":\"target_complete\",\"req\":\"q{r}\",\"status\":0,\"information\":{r}}}\n\
+             {{\"op\":\"callback\",\"req\":\"q{r}\",\"callback\":\"OnRead\",\"context\":\"rd\",\"status\":0,\"information\":{r}}}\n\
+             {{\"op\":\"complete\",\"req\":\"q{r}\",\"status\":0}}\n"
+        ));
+    }
+    text
+}
+
+/// `count` created requests `c{from}`.. created and deleted: `count` retirements.
+fn create_delete(from: usize, count: usize) -> String {
+    (from..from + count)
+        .map(|r| {
+            format!(
+                "{{\"op\":\"create\",\"req\":\"c{r}\"}}\n{{\"op\":\"delete\",\"req\":\"c{r}\"}}\n"
+            )
+        })
+        .collect()
+}
+
+/// A trace of 200,000 events in which every request has a name of its own
+/// conforms: forgetting the names of long-dead requests changes nothing.
+#[test]
+fn fresh_names_trace_of_200k_events_conforms() {
+    let requests = 200_000_usize.div_ceil(7);
+    let (result, found) = check_bytes(fresh_names_trace(requests).as_bytes());
+    let summary = result.expect("well formed");
+    assert_eq!(found, vec![]);
+    assert_eq!(summary.events, 7 * requests as u64);
+}
+
+/// A completed request's name is judged while it is among the last
+/// `DEAD_REMEMBERED` to die (`access-after-complete`); once more died
+/// after it, its name is unknown: malformed at the line, naming `req` and
+/// the limit, and a `receive` of it is a new request.
+#[test]
+fn a_name_is_remembered_for_the_window_of_deaths_and_no_longer() {
+    let window = wdfreq::check::DEAD_REMEMBERED;
+    let dead =
+        "{\"op\":\"receive\",\"req\":\"x\"}\n{\"op\":\"complete\",\"req\":\"x\",\"status\":0}\n";
+    let reuse = "{\"op\":\"format\",\"req\":\"x\",\"kind\":\"read\"}\n";
+    let within = format!("{dead}{}{reuse}", create_delete(0, window - 1));
+    let (result, found) = check_bytes(within.as_bytes());
+    result.expect("well formed");
+    let use_line = 2 + 2 * (window as u64 - 1) + 1;
+    let got: Vec<(RuleId, u64)> = found.iter().map(|f| (f.rule, f.line)).collect();
+    assert_eq!(got, vec![(RuleId::AccessAfterComplete, use_line)]);
+    assert!(found[0].message.contains("request `x`"), "{found:?}");
+
+    let beyond = format!("{dead}{}{reuse}", create_delete(0, window));
+    let (result, found) = check_bytes(beyond.as_bytes());
+    let error = result.expect_err("x was forgotten");
+    assert!(found.is_empty());
+    assert_eq!(error.line, use_line + 2);
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "p:{}: malformed: field `req`: unknown request `x` (it may have died more than \
+             {window} request deaths ago: the checker remembers only that many)",
+            use_line + 2
+        )
+    );
+
+    let again = format!("{dead}{}{dead}", create_delete(0, window));
+    let (result, found) = check_bytes(again.as_bytes());
+    result.expect("a forgotten name introduces a new request");
+    assert_eq!(found, vec![]);
+}
+
+/// A name forgotten while the reader reads ahead for a `sync` send's
+/// answer is still the name of the events read before it: they are judged
+/// with it, and not refused as unknown.
+#[test]
+fn a_name_forgotten_during_a_sync_lookahead_is_judged_before_it_goes() {
+    let window = wdfreq::check::DEAD_REMEMBERED;
+    let mut text = String::from("{\"op\":\"receive\",\"req\":\"x\"}\n");
+    for r in 0..window {
+        text.push_str(&format!("{{\"op\":\"create\",\"req\":\"c{r}\"}}\n"));
+    }
+    text.push_str(
+        "{\"op\":\"create\",\"req\":\"s\"}\n\
+         {\"op\":\"format\",\"req\":\"s\",\"kind\":\"read\"}\n\
+         {\"op\":\"complete\",\"req\":\"x\",\"status\":0}\n",
+    );
+    let delete = |r: usize| format!("{{\"op\":\"delete\",\"req\":\"c{r}\"}}\n");
+    (0..10).for_each(|r| text.push_str(&delete(r)));
+    let send_line = text.lines().count() as u64 + 1;
+    text.push_str(
+        "{\"op\":\"send\",\"req\":\"s\",\"target\":\"t\",\"mode\":\"sync\"}\n\
+         {\"op\":\"format\",\"req\":\"x\",\"kind\":\"read\"}\n",
+    );
+    // The last of these deaths forgets `x`, before the send's answer.
+    (10..window).for_each(|r| text.push_str(&delete(r)));
+    text.push_str("{\"op\":\"target_complete\",\"req\":\"s\",\"status\":0}\n");
+    text.push_str("{\"op\":\"format\",\"req\":\"x\",\"kind\":\"read\"}\n");
+
+    let (result, _) = check_bytes(text.as_bytes());
+    let error = result.expect_err("x is unknown after its answer");
+    assert_eq!(error.line, text.lines().count() as u64);
+    let judged = text
+        .rsplit_once("{\"op\":\"format\"")
+        .map_or(&*text, |(head, _)| head);
+    let (result, found) = check_bytes(judged.as_bytes());
+    result.expect("well formed");
+    let got: Vec<(RuleId, u64)> = found.iter().map(|f| (f.rule, f.line)).collect();
+    assert_eq!(got, vec![(RuleId::AccessAfterComplete, send_line + 1)]);
+    assert!(found[0].message.contains("request `x`"), "{found:?}");
+}
+
 // Generators for the properties below.
 
 const NAMES: [&str; 4] = ["a", "b", "c", "d"];

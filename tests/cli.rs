@@ -13,6 +13,14 @@ fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// A fresh directory for a hunt's regression files, under Cargo's scratch
+/// space for tests, so that failing hunts leave nothing in the repository.
+fn scratch(name: &str) -> String {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    dir.display().to_string()
+}
+
 /// A hunt against the simulated framework conforms (exit 0), names its
 /// seed first and reports every rule exercised.
 #[test]
@@ -65,17 +73,19 @@ fn negative_seconds_is_exit_two() {
 }
 
 /// A hand-broken framework (the gallery's `callback-kept-across-reuse`)
-/// makes the hunt exit 1 with a five- or six-step sequence and a replay line;
-/// the same framework conforms when judged as framework 1.7, whose Reuse
-/// kept the callback by design.
+/// makes the hunt exit 1 with a five- or six-step sequence, a replay line
+/// and a regression file; the same framework conforms when judged as
+/// framework 1.7, whose Reuse kept the callback by design.
 #[test]
 fn callback_kept_across_reuse_diverges_from_1_9_on_and_conforms_as_1_7() {
+    let regressions = scratch("cli-callback-kept");
     let base = ["hunt", "--cases", "500", "--seed", "1", "--flavor", "kmdf"];
     let mutant = ["--implementation", "callback-kept-across-reuse"];
     let run = |version: &str| {
         let mut args = base.to_vec();
         args.extend(mutant);
         args.extend(["--framework-version", version]);
+        args.extend(["--regressions", &regressions]);
         wdfreq(&args)
     };
     let current = run("1.9");
@@ -97,8 +107,56 @@ fn callback_kept_across_reuse_diverges_from_1_9_on_and_conforms_as_1_7() {
         "{replay}"
     );
     assert!(replay.contains("--framework-version 1.9"), "{replay}");
+    let file = text
+        .lines()
+        .find_map(|l| l.strip_prefix("regression file: "))
+        .and_then(|rest| rest.split(" (").next())
+        .expect("a regression file line");
+    assert!(file.starts_with(&regressions), "{file}");
+    let kept = std::fs::read_to_string(file).expect("the regression file was written");
+    assert!(kept.contains("\"rule\": \"callback-leak\""), "{kept}");
     let legacy = run("1.7");
     assert_eq!(legacy.status.code(), Some(0), "{}", stdout(&legacy));
+}
+
+/// Ctrl-C stops a hunt with a summary; with no failure found the verdict
+/// is unknown, not "conforms", and the exit status is 130.
+#[cfg(unix)]
+#[test]
+fn interrupted_hunt_is_exit_130_with_an_unknown_verdict() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::Stdio;
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wdfreq"))
+        .args(["hunt", "--seconds", "60", "--seed", "3", "--workers", "2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary runs");
+    let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
+    // The first line is printed once the Ctrl-C handler is in place.
+    let mut text = String::new();
+    stdout.read_line(&mut text).expect("the first line");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    stdout.read_to_string(&mut text).expect("the rest");
+    let status = child.wait().expect("the hunt ends");
+    assert_eq!(status.code(), Some(130), "{text}");
+    assert!(
+        text.contains("verdict: unknown (interrupted after "),
+        "{text}"
+    );
+    assert!(!text.contains("verdict: conforms"), "{text}");
+}
+
+#[test]
+fn zero_workers_is_exit_two() {
+    let output = wdfreq(&["hunt", "--cases", "1", "--workers", "0"]);
+    assert_eq!(output.status.code(), Some(2));
 }
 
 /// A framework that does not exist is refused with exit 2.

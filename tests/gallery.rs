@@ -269,7 +269,11 @@ fn hunt_with_an_unknown_implementation_exits_two_listing_the_names() {
 }
 
 fn wdfreq(args: &[&str]) -> std::process::Output {
+    // From Cargo's scratch directory for tests, so that the regression
+    // files a failing hunt writes (to `regressions/`) stay out of the
+    // repository.
     std::process::Command::new(env!("CARGO_BIN_EXE_wdfreq"))
+        .current_dir(env!("CARGO_TARGET_TMPDIR"))
         .args(args)
         .output()
         .expect("the binary runs")

@@ -105,13 +105,23 @@ pub enum TraceErrorKind {
     /// `req` is the empty string.
     #[error("field `req`: a request name is a non-empty string")]
     EmptyRequestName,
-    /// More distinct names of one kind than its ids can hold.
+    /// More distinct names of one kind than its ids can hold (for `req`,
+    /// more requests introduced).
     #[error("field `{field}`: more than {max} distinct names")]
     TooManyNames { field: &'static str, max: usize },
     /// An event names a request that no earlier `create` or `receive`
     /// introduced.
     #[error("field `req`: request `{name}` was never created or received")]
     UnknownRequest { name: String },
+    /// An event names a request that no `create` or `receive` the reader
+    /// remembers introduced, after the reader forgot the names of requests
+    /// retired more than `remembered` retirements ago: the name may be one
+    /// of them.
+    #[error(
+        "field `req`: unknown request `{name}` (it may have died more than {remembered} \
+         request deaths ago: the checker remembers only that many)"
+    )]
+    ForgottenRequest { name: String, remembered: usize },
     /// A `create` or `receive` names a request that already exists.
     #[error(
         "field `req`: request `{name}` was already created or received; \

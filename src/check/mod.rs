@@ -50,11 +50,26 @@
 //!
 //! # Memory
 //!
-//! Bounded by the names in the trace, not its length: the reader keeps one
-//! line, the interned names and a bounded lookahead (see [`trace`]), and
-//! the checker, per request, the model's state and at most one callback
-//! owed or answered. A trace of ten million events over a bounded set of
-//! request names checks in constant memory.
+//! Bounded by the live requests, not by the trace's length nor by its
+//! distinct names: the reader keeps one line, a bounded lookahead and the
+//! names of live requests and of the last [`DEAD_REMEMBERED`] requests to
+//! die (see [`trace`]), and the checker, per request it holds, the model's
+//! state and at most one callback owed or answered. A trace of ten million
+//! events checks in constant memory when at most a bounded number of its
+//! requests are alive at once, whether it reuses a few names or gives
+//! every request a new one.
+//!
+//! The bound is a deliberate limit. A request dies, for the checker, at
+//! the first `complete`, `delete` or `send` with mode `forget` that names
+//! it, judged by the line's text alone (accepted by the model or not), so
+//! that both passes forget the same names. Once [`DEAD_REMEMBERED`] later
+//! requests died, its name is forgotten, and so is its state in the
+//! model (unless the model still holds it alive, as after a refused
+//! `complete`: then the checker keeps it, for the end of the trace). A
+//! use of the name while it is remembered is judged (`access-after-*`);
+//! a later use is malformed ([`TraceErrorKind::ForgottenRequest`]: the
+//! checker cannot tell a name it forgot from one never introduced), and a
+//! later `create` or `receive` of it introduces a new request.
 //!
 //! # Example
 //!
@@ -92,7 +107,7 @@ use std::io::{BufRead, Seek};
 pub use diag::{Finding, Summary};
 pub use error::{TraceError, TraceErrorKind};
 pub use header::Header;
-pub use parse::{Event, Names, OPS};
+pub use parse::{DEAD_REMEMBERED, Event, Names, OPS};
 pub use source::{check_path, check_path_with};
 pub use trace::TraceReader;
 
@@ -176,20 +191,39 @@ pub fn judge<R: BufRead>(
         summary.count(&finding);
         sink(&finding);
     };
-    while let Some((line, event)) = reader.next_event()? {
-        if let Err(error) = checker.event(line, &event, reader.names(), &mut emit) {
-            // The reader refuses unknown and duplicate request names, so
-            // the model never sees one; if it did, the trace is malformed.
-            return Err(TraceError {
-                file: file.to_owned(),
-                line,
-                kind: sequence_error(&error, reader.names()),
-            });
-        }
-    }
+    while judge_next(&mut reader, &mut checker, &mut emit)? {}
     checker.finish(reader.last_event_line(), reader.names(), &mut emit);
     summary.events = reader.events();
     Ok(summary)
+}
+
+/// Judges the reader's next event with `checker`, then forgets the
+/// request the reader forgot on it; false at the end of the trace.
+fn judge_next<R: BufRead>(
+    reader: &mut TraceReader<R>,
+    checker: &mut Checker,
+    sink: &mut dyn FnMut(Finding),
+) -> Result<bool, TraceError> {
+    let Some((line, event)) = reader.next_event()? else {
+        return Ok(false);
+    };
+    if let Err(error) = checker.event(line, &event, reader.names(), sink) {
+        // The reader refuses unknown and duplicate request names, so the
+        // model never sees one; if it did, the trace is malformed.
+        return Err(TraceError {
+            file: reader.file().to_owned(),
+            line,
+            kind: sequence_error(&error, reader.names()),
+        });
+    }
+    // Every event naming the request the reader forgot came before this
+    // one, so the checker forgets it too, or keeps its name.
+    if let Some(request) = reader.forgotten() {
+        if !checker.forget(request) {
+            reader.keep_forgotten();
+        }
+    }
+    Ok(true)
 }
 
 fn sequence_error(error: &SequenceError, names: &Names) -> TraceErrorKind {
@@ -221,6 +255,8 @@ enum Answer {
 ///
 /// - `answers` holds at most one entry per request, and only until the
 ///   next event on that request: it is what bounds the callbacks held.
+/// - The model holds only the requests not forgotten ([`Checker::forget`]):
+///   the live ones and the dead the reader still remembers.
 #[derive(Debug, Default)]
 pub struct Checker {
     model: Model,
@@ -239,6 +275,14 @@ impl Checker {
     /// The settings the checker judges for.
     pub fn settings(&self) -> Settings {
         self.model.settings()
+    }
+
+    /// Forgets `request`, which no later event names, when it is dead and
+    /// owes or awaits no callback: then nothing about it can be reported
+    /// any more. Returns false, forgetting nothing, when it is still alive
+    /// (the end of the trace may report it) or has a callback pending.
+    pub fn forget(&mut self, request: RequestId) -> bool {
+        !self.answers.contains_key(&request) && self.model.forget(request)
     }
 
     /// Judges `event`, found at `line`, calling `sink` with each finding;
@@ -523,5 +567,84 @@ impl At<'_> {
             delivery.completion.status,
             delivery.completion.information
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fmt::Write as _;
+
+    /// `requests` queue-presented requests, each with a name of its own,
+    /// read, answered, called back and completed in turn.
+    fn fresh_names(requests: usize) -> String {
+        let mut text = String::new();
+        for r in 0..requests {
+            let _ = write!(
+                text,
+                "{{\"op\":\"receive\",\"req\":\"q{r}\"}}\n\
+                 {{\"op\":\"format\",\"req\":\"q{r}\",\"kind\":\"read\"}}\n\
+                 {{\"op\":\"set_completion\",\"req\":\"q{r}\",\"callback\":\"On\"}}\n\
+                 {{\"op\":\"send\",\"req\":\"q{r}\",\"target\":\"t\"}}\n\
+                 {{\"op\":\"target_complete\",\"req\":\"q{r}\",\"status\":0}}\n\
+                 {{\"op\":\"callback\",\"req\":\"q{r}\",\"callback\":\"On\",\"status\":0}}\n\
+                 {{\"op\":\"complete\",\"req\":\"q{r}\",\"status\":0}}\n"
+            );
+        }
+        text
+    }
+
+    #[test]
+    fn fresh_names_are_held_only_for_the_window() {
+        let text = fresh_names(2 * DEAD_REMEMBERED + 100);
+        let mut reader = TraceReader::new("t", text.as_bytes());
+        let mut checker = Checker::new(Settings::default());
+        let mut findings = 0;
+        let mut sink = |_: Finding| findings += 1;
+        let (mut most_requests, mut most_names) = (0, 0);
+        let mut events = 0_usize;
+        while judge_next(&mut reader, &mut checker, &mut sink).expect("well formed") {
+            // Counting the model's requests takes a walk: every so often.
+            events += 1;
+            if events % 61 == 0 {
+                most_requests = most_requests.max(checker.model.requests().count());
+            }
+            most_names = most_names.max(reader.names().requests_held());
+        }
+        assert_eq!(findings, 0);
+        assert_eq!(reader.names().forgotten(), DEAD_REMEMBERED as u64 + 100);
+        // The window of dead requests, and the one alive.
+        assert_eq!(most_requests, DEAD_REMEMBERED + 1);
+        assert_eq!(most_names, DEAD_REMEMBERED + 1);
+    }
+
+    #[test]
+    fn a_request_kept_alive_keeps_its_name_for_the_end_of_the_trace() {
+        // `complete` while the send is outstanding is refused: the request
+        // is retired by the line and forgotten by the reader, but alive.
+        let mut text = String::from(
+            "{\"op\":\"receive\",\"req\":\"y\"}\n\
+             {\"op\":\"format\",\"req\":\"y\",\"kind\":\"read\"}\n\
+             {\"op\":\"send\",\"req\":\"y\",\"target\":\"t\"}\n\
+             {\"op\":\"complete\",\"req\":\"y\",\"status\":0}\n",
+        );
+        for r in 0..DEAD_REMEMBERED {
+            let _ = write!(
+                text,
+                "{{\"op\":\"create\",\"req\":\"c{r}\"}}\n{{\"op\":\"delete\",\"req\":\"c{r}\"}}\n"
+            );
+        }
+        let mut found = Vec::new();
+        check("t", std::io::Cursor::new(text), &mut |f| {
+            found.push(f.clone())
+        })
+        .expect("well formed");
+        let rules: Vec<RuleId> = found.iter().map(|f| f.rule).collect();
+        assert_eq!(
+            rules.last(),
+            Some(&RuleId::RequestNotCompleted),
+            "{found:#?}"
+        );
+        assert!(found.iter().all(|f| f.message.contains("request `y`")));
     }
 }

@@ -22,13 +22,23 @@
 //! - Names (`req`, `callback`, `context`, `target`, `queue`) are interned to
 //!   the vocabulary's small ids in order of first appearance. A request
 //!   name must be introduced by `create` or `receive` before any other
-//!   event names it, and only once: a name stands for one request for the
-//!   whole trace. At most 256 distinct names of each other kind fit the
-//!   vocabulary's ids.
+//!   event names it, and only once: a name stands for one request while
+//!   it is remembered. At most 256 distinct names of each other kind fit
+//!   the vocabulary's ids, and at most 4,294,967,295 requests (`u32` ids,
+//!   never given twice) are introduced in one trace.
+//! - Request names are remembered for a bounded window, so that memory is
+//!   bounded by the live requests and not by the trace's length: the first
+//!   `complete`, `delete` or `send` with mode `forget` that names a request
+//!   retires it ([`Parsed::retires`], by the line's text alone, accepted by
+//!   the model or not), and its name is forgotten once [`DEAD_REMEMBERED`]
+//!   later requests were retired. Until then a use of the name is judged
+//!   (`access-after-complete`, ...); after, it is malformed
+//!   ([`TraceErrorKind::ForgottenRequest`]), and a `create` or `receive`
+//!   of it introduces a new request.
 //! - A line with `wdfreq` and no `op` is a header out of place, not an
 //!   event missing its `op`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use serde_json::{Map, Value};
 
@@ -132,7 +142,32 @@ impl Parsed {
             Parsed::SyncSend { .. } => "send",
         }
     }
+
+    /// The request the line retires: a `complete`, a `delete` or a `send`
+    /// with mode `forget` ends the request it names, whether or not the
+    /// model accepts it. The rule is the line's text alone, so that every
+    /// pass over a trace forgets the same names.
+    pub fn retires(&self) -> Option<RequestId> {
+        match self {
+            Parsed::Event(Event::Step(Step::Driver(
+                Op::Complete { request, .. }
+                | Op::Delete { request }
+                | Op::Send {
+                    request,
+                    mode: SendMode::Forget,
+                    ..
+                },
+            ))) => Some(*request),
+            _ => None,
+        }
+    }
 }
+
+/// The most recent request retirements whose names the reader remembers:
+/// a request is retired by the first `complete`, `delete` or `send` with
+/// mode `forget` that names it, and its name is forgotten once this many
+/// later requests were retired.
+pub const DEAD_REMEMBERED: usize = 4096;
 
 /// Names interned to ids, in order of first appearance, and back.
 #[derive(Clone, Debug)]
@@ -168,8 +203,8 @@ impl Interner {
                 max: self.max,
             });
         }
-        // INVARIANT: `max` fits the id type (at most 2^32), so the count
-        // below it converts.
+        // INVARIANT: `max` fits the id type (at most 256 here), so the
+        // count below it converts.
         let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
         self.ids.insert(name.to_owned(), id);
         self.names.push(name.to_owned());
@@ -181,10 +216,45 @@ impl Interner {
     }
 }
 
+/// One request name the reader holds.
+#[derive(Clone, Debug)]
+struct RequestName {
+    name: Box<str>,
+    /// A `complete`, `delete` or forgetting `send` named it.
+    retired: bool,
+}
+
+/// Request names and their ids, held only while they can matter.
+///
+/// # Invariants
+///
+/// - Ids come from a counter and are never given twice, so an id read
+///   ahead never comes to mean another request.
+/// - `ids` maps the names a line may use; `names` also keeps, until
+///   [`Names::release`], the names of requests forgotten while events
+///   naming them are still to be judged.
+/// - `retired` holds at most [`DEAD_REMEMBERED`] ids, each once: so
+///   `ids` holds at most the requests not yet retired and that many more.
+#[derive(Clone, Debug, Default)]
+struct Requests {
+    // Looked up only, never iterated: no HashMap order reaches an id.
+    ids: HashMap<Box<str>, u32>,
+    names: HashMap<u32, RequestName>,
+    /// Requests introduced so far: the next id.
+    introduced: u32,
+    /// Retired requests, oldest first.
+    retired: VecDeque<u32>,
+    /// Request names forgotten so far.
+    forgotten: u64,
+}
+
 /// The names of a trace and the ids they were given.
+///
+/// Request names are held for a bounded window (see [`DEAD_REMEMBERED`]);
+/// the names of other kinds, at most 256 each, for the whole trace.
 #[derive(Clone, Debug)]
 pub struct Names {
-    requests: Interner,
+    requests: Requests,
     callbacks: Interner,
     contexts: Interner,
     targets: Interner,
@@ -196,7 +266,7 @@ const U8_NAMES: usize = u8::MAX as usize + 1;
 impl Default for Names {
     fn default() -> Self {
         Names {
-            requests: Interner::new("req", u32::MAX as usize),
+            requests: Requests::default(),
             callbacks: Interner::new("callback", U8_NAMES),
             contexts: Interner::new("context", U8_NAMES),
             targets: Interner::new("target", U8_NAMES),
@@ -206,9 +276,23 @@ impl Default for Names {
 }
 
 impl Names {
-    /// The trace's name of `request`.
+    /// The trace's name of `request`; `?` once it was released.
     pub fn request(&self, request: RequestId) -> &str {
-        self.requests.name(request.0)
+        self.requests
+            .names
+            .get(&request.0)
+            .map_or("?", |entry| &entry.name)
+    }
+
+    /// The number of request names forgotten so far.
+    pub fn forgotten(&self) -> u64 {
+        self.requests.forgotten
+    }
+
+    /// The number of request names held: those a line may use, and those
+    /// kept for messages (bounded: see [`DEAD_REMEMBERED`]).
+    pub fn requests_held(&self) -> usize {
+        self.requests.names.len()
     }
 
     /// The trace's name of `callback`.
@@ -233,22 +317,76 @@ impl Names {
         }
     }
 
+    /// Retires `request` after a line that ends it (see
+    /// [`Parsed::retires`]); the first time only. Returns the request
+    /// whose name this pushed out of the window: no later line may use
+    /// its name, which [`Names::request`] still gives until
+    /// [`Names::release`].
+    pub(super) fn retire(&mut self, request: RequestId) -> Option<RequestId> {
+        let requests = &mut self.requests;
+        let entry = requests.names.get_mut(&request.0)?;
+        if entry.retired {
+            return None;
+        }
+        entry.retired = true;
+        requests.retired.push_back(request.0);
+        if requests.retired.len() <= DEAD_REMEMBERED {
+            return None;
+        }
+        let oldest = requests.retired.pop_front()?;
+        if requests.forgotten == 0 {
+            // From here on the maps lose a name for each one they gain. A
+            // hash table cleans out what it lost in place only while it
+            // holds at most half its room, and grows otherwise: room for
+            // twice the names now makes that growth happen here, once,
+            // rather than at some later line of a long trace.
+            requests.ids.reserve(requests.ids.len());
+            requests.names.reserve(requests.names.len());
+        }
+        if let Some(entry) = requests.names.get(&oldest) {
+            requests.ids.remove(&entry.name);
+        }
+        requests.forgotten += 1;
+        Some(RequestId(oldest))
+    }
+
+    /// Drops the name of `request`, which [`Names::retire`] forgot, once
+    /// no event naming it is left to judge.
+    pub(super) fn release(&mut self, request: RequestId) {
+        self.requests.names.remove(&request.0);
+    }
+
     fn introduce(&mut self, name: &str) -> Result<RequestId, TraceErrorKind> {
-        if self.requests.get(name).is_some() {
+        let requests = &mut self.requests;
+        if requests.ids.contains_key(name) {
             return Err(TraceErrorKind::DuplicateRequest {
                 name: name.to_owned(),
             });
         }
-        self.requests.intern(name).map(RequestId)
+        let id = requests.introduced;
+        requests.introduced = id.checked_add(1).ok_or(TraceErrorKind::TooManyNames {
+            field: "req",
+            max: u32::MAX as usize,
+        })?;
+        let name: Box<str> = name.into();
+        requests.ids.insert(name.clone(), id);
+        let retired = false;
+        requests.names.insert(id, RequestName { name, retired });
+        Ok(RequestId(id))
     }
 
     fn known(&self, name: &str) -> Result<RequestId, TraceErrorKind> {
-        self.requests
-            .get(name)
-            .map(RequestId)
-            .ok_or_else(|| TraceErrorKind::UnknownRequest {
-                name: name.to_owned(),
-            })
+        if let Some(&id) = self.requests.ids.get(name) {
+            return Ok(RequestId(id));
+        }
+        let name = name.to_owned();
+        Err(match self.requests.forgotten {
+            0 => TraceErrorKind::UnknownRequest { name },
+            _ => TraceErrorKind::ForgottenRequest {
+                name,
+                remembered: DEAD_REMEMBERED,
+            },
+        })
     }
 
     fn small(interner: &mut Interner, name: &str) -> Result<u8, TraceErrorKind> {
@@ -257,7 +395,8 @@ impl Names {
     }
 }
 
-/// Parses one non-blank line into an event, interning its names.
+/// Parses one non-blank line into an event, interning its names. Retiring
+/// the request it ends is the reader's ([`TraceReader`](super::TraceReader)).
 pub fn parse_line(text: &str, names: &mut Names) -> Result<Parsed, TraceErrorKind> {
     parse_object(&json_object(text)?, names)
 }

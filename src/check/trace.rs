@@ -27,12 +27,33 @@
 //!   newline-free file cannot make the reader hold all of it.
 //! - After the first error, the trace is done: a malformed trace has no
 //!   events beyond its first bad line.
+//! - A request name is remembered until [`DEAD_REMEMBERED`] other requests
+//!   were retired after it (see [`super::parse`]); a line naming it after
+//!   that is malformed. The rule reads only the trace's lines, so every
+//!   pass over one trace forgets the same names at the same lines.
 //!
 //! # Memory
 //!
-//! The reader holds one line, the interned names and at most
-//! [`SYNC_LOOKAHEAD_EVENTS`] events read ahead; a trace of any length over
-//! a bounded set of names reads in constant memory.
+//! The reader holds one line, at most [`SYNC_LOOKAHEAD_EVENTS`] events
+//! read ahead, the names of the other kinds (at most 256 each) and the
+//! request names: those not yet retired, the last [`DEAD_REMEMBERED`]
+//! retired, and those forgotten while an event naming them is still read
+//! ahead. A trace of any length reads in memory bounded by its live
+//! requests, not by its length nor by its distinct names.
+//!
+//! # Forgetting
+//!
+//! The reader may forget a name while it reads ahead, before the events
+//! read earlier that name it were given out. So the name stays readable
+//! ([`Names::request`]) until the event whose line made the reader forget
+//! it is given out: every event naming the request comes before that line
+//! (a later one is malformed), and events are given out in line order
+//! (but for a `target_complete` joined to its send, which forgets
+//! nothing), so by then each was given out, and judged. Then
+//! [`TraceReader::forgotten`] names the request, for the judge to forget
+//! it too; its name is dropped when the next event is read, unless
+//! [`TraceReader::keep_forgotten`] keeps it (for a request the model still
+//! holds alive, which the end of the trace may name).
 
 use std::collections::VecDeque;
 use std::io::{BufRead, Read};
@@ -41,6 +62,7 @@ use serde_json::{Map, Value};
 
 use super::error::{TraceError, TraceErrorKind};
 use super::header::{Header, is_header, parse_header};
+pub use super::parse::DEAD_REMEMBERED;
 use super::parse::{Event, Names, Parsed, json_object, parse_object};
 use crate::vocab::{Completion, RequestId, Step};
 
@@ -55,6 +77,15 @@ pub const LINE_BYTES_MAX: usize = 1 << 20;
 /// A `sync` send's `target_complete` must be among the next this many
 /// events: the most the reader reads ahead.
 pub const SYNC_LOOKAHEAD_EVENTS: usize = 4096;
+
+/// One event line parsed and not yet given out.
+#[derive(Debug)]
+struct Ahead {
+    line: u64,
+    parsed: Parsed,
+    /// The request whose name reading this line forgot.
+    forgets: Option<RequestId>,
+}
 
 /// Reads a trace one event at a time.
 ///
@@ -73,7 +104,10 @@ pub struct TraceReader<R> {
     /// Events read but not yet given out, in line order: the lines read
     /// ahead for a `sync` send's answer, or the first event when the
     /// reader looked for a header. At most [`SYNC_LOOKAHEAD_EVENTS`].
-    ahead: VecDeque<(u64, Parsed)>,
+    ahead: VecDeque<Ahead>,
+    /// The request whose name the last event given out forgot; its name
+    /// is dropped when the next event is read.
+    forgotten: Option<RequestId>,
     failed: bool,
 }
 
@@ -90,6 +124,7 @@ impl<R: BufRead> TraceReader<R> {
             names: Names::default(),
             header: None,
             ahead: VecDeque::new(),
+            forgotten: None,
             failed: false,
         }
     }
@@ -112,6 +147,9 @@ impl<R: BufRead> TraceReader<R> {
     pub fn next_event(&mut self) -> Result<Option<(u64, Event)>, TraceError> {
         if self.failed {
             return Ok(None);
+        }
+        if let Some(request) = self.forgotten.take() {
+            self.names.release(request);
         }
         let result = self.start().and_then(|_| self.read_event());
         self.failed = result.is_err();
@@ -144,12 +182,18 @@ impl<R: BufRead> TraceReader<R> {
             Some(entry) => Some(entry),
             None => self.read_parsed()?,
         };
-        let Some((line, parsed)) = next else {
+        let Some(Ahead {
+            line,
+            parsed,
+            forgets,
+        }) = next
+        else {
             if self.events == 0 {
                 return Err(self.error(self.line.max(1), TraceErrorKind::NoEvents));
             }
             return Ok(None);
         };
+        self.forgotten = forgets;
         match parsed {
             Parsed::Event(event) => Ok(Some((line, event))),
             Parsed::SyncSend { request, target } => {
@@ -181,21 +225,23 @@ impl<R: BufRead> TraceReader<R> {
                     }
                 }
             }
-            let Some((found_line, parsed)) = self.ahead.get(index) else {
+            let Some(found) = self.ahead.get(index) else {
                 break;
             };
-            if parsed.request() != request {
+            if found.parsed.request() != request {
                 continue;
             }
-            if let Parsed::Event(Event::Step(Step::Target(done))) = parsed {
-                let answer = (*found_line, done.completion());
+            // INVARIANT: a `target_complete` retires nothing, so taking it
+            // out of line order forgets no name early.
+            if let Parsed::Event(Event::Step(Step::Target(done))) = found.parsed {
+                let answer = (found.line, done.completion());
                 self.ahead.remove(index);
                 return Ok(answer);
             }
             let kind = TraceErrorKind::SyncSendNotAnswered {
                 name: name(self),
-                found_line: *found_line,
-                found_op: parsed.op_name(),
+                found_line: found.line,
+                found_op: found.parsed.op_name(),
             };
             return Err(self.error(line, kind));
         }
@@ -207,19 +253,25 @@ impl<R: BufRead> TraceReader<R> {
     }
 
     /// The next event line, parsed; `None` at the end of the input.
-    fn read_parsed(&mut self) -> Result<Option<(u64, Parsed)>, TraceError> {
+    fn read_parsed(&mut self) -> Result<Option<Ahead>, TraceError> {
         match self.read_object()? {
             Some((line, object)) => self.parsed(line, &object).map(Some),
             None => Ok(None),
         }
     }
 
-    /// Parses the event line `line`, counting it.
-    fn parsed(&mut self, line: u64, object: &Object) -> Result<(u64, Parsed), TraceError> {
+    /// Parses the event line `line`, counting it, and retires the request
+    /// it ends.
+    fn parsed(&mut self, line: u64, object: &Object) -> Result<Ahead, TraceError> {
         let parsed = parse_object(object, &mut self.names).map_err(|k| self.error(line, k))?;
         self.events += 1;
         self.last_event_line = line;
-        Ok((line, parsed))
+        let forgets = parsed.retires().and_then(|r| self.names.retire(r));
+        Ok(Ahead {
+            line,
+            parsed,
+            forgets,
+        })
     }
 
     /// The next non-blank line as a JSON object, and its line; `None` at
@@ -279,9 +331,26 @@ impl<R: BufRead> TraceReader<R> {
         }
     }
 
+    /// The name the reader's errors give the trace.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
     /// The names read so far.
     pub fn names(&self) -> &Names {
         &self.names
+    }
+
+    /// The request whose name reading the last event given out forgot: no
+    /// event after names it (see the module's "Forgetting").
+    pub fn forgotten(&self) -> Option<RequestId> {
+        self.forgotten
+    }
+
+    /// Keeps the name of [`TraceReader::forgotten`]'s request for good,
+    /// for messages about it; no line can name it still.
+    pub fn keep_forgotten(&mut self) {
+        self.forgotten = None;
     }
 
     /// The line of the last event read (0 before the first).

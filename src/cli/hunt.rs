@@ -1,22 +1,37 @@
 //! `wdfreq hunt`: runs conformance cases against the simulated framework,
-//! or one of the gallery's mutants, and reports cases, steps, rules
-//! exercised and, for a divergence, the shrunk sequence and the command
-//! that replays it.
+//! or one of the gallery's mutants, on one worker thread per core, and
+//! reports cases, steps, rules exercised and, for a divergence, the shrunk
+//! sequence, the command that replays it and the regression file that keeps
+//! it.
+//!
+//! Standard output is a function of the arguments alone, bar the timing
+//! line: the same seed and `--cases` print the same report on any number of
+//! workers (see [`crate::harness::hunt`](mod@crate::harness::hunt)).
+//! Progress goes to standard error. Ctrl-C stops the hunt once the cases
+//! under way are done and prints the report; with no failure found the
+//! verdict is unknown, exit 130.
 
 use std::io::{IsTerminal, Write};
-use std::time::{Duration, Instant};
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use clap::Args;
 
 use super::Outcome;
+use super::implementation::Implementation;
+use super::progress::Progress;
+use super::regression::{Expect, Regression};
 use super::settings::SettingsArgs;
-use crate::gallery::{self, Mutant};
-use crate::harness::{Budget, CaseConfig, HuntConfig, HuntReport, Seed, hunt};
+use crate::harness::{
+    Budget, CaseConfig, Failure, HuntConfig, HuntReport, Seed, Workers, hunt_with,
+};
 use crate::sim::Framework;
 use crate::vocab::Settings;
 
-/// The name of the unmodified simulated framework for `--implementation`.
-pub const SIM: &str = "sim";
+pub use super::implementation::SIM;
 
 #[derive(Debug, Args)]
 pub struct HuntArgs {
@@ -36,69 +51,78 @@ pub struct HuntArgs {
     /// name of a mutant from the gallery (a deliberately broken copy).
     #[arg(long, value_name = "NAME", default_value = SIM)]
     pub implementation: String,
+    /// Worker threads, each running its share of the cases (default: one
+    /// per core). The report does not depend on it.
+    #[arg(long, value_name = "N")]
+    pub workers: Option<NonZeroUsize>,
+    /// The directory a failing case's regression file is written to
+    /// (created if need be).
+    #[arg(long, value_name = "DIR", default_value = "regressions")]
+    pub regressions: PathBuf,
     /// The framework to judge for; the implementation is built for the same.
     #[command(flatten)]
     pub settings: SettingsArgs,
 }
 
-/// The implementation a hunt drives.
-#[derive(Clone, Copy, Debug)]
-enum Implementation {
-    Sim,
-    Mutant(Mutant),
-}
-
-impl Implementation {
-    fn by_name(name: &str) -> Option<Implementation> {
-        match name {
-            SIM => Some(Implementation::Sim),
-            _ => gallery::by_name(name).map(Implementation::Mutant),
-        }
-    }
-
-    /// How the report's first line names it.
-    fn describe(&self) -> String {
-        match self {
-            Implementation::Sim => format!("{SIM} (simulated framework)"),
-            Implementation::Mutant(mutant) => format!(
-                "{} (gallery mutant, expected to break {})",
-                mutant.name, mutant.expected
-            ),
-        }
-    }
-}
-
-const PROGRESS_EVERY: Duration = Duration::from_secs(2);
-
 pub fn run(args: &HuntArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
-    let Some(implementation) = Implementation::by_name(&args.implementation) else {
-        let names: Vec<&str> = std::iter::once(SIM).chain(gallery::names()).collect();
-        writeln!(
-            out,
-            "error: unknown implementation `{}`; known: {}",
-            args.implementation,
-            names.join(", ")
-        )?;
-        return Ok(Outcome::BadInput);
+    let (implementation, config) = match parse(args) {
+        Ok(parsed) => parsed,
+        Err(message) => {
+            writeln!(out, "error: {message}")?;
+            return Ok(Outcome::BadInput);
+        }
     };
+    let settings = config.case.settings;
+    writeln!(
+        out,
+        "wdfreq hunt: seed {}, implementation: {}, framework: {settings}",
+        config.seed,
+        implementation.describe()
+    )?;
+    let workers = Workers {
+        count: args.workers.unwrap_or(Workers::per_core().count),
+        stop: Some(interrupt_flag()),
+    };
+    let mut progress = Progress::new(config.budget, settings);
+    let mut show = |report: &HuntReport| progress.update(report);
+    let report = match implementation {
+        Implementation::Sim => hunt_with(
+            &config,
+            workers,
+            &|| Framework::with_settings(settings),
+            &mut show,
+        ),
+        Implementation::Mutant(mutant) => hunt_with(
+            &config,
+            workers,
+            &|| mutant.framework_in(settings),
+            &mut show,
+        ),
+    };
+    progress.finish();
+    write_report(
+        &report,
+        args,
+        (implementation, workers.count),
+        &settings,
+        out,
+    )
+}
+
+/// The implementation and the hunt the arguments ask for, or why not.
+fn parse(args: &HuntArgs) -> Result<(Implementation, HuntConfig), String> {
+    let implementation =
+        Implementation::by_name(&args.implementation).map_err(|e| e.to_string())?;
     let budget = match (args.cases, args.seconds) {
         (_, Some(seconds)) if !(seconds.is_finite() && seconds >= 0.0) => {
-            writeln!(
-                out,
-                "error: --seconds must be a non-negative number, not {seconds}"
-            )?;
-            return Ok(Outcome::BadInput);
+            return Err(format!(
+                "--seconds must be a non-negative number, not {seconds}"
+            ));
         }
         (_, Some(seconds)) => Budget::Time(Duration::from_secs_f64(seconds)),
         (cases, None) => Budget::Cases(cases.unwrap_or(1000)),
     };
-    let settings = match args.settings.resolve() {
-        Ok(settings) => settings,
-        Err(error) => {
-            writeln!(out, "error: {error}")?;
-            return Ok(Outcome::BadInput);
-        }
-    };
+    let settings = args.settings.resolve().map_err(|e| e.to_string())?;
     let config = HuntConfig {
         seed: args.seed.unwrap_or_else(Seed::random),
         budget,
@@ -108,35 +132,32 @@ pub fn run(args: &HuntArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
             ..CaseConfig::default()
         },
     };
-    writeln!(
-        out,
-        "wdfreq hunt: seed {}, implementation: {}, framework: {settings}",
-        config.seed,
-        implementation.describe()
-    )?;
-    let mut last_progress = Instant::now();
-    let mut progress = |report: &HuntReport| {
-        if last_progress.elapsed() >= PROGRESS_EVERY {
-            last_progress = Instant::now();
-            eprintln!("{}", progress_line(report, &settings));
-        }
-    };
-    let report = match implementation {
-        Implementation::Sim => hunt(
-            &config,
-            &|| Framework::with_settings(settings),
-            &mut progress,
-        ),
-        Implementation::Mutant(mutant) => {
-            hunt(&config, &|| mutant.framework_in(settings), &mut progress)
-        }
-    };
-    write_report(&report, args, &settings, out)
+    Ok((implementation, config))
+}
+
+/// Raised by the first Ctrl-C; a second one ends the process at once.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// The flag Ctrl-C raises, lowered, with the handler installed (once per
+/// process: `ctrlc` allows one handler).
+fn interrupt_flag() -> &'static AtomicBool {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        // Should installing fail, Ctrl-C keeps its default, ending the
+        // process at once: the hunt itself runs the same.
+        let _ = ctrlc::set_handler(|| {
+            if INTERRUPTED.swap(true, Ordering::SeqCst) {
+                std::process::exit(Outcome::Interrupted.code().into());
+            }
+        });
+    });
+    INTERRUPTED.store(false, Ordering::SeqCst);
+    &INTERRUPTED
 }
 
 /// How many rules apply in `settings`, and how many of those `report`
 /// exercised.
-fn exercised(report: &HuntReport, settings: &Settings) -> (usize, usize) {
+pub(super) fn exercised(report: &HuntReport, settings: &Settings) -> (usize, usize) {
     let applicable = crate::vocab::RuleId::ALL
         .iter()
         .filter(|r| crate::model::rule(**r).scope.applies(settings))
@@ -147,26 +168,20 @@ fn exercised(report: &HuntReport, settings: &Settings) -> (usize, usize) {
     )
 }
 
-fn progress_line(report: &HuntReport, settings: &Settings) -> String {
-    let (exercised, applicable) = exercised(report, settings);
-    format!(
-        "  ... {} cases, {} steps, {:.0} cases/s, {exercised} of {applicable} rules exercised",
-        report.cases,
-        report.steps,
-        report.cases as f64 / report.elapsed.as_secs_f64().max(1e-9),
-    )
-}
-
 fn write_report(
     report: &HuntReport,
     args: &HuntArgs,
+    (implementation, workers): (Implementation, NonZeroUsize),
     settings: &Settings,
     out: &mut dyn Write,
 ) -> std::io::Result<Outcome> {
     let seconds = report.elapsed.as_secs_f64();
+    // Timing and the number of workers share the one line that varies
+    // from run to run.
+    let plural = if workers.get() == 1 { "" } else { "s" };
     writeln!(
         out,
-        "cases: {}  steps: {}  time: {:.2} s  ({:.0} cases/s)",
+        "cases: {}  steps: {}  time: {:.2} s  ({:.0} cases/s, {workers} worker{plural})",
         report.cases,
         report.steps,
         seconds,
@@ -183,18 +198,46 @@ fn write_report(
         let names: Vec<_> = missing.iter().map(|r| r.as_str()).collect();
         writeln!(out, "never exercised: {}", names.join(", "))?;
     }
-    let Some(failure) = &report.failure else {
-        writeln!(out, "verdict: conforms")?;
-        return Ok(Outcome::Conforms);
-    };
+    match (&report.failure, report.failure_case) {
+        (Some(failure), Some(case)) => {
+            write_failure(report, (failure, case), args, implementation, settings, out)
+        }
+        _ if report.interrupted => {
+            writeln!(
+                out,
+                "verdict: unknown (interrupted after {} cases; the cases not run may diverge)",
+                report.cases
+            )?;
+            Ok(Outcome::Interrupted)
+        }
+        _ => {
+            writeln!(out, "verdict: conforms")?;
+            Ok(Outcome::Conforms)
+        }
+    }
+}
+
+fn write_failure(
+    report: &HuntReport,
+    (failure, case): (&Failure, u64),
+    args: &HuntArgs,
+    implementation: Implementation,
+    settings: &Settings,
+    out: &mut dyn Write,
+) -> std::io::Result<Outcome> {
     writeln!(
         out,
-        "verdict: DIVERGES in case {} (seed {}), shrunk from {} to {} steps:",
-        report.cases - 1,
+        "verdict: DIVERGES in case {case} (seed {}), shrunk from {} to {} steps:",
         failure.seed,
         failure.generated_len,
         failure.steps.len()
     )?;
+    if report.interrupted {
+        writeln!(
+            out,
+            "(interrupted: cases numbered below {case} did not all run, so an earlier case may fail too)"
+        )?;
+    }
     let report_text = failure.divergence.report(&failure.steps).to_string();
     if std::io::stdout().is_terminal() {
         write!(out, "{report_text}")?;
@@ -203,18 +246,68 @@ fn write_report(
     }
     // The replay names the implementation unless it is the default, so
     // that it reproduces the failure rather than hunting `sim`.
-    let implementation = match args.implementation.as_str() {
-        SIM => String::new(),
-        name => format!(" --implementation {name}"),
+    let named = match implementation {
+        Implementation::Sim => String::new(),
+        other => format!(" --implementation {}", other.name()),
     };
     writeln!(
         out,
-        "replay: wdfreq hunt --seed {} --cases 1 --steps-max {}{implementation}{}",
+        "replay: wdfreq hunt --seed {} --cases 1 --steps-max {}{named}{}",
         failure.seed,
         args.steps_max,
         settings_flags(settings)
     )?;
+    write_regression(
+        report,
+        (failure, case),
+        &args.regressions,
+        implementation,
+        settings,
+        out,
+    )?;
     Ok(Outcome::Violation)
+}
+
+/// Keeps the failure as a regression file in `dir` and names it; a file
+/// that cannot be written is reported, and the verdict stands.
+fn write_regression(
+    report: &HuntReport,
+    (failure, case): (&Failure, u64),
+    dir: &Path,
+    implementation: Implementation,
+    settings: &Settings,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let regression = Regression {
+        implementation,
+        settings: *settings,
+        seed: Some(failure.seed),
+        expect: Expect::Diverges,
+        rule: failure.divergence.rule(),
+        note: Some(format!(
+            "found by wdfreq hunt --seed {}, case {case}; shrunk from {} to {} steps",
+            report.seed,
+            failure.generated_len,
+            failure.steps.len()
+        )),
+        steps: failure.steps.clone(),
+    };
+    let path = dir.join(regression.file_name());
+    let written =
+        std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&path, regression.to_json()));
+    match written {
+        Ok(()) => writeln!(
+            out,
+            "regression file: {0} (wdfreq replay {0})",
+            path.display()
+        )?,
+        Err(error) => writeln!(
+            out,
+            "regression file: cannot write {}: {error}",
+            path.display()
+        )?,
+    }
+    Ok(())
 }
 
 /// The command-line flags that select `settings`, empty for the defaults.
@@ -234,7 +327,7 @@ fn settings_flags(settings: &Settings) -> String {
 
 /// `text` without its ANSI colour sequences (`ESC [ ... m`), which
 /// pretty_assertions always writes, for output that is not a terminal.
-fn without_colours(text: &str) -> String {
+pub(super) fn without_colours(text: &str) -> String {
     let mut plain = String::with_capacity(text.len());
     let mut chars = text.chars();
     while let Some(c) = chars.next() {

@@ -4,6 +4,10 @@
 pub mod check;
 pub mod diagram;
 pub mod hunt;
+pub mod implementation;
+pub mod progress;
+pub mod regression;
+pub mod replay;
 pub mod rules;
 pub mod settings;
 
@@ -18,6 +22,10 @@ pub enum Outcome {
     Violation,
     /// Exit 2: the input or the command line was bad.
     BadInput,
+    /// Exit 130 (128 + SIGINT, as shells report Ctrl-C): the run was
+    /// interrupted before its verdict was settled; the verdict is unknown,
+    /// never "conforms".
+    Interrupted,
 }
 
 impl Outcome {
@@ -27,6 +35,7 @@ impl Outcome {
             Outcome::Conforms => 0,
             Outcome::Violation => 1,
             Outcome::BadInput => 2,
+            Outcome::Interrupted => 130,
         }
     }
 }
@@ -44,6 +53,9 @@ pub enum Command {
     /// Hunt for divergences between the reference model and the built-in
     /// simulated framework, or one of the gallery's broken mutants.
     Hunt(hunt::HuntArgs),
+    /// Rerun a regression file (as `hunt` writes on a failure) and compare
+    /// model and implementation step by step.
+    Replay(replay::ReplayArgs),
     /// Judge a recorded trace (JSON Lines, trace format version 1) with
     /// the reference model.
     Check(check::CheckArgs),
@@ -57,6 +69,7 @@ pub enum Command {
 pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> std::io::Result<Outcome> {
     match cli.command {
         Command::Hunt(args) => hunt::run(&args, out),
+        Command::Replay(args) => replay::run(&args, out),
         Command::Check(args) => check::run(&args, out),
         Command::Rules(args) => rules::run(&args, out),
         Command::Diagram(args) => diagram::run(&args, out),

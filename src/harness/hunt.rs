@@ -260,6 +260,11 @@ fn work<I: Conformance>(
         match shared.turn(index) {
             Turn::Stop => break,
             Turn::Wait => {
+                // Results held here could be what the count waits for:
+                // with none held by a waiting worker, some worker can run.
+                if !batch.is_empty() && sender.send(std::mem::take(&mut batch)).is_err() {
+                    return;
+                }
                 std::thread::sleep(Duration::from_millis(1));
                 continue;
             }

@@ -7,7 +7,8 @@
 //!   quickcheck and `arbitrary` generators.
 //! - [`run`]: one sequence ([`execute`]) and one seeded case
 //!   ([`run_case`]), with shrinking; [`minimize`]: the extra deletion pass.
-//! - [`hunt`](mod@hunt): many cases under a budget; [`seed`]: seeds and
+//! - [`hunt`](mod@hunt): many cases under a budget, on one worker thread
+//!   or several, with the same report either way; [`seed`]: seeds and
 //!   replay; [`coverage`]: rules exercised; [`divergence`]: reports.
 //!
 //! The harness depends on the model and the vocabulary, never on an

@@ -890,3 +890,30 @@ fn a_model_judges_for_the_settings_it_was_given_and_names_the_request_it_faults(
         format!("r1: {}", REUSE_WHILE_PENDING.says)
     );
 }
+
+/// A status read is judged whenever part of its value is specified: after
+/// Reuse of a queue-presented request the status is, the information not.
+#[test]
+fn a_status_read_with_only_the_status_specified_is_still_judged() {
+    let mut model = Model::new();
+    for step in [receive(), reuse(Status::DEVICE_NOT_READY)] {
+        model.step(&step).unwrap();
+    }
+    let judgement = model.step(&read_status()).unwrap();
+    assert!(judgement.at_stake.contains(RuleId::StatusMismatch));
+    let Ok(crate::model::Accepted {
+        reply:
+            crate::model::ExpectedReply::Status {
+                status,
+                information,
+            },
+        ..
+    }) = judgement.outcome
+    else {
+        panic!("status read is legal: {judgement:?}");
+    };
+    assert_eq!(
+        (status, information),
+        (Some(Status::DEVICE_NOT_READY), None)
+    );
+}

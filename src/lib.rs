@@ -36,7 +36,7 @@
 //! - [`sim`]: the simulated framework, the default implementation under
 //!   test.
 //! - [`harness`]: [`harness::Conformance`], the trait your implementation
-//!   implements, and [`harness::hunt`], which drives it beside the model.
+//!   implements, and [`harness::hunt()`], which drives it beside the model.
 //! - [`check`]: the trace checker, the model fed from a JSON Lines stream.
 //! - [`gallery`]: deliberately broken frameworks the suite must catch.
 //! - [`cli`]: the `wdfreq` command.

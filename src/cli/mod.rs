@@ -56,7 +56,7 @@ pub enum Command {
     /// Rerun a regression file (as `hunt` writes on a failure) and compare
     /// model and implementation step by step.
     Replay(replay::ReplayArgs),
-    /// Judge a recorded trace (JSON Lines, trace format version 1) with
+    /// Judge a recorded trace (JSON Lines, trace format version 1 or 2) with
     /// the reference model.
     Check(check::CheckArgs),
     /// Print the rule catalogue: ID, obligation, severity, rule, source.

@@ -246,6 +246,33 @@ mod tests {
     }
 
     #[test]
+    fn verifier_rows_answer_for_both_states_of_the_verifier() {
+        let settings = Settings::default();
+        assert_eq!(
+            reuse_while_outstanding(settings),
+            "verifier on: refused (`reuse-while-pending`); off: let through (`reuse-while-pending`)"
+        );
+        assert_eq!(
+            unformatted_send(settings),
+            "verifier on: refused (`send-unformatted`); off: let through (`send-unformatted`)"
+        );
+    }
+
+    #[test]
+    fn the_table_has_a_column_per_framework_and_a_row_per_difference() {
+        let table = markdown_table();
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines.len(), 2 + DIFFERENCES.len());
+        assert_eq!(columns().len(), 6);
+        for line in &lines {
+            // A first column, one per framework, and the source.
+            assert_eq!(line.matches('|').count(), columns().len() + 3, "{line}");
+        }
+        assert!(lines[0].contains("umdf1 1.9") && lines[0].contains("kmdf 1.33"));
+        assert!(lines[2].contains("kept: it runs"));
+    }
+
+    #[test]
     fn every_row_tells_some_frameworks_apart() {
         for difference in DIFFERENCES {
             let answers: std::collections::BTreeSet<String> =

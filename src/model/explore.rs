@@ -314,6 +314,22 @@ mod tests {
     }
 
     #[test]
+    fn a_phase_reads_as_its_stage_and_what_it_carries() {
+        let phase = Phase {
+            stage: Stage::Outstanding,
+            formatted: true,
+            registered: true,
+        };
+        assert_eq!(phase.to_string(), "outstanding, formatted, callback set");
+        let bare = Phase {
+            stage: Stage::Forgotten,
+            formatted: false,
+            registered: false,
+        };
+        assert_eq!(bare.to_string(), "forgotten");
+    }
+
+    #[test]
     fn each_origin_ends_only_its_own_way() {
         let [created, received] = lifecycles(Settings::default());
         let ends = |l: &Lifecycle| -> BTreeSet<Stage> {

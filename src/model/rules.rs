@@ -264,16 +264,21 @@ pub fn rule(id: RuleId) -> &'static Rule {
 }
 
 /// The catalogue as a Markdown table (ID, obligation, severity, settings
-/// it applies in, whether the framework refuses it, what it says, source): what `wdfreq rules` prints and the README embeds.
+/// it applies in, whether the framework refuses it, what it says, source):
+/// what `wdfreq rules` prints and the README embeds.
 pub fn markdown_table() -> String {
-    let mut table =
-        String::from("| ID | obligation | severity | rule | source |\n|---|---|---|---|---|\n");
+    let mut table = String::from(
+        "| ID | obligation | severity | applies | refused | rule | source |\n\
+         |---|---|---|---|---|---|---|\n",
+    );
     for rule in CATALOGUE {
         table.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} | {} | {} |\n",
             rule.id,
             rule.obligation,
             rule.severity,
+            rule.scope.describe(),
+            rule.refused.describe(),
             rule.says,
             rule.source.replace('|', "\\|")
         ));

@@ -264,6 +264,14 @@ mod conformance_tests {
     use crate::harness::{CaseConfig, Seed, run_case};
     use crate::vocab::Settings;
 
+    #[test]
+    fn the_simulated_framework_names_itself() {
+        assert_eq!(
+            Conformance::name(&Framework::new()),
+            "wdfreq simulated framework"
+        );
+    }
+
     /// Property: a short hunt of the simulated framework in every setting
     /// finds no divergence from the model (the long hunts live in
     /// `tests/`; this one keeps `cargo test --lib`, which mutation testing

@@ -566,9 +566,21 @@ fn markdown_table_has_one_row_per_rule_in_catalogue_order() {
     let rows: Vec<&str> = table.lines().skip(2).collect();
     assert_eq!(rows.len(), CATALOGUE.len());
     for (row, rule) in rows.iter().zip(CATALOGUE) {
-        assert!(row.starts_with(&format!("| `{}` |", rule.id)), "{row}");
+        let cells: Vec<&str> = row.split(" | ").collect();
+        assert_eq!(cells[0], format!("| `{}`", rule.id), "{row}");
+        assert_eq!(cells[3], rule.scope.describe(), "{row}");
+        assert_eq!(cells[4], rule.refused.describe(), "{row}");
         assert!(row.contains(rule.says), "{row}");
     }
+    let reuse = rows[RuleId::ReuseWhilePending.index()];
+    assert!(reuse.contains(" | all | verifier on | "), "{reuse}");
+    let received = rows[RuleId::SendReceivedWithoutCallback.index()];
+    assert!(
+        received.contains(" | KMDF, UMDF 2 | always | "),
+        "{received}"
+    );
+    let leak = rows[RuleId::CallbackLeak.index()];
+    assert!(leak.contains(" | all | no | "), "{leak}");
 }
 
 #[test]

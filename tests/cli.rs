@@ -166,3 +166,81 @@ fn nonexistent_framework_is_exit_two() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stdout(&output).contains("there is no umdf1 1.7"));
 }
+
+/// `--trace-out` writes a failing case's trace, which `wdfreq check`
+/// fails with the same rule; `--trace-passing` writes every passing case,
+/// in which `check` finds no framework error.
+#[test]
+fn traces_out_are_judged_by_check_as_the_hunt_judged_them() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("trace-out");
+    let _ = std::fs::remove_dir_all(&dir);
+    let failing = dir.join("failing");
+    let regressions = dir.join("regressions");
+    let output = wdfreq(&[
+        "hunt",
+        "--cases",
+        "2000",
+        "--seed",
+        "1",
+        "--workers",
+        "1",
+        "--implementation",
+        "callback-kept-across-reuse",
+        "--trace-out",
+        failing.to_str().expect("UTF-8 path"),
+        "--regressions",
+        regressions.to_str().expect("UTF-8 path"),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let traces: Vec<_> = std::fs::read_dir(&failing)
+        .expect("written")
+        .flatten()
+        .collect();
+    assert_eq!(traces.len(), 1);
+    let trace = traces[0].path();
+    let checked = wdfreq(&["check", trace.to_str().expect("UTF-8 path")]);
+    assert_eq!(checked.status.code(), Some(1));
+    assert!(
+        stdout(&checked).contains("error[callback-leak]"),
+        "{}",
+        stdout(&checked)
+    );
+
+    let passing = dir.join("passing");
+    let output = wdfreq(&[
+        "hunt",
+        "--cases",
+        "30",
+        "--seed",
+        "2",
+        "--workers",
+        "1",
+        "--trace-out",
+        passing.to_str().expect("UTF-8 path"),
+        "--trace-passing",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let traces: Vec<_> = std::fs::read_dir(&passing)
+        .expect("written")
+        .flatten()
+        .collect();
+    assert_eq!(traces.len(), 30);
+    for trace in traces {
+        let checked = stdout(&wdfreq(&[
+            "check",
+            trace.path().to_str().expect("UTF-8 path"),
+        ]));
+        for line in checked.lines().filter(|l| l.contains(": error[")) {
+            let rule = line
+                .split("error[")
+                .nth(1)
+                .and_then(|r| r.split(']').next());
+            let rule: wdfreq::vocab::RuleId = rule.expect("a rule").parse().expect("known rule");
+            assert_eq!(
+                wdfreq::model::rule(rule).obligation,
+                wdfreq::vocab::Obligation::Driver,
+                "{line}"
+            );
+        }
+    }
+}

@@ -25,6 +25,7 @@ use super::implementation::Implementation;
 use super::progress::Progress;
 use super::regression::{Expect, Regression};
 use super::settings::SettingsArgs;
+use super::trace_out::write_traces;
 use crate::harness::{
     Budget, CaseConfig, Failure, HuntConfig, HuntReport, Seed, Workers, hunt_with,
 };
@@ -59,6 +60,13 @@ pub struct HuntArgs {
     /// (created if need be).
     #[arg(long, value_name = "DIR", default_value = "regressions")]
     pub regressions: PathBuf,
+    /// Write the trace of a failing case (trace format version 2, for
+    /// `wdfreq check`) into this directory (created if need be).
+    #[arg(long, value_name = "DIR")]
+    pub trace_out: Option<PathBuf>,
+    /// With --trace-out, write the trace of every passing case too.
+    #[arg(long, requires = "trace_out")]
+    pub trace_passing: bool,
     /// The framework to judge for; the implementation is built for the same.
     #[command(flatten)]
     pub settings: SettingsArgs,
@@ -100,13 +108,33 @@ pub fn run(args: &HuntArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
         ),
     };
     progress.finish();
-    write_report(
+    let outcome = write_report(
         &report,
         args,
         (implementation, workers.count),
         &settings,
         out,
-    )
+    )?;
+    if let Some(dir) = &args.trace_out {
+        match write_traces(dir, implementation, &config, &report, args.trace_passing) {
+            Ok(Some(path)) => writeln!(
+                out,
+                "trace: {} (wdfreq check {})",
+                path.display(),
+                path.display()
+            )?,
+            Ok(None) => {}
+            Err(error) => {
+                writeln!(
+                    out,
+                    "error: cannot write traces to {}: {error}",
+                    dir.display()
+                )?;
+                return Ok(Outcome::BadInput);
+            }
+        }
+    }
+    Ok(outcome)
 }
 
 /// The implementation and the hunt the arguments ask for, or why not.

@@ -10,6 +10,7 @@ pub mod regression;
 pub mod replay;
 pub mod rules;
 pub mod settings;
+pub mod trace_out;
 
 use clap::{Parser, Subcommand};
 

@@ -29,5 +29,7 @@ pub use coverage::Coverage;
 pub use divergence::{Divergence, DivergenceKind};
 pub use hunt::{Budget, HuntConfig, HuntReport, Workers, hunt, hunt_with};
 pub use quick::Sequence;
-pub use run::{CaseConfig, CaseOutcome, Failure, SideBySide, execute, record, run_case};
+pub use run::{
+    CaseConfig, CaseOutcome, Failure, SideBySide, execute, generated_steps, record, run_case,
+};
 pub use seed::Seed;

@@ -333,6 +333,17 @@ pub struct CaseOutcome {
 
 /// Generates the case of `seed`, runs it on a fresh implementation from
 /// `make`, and shrinks a failure.
+/// The sequence the case of `seed` runs, as generated (before any
+/// shrinking): what [`run_case`] runs, for writing a passing case's trace.
+pub fn generated_steps(seed: Seed, config: &CaseConfig) -> Vec<Step> {
+    let mut runner = TestRunner::new_with_rng(proptest::test_runner::Config::default(), seed.rng());
+    let strategy = sequences(config.settings, 1..=config.steps_max.max(1));
+    let Ok(tree) = strategy.new_tree(&mut runner) else {
+        unreachable!("the generator's steps always meet its preconditions")
+    };
+    tree.current().1
+}
+
 pub fn run_case<I: Conformance>(
     seed: Seed,
     config: &CaseConfig,

@@ -1,0 +1,79 @@
+//! `hunt --trace-out DIR`: every counterexample, and with
+//! `--trace-passing` every passing case, written as a trace (format
+//! version 2, `check::write`) that `wdfreq check` judges as the hunt did.
+//!
+//! A passing case's sequence is generated again from its seed, which gives
+//! the same sequence (`harness::generated_steps`), and run again on a fresh
+//! implementation with recording on; a failure's trace is its shrunk
+//! sequence's run, up to and including the divergent step.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::implementation::Implementation;
+use crate::check::write::write_trace;
+use crate::harness::{Conformance, HuntConfig, HuntReport, generated_steps, record};
+use crate::vocab::{Settings, Step};
+
+/// Writes the traces the flags ask for into `dir`; returns the failure's
+/// trace path, if there was a failure.
+pub fn write_traces(
+    dir: &Path,
+    implementation: Implementation,
+    config: &HuntConfig,
+    report: &HuntReport,
+    passing: bool,
+) -> io::Result<Option<PathBuf>> {
+    fs::create_dir_all(dir)?;
+    let settings = config.case.settings;
+    let name = implementation.name();
+    if passing {
+        let failing_case = report.failure.as_ref().map(|f| f.seed);
+        for case in 0..report.cases {
+            let seed = config.seed.case(case);
+            if Some(seed) == failing_case {
+                continue;
+            }
+            let steps = generated_steps(seed, &config.case);
+            let path = dir.join(format!("{name}-{}-pass.jsonl", seed));
+            write_run(&path, implementation, settings, &steps)?;
+        }
+    }
+    let Some(failure) = &report.failure else {
+        return Ok(None);
+    };
+    let path = dir.join(format!("{name}-{}-fail.jsonl", failure.seed));
+    write_run(&path, implementation, settings, &failure.steps)?;
+    Ok(Some(path))
+}
+
+fn write_run(
+    path: &Path,
+    implementation: Implementation,
+    settings: Settings,
+    steps: &[Step],
+) -> io::Result<()> {
+    match implementation {
+        Implementation::Sim => write_one(
+            path,
+            crate::sim::Framework::with_settings(settings),
+            settings,
+            steps,
+        ),
+        Implementation::Mutant(mutant) => {
+            write_one(path, mutant.framework_in(settings), settings, steps)
+        }
+    }
+}
+
+fn write_one<I: Conformance>(
+    path: &Path,
+    implementation: I,
+    settings: Settings,
+    steps: &[Step],
+) -> io::Result<()> {
+    let (observations, _) = record(implementation, settings, steps);
+    let mut file = io::BufWriter::new(fs::File::create(path)?);
+    write_trace(&mut file, settings, &observations)
+}

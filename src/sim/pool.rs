@@ -296,6 +296,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_handle_reads_as_its_slot_and_generation_and_slots_are_counted() {
+        let mut pool = Pool::new();
+        let handles: Vec<Handle> = (0..3)
+            .map(|_| pool.insert(Origin::Created, None).unwrap())
+            .collect();
+        assert_eq!(handles[2].to_string(), "request#2.0");
+        assert_eq!(pool.slots_count(), 3);
+    }
+
+    /// A slot out of generations is withdrawn, not wrapped: its last
+    /// request's unusual death stays on record, and the invariant check
+    /// accepts it as dead.
+    #[test]
+    fn a_withdrawn_slot_keeps_its_last_death_on_record() {
+        let mut pool = Pool::new();
+        let first = pool.insert(Origin::Received, None).unwrap();
+        assert!(pool.retire(&first, Death::Forgotten));
+        pool.slots[first.index as usize].generation = u32::MAX;
+        let last = pool.insert(Origin::Received, None).unwrap();
+        assert_eq!(last.generation, u32::MAX);
+        assert!(pool.retire(&last, Death::Forgotten));
+        assert_eq!(pool.death(&last), Some(Death::Forgotten));
+        assert_eq!(pool.check_invariants(), Ok(()));
+        // Withdrawn: the next request gets a new slot.
+        let next = pool.insert(Origin::Created, None).unwrap();
+        assert_ne!(next.index, last.index);
+    }
+
+    #[test]
     fn retired_slot_is_recycled_with_a_new_generation() {
         let mut pool = Pool::new();
         let first = pool.insert(Origin::Created, None).unwrap();

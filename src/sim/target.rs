@@ -120,7 +120,9 @@ mod tests {
         assert!(!target.request_cancel(&h[1]));
         assert!(target.request_cancel(&h[0]));
         assert!(target.holds(&h[0]), "cancel must not finish the send");
+        assert!(!target.holds(&h[1]), "never submitted");
         assert_eq!(target.finish(&h[0]).map(|s| s.cancel_requested), Some(true));
+        assert!(!target.holds(&h[0]), "finished");
     }
 
     #[test]

@@ -246,10 +246,14 @@ fn reuse_does_not_allocate() {
     assert_eq!(fw.pool().slots_count(), slots);
     assert_eq!(fw.pool().body_address(&h), address, "the body moved");
 
-    // Creating anew does allocate, so the counter can tell the two apart.
+    // Creating anew does allocate, so the counter can tell the two apart,
+    // and the new body lives elsewhere, so the address can too.
     let other = fw.create_request().unwrap();
     assert_eq!(fw.pool().allocations_count(), allocations + 1);
+    let other_address = fw.pool().body_address(&other);
+    assert!(other_address.is_some() && other_address != address);
     fw.delete(&other).unwrap();
+    assert_eq!(fw.pool().body_address(&other), None);
 }
 
 #[test]

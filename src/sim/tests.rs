@@ -832,6 +832,9 @@ fn invariant_check_catches_a_send_the_target_does_not_hold() {
     fw.check_invariants().unwrap();
     fw.targets[usize::from(T0.0)].finish(&h);
     assert!(fw.check_invariants().is_err());
+    // The harness sees the same through the conformance contract.
+    let through_contract = crate::harness::Conformance::check_invariants(&fw);
+    assert_eq!(through_contract, fw.check_invariants());
 }
 
 #[test]

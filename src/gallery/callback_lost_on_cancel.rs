@@ -2,11 +2,11 @@
 //! the cancel path nor the completion path invokes the callback;
 //! `callback-missing` catches it in six steps.
 
-use super::witness::{R0, cancel, create, format, send, set_completion, target_completes};
+use super::witness::cancelled_send;
 use super::{Bug, Faithful, Mutant};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Completion, RuleId, Status, Step};
+use crate::vocab::{Completion, RuleId};
 
 /// A cancelled send finishes without its callback.
 ///
@@ -37,20 +37,9 @@ pub(super) const MUTANT: Mutant = Mutant {
                   path leaves the completion to the other.",
     expected: RuleId::CallbackMissing,
     minimal_len: 6,
-    witness,
+    witness: cancelled_send,
     make: || Box::new(CallbackLostOnCancel),
 };
-
-fn witness() -> Vec<Step> {
-    vec![
-        create(R0),
-        format(R0),
-        set_completion(R0, 0, None),
-        send(R0),
-        cancel(R0),
-        target_completes(R0, Status::CANCELLED, 0),
-    ]
-}
 
 impl Bug for CallbackLostOnCancel {
     fn target_complete(

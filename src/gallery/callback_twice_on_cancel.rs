@@ -2,11 +2,11 @@
 //! the cancel path and the completion path invoke the callback;
 //! `callback-twice` catches it in six steps.
 
-use super::witness::{R0, cancel, create, format, send, set_completion, target_completes};
+use super::witness::cancelled_send;
 use super::{Bug, Faithful, Mutant};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Completion, RuleId, Status, Step};
+use crate::vocab::{Completion, RuleId};
 
 /// The cancel path and the completion path both complete a cancelled send.
 ///
@@ -36,20 +36,9 @@ pub(super) const MUTANT: Mutant = Mutant {
                   completion, so its callback runs twice.",
     expected: RuleId::CallbackTwice,
     minimal_len: 6,
-    witness,
+    witness: cancelled_send,
     make: || Box::new(CallbackTwiceOnCancel),
 };
-
-fn witness() -> Vec<Step> {
-    vec![
-        create(R0),
-        format(R0),
-        set_completion(R0, 0, None),
-        send(R0),
-        cancel(R0),
-        target_completes(R0, Status::CANCELLED, 0),
-    ]
-}
 
 impl Bug for CallbackTwiceOnCancel {
     fn target_complete(

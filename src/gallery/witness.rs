@@ -115,3 +115,17 @@ pub fn complete(request: RequestId) -> Step {
 pub fn delete(request: RequestId) -> Step {
     Op::Delete { request }.into()
 }
+
+/// The shortest sequence around a cancel race: a registered, formatted
+/// request is sent, cancelled, and its target completes it cancelled (the
+/// witness of every bug in how a cancelled send completes).
+pub fn cancelled_send() -> Vec<Step> {
+    vec![
+        create(R0),
+        format(R0),
+        set_completion(R0, 0, None),
+        send(R0),
+        cancel(R0),
+        target_completes(R0, Status::CANCELLED, 0),
+    ]
+}

@@ -929,3 +929,45 @@ fn a_status_read_with_only_the_status_specified_is_still_judged() {
         (Some(Status::DEVICE_NOT_READY), None)
     );
 }
+
+/// A completion puts `callback-leak` at stake as soon as any registration
+/// of the request is gone, whether a Reuse dropped it or an earlier
+/// completion consumed it; never before.
+#[test]
+fn callback_leak_is_at_stake_once_a_registration_is_gone() {
+    let at_stake = |steps: &[Step]| {
+        let mut model = Model::new();
+        let mut last = RuleSet::EMPTY;
+        for step in steps {
+            last = model.step(step).unwrap().at_stake;
+        }
+        last.contains(RuleId::CallbackLeak)
+    };
+    assert!(!at_stake(&[
+        create(),
+        set(CB_A),
+        format(),
+        send(),
+        finish(0)
+    ]));
+    // Consumed by the first completion, nothing dropped.
+    assert!(at_stake(&[
+        create(),
+        set(CB_A),
+        format(),
+        send(),
+        finish(0),
+        format(),
+        send(),
+        finish(0)
+    ]));
+    // Dropped by a Reuse, nothing consumed.
+    assert!(at_stake(&[
+        create(),
+        set(CB_A),
+        reuse(OK),
+        format(),
+        send(),
+        finish(0)
+    ]));
+}

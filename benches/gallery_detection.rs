@@ -42,7 +42,10 @@ fn main() {
             let started = Instant::now();
             let report = hunt(&config, &|| mutant.framework(), &mut |_| {});
             times.push(started.elapsed());
-            let failure = report.failure.expect("every mutant is caught");
+            let failure = report
+                .verdict
+                .into_failure()
+                .expect("every mutant is caught");
             assert_eq!(failure.divergence.rule(), Some(mutant.expected));
             cases.push(report.cases);
             lengths.push(failure.steps.len());

@@ -19,7 +19,7 @@ fn main() {
         case: CaseConfig::default(),
     };
     let report = hunt(&config, &|| mutant.framework_in(settings), &mut |_| {});
-    let Some(failure) = report.failure else {
+    let Some(failure) = report.verdict.into_failure() else {
         println!("not caught in {} cases", report.cases);
         return;
     };

@@ -25,8 +25,9 @@
 //!
 //! # Overview
 //!
-//! - [`vocab`]: the words every module shares: [`vocab::Op`] (a driver
-//!   call), [`vocab::Step`] (a call or a target finishing a send),
+//! - [`vocab`]: the words every module shares: [`vocab::Call`] (a driver
+//!   call on a request) and its [`vocab::CallKind`], [`vocab::Step`]
+//!   (introduce a request, make a call, or a target finishing a send),
 //!   [`vocab::Delivery`] (the framework invoking a completion callback),
 //!   [`vocab::RuleId`], and [`vocab::Settings`] (flavor, framework version,
 //!   verifier).
@@ -45,19 +46,15 @@
 //!
 //! ```
 //! use wdfreq::model::Model;
-//! use wdfreq::vocab::{FormatKind, Op, RequestId, ReuseFlags, RuleId, SendMode, Status, TargetId};
+//! use wdfreq::vocab::build::{create, format, reuse, send};
+//! use wdfreq::vocab::{RequestId, RuleId, Status};
 //!
 //! let r = RequestId(1);
 //! let mut model = Model::new();
-//! for op in [
-//!     Op::Create { request: r },
-//!     Op::Format { request: r, kind: FormatKind::Read },
-//!     Op::Send { request: r, target: TargetId(0), mode: SendMode::Async },
-//! ] {
-//!     assert!(model.step(&op.into())?.outcome.is_ok());
+//! for step in [create(r), format(r), send(r)] {
+//!     assert!(model.step(&step)?.outcome.is_ok());
 //! }
-//! let reuse = Op::Reuse { request: r, status: Status::SUCCESS, flags: ReuseFlags::NONE };
-//! let judgement = model.step(&reuse.into())?;
+//! let judgement = model.step(&reuse(r, Status::SUCCESS))?;
 //! assert_eq!(judgement.outcome.unwrap_err().rule, RuleId::ReuseWhilePending);
 //! # Ok::<(), wdfreq::model::SequenceError>(())
 //! ```
@@ -65,12 +62,12 @@
 //! # Example: hunt for divergences in an implementation
 //!
 //! ```
-//! use wdfreq::harness::{hunt, Budget, CaseConfig, HuntConfig, Seed};
+//! use wdfreq::harness::{hunt, Budget, CaseConfig, HuntConfig, Seed, Verdict};
 //! use wdfreq::sim::Framework;
 //!
 //! let config = HuntConfig { seed: Seed(7), budget: Budget::Cases(100), case: CaseConfig::default() };
 //! let report = hunt(&config, &Framework::new, &mut |_| {});
-//! assert!(report.failure.is_none());
+//! assert_eq!(report.verdict, Verdict::Conforms);
 //! println!("{} cases, {} steps", report.cases, report.steps);
 //! ```
 //!

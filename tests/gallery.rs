@@ -58,7 +58,7 @@ fn hunt_every_seed(mutant: &Mutant) -> Vec<Catch> {
             Catch {
                 seed,
                 cases: report.cases,
-                failure: report.failure,
+                failure: report.verdict.into_failure(),
             }
         })
         .collect()
@@ -213,7 +213,7 @@ fn every_gallery_mutant_is_tested() {
 fn unmodified_sim_passes_every_seed() {
     for seed in 0..SEEDS {
         let report = hunt(&config(seed, SIM_CASES), &Framework::new, &mut |_| {});
-        if let Some(failure) = report.failure {
+        if let Some(failure) = report.verdict.into_failure() {
             panic!(
                 "sim diverges on seed {seed}:\n{}",
                 failure.divergence.report(&failure.steps)

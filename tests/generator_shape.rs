@@ -9,7 +9,7 @@ use proptest_state_machine::ReferenceStateMachine;
 use wdfreq::harness::Seed;
 use wdfreq::harness::strategy::Generator;
 use wdfreq::model::Model;
-use wdfreq::vocab::{Op, Step};
+use wdfreq::vocab::{Call, Step};
 
 fn sequences(count: u64) -> Vec<Vec<Step>> {
     (0..count)
@@ -48,17 +48,16 @@ fn sequences_mix_origins_requests_and_targets() {
     let mixed = all
         .iter()
         .filter(|steps| {
-            let created = steps
-                .iter()
-                .any(|s| matches!(s, Step::Driver(Op::Create { .. })));
-            let received = steps
-                .iter()
-                .any(|s| matches!(s, Step::Driver(Op::Receive { .. })));
+            let created = steps.iter().any(|s| matches!(s, Step::Create { .. }));
+            let received = steps.iter().any(|s| matches!(s, Step::Receive { .. }));
             let requests: BTreeSet<_> = steps.iter().map(Step::request).collect();
             let targets: BTreeSet<_> = steps
                 .iter()
                 .filter_map(|s| match s {
-                    Step::Driver(Op::Send { target, .. }) => Some(*target),
+                    Step::Call {
+                        call: Call::Send { target, .. },
+                        ..
+                    } => Some(*target),
                     _ => None,
                 })
                 .collect();

@@ -6,7 +6,7 @@ use wdfreq::harness::{
     Budget, CaseConfig, Conformance, DivergenceKind, HuntConfig, HuntReport, Refusal, Seed, hunt,
 };
 use wdfreq::sim::{Framework, Handle};
-use wdfreq::vocab::{Completion, Delivery, Op, QueueId, Reply, RuleId};
+use wdfreq::vocab::{Call, Completion, Delivery, QueueId, Reply, RuleId};
 
 /// A simulated framework with one behaviour changed.
 struct Broken {
@@ -35,18 +35,18 @@ impl Conformance for Broken {
         self.inner.receive_request(queue).map_err(Refusal::from)
     }
 
-    fn perform(&mut self, request: &Handle, op: &Op) -> Result<Reply, Refusal> {
-        match (self.bug, op) {
-            (Bug::KeepsCallbackAcrossReuse, Op::Reuse { .. }) => {
+    fn perform(&mut self, request: &Handle, call: &Call) -> Result<Reply, Refusal> {
+        match (self.bug, call) {
+            (Bug::KeepsCallbackAcrossReuse, Call::Reuse { .. }) => {
                 let kept = self.inner.request(request).and_then(|r| r.registration);
-                let reply = self.inner.perform(request, op)?;
+                let reply = self.inner.perform(request, call)?;
                 if let Some(kept) = kept {
                     self.inner
                         .set_completion_callback(request, kept.callback, kept.context)?;
                 }
                 Ok(reply)
             }
-            (Bug::ReusesWhileOutstanding, Op::Reuse { .. })
+            (Bug::ReusesWhileOutstanding, Call::Reuse { .. })
                 if self
                     .inner
                     .request(request)
@@ -54,10 +54,10 @@ impl Conformance for Broken {
             {
                 Ok(Reply::Done)
             }
-            (Bug::PanicsOnStatusRead, Op::ReadStatus { .. }) => {
+            (Bug::PanicsOnStatusRead, Call::ReadStatus) => {
                 panic!("status register unmapped")
             }
-            _ => self.inner.perform(request, op),
+            _ => self.inner.perform(request, call),
         }
     }
 
@@ -93,7 +93,7 @@ fn callback_kept_across_reuse_is_caught_as_callback_leak_in_five_or_six_steps() 
     let mut lengths = Vec::new();
     for seed in 0..5 {
         let report = hunt_broken(Bug::KeepsCallbackAcrossReuse, seed);
-        let failure = report.failure.expect("the leak is found");
+        let failure = report.verdict.into_failure().expect("the leak is found");
         assert_eq!(failure.divergence.rule(), Some(RuleId::CallbackLeak));
         let report = failure.divergence.report(&failure.steps).to_string();
         assert!(failure.steps.len() <= 6, "{report}");
@@ -109,7 +109,8 @@ fn callback_kept_across_reuse_is_caught_as_callback_leak_in_five_or_six_steps() 
 fn reuse_while_outstanding_is_caught_in_four_steps() {
     for seed in 0..5 {
         let failure = hunt_broken(Bug::ReusesWhileOutstanding, seed)
-            .failure
+            .verdict
+            .into_failure()
             .expect("found");
         assert_eq!(failure.divergence.rule(), Some(RuleId::ReuseWhilePending));
         assert!(matches!(
@@ -131,7 +132,8 @@ fn reuse_while_outstanding_is_caught_in_four_steps() {
 #[test]
 fn implementation_panic_is_reported_as_divergence() {
     let failure = hunt_broken(Bug::PanicsOnStatusRead, 1)
-        .failure
+        .verdict
+        .into_failure()
         .expect("found");
     let DivergenceKind::Panicked { message } = &failure.divergence.kind else {
         panic!("not a panic: {:?}", failure.divergence);
@@ -145,7 +147,8 @@ fn implementation_panic_is_reported_as_divergence() {
 #[test]
 fn failing_case_replays_from_its_seed() {
     let first = hunt_broken(Bug::KeepsCallbackAcrossReuse, 3)
-        .failure
+        .verdict
+        .into_failure()
         .expect("found");
     let config = HuntConfig {
         seed: first.seed,
@@ -157,5 +160,5 @@ fn failing_case_replays_from_its_seed() {
         bug: Bug::KeepsCallbackAcrossReuse,
     };
     let replay = hunt(&config, &make, &mut |_| {});
-    assert_eq!(replay.failure, Some(first));
+    assert_eq!(replay.verdict.into_failure(), Some(first));
 }

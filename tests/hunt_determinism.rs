@@ -121,7 +121,7 @@ fn first_failure_is_the_same_on_one_and_two_workers(mutant: &str) {
     );
     assert_eq!(written.len(), 1, "one regression file");
     assert!(
-        written[0].contains("\"expect\": \"diverges\""),
+        written[0].contains("\"expect\":\"diverges\""),
         "{}",
         written[0]
     );
@@ -192,25 +192,13 @@ fn hunt_with_reports_the_same_on_one_and_three_workers() {
         hunt_with(&config, workers, &|| mutant.framework(), &mut |_| {})
     };
     let (one, three) = (run(1), run(3));
-    assert!(one.failure.is_some(), "the mutant is caught");
-    assert_eq!(one.cases, one.failure_case.expect("a failing case") + 1);
+    let caught = one.verdict.divergent().expect("the mutant is caught");
+    assert_eq!(one.cases, caught.case + 1);
+    assert!(caught.first, "every case below the failure ran");
     assert_eq!(
-        (
-            one.cases,
-            one.steps,
-            &one.coverage,
-            &one.failure,
-            one.failure_case
-        ),
-        (
-            three.cases,
-            three.steps,
-            &three.coverage,
-            &three.failure,
-            three.failure_case
-        )
+        (one.cases, one.steps, &one.coverage, &one.verdict),
+        (three.cases, three.steps, &three.coverage, &three.verdict)
     );
-    assert!(!one.interrupted && !three.interrupted);
 }
 
 /// A hunt stopped before it starts runs nothing and says so: its verdict
@@ -218,7 +206,9 @@ fn hunt_with_reports_the_same_on_one_and_three_workers() {
 #[test]
 fn hunt_stopped_from_outside_is_interrupted_not_a_pass() {
     use std::sync::atomic::AtomicBool;
-    use wdfreq::harness::{Budget, CaseConfig, HuntConfig, Seed, Workers, hunt_with};
+    use wdfreq::harness::{
+        Budget, CaseConfig, HuntConfig, Seed, Unknown, Verdict, Workers, hunt_with,
+    };
     use wdfreq::sim::Framework;
 
     let stop = AtomicBool::new(true);
@@ -232,6 +222,6 @@ fn hunt_stopped_from_outside_is_interrupted_not_a_pass() {
         ..Workers::per_core()
     };
     let report = hunt_with(&config, workers, &Framework::new, &mut |_| {});
-    assert!(report.interrupted);
-    assert_eq!((report.cases, report.failure), (0, None));
+    assert_eq!(report.cases, 0);
+    assert_eq!(report.verdict, Verdict::Unknown(Unknown::Interrupted));
 }

@@ -7,7 +7,7 @@ use proptest::strategy::ValueTree;
 use proptest_state_machine::{ReferenceStateMachine, StateMachineTest, prop_state_machine};
 use wdfreq::harness::strategy::{GenState, Generator};
 use wdfreq::harness::{
-    Budget, CaseConfig, Coverage, HuntConfig, Seed, Sequence, SideBySide, execute, hunt,
+    Budget, CaseConfig, Coverage, HuntConfig, Seed, Sequence, SideBySide, Verdict, execute, hunt,
 };
 use wdfreq::sim::Framework;
 use wdfreq::vocab::{Flavor, FrameworkVersion, RuleId, Settings, Step};
@@ -80,7 +80,7 @@ fn default_hunt_exercises_every_applicable_rule_and_conforms() {
         case: CaseConfig::default(),
     };
     let report = hunt(&config, &Framework::new, &mut |_| {});
-    assert!(report.failure.is_none(), "{:?}", report.failure);
+    assert_eq!(report.verdict, Verdict::Conforms);
     let settings = Settings::default();
     assert_eq!(report.coverage.missing_in(&settings), Vec::<RuleId>::new());
     for rule in report.coverage.missing() {
@@ -109,7 +109,7 @@ fn hunts_in_both_flavors_exercise_every_rule() {
             },
         };
         let report = hunt(&config, &|| Framework::with_settings(settings), &mut |_| {});
-        assert!(report.failure.is_none(), "{settings}: {:?}", report.failure);
+        assert_eq!(report.verdict, Verdict::Conforms, "{settings}");
         assert_eq!(
             report.coverage.missing_in(&settings),
             Vec::<RuleId>::new(),
@@ -131,7 +131,7 @@ fn same_seed_gives_same_cases_and_verdict() {
             case: CaseConfig::default(),
         };
         let report = hunt(&config, &Framework::new, &mut |_| {});
-        (report.steps, report.coverage, report.failure)
+        (report.steps, report.coverage, report.verdict)
     };
     assert_eq!(run(11), run(11));
     assert_ne!(run(11).0, run(12).0, "different seeds, different cases");
@@ -234,7 +234,7 @@ fn simulated_framework_conforms_in_every_combination_of_settings() {
             },
         };
         let report = hunt(&config, &|| Framework::with_settings(settings), &mut |_| {});
-        if let Some(failure) = &report.failure {
+        if let Some(failure) = report.failure() {
             panic!("{settings}:\n{}", failure.divergence.report(&failure.steps));
         }
         assert_eq!(

@@ -84,7 +84,10 @@ fn trace_of_each_mutants_failure_fails_check_with_its_rule() {
             case: CaseConfig::default(),
         };
         let report = hunt(&config, &|| mutant.framework_in(settings), &mut |_| {});
-        let failure = report.failure.expect("the gallery's mutants are caught");
+        let failure = report
+            .verdict
+            .into_failure()
+            .expect("the gallery's mutants are caught");
         let (observations, divergence) =
             record(mutant.framework_in(settings), settings, &failure.steps);
         assert_eq!(divergence.and_then(|d| d.rule()), Some(mutant.expected));

@@ -113,7 +113,7 @@ pub use trace::TraceReader;
 
 use crate::model::{Accepted, ExpectedReply, Model, SequenceError, Violation, rule};
 use crate::vocab::{
-    Completion, Delivery, Op, RequestId, RuleId, SendMode, Settings, SettingsError, Status, Step,
+    Completion, Delivery, RequestId, RuleId, Settings, SettingsError, Status, Step,
 };
 
 /// Chooses the settings to judge for from those the trace's header names
@@ -300,37 +300,27 @@ impl Checker {
         }
         self.settle(event.request(), line, names, sink);
         let at = At { line, names };
-        match *event {
-            Event::Step(ref step) => self.step(at, step, line, sink).map(drop),
-            Event::SyncSend {
-                request,
-                target,
-                answer,
-                answered,
-            } => {
-                let mode = SendMode::Sync(answer);
-                let step = Op::Send {
-                    request,
-                    target,
-                    mode,
-                };
-                self.step(at, &step.into(), answered, sink).map(drop)
+        // INVARIANT: only a callback has no step, and it was judged above.
+        let Some(step) = event.step() else {
+            return Ok(());
+        };
+        // A sync send's callback is owed from the line of its answer.
+        let finished = match *event {
+            Event::SyncSend { answered, .. } => answered,
+            _ => line,
+        };
+        let accepted = self.step(at, &step, finished, sink)?;
+        if let Event::Status {
+            request,
+            value: Some(value),
+            information,
+        } = *event
+        {
+            if let Some(reply) = accepted.map(|a| a.reply) {
+                status_read(at, request, reply, value, information, sink);
             }
-            Event::Status {
-                request,
-                value,
-                information,
-            } => {
-                let step = Op::ReadStatus { request }.into();
-                let accepted = self.step(at, &step, line, sink)?;
-                if let Some(reply) = accepted.map(|a| a.reply) {
-                    status_read(at, request, reply, value, information, sink);
-                }
-                Ok(())
-            }
-            // Judged above, before settling.
-            Event::Callback(_) => Ok(()),
         }
+        Ok(())
     }
 
     /// One model step: the refusal, the rule let through or the warnings
@@ -345,10 +335,7 @@ impl Checker {
     ) -> Result<Option<Accepted>, SequenceError> {
         let judgement = self.model.step(step)?;
         let request = step.request();
-        let op = match step {
-            Step::Driver(op) => op.name(),
-            Step::Target(_) => "target_complete",
-        };
+        let op = step.name();
         let report = |rule: RuleId| Finding {
             line: at.line,
             rule,
@@ -392,16 +379,15 @@ impl Checker {
         let (expected, verdict) = match self.answers.remove(&request) {
             Some(Answer::Owed { delivery: want, .. }) => (
                 Some(want),
-                self.model.judge_deliveries(Some(&want), &[*delivery]),
+                self.model.judge_delivery(Some(&want), false, delivery),
             ),
-            // The send's first callback was judged when it came; passing
-            // the one it was due as leaves the model judging only this one,
-            // as the second of the same send.
+            // The send's due callback already came: this one is judged as
+            // a second delivery for the same send.
             Some(Answer::Answered { expected: want }) => (
                 Some(want),
-                self.model.judge_deliveries(Some(&want), &[want, *delivery]),
+                self.model.judge_delivery(Some(&want), true, delivery),
             ),
-            None => (None, self.model.judge_deliveries(None, &[*delivery])),
+            None => (None, self.model.judge_delivery(None, false, delivery)),
         };
         if let Some(expected) = expected {
             self.answers.insert(request, Answer::Answered { expected });
@@ -454,7 +440,7 @@ impl Checker {
         finished: u64,
         sink: &mut dyn FnMut(Finding),
     ) {
-        if let Err(Violation { rule, request }) = self.model.judge_deliveries(Some(delivery), &[]) {
+        if let Err(Violation { rule, request }) = Model::judge_missing(Some(delivery), false) {
             let message = format!(
                 "request `{}`: {} The target finished its send on line {finished}; due: {}; none came.",
                 at.request(request),

@@ -13,7 +13,9 @@
 //!   unsigned: any integer from `-2147483648` to `4294967295` (so
 //!   `3221225485`, `0xC000000D`, is `STATUS_INVALID_PARAMETER`).
 //!   Information is an unsigned 64-bit integer.
-//! - `status` events may carry an optional `information`, judged when given.
+//! - `status` events may carry an optional `information`, judged when given,
+//!   and may leave out `value`: a read the recorder did not log the result
+//!   of (or a regression file's step) is judged for its legality only.
 //! - A `receive` without `queue` comes from the unnamed queue (`""`).
 //! - `flags` is read in a trace of either version: a version 1 trace
 //!   carrying it is more likely a recorder that left out the header than
@@ -44,25 +46,23 @@ use serde_json::{Map, Value};
 
 use super::error::TraceErrorKind;
 use crate::vocab::{
-    CallbackId, Completion, ContextId, Delivery, FormatKind, Op, QueueId, Registration, RequestId,
-    ReuseFlags, SendMode, Status, Step, TargetCompletion, TargetId,
+    Call, CallKind, CallbackId, Completion, ContextId, Delivery, FormatKind, QueueId, Registration,
+    RequestId, ReuseFlags, SendMode, Status, Step, StepKind, TargetId,
 };
 
-/// Every `op` of the trace format, in the reference's table order.
-pub const OPS: [&str; 12] = [
-    "create",
-    "receive",
-    "format",
-    "set_completion",
-    "send",
-    "target_complete",
-    "callback",
-    "cancel",
-    "reuse",
-    "status",
-    "complete",
-    "delete",
-];
+const STEP_KINDS: usize = StepKind::ALL.len();
+
+/// Every `op` of the trace format: every kind of step
+/// ([`StepKind::ALL`]), then `callback`.
+pub const OPS: [&str; STEP_KINDS + 1] = {
+    let mut ops = ["callback"; STEP_KINDS + 1];
+    let mut i = 0;
+    while i < STEP_KINDS {
+        ops[i] = StepKind::ALL[i].name();
+        i += 1;
+    }
+    ops
+};
 
 /// One event of a trace, its names resolved to ids, as the reader gives
 /// it (a `sync` send joined with its answer).
@@ -80,10 +80,10 @@ pub enum Event {
         answered: u64,
     },
     /// `status`: the driver read the request's status and got `value` (and
-    /// `information`, when the trace records it).
+    /// `information`), where the trace records them.
     Status {
         request: RequestId,
-        value: Status,
+        value: Option<Status>,
         information: Option<u64>,
     },
     /// `callback`: the framework invoked a completion callback.
@@ -103,11 +103,36 @@ impl Event {
     /// The event's `op` in the trace format.
     pub fn op_name(&self) -> &'static str {
         match self {
-            Event::Step(Step::Driver(op)) => op.name(),
-            Event::Step(Step::Target(_)) => "target_complete",
-            Event::SyncSend { .. } => "send",
-            Event::Status { .. } => "status",
+            Event::Step(step) => step.name(),
+            Event::SyncSend { .. } => CallKind::Send.name(),
+            Event::Status { .. } => CallKind::ReadStatus.name(),
             Event::Callback(_) => "callback",
+        }
+    }
+
+    /// The step the event stands for in an operation sequence: a `sync`
+    /// send with its answer, a status read whatever value it got; `None`
+    /// for a `callback`, which is the framework's doing, not a step.
+    pub fn step(&self) -> Option<Step> {
+        match *self {
+            Event::Step(step) => Some(step),
+            Event::SyncSend {
+                request,
+                target,
+                answer,
+                ..
+            } => Some(Step::Call {
+                request,
+                call: Call::Send {
+                    target,
+                    mode: SendMode::Sync(answer),
+                },
+            }),
+            Event::Status { request, .. } => Some(Step::Call {
+                request,
+                call: Call::ReadStatus,
+            }),
+            Event::Callback(_) => None,
         }
     }
 }
@@ -139,7 +164,7 @@ impl Parsed {
     pub fn op_name(&self) -> &'static str {
         match self {
             Parsed::Event(event) => event.op_name(),
-            Parsed::SyncSend { .. } => "send",
+            Parsed::SyncSend { .. } => CallKind::Send.name(),
         }
     }
 
@@ -149,15 +174,16 @@ impl Parsed {
     /// pass over a trace forgets the same names.
     pub fn retires(&self) -> Option<RequestId> {
         match self {
-            Parsed::Event(Event::Step(Step::Driver(
-                Op::Complete { request, .. }
-                | Op::Delete { request }
-                | Op::Send {
-                    request,
-                    mode: SendMode::Forget,
-                    ..
-                },
-            ))) => Some(*request),
+            Parsed::Event(Event::Step(Step::Call {
+                request,
+                call:
+                    Call::Complete { .. }
+                    | Call::Delete
+                    | Call::Send {
+                        mode: SendMode::Forget,
+                        ..
+                    },
+            })) => Some(*request),
             _ => None,
         }
     }
@@ -422,124 +448,109 @@ pub(super) fn parse_object(
     }
     let fields = Fields(object);
     let op = fields.str("op")?;
-    if !OPS.contains(&op) {
-        return Err(TraceErrorKind::UnknownOp { op: op.to_owned() });
-    }
+    let kind = match StepKind::from_name(op) {
+        Some(kind) => Some(kind),
+        None if op == "callback" => None,
+        None => return Err(TraceErrorKind::UnknownOp { op: op.to_owned() }),
+    };
     let req = fields.str("req")?;
     if req.is_empty() {
         return Err(TraceErrorKind::EmptyRequestName);
     }
-    let step = |op: Op| Ok(Parsed::Event(Event::Step(op.into())));
-    match op {
-        "create" => step(Op::Create {
+    let Some(kind) = kind else {
+        let request = names.known(req)?;
+        return Ok(Parsed::Event(Event::Callback(Delivery {
+            request,
+            registration: registration(&fields, names)?,
+            completion: Completion::new(
+                fields.status("status")?,
+                fields.opt_information()?.unwrap_or(0),
+            ),
+        })));
+    };
+    let step = |step: Step| Ok(Parsed::Event(Event::Step(step)));
+    match kind {
+        StepKind::Create => step(Step::Create {
             request: names.introduce(req)?,
         }),
-        "receive" => {
+        StepKind::Receive => {
             let queue = QueueId(Names::small(
                 &mut names.queues,
                 fields.opt_str("queue")?.unwrap_or(""),
             )?);
             let request = names.introduce(req)?;
-            step(Op::Receive { request, queue })
+            step(Step::Receive { request, queue })
         }
-        "send" => {
+        StepKind::TargetComplete => {
             let request = names.known(req)?;
-            send(request, &fields, names)
+            step(Step::TargetComplete {
+                request,
+                completion: Completion::new(
+                    fields.status("status")?,
+                    fields.opt_information()?.unwrap_or(0),
+                ),
+            })
         }
-        _ => {
+        StepKind::Call(kind) => {
             let request = names.known(req)?;
-            parse_event(op, request, &fields, names).map(Parsed::Event)
+            parse_call(kind, request, &fields, names)
         }
     }
 }
 
-/// A `send`: a step in its mode, or a `sync` send still to be joined with
-/// its answer.
-fn send(
+/// Parses a call on a request that `create` or `receive` introduced.
+fn parse_call(
+    kind: CallKind,
     request: RequestId,
     fields: &Fields<'_>,
     names: &mut Names,
 ) -> Result<Parsed, TraceErrorKind> {
-    let target = TargetId(Names::small(&mut names.targets, fields.str("target")?)?);
-    let mode = match fields.opt_str("mode")? {
-        None | Some("async") => SendMode::Async,
-        Some("forget") => SendMode::Forget,
-        Some("sync") => return Ok(Parsed::SyncSend { request, target }),
-        Some(other) => {
-            return Err(TraceErrorKind::UnknownValue {
-                field: "mode",
-                value: other.to_owned(),
-                expected: "async, sync, forget",
-            });
-        }
-    };
-    let op = Op::Send {
-        request,
-        target,
-        mode,
-    };
-    Ok(Parsed::Event(Event::Step(op.into())))
-}
-
-/// Parses an event, other than `send`, on a request that `create` or
-/// `receive` introduced.
-fn parse_event(
-    op: &str,
-    request: RequestId,
-    fields: &Fields<'_>,
-    names: &mut Names,
-) -> Result<Event, TraceErrorKind> {
-    let step = |op: Op| Ok(Event::Step(op.into()));
-    match op {
-        "format" => step(Op::Format {
-            request,
+    let call = match kind {
+        CallKind::Format => Call::Format {
             kind: format_kind(fields.str("kind")?)?,
-        }),
-        "set_completion" => {
+        },
+        CallKind::SetCompletionCallback => {
             let registration = registration(fields, names)?;
-            step(Op::SetCompletionCallback {
-                request,
+            Call::SetCompletionCallback {
                 callback: registration.callback,
                 context: registration.context,
-            })
-        }
-        "target_complete" => Ok(Event::Step(
-            TargetCompletion {
-                request,
-                status: fields.status("status")?,
-                information: fields.opt_information()?.unwrap_or(0),
             }
-            .into(),
-        )),
-        "callback" => Ok(Event::Callback(Delivery {
-            request,
-            registration: registration(fields, names)?,
-            completion: Completion {
-                status: fields.status("status")?,
-                information: fields.opt_information()?.unwrap_or(0),
-            },
-        })),
-        "cancel" => step(Op::Cancel { request }),
-        "reuse" => step(Op::Reuse {
-            request,
+        }
+        CallKind::Send => {
+            let target = TargetId(Names::small(&mut names.targets, fields.str("target")?)?);
+            let mode = match fields.opt_str("mode")? {
+                None | Some("async") => SendMode::Async,
+                Some("forget") => SendMode::Forget,
+                Some("sync") => return Ok(Parsed::SyncSend { request, target }),
+                Some(other) => {
+                    return Err(TraceErrorKind::UnknownValue {
+                        field: "mode",
+                        value: other.to_owned(),
+                        expected: "async, sync, forget",
+                    });
+                }
+            };
+            Call::Send { target, mode }
+        }
+        CallKind::Cancel => Call::Cancel,
+        CallKind::Reuse => Call::Reuse {
             status: fields.opt_status("status")?.unwrap_or(Status::SUCCESS),
             flags: reuse_flags(fields)?,
-        }),
-        "status" => Ok(Event::Status {
-            request,
-            value: fields.status("value")?,
-            information: fields.opt_information()?,
-        }),
-        "complete" => step(Op::Complete {
-            request,
+        },
+        CallKind::ReadStatus => {
+            return Ok(Parsed::Event(Event::Status {
+                request,
+                value: fields.opt_status("value")?,
+                information: fields.opt_information()?,
+            }));
+        }
+        CallKind::Complete => Call::Complete {
             status: fields.status("status")?,
             information: fields.opt_information()?.unwrap_or(0),
-        }),
-        // INVARIANT: `parse_object` admitted only ops in OPS and handled
-        // "create", "receive" and "send" itself, so "delete" is all that
-        // is left.
-        _ => step(Op::Delete { request }),
-    }
+        },
+        CallKind::Delete => Call::Delete,
+    };
+    Ok(Parsed::Event(Event::Step(Step::Call { request, call })))
 }
 
 fn registration(fields: &Fields<'_>, names: &mut Names) -> Result<Registration, TraceErrorKind> {
@@ -552,19 +563,10 @@ fn registration(fields: &Fields<'_>, names: &mut Names) -> Result<Registration, 
 }
 
 fn format_kind(text: &str) -> Result<FormatKind, TraceErrorKind> {
-    Ok(match text {
-        "read" => FormatKind::Read,
-        "write" => FormatKind::Write,
-        "ioctl" => FormatKind::Ioctl,
-        "internal_ioctl" => FormatKind::InternalIoctl,
-        "current" => FormatKind::Current,
-        _ => {
-            return Err(TraceErrorKind::UnknownValue {
-                field: "kind",
-                value: text.to_owned(),
-                expected: "read, write, ioctl, internal_ioctl, current",
-            });
-        }
+    FormatKind::from_name(text).ok_or_else(|| TraceErrorKind::UnknownValue {
+        field: "kind",
+        value: text.to_owned(),
+        expected: "read, write, ioctl, internal_ioctl, current",
     })
 }
 
@@ -589,16 +591,12 @@ fn reuse_flags(fields: &Fields<'_>) -> Result<ReuseFlags, TraceErrorKind> {
             expected: "a string",
             found: json_type(item),
         })?;
-        match name {
-            "set_new_irp" => flags.set_new_irp = true,
-            "must_complete" => flags.must_complete = true,
-            _ => {
-                return Err(TraceErrorKind::UnknownValue {
-                    field,
-                    value: name.to_owned(),
-                    expected: "set_new_irp, must_complete",
-                });
-            }
+        if !flags.set_named(name) {
+            return Err(TraceErrorKind::UnknownValue {
+                field,
+                value: name.to_owned(),
+                expected: "set_new_irp, must_complete",
+            });
         }
     }
     Ok(flags)
@@ -758,9 +756,9 @@ mod tests {
         parse_line(text, &mut names)
     }
 
-    fn step(text: &str) -> Option<Op> {
+    fn step(text: &str) -> Option<Call> {
         match parse(text) {
-            Ok(Parsed::Event(Event::Step(Step::Driver(op)))) => Some(op),
+            Ok(Parsed::Event(Event::Step(Step::Call { call, .. }))) => Some(call),
             _ => None,
         }
     }
@@ -770,7 +768,7 @@ mod tests {
         let signed = parse(r#"{"op":"complete","req":"r","status":-1073741811}"#);
         let unsigned = parse(r#"{"op":"complete","req":"r","status":3221225485}"#);
         assert_eq!(signed.ok(), unsigned.ok());
-        let Some(Op::Complete { status, .. }) =
+        let Some(Call::Complete { status, .. }) =
             step(r#"{"op":"complete","req":"r","status":3221225485}"#)
         else {
             panic!("complete parses");
@@ -807,13 +805,13 @@ mod tests {
 
     #[test]
     fn reuse_flags_are_read_by_name() {
-        let Some(Op::Reuse { flags, .. }) = step(
+        let Some(Call::Reuse { flags, .. }) = step(
             r#"{"op":"reuse","req":"r","flags":["must_complete","set_new_irp","must_complete"]}"#,
         ) else {
             panic!("reuse parses");
         };
         assert!(flags.set_new_irp && flags.must_complete);
-        let Some(Op::Reuse { flags, .. }) = step(r#"{"op":"reuse","req":"r","flags":[]}"#) else {
+        let Some(Call::Reuse { flags, .. }) = step(r#"{"op":"reuse","req":"r","flags":[]}"#) else {
             panic!("reuse parses");
         };
         assert!(flags.is_empty());

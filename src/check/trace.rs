@@ -233,8 +233,10 @@ impl<R: BufRead> TraceReader<R> {
             }
             // INVARIANT: a `target_complete` retires nothing, so taking it
             // out of line order forgets no name early.
-            if let Parsed::Event(Event::Step(Step::Target(done))) = found.parsed {
-                let answer = (found.line, done.completion());
+            if let Parsed::Event(Event::Step(Step::TargetComplete { completion, .. })) =
+                found.parsed
+            {
+                let answer = (found.line, completion);
                 self.ahead.remove(index);
                 return Ok(answer);
             }
@@ -368,7 +370,7 @@ impl<R: BufRead> TraceReader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vocab::{Op, SendMode, Status};
+    use crate::vocab::{Call, SendMode, Status};
 
     fn read_all(text: &str) -> Result<Vec<(u64, Event)>, TraceError> {
         let mut reader = TraceReader::new("t", text.as_bytes());
@@ -482,7 +484,10 @@ mod tests {
             .expect("well formed")
             .into_iter()
             .filter_map(|(_, e)| match e {
-                Event::Step(Step::Driver(Op::Send { mode, .. })) => Some(mode),
+                Event::Step(Step::Call {
+                    call: Call::Send { mode, .. },
+                    ..
+                }) => Some(mode),
                 _ => None,
             })
             .collect();

@@ -13,7 +13,8 @@ use std::io::{self, Write};
 use serde_json::{Map, Value, json};
 
 use crate::vocab::{
-    Completion, Delivery, FormatKind, Observation, Op, ReuseFlags, SendMode, Settings, Status, Step,
+    Call, CallKind, CallbackId, Completion, ContextId, Delivery, Observation, QueueId, RequestId,
+    SendMode, Settings, Status, Step, StepKind, TargetId,
 };
 
 /// Writes `observations`, a run in `settings`, as a trace to `out`.
@@ -23,13 +24,7 @@ pub fn write_trace(
     observations: &[Observation],
 ) -> io::Result<()> {
     if settings != Settings::default() {
-        let header = json!({
-            "wdfreq": 2,
-            "flavor": settings.flavor.as_str(),
-            "version": settings.version.to_string(),
-            "verifier": settings.verifier,
-        });
-        writeln!(out, "{header}")?;
+        writeln!(out, "{}", Value::Object(header(settings)))?;
     }
     for observation in observations {
         for line in lines(observation) {
@@ -47,80 +42,87 @@ pub fn trace_text(settings: Settings, observations: &[Observation]) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The version 2 header line naming `settings`, as an object a caller may
+/// add fields to (a regression file adds what it expects).
+pub fn header(settings: Settings) -> Map<String, Value> {
+    let mut header = Map::new();
+    header.insert("wdfreq".into(), json!(2));
+    header.insert("flavor".into(), json!(settings.flavor.as_str()));
+    header.insert("version".into(), json!(settings.version.to_string()));
+    header.insert("verifier".into(), json!(settings.verifier));
+    header
+}
+
+/// The lines one step is written as: one, or two for a synchronous send
+/// (its `send` and its answer's `target_complete`). A status read is
+/// written without the value it got, which a step does not know.
+pub fn step_lines(step: &Step) -> Vec<Map<String, Value>> {
+    let request = step.request().to_string();
+    let mut line = event(step.name(), &request);
+    let mut more = Vec::new();
+    match *step {
+        Step::Create { .. } => {}
+        Step::Receive { queue, .. } => {
+            line.insert("queue".into(), json!(queue.to_string()));
+        }
+        Step::TargetComplete { completion, .. } => completion_fields(&mut line, completion),
+        Step::Call { call, .. } => match call {
+            Call::Cancel | Call::ReadStatus | Call::Delete => {}
+            Call::Format { kind } => {
+                line.insert("kind".into(), json!(kind.name()));
+            }
+            Call::SetCompletionCallback { callback, context } => {
+                line.insert("callback".into(), json!(callback.to_string()));
+                if let Some(context) = context {
+                    line.insert("context".into(), json!(context.to_string()));
+                }
+            }
+            Call::Send { target, mode } => {
+                line.insert("target".into(), json!(target.to_string()));
+                line.insert("mode".into(), json!(mode.name()));
+                if let SendMode::Sync(answer) = mode {
+                    let mut done = event(StepKind::TargetComplete.name(), &request);
+                    completion_fields(&mut done, answer);
+                    more.push(done);
+                }
+            }
+            Call::Reuse { status: s, flags } => {
+                line.insert("status".into(), status(s));
+                if !flags.is_empty() {
+                    let names: Vec<&str> = flags
+                        .named()
+                        .into_iter()
+                        .filter_map(|(name, set)| set.then_some(name))
+                        .collect();
+                    line.insert("flags".into(), json!(names));
+                }
+            }
+            Call::Complete {
+                status,
+                information,
+            } => completion_fields(&mut line, Completion::new(status, information)),
+        },
+    }
+    let mut lines = vec![line];
+    lines.extend(more);
+    lines
+}
+
 /// The lines one observation is written as (two for a synchronous send).
 fn lines(observation: &Observation) -> Vec<Map<String, Value>> {
     match observation {
-        Observation::Step(Step::Driver(op)) => op_lines(op),
-        Observation::Step(Step::Target(done)) => {
-            let mut line = event("target_complete", &done.request.to_string());
-            completion_fields(&mut line, done.completion());
-            vec![line]
-        }
+        Observation::Step(step) => step_lines(step),
         Observation::Status {
             request,
             completion,
         } => {
-            let mut line = event("status", &request.to_string());
+            let mut line = event(CallKind::ReadStatus.name(), &request.to_string());
             line.insert("value".into(), status(completion.status));
             line.insert("information".into(), json!(completion.information));
             vec![line]
         }
         Observation::Callback(delivery) => vec![callback(delivery)],
     }
-}
-
-fn op_lines(op: &Op) -> Vec<Map<String, Value>> {
-    let request = op.request().to_string();
-    let mut line = event(op.name(), &request);
-    let mut more = Vec::new();
-    match *op {
-        Op::Create { .. } | Op::Cancel { .. } | Op::ReadStatus { .. } | Op::Delete { .. } => {}
-        Op::Receive { queue, .. } => {
-            line.insert("queue".into(), json!(queue.to_string()));
-        }
-        Op::Format { kind, .. } => {
-            line.insert("kind".into(), json!(format_kind(kind)));
-        }
-        Op::SetCompletionCallback {
-            callback, context, ..
-        } => {
-            line.insert("callback".into(), json!(callback.to_string()));
-            if let Some(context) = context {
-                line.insert("context".into(), json!(context.to_string()));
-            }
-        }
-        Op::Send { target, mode, .. } => {
-            line.insert("target".into(), json!(target.to_string()));
-            line.insert("mode".into(), json!(mode.name()));
-            if let SendMode::Sync(answer) = mode {
-                let mut done = event("target_complete", &request);
-                completion_fields(&mut done, answer);
-                more.push(done);
-            }
-        }
-        Op::Reuse {
-            status: s, flags, ..
-        } => {
-            line.insert("status".into(), status(s));
-            if flags != ReuseFlags::NONE {
-                line.insert("flags".into(), reuse_flags(flags));
-            }
-        }
-        Op::Complete {
-            status,
-            information,
-            ..
-        } => completion_fields(
-            &mut line,
-            Completion {
-                status,
-                information,
-            },
-        ),
-    }
-    let mut lines = vec![line];
-    lines.extend(more);
-    lines
 }
 
 fn event(op: &str, request: &str) -> Map<String, Value> {
@@ -151,23 +153,63 @@ fn status(status: Status) -> Value {
     json!(status.0)
 }
 
-fn reuse_flags(flags: ReuseFlags) -> Value {
-    let mut names = Vec::new();
-    if flags.set_new_irp {
-        names.push("set_new_irp");
-    }
-    if flags.must_complete {
-        names.push("must_complete");
-    }
-    json!(names)
-}
+/// `steps` with every name (request, callback, context, target, queue)
+/// renumbered in order of first appearance, as the reader interns them:
+/// written with [`step_lines`] and read back, the steps are these exactly.
+/// Renaming is a bijection per kind of name, so it changes no judgement.
+pub fn renamed_in_order(steps: &[Step]) -> Vec<Step> {
+    use std::collections::BTreeMap;
 
-fn format_kind(kind: FormatKind) -> &'static str {
-    match kind {
-        FormatKind::Read => "read",
-        FormatKind::Write => "write",
-        FormatKind::Ioctl => "ioctl",
-        FormatKind::InternalIoctl => "internal_ioctl",
-        FormatKind::Current => "current",
+    /// One kind of name: old id to new, new ids given in order.
+    struct Renaming<T>(BTreeMap<T, T>);
+
+    impl<T: Ord + Copy> Renaming<T> {
+        fn new() -> Self {
+            Renaming(BTreeMap::new())
+        }
+
+        fn get(&mut self, old: T, make: impl Fn(usize) -> T) -> T {
+            let next = make(self.0.len());
+            *self.0.entry(old).or_insert(next)
+        }
     }
+
+    let mut requests = Renaming::new();
+    let (mut callbacks, mut contexts) = (Renaming::new(), Renaming::new());
+    let (mut targets, mut queues) = (Renaming::new(), Renaming::new());
+    // Ids fit their types: a sequence names no more of a kind than exist.
+    let request_id = |n: usize| RequestId(n as u32);
+    steps
+        .iter()
+        .map(|step| {
+            let request = requests.get(step.request(), request_id);
+            match *step {
+                Step::Create { .. } => Step::Create { request },
+                Step::Receive { queue, .. } => Step::Receive {
+                    request,
+                    queue: queues.get(queue, |n| QueueId(n as u8)),
+                },
+                Step::TargetComplete { completion, .. } => Step::TargetComplete {
+                    request,
+                    completion,
+                },
+                Step::Call { call, .. } => {
+                    let call = match call {
+                        Call::SetCompletionCallback { callback, context } => {
+                            Call::SetCompletionCallback {
+                                callback: callbacks.get(callback, |n| CallbackId(n as u8)),
+                                context: context.map(|c| contexts.get(c, |n| ContextId(n as u8))),
+                            }
+                        }
+                        Call::Send { target, mode } => Call::Send {
+                            target: targets.get(target, |n| TargetId(n as u8)),
+                            mode,
+                        },
+                        other => other,
+                    };
+                    Step::Call { request, call }
+                }
+            }
+        })
+        .collect()
 }

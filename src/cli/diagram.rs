@@ -13,8 +13,9 @@ use clap::Args;
 
 use super::Outcome;
 use super::settings::SettingsArgs;
+use crate::model::Life;
 use crate::model::Origin;
-use crate::model::explore::{Lifecycle, Phase, Stage, lifecycles};
+use crate::model::explore::{Lifecycle, Phase, lifecycles};
 use crate::vocab::Settings;
 
 #[derive(Debug, Args)]
@@ -96,11 +97,11 @@ fn origin_name(origin: Origin) -> (&'static str, &'static str) {
 /// A node name unique within the diagram: `created_owned_formatted`.
 fn node(prefix: &str, phase: Phase) -> String {
     let stage = match phase.stage {
-        Stage::Owned => "owned",
-        Stage::Outstanding => "outstanding",
-        Stage::Completed => "completed",
-        Stage::Deleted => "deleted",
-        Stage::Forgotten => "forgotten",
+        Life::Owned => "owned",
+        Life::Outstanding => "outstanding",
+        Life::Completed => "completed",
+        Life::Deleted => "deleted",
+        Life::Forgotten => "forgotten",
     };
     let mut id = format!("{prefix}_{stage}");
     if phase.formatted {

@@ -27,7 +27,8 @@ use super::regression::{Expect, Regression};
 use super::settings::SettingsArgs;
 use super::trace_out::write_traces;
 use crate::harness::{
-    Budget, CaseConfig, Failure, HuntConfig, HuntReport, Seed, Workers, hunt_with,
+    Budget, CaseConfig, Divergent, Failure, HuntConfig, HuntReport, Seed, Unknown, Verdict,
+    Workers, hunt_with,
 };
 use crate::sim::Framework;
 use crate::vocab::Settings;
@@ -226,33 +227,37 @@ fn write_report(
         let names: Vec<_> = missing.iter().map(|r| r.as_str()).collect();
         writeln!(out, "never exercised: {}", names.join(", "))?;
     }
-    match (&report.failure, report.failure_case) {
-        (Some(failure), Some(case)) => {
-            write_failure(report, (failure, case), args, implementation, settings, out)
+    match &report.verdict {
+        Verdict::Diverges(divergent) => {
+            write_failure(report, divergent, args, implementation, settings, out)?;
         }
-        _ if report.interrupted => {
-            writeln!(
-                out,
-                "verdict: unknown (interrupted after {} cases; the cases not run may diverge)",
-                report.cases
-            )?;
-            Ok(Outcome::Interrupted)
-        }
-        _ => {
-            writeln!(out, "verdict: conforms")?;
-            Ok(Outcome::Conforms)
-        }
+        Verdict::Unknown(Unknown::Interrupted) => writeln!(
+            out,
+            "verdict: unknown (interrupted after {} cases; the cases not run may diverge)",
+            report.cases
+        )?,
+        Verdict::Unknown(Unknown::NoCases) => writeln!(
+            out,
+            "verdict: unknown (no case ran: the budget allows none)"
+        )?,
+        Verdict::Conforms => writeln!(out, "verdict: conforms")?,
     }
+    Ok(Outcome::from(&report.verdict))
 }
 
 fn write_failure(
     report: &HuntReport,
-    (failure, case): (&Failure, u64),
+    divergent: &Divergent,
     args: &HuntArgs,
     implementation: Implementation,
     settings: &Settings,
     out: &mut dyn Write,
-) -> std::io::Result<Outcome> {
+) -> std::io::Result<()> {
+    let Divergent {
+        failure,
+        case,
+        first,
+    } = divergent;
     writeln!(
         out,
         "verdict: DIVERGES in case {case} (seed {}), shrunk from {} to {} steps:",
@@ -260,7 +265,7 @@ fn write_failure(
         failure.generated_len,
         failure.steps.len()
     )?;
-    if report.interrupted {
+    if !first {
         writeln!(
             out,
             "(interrupted: cases numbered below {case} did not all run, so an earlier case may fail too)"
@@ -287,13 +292,12 @@ fn write_failure(
     )?;
     write_regression(
         report,
-        (failure, case),
+        (failure, *case),
         &args.regressions,
         implementation,
         settings,
         out,
-    )?;
-    Ok(Outcome::Violation)
+    )
 }
 
 /// Keeps the failure as a regression file in `dir` and names it; a file
@@ -322,7 +326,7 @@ fn write_regression(
     };
     let path = dir.join(regression.file_name());
     let written =
-        std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&path, regression.to_json()));
+        std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&path, regression.to_text()));
     match written {
         Ok(()) => writeln!(
             out,

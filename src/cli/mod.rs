@@ -14,6 +14,8 @@ pub mod trace_out;
 
 use clap::{Parser, Subcommand};
 
+use crate::harness::{Unknown, Verdict};
+
 /// How a command ended; its exit status is fixed per variant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -37,6 +39,20 @@ impl Outcome {
             Outcome::Violation => 1,
             Outcome::BadInput => 2,
             Outcome::Interrupted => 130,
+        }
+    }
+}
+
+impl From<&Verdict> for Outcome {
+    /// A hunt's or a replay's verdict as an exit status: conforms 0,
+    /// diverges 1, interrupted 130, and no case run 2 (the budget given
+    /// allows none: a command line that asks nothing).
+    fn from(verdict: &Verdict) -> Self {
+        match verdict {
+            Verdict::Conforms => Outcome::Conforms,
+            Verdict::Diverges(_) => Outcome::Violation,
+            Verdict::Unknown(Unknown::Interrupted) => Outcome::Interrupted,
+            Verdict::Unknown(Unknown::NoCases) => Outcome::BadInput,
         }
     }
 }

@@ -97,7 +97,7 @@ fn summary(report: &HuntReport, settings: &Settings) -> String {
         report.cases as f64 / report.elapsed.as_secs_f64().max(1e-9),
         report.failures,
     );
-    if report.interrupted {
+    if report.interrupted() {
         line += "; interrupted: finishing the cases under way (Ctrl-C again to quit at once)";
     }
     line

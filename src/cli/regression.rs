@@ -1,55 +1,56 @@
 //! Regression files: a failing case kept as its shrunk operation sequence,
 //! with the settings, the implementation it was found in and the outcome
-//! expected of a replay, in a stable JSON form that outlives the generator
-//! (a seed replays only while the generator stays the same; the steps
-//! replay for good).
+//! expected of a replay. A regression file is a trace (format version 2):
+//! its header names the settings and, under `regression`, what a replay
+//! must show; its lines are the steps, read by the trace reader, so users
+//! learn one spelling of a step and `wdfreq check` reads the file too. (A
+//! seed replays only while the generator stays the same; the steps replay
+//! for good.)
 //!
 //! ```text
-//! {
-//!   "wdfreq_regression": 1,
-//!   "implementation": "callback-kept-across-reuse",
-//!   "settings": {"flavor":"kmdf","version":"1.9","verifier":true},
-//!   "seed": "0x3c2d65b1e2a6e1f0",
-//!   "expect": "diverges",
-//!   "rule": "callback-leak",
-//!   "note": "found by `wdfreq hunt --seed 0x1 ...`, case 17, shrunk from 23 to 5 steps",
-//!   "steps": [
-//!     {"op":"create","request":0},
-//!     ...
-//!   ]
-//! }
+//! {"wdfreq":2,"flavor":"kmdf","version":"1.9","verifier":true,"regression":{"implementation":"callback-kept-across-reuse","seed":"0x3c2d65b1e2a6e1f0","expect":"diverges","rule":"callback-leak","note":"found by wdfreq hunt --seed 0x1, case 17; shrunk from 23 to 5 steps"}}
+//! {"op":"create","req":"r0"}
+//! {"op":"set_completion","req":"r0","callback":"cb0","context":"ctx0"}
+//! ...
 //! ```
 //!
-//! - `wdfreq_regression`: the format version, 1.
+//! Under `regression`:
+//!
 //! - `implementation`: `sim` or a gallery mutant's name.
-//! - `settings`: the framework judged for, as a trace header names it.
 //! - `seed` (optional): the case seed the failure was found with.
 //! - `expect`: `diverges` or `conforms`, what a replay must show; `rule`
 //!   (optional, may be null): the rule the divergence broke when found, and
 //!   with `diverges` the rule a replay's divergence must break.
 //! - `note` (optional): free text for people.
-//! - `steps`: [`Step`]s as the vocabulary serializes them, one per line.
 //!
-//! [`Regression::to_json`] writes exactly this layout, so a file written
-//! twice for the same case is byte for byte the same. [`Regression::read`]
-//! refuses anything else (unknown fields too, so a misspelt `expect` is not
-//! silently ignored), with an error naming the file, the line and the
-//! field; a sequence that names a request no earlier step introduced is
-//! refused the same way.
+//! The steps are the trace's events: a `sync` send with the
+//! `target_complete` that follows it is one step, a `status` line is a
+//! status read whatever `value` it records (a written regression records
+//! none), and `callback` lines, which record what some implementation did,
+//! are not steps and are skipped. [`Regression::to_text`] writes exactly
+//! this layout, names renumbered in order of first appearance so that
+//! reading the file back gives the same steps, and so a file written twice
+//! for the same case is byte for byte the same. [`Regression::read`]
+//! refuses anything else (unknown fields under `regression` too, so a
+//! misspelt `expect` is not silently ignored), with an error naming the
+//! file, the line and the field.
 
 use std::fmt;
+use std::io::Cursor;
 use std::path::Path;
 
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
 
 use super::implementation::Implementation;
+use crate::check::write::{header, renamed_in_order, step_lines};
+use crate::check::{TraceError, TraceReader};
 use crate::harness::Seed;
-use crate::model::Model;
-use crate::vocab::{Op, RuleId, Settings, Step, TargetCompletion};
+use crate::vocab::{RuleId, Settings, Step};
 
-/// The format version this build reads and writes.
-pub const FORMAT: u32 = 1;
+/// The header field that makes a trace a regression file.
+pub const FIELD: &str = "regression";
 
 /// What a replay of a regression file must show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,58 +89,68 @@ impl Regression {
 
     /// Parses and validates `text`, the contents of `file`.
     pub fn parse(file: &str, text: &str) -> Result<Regression, RegressionError> {
-        let raw: RawRegression = serde_json::from_str(text).map_err(|e| RegressionError {
+        let error = |line, kind| RegressionError {
             file: file.to_owned(),
-            line: e.line(),
-            kind: RegressionErrorKind::Malformed(message_of(&e)),
+            line,
+            kind,
+        };
+        let (line, first) = text
+            .lines()
+            .enumerate()
+            .find(|(_, l)| !l.trim().is_empty())
+            .ok_or_else(|| error(0, RegressionErrorKind::NotARegression))?;
+        let line = line + 1;
+        // A first line that is not JSON is the trace reader's to report.
+        let expected = serde_json::from_str::<Value>(first)
+            .ok()
+            .and_then(|header| header.get(FIELD).cloned());
+        let mut reader = TraceReader::new(file, Cursor::new(text));
+        let mut steps = Vec::new();
+        let trace = |e: TraceError| error(e.line as usize, RegressionErrorKind::Trace(Box::new(e)));
+        while let Some((_, event)) = reader.next_event().map_err(trace)? {
+            steps.extend(event.step());
+        }
+        let settings = reader.header().map_err(trace)?.settings;
+        let expected = expected.ok_or_else(|| error(line, RegressionErrorKind::NotARegression))?;
+        let raw = RawExpected::deserialize(&expected).map_err(|e| {
+            error(
+                line,
+                RegressionErrorKind::Malformed(format!("{FIELD}: {}", message_of(&e))),
+            )
         })?;
         Ok(Regression {
             implementation: raw.implementation.0,
-            settings: raw.settings.0,
+            settings,
             seed: raw.seed.map(|s| s.0),
             expect: raw.expect,
             rule: raw.rule,
             note: raw.note,
-            steps: raw.steps.0,
+            steps,
         })
     }
 
-    /// The file's text: the layout the module docs show, one step a line.
-    pub fn to_json(&self) -> String {
-        let string = |value: &str| serde_json::Value::from(value).to_string();
-        let settings = serde_json::json!({
-            "flavor": self.settings.flavor.as_str(),
-            "version": self.settings.version.to_string(),
-            "verifier": self.settings.verifier,
-        });
-        let mut text = format!("{{\n  \"wdfreq_regression\": {FORMAT},\n");
-        text += &format!(
-            "  \"implementation\": {},\n",
-            string(self.implementation.name())
-        );
-        text += &format!("  \"settings\": {settings},\n");
+    /// The file's text: the layout the module docs show, one step a line
+    /// (two for a synchronous send).
+    pub fn to_text(&self) -> String {
+        let mut expected = Map::new();
+        expected.insert("implementation".into(), json!(self.implementation.name()));
         if let Some(seed) = self.seed {
-            text += &format!("  \"seed\": {},\n", string(&seed.to_string()));
+            expected.insert("seed".into(), json!(seed.to_string()));
         }
-        let expect = match self.expect {
-            Expect::Diverges => "diverges",
-            Expect::Conforms => "conforms",
-        };
-        text += &format!("  \"expect\": {},\n", string(expect));
-        let rule = self.rule.map_or("null".to_owned(), |r| string(r.as_str()));
-        text += &format!("  \"rule\": {rule},\n");
+        expected.insert("expect".into(), json!(self.expect));
+        expected.insert("rule".into(), json!(self.rule.map(RuleId::as_str)));
         if let Some(note) = &self.note {
-            text += &format!("  \"note\": {},\n", string(note));
+            expected.insert("note".into(), json!(note));
         }
-        text += "  \"steps\": [";
-        for (i, step) in self.steps.iter().enumerate() {
-            let separator = if i == 0 { "" } else { "," };
-            // Serializing vocabulary types to JSON cannot fail: no maps
-            // with non-string keys, no floats.
-            let json = serde_json::to_string(step).unwrap_or_default();
-            text += &format!("{separator}\n    {json}");
+        let mut first = header(self.settings);
+        first.insert(FIELD.into(), Value::Object(expected));
+        let mut text = Value::Object(first).to_string() + "\n";
+        for step in renamed_in_order(&self.steps) {
+            for line in step_lines(&step) {
+                text += &Value::Object(line).to_string();
+                text += "\n";
+            }
         }
-        text += "\n  ]\n}\n";
         text
     }
 
@@ -156,7 +167,7 @@ impl Regression {
             .seed
             .map_or(String::new(), |s| format!("-{:016x}", s.0));
         format!(
-            "{}-{}-{}{verifier}-{rule}{seed}.json",
+            "{}-{}-{}{verifier}-{rule}{seed}.jsonl",
             self.implementation.name(),
             self.settings.flavor,
             self.settings.version
@@ -183,9 +194,11 @@ pub struct RegressionError {
 
 impl fmt::Display for RegressionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            0 => write!(f, "{}: {}", self.file, self.kind),
-            line => write!(f, "{}:{line}: {}", self.file, self.kind),
+        match (&self.kind, self.line) {
+            // A trace error names its file and line itself.
+            (RegressionErrorKind::Trace(error), _) => write!(f, "{error}"),
+            (kind, 0) => write!(f, "{}: {kind}", self.file),
+            (kind, line) => write!(f, "{}:{line}: {kind}", self.file),
         }
     }
 }
@@ -196,20 +209,24 @@ pub enum RegressionErrorKind {
     /// The operating system refused to read it.
     #[error("cannot read: {0}")]
     Read(#[source] std::io::Error),
-    /// It is not JSON, or not a regression file of this format; the
-    /// message names the field at fault.
+    /// It is not a well-formed trace.
+    #[error(transparent)]
+    Trace(Box<TraceError>),
+    /// Its first line is no trace header with a `regression` field.
+    #[error("not a regression file: its first line is no trace header with a `regression` field")]
+    NotARegression,
+    /// The `regression` field is not what this format says; the message
+    /// names the field at fault.
     #[error("malformed regression file: {0}")]
     Malformed(String),
 }
 
-/// The file as serde reads it; each newtype checks its field.
+/// The header's `regression` object as serde reads it; each newtype
+/// checks its field.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawRegression {
-    #[serde(rename = "wdfreq_regression")]
-    _format: FormatVersion,
+struct RawExpected {
     implementation: ImplementationField,
-    settings: SettingsField,
     #[serde(default)]
     seed: Option<SeedField>,
     #[serde(deserialize_with = "expect_field")]
@@ -218,7 +235,6 @@ struct RawRegression {
     rule: Option<RuleId>,
     #[serde(default)]
     note: Option<String>,
-    steps: StepsField,
 }
 
 /// Reads `expect`, naming the field in the error: serde alone names a
@@ -232,19 +248,6 @@ fn rule_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<RuleId>, D::Erro
     Option::<RuleId>::deserialize(d).map_err(|e| de::Error::custom(format!("rule: {e}")))
 }
 
-struct FormatVersion;
-
-impl<'de> Deserialize<'de> for FormatVersion {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match u32::deserialize(d)? {
-            FORMAT => Ok(FormatVersion),
-            other => Err(de::Error::custom(format!(
-                "wdfreq_regression: version {other} is not supported: this wdfreq reads version {FORMAT}"
-            ))),
-        }
-    }
-}
-
 struct ImplementationField(Implementation);
 
 impl<'de> Deserialize<'de> for ImplementationField {
@@ -253,18 +256,6 @@ impl<'de> Deserialize<'de> for ImplementationField {
         Implementation::by_name(&name)
             .map(ImplementationField)
             .map_err(|e| de::Error::custom(format!("implementation: {e}")))
-    }
-}
-
-struct SettingsField(Settings);
-
-impl<'de> Deserialize<'de> for SettingsField {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let field = |e: &dyn fmt::Display| de::Error::custom(format!("settings: {e}"));
-        let raw = Settings::deserialize(d).map_err(|e| field(&e))?;
-        Settings::new(raw.flavor, raw.version, raw.verifier)
-            .map(SettingsField)
-            .map_err(|e| field(&e))
     }
 }
 
@@ -279,95 +270,30 @@ impl<'de> Deserialize<'de> for SeedField {
     }
 }
 
-/// The steps, each checked as it is read: a driver call (an object with
-/// `op`) or a target completion, naming only requests introduced before.
-struct StepsField(Vec<Step>);
-
-impl<'de> Deserialize<'de> for StepsField {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_seq(StepsVisitor)
-    }
-}
-
-struct StepsVisitor;
-
-impl<'de> Visitor<'de> for StepsVisitor {
-    type Value = StepsField;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of steps")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<StepsField, A::Error> {
-        let mut steps = Vec::new();
-        // Names only: which requests exist does not depend on the settings.
-        let mut names = Model::new();
-        while let Some(value) = seq.next_element::<serde_json::Value>()? {
-            let at = steps.len();
-            // An error raised here is placed by serde_json where reading
-            // stopped: at the end of this step, on its line.
-            let step = step_of(&value)
-                .map_err(|e| de::Error::custom(format!("steps[{at}]: {}", message_of(&e))))?;
-            if let Err(e) = names.step(&step) {
-                return Err(de::Error::custom(format!(
-                    "steps[{at}]: {e}: each step names a request an earlier step created or received"
-                )));
-            }
-            steps.push(step);
-        }
-        Ok(StepsField(steps))
-    }
-}
-
-/// The step `value` spells: the vocabulary's [`Step`], read by its shape
-/// (an `op` field means a driver call) so that an error names what is
-/// wrong inside it, not only that no variant matched.
-fn step_of(value: &serde_json::Value) -> Result<Step, serde_json::Error> {
-    if !value.is_object() {
-        return Err(de::Error::custom(
-            "not an object: a step is a driver call (with `op`) or a target completion",
-        ));
-    }
-    if value.get("op").is_some() {
-        Op::deserialize(value).map(Step::Driver)
-    } else {
-        TargetCompletion::deserialize(value).map(Step::Target)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vocab::{FormatKind, RequestId, SendMode, Status, TargetId};
+    use crate::vocab::build::{
+        R0, R1, create, format, read_status, send, send_sync, set_completion,
+    };
+    use crate::vocab::{Flavor, FrameworkVersion, Status};
 
     fn example() -> Regression {
-        let r = RequestId(0);
         Regression {
             implementation: Implementation::Sim,
-            settings: Settings::default(),
+            settings: Settings::new(Flavor::Kmdf, FrameworkVersion::V1_9, false).unwrap(),
             seed: Some(Seed(0x2a)),
             expect: Expect::Conforms,
             rule: Some(RuleId::CallbackLeak),
             note: Some("a \"quoted\" note".to_owned()),
             steps: vec![
-                Op::Create { request: r }.into(),
-                Op::Format {
-                    request: r,
-                    kind: FormatKind::Read,
-                }
-                .into(),
-                Op::Send {
-                    request: r,
-                    target: TargetId(1),
-                    mode: SendMode::Async,
-                }
-                .into(),
-                TargetCompletion {
-                    request: r,
-                    status: Status::CANCELLED,
-                    information: 3,
-                }
-                .into(),
+                create(R0),
+                set_completion(R0, 0, Some(0)),
+                format(R0),
+                send_sync(R0, Status::CANCELLED, 3),
+                read_status(R0),
+                create(R1),
+                send(R1),
             ],
         }
     }
@@ -375,11 +301,46 @@ mod tests {
     #[test]
     fn written_file_reads_back_as_the_same_regression() {
         let regression = example();
-        let text = regression.to_json();
-        assert_eq!(Regression::parse("x.json", &text).ok(), Some(regression));
+        let text = regression.to_text();
+        assert_eq!(Regression::parse("x.jsonl", &text).ok(), Some(regression));
         assert!(
-            text.contains("\n    {\"op\":\"create\",\"request\":0},\n"),
+            text.contains("\n{\"op\":\"create\",\"req\":\"r0\"}\n"),
             "{text}"
+        );
+        assert!(
+            text.starts_with("{\"wdfreq\":2,\"flavor\":\"kmdf\""),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn names_are_renumbered_in_order_of_first_appearance() {
+        let mut regression = example();
+        regression.steps = vec![create(R1), create(R0), format(R1)];
+        let read = Regression::parse("x.jsonl", &regression.to_text()).unwrap();
+        assert_eq!(read.steps, vec![create(R0), create(R1), format(R0)]);
+    }
+
+    #[test]
+    fn a_trace_without_a_regression_header_is_refused_at_its_first_line() {
+        let error = Regression::parse(
+            "t.jsonl",
+            "\n{\"wdfreq\":2}\n{\"op\":\"create\",\"req\":\"a\"}\n",
+        )
+        .unwrap_err();
+        assert_eq!(error.line, 2);
+        assert!(matches!(error.kind, RegressionErrorKind::NotARegression));
+    }
+
+    #[test]
+    fn a_misspelt_field_is_named() {
+        let text = example().to_text().replace("\"expect\"", "\"expects\"");
+        let error = Regression::parse("x.jsonl", &text).unwrap_err().to_string();
+        assert!(
+            error.starts_with(
+                "x.jsonl:1: malformed regression file: regression: unknown field `expects`"
+            ),
+            "{error}"
         );
     }
 
@@ -387,7 +348,7 @@ mod tests {
     fn file_name_names_implementation_settings_rule_and_seed() {
         assert_eq!(
             example().file_name(),
-            "sim-umdf1-1.11-callback-leak-000000000000002a.json"
+            "sim-kmdf-1.9-no-verifier-callback-leak-000000000000002a.jsonl"
         );
     }
 }

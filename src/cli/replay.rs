@@ -17,10 +17,12 @@ use super::hunt::without_colours;
 use super::implementation::Implementation;
 use super::regression::{Expect, Regression};
 use super::settings::SettingsArgs;
-use crate::harness::{Conformance, Divergence, DivergenceKind, SideBySide};
-use crate::model::{ExpectedReply, Judgement, Model};
+use crate::harness::{
+    Answer, Conformance, Divergence, DivergenceKind, Refusal, SideBySide, Stepped,
+};
+use crate::model::{ExpectedReply, Judgement};
 use crate::sim::Framework;
-use crate::vocab::{Observation, Op, Reply, SendMode, Settings, Step};
+use crate::vocab::{Call, Delivery, Reply, SendMode, Settings, Step};
 
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
@@ -82,32 +84,24 @@ fn replay<I: Conformance>(
     steps: &[Step],
     out: &mut dyn Write,
 ) -> std::io::Result<Option<Divergence>> {
-    let mut pair = SideBySide::new(implementation, settings).recording();
-    // A copy of the pair's model, stepped alike (the model is pure), for
-    // the judgement of each step, which the pair keeps to itself.
-    let mut model = Model::with_settings(settings);
+    let mut pair = SideBySide::new(implementation, settings);
     for (index, step) in steps.iter().enumerate() {
-        let judgement = model.step(step).ok();
         let result = pair.step(step, None);
-        let observed = pair.take_recording();
-        let divergence = result.err();
-        let mark = if divergence.is_some() { "=>" } else { "  " };
+        let finishes = finishes_a_send(step);
+        let mark = if result.is_err() { "=>" } else { "  " };
         writeln!(out, "{mark} {index:>3}  {step}")?;
-        let mut expected = judgement
-            .as_ref()
-            .map_or("(ill-formed step: skipped)".to_owned(), expected);
-        let mut did = did(&observed, divergence.as_ref(), judgement.as_ref());
-        // Where a callback may be due, say so when none is.
-        if finishes_a_send(step) {
-            for text in [&mut expected, &mut did] {
-                if text.starts_with("accepted") && !text.contains("invokes") {
-                    text.push_str("; invokes no callback");
-                }
-            }
-        }
+        let expected = pair
+            .last_judgement()
+            .map_or("(ill-formed step: skipped)".to_owned(), |j| {
+                expected(j, finishes)
+            });
+        let did = match &result {
+            Ok(stepped) => did(stepped, finishes),
+            Err(divergence) => diverged(&divergence.kind),
+        };
         writeln!(out, "        model:          {expected}")?;
         writeln!(out, "        implementation: {did}")?;
-        if let Some(divergence) = divergence {
+        if let Err(divergence) = result {
             if index + 1 < steps.len() {
                 writeln!(
                     out,
@@ -128,17 +122,33 @@ fn replay<I: Conformance>(
 fn finishes_a_send(step: &Step) -> bool {
     matches!(
         step,
-        Step::Target(_)
-            | Step::Driver(Op::Send {
-                mode: SendMode::Sync(_),
+        Step::TargetComplete { .. }
+            | Step::Call {
+                call: Call::Send {
+                    mode: SendMode::Sync(_),
+                    ..
+                },
                 ..
-            })
+            }
     )
+}
+
+/// The callbacks invoked, in words; where a step `finishes` a send, that
+/// none was, when none was.
+fn invoked<'a>(deliveries: impl IntoIterator<Item = &'a Delivery>, finishes: bool) -> String {
+    let mut text = String::new();
+    for delivery in deliveries {
+        text += &format!("; invokes {delivery}");
+    }
+    if text.is_empty() && finishes {
+        text += "; invokes no callback";
+    }
+    text
 }
 
 /// What the model says of a step: refused or accepted, the reply it owes,
 /// the callback it must invoke, and its warnings.
-fn expected(judgement: &Judgement) -> String {
+fn expected(judgement: &Judgement, finishes: bool) -> String {
     let mut text = match &judgement.outcome {
         Err(violation) => format!("refused: breaks {}", violation.rule),
         Ok(accepted) => {
@@ -163,10 +173,7 @@ fn expected(judgement: &Judgement) -> String {
                     information.map_or("(any)".to_owned(), |i| i.to_string())
                 ),
             };
-            match accepted.delivery {
-                Some(delivery) => text + &format!("; invokes {delivery}"),
-                None => text,
-            }
+            text + &invoked(&accepted.delivery, finishes)
         }
     };
     for warning in judgement.warnings.iter() {
@@ -175,45 +182,29 @@ fn expected(judgement: &Judgement) -> String {
     text
 }
 
-/// What the implementation did in a step: from the divergence, when the
-/// step diverged, else from what the pair recorded. A refused call is not
-/// recorded; when the pair agreed, it was refused for the model's rule.
-fn did(
-    observed: &[Observation],
-    divergence: Option<&Divergence>,
-    judgement: Option<&Judgement>,
-) -> String {
-    if let Some(divergence) = divergence {
-        return diverged(&divergence.kind);
-    }
-    if observed.is_empty() {
-        return match judgement.map(|j| &j.outcome) {
-            Some(Err(violation)) => format!("refused: breaks {}", violation.rule),
-            _ => "nothing".to_owned(),
-        };
-    }
-    let parts: Vec<String> = observed
-        .iter()
-        .map(|observation| match observation {
-            Observation::Step(_) => "accepted".to_owned(),
-            Observation::Status { completion, .. } => {
-                format!("accepted, status read returns {completion}")
-            }
-            Observation::Callback(delivery) => format!("invokes {delivery}"),
-        })
-        .collect();
-    parts.join("; ")
+/// What the implementation did in a step both sides agreed on.
+fn did(stepped: &Stepped, finishes: bool) -> String {
+    let Some(answer) = &stepped.answer else {
+        return "nothing".to_owned();
+    };
+    let replied = match answer {
+        Answer::Refused(Refusal::Rule(rule)) => return format!("refused: breaks {rule}"),
+        Answer::Refused(refusal) => return refusal.to_string(),
+        Answer::Introduced | Answer::Replied(Reply::Done) => "accepted".to_owned(),
+        Answer::Replied(Reply::Cancel { was_outstanding }) => {
+            format!("accepted, cancel returns was_outstanding = {was_outstanding}")
+        }
+        Answer::Replied(Reply::Status(completion)) => {
+            format!("accepted, status read returns {completion}")
+        }
+    };
+    replied + &invoked(&stepped.deliveries, finishes)
 }
 
+/// What the implementation did in the step where it diverged.
 fn diverged(kind: &DivergenceKind) -> String {
     match kind {
-        DivergenceKind::Broke { actual, .. } if actual.is_empty() => {
-            "accepted; invokes no callback".to_owned()
-        }
-        DivergenceKind::Broke { actual, .. } => {
-            let invoked: Vec<String> = actual.iter().map(ToString::to_string).collect();
-            format!("accepted; invokes {}", invoked.join("; invokes "))
-        }
+        DivergenceKind::Broke { actual, .. } => format!("accepted{}", invoked(actual, true)),
         DivergenceKind::AcceptedIllegal { .. } => "accepted".to_owned(),
         DivergenceKind::RefusedLegal { refusal } => refusal.to_string(),
         DivergenceKind::WrongRule { actual, .. } => actual.to_string(),

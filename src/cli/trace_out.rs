@@ -29,7 +29,7 @@ pub fn write_traces(
     let settings = config.case.settings;
     let name = implementation.name();
     if passing {
-        let failing_case = report.failure.as_ref().map(|f| f.seed);
+        let failing_case = report.failure().map(|f| f.seed);
         for case in 0..report.cases {
             let seed = config.seed.case(case);
             if Some(seed) == failing_case {
@@ -40,7 +40,7 @@ pub fn write_traces(
             write_run(&path, implementation, settings, &steps)?;
         }
     }
-    let Some(failure) = &report.failure else {
+    let Some(failure) = report.failure() else {
         return Ok(None);
     };
     let path = dir.join(format!("{name}-{}-fail.jsonl", failure.seed));

@@ -5,7 +5,7 @@ use super::witness::{R0, create, format, reuse, send_sync, set_completion};
 use super::{Bug, Faithful, Mutant};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Op, Registration, Reply, RuleId, Status, Step};
+use crate::vocab::{Call, Registration, Reply, RuleId, Status, Step};
 
 /// Reuse does not deregister the completion callback and its context.
 ///
@@ -55,12 +55,17 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for CallbackKeptAcrossReuse {
-    fn perform(&mut self, sim: &mut Faithful, request: &Handle, op: &Op) -> Result<Reply, Refusal> {
-        let Op::Reuse { .. } = op else {
-            return sim.perform(request, op);
+    fn perform(
+        &mut self,
+        sim: &mut Faithful,
+        request: &Handle,
+        call: &Call,
+    ) -> Result<Reply, Refusal> {
+        let Call::Reuse { .. } = call else {
+            return sim.perform(request, call);
         };
         let registered = sim.request(request).and_then(|r| r.registration);
-        let reply = sim.perform(request, op)?;
+        let reply = sim.perform(request, call)?;
         // The bug: what the Reuse deregistered is registered again, as if
         // the deregistration had never happened.
         if let Some(Registration { callback, context }) = registered {

@@ -5,7 +5,7 @@ use super::witness::{R0, complete, create};
 use super::{Bug, Faithful, Mutant};
 use crate::harness::conformance::Refusal;
 use crate::sim::{Handle, Origin};
-use crate::vocab::{Op, Reply, RuleId, Step};
+use crate::vocab::{Call, Reply, RuleId, Step};
 
 /// Complete accepts a driver-created request, which has no originator.
 ///
@@ -41,18 +41,23 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for CompleteCreatedAccepted {
-    fn perform(&mut self, sim: &mut Faithful, request: &Handle, op: &Op) -> Result<Reply, Refusal> {
+    fn perform(
+        &mut self,
+        sim: &mut Faithful,
+        request: &Handle,
+        call: &Call,
+    ) -> Result<Reply, Refusal> {
         let owned_created = sim
             .request(request)
             .is_some_and(|r| r.origin == Origin::Created && !r.is_outstanding());
-        match op {
+        match call {
             // The bug: no origin check; completing frees the object, which
             // for a created request is what delete does.
-            Op::Complete { .. } if owned_created => {
+            Call::Complete { .. } if owned_created => {
                 sim.framework_mut().delete(request)?;
                 Ok(Reply::Done)
             }
-            _ => sim.perform(request, op),
+            _ => sim.perform(request, call),
         }
     }
 }

@@ -6,7 +6,7 @@ use super::witness::{R0, complete, format, receive, send};
 use super::{Bug, Faithful, Mutant};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Op, Reply, RuleId, Step};
+use crate::vocab::{Call, Reply, RuleId, Step};
 
 /// Complete does not check that the request is back from its target.
 ///
@@ -43,13 +43,18 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for CompleteWhileSentAccepted {
-    fn perform(&mut self, sim: &mut Faithful, request: &Handle, op: &Op) -> Result<Reply, Refusal> {
+    fn perform(
+        &mut self,
+        sim: &mut Faithful,
+        request: &Handle,
+        call: &Call,
+    ) -> Result<Reply, Refusal> {
         let outstanding = sim.request(request).is_some_and(|r| r.is_outstanding());
-        match op {
+        match call {
             // The bug: no ownership check. (The race with the target's
             // completion is not simulated: the harness stops here.)
-            Op::Complete { .. } if outstanding => Ok(Reply::Done),
-            _ => sim.perform(request, op),
+            Call::Complete { .. } if outstanding => Ok(Reply::Done),
+            _ => sim.perform(request, call),
         }
     }
 }

@@ -8,7 +8,7 @@ use super::{Bug, Faithful, Mutant, RequestKey, key};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
 use crate::vocab::{
-    Completion, ContextId, Op, Registration, Reply, RuleId, SendMode, Status, Step,
+    Call, Completion, ContextId, Registration, Reply, RuleId, SendMode, Status, Step,
 };
 
 /// Reuse deregisters the completion routine but leaves its context.
@@ -65,9 +65,14 @@ fn witness() -> Vec<Step> {
 }
 
 impl ContextKeptAcrossReuse {
-    fn reuse(&mut self, sim: &mut Faithful, request: &Handle, op: &Op) -> Result<Reply, Refusal> {
+    fn reuse(
+        &mut self,
+        sim: &mut Faithful,
+        request: &Handle,
+        call: &Call,
+    ) -> Result<Reply, Refusal> {
         let registered = sim.request(request).and_then(|r| r.registration);
-        let reply = sim.perform(request, op)?;
+        let reply = sim.perform(request, call)?;
         match registered {
             // The bug: the routine is cleared, the context field is not.
             Some(Registration {
@@ -90,16 +95,16 @@ impl ContextKeptAcrossReuse {
         &mut self,
         sim: &mut Faithful,
         request: &Handle,
-        op: &Op,
+        call: &Call,
     ) -> Result<Reply, Refusal> {
         let unregistered = sim
             .request(request)
             .is_some_and(|r| r.registration.is_none());
         let stale = self.stale.get(&key(request)).copied();
-        match *op {
+        match *call {
             // The skipped write: no routine and no new context, so the
             // field is taken to be clear already.
-            Op::SetCompletionCallback {
+            Call::SetCompletionCallback {
                 callback,
                 context: None,
                 ..
@@ -108,7 +113,7 @@ impl ContextKeptAcrossReuse {
                     .set_completion_callback(request, callback, stale)?;
             }
             _ => {
-                sim.perform(request, op)?;
+                sim.perform(request, call)?;
             }
         }
         self.stale.remove(&key(request));
@@ -117,20 +122,25 @@ impl ContextKeptAcrossReuse {
 }
 
 impl Bug for ContextKeptAcrossReuse {
-    fn perform(&mut self, sim: &mut Faithful, request: &Handle, op: &Op) -> Result<Reply, Refusal> {
-        match op {
-            Op::Reuse { .. } => self.reuse(sim, request, op),
-            Op::SetCompletionCallback { .. } => self.register(sim, request, op),
-            Op::Send {
+    fn perform(
+        &mut self,
+        sim: &mut Faithful,
+        request: &Handle,
+        call: &Call,
+    ) -> Result<Reply, Refusal> {
+        match call {
+            Call::Reuse { .. } => self.reuse(sim, request, call),
+            Call::SetCompletionCallback { .. } => self.register(sim, request, call),
+            Call::Send {
                 mode: SendMode::Sync(_),
                 ..
             } => {
-                let reply = sim.perform(request, op)?;
+                let reply = sim.perform(request, call)?;
                 // The synchronous completion clears both fields.
                 self.stale.remove(&key(request));
                 Ok(reply)
             }
-            _ => sim.perform(request, op),
+            _ => sim.perform(request, call),
         }
     }
 

@@ -6,7 +6,7 @@ use super::witness::{R0, R1, create, format, send, set_completion, target_comple
 use super::{Bug, Faithful, Mutant};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Completion, ContextId, Op, Reply, RuleId, SendMode, Status, Step, TargetId};
+use crate::vocab::{Call, Completion, ContextId, Reply, RuleId, SendMode, Status, Step, TargetId};
 
 /// The target keeps completion contexts on a stack instead of with each
 /// send.
@@ -78,20 +78,25 @@ impl ContextsSwapped {
 }
 
 impl Bug for ContextsSwapped {
-    fn perform(&mut self, sim: &mut Faithful, request: &Handle, op: &Op) -> Result<Reply, Refusal> {
+    fn perform(
+        &mut self,
+        sim: &mut Faithful,
+        request: &Handle,
+        call: &Call,
+    ) -> Result<Reply, Refusal> {
         // A synchronous send pushes and pops within the call, which the
         // stack gets right; only an asynchronous one stays pushed.
-        let Op::Send {
+        let Call::Send {
             target,
             mode: SendMode::Async,
             ..
-        } = *op
+        } = *call
         else {
-            return sim.perform(request, op);
+            return sim.perform(request, call);
         };
         // A routine with no context pushes `None`; no routine pushes nothing.
         let registration = sim.request(request).and_then(|r| r.registration);
-        let reply = sim.perform(request, op)?;
+        let reply = sim.perform(request, call)?;
         if let Some(registration) = registration {
             self.stack(target).push(registration.context);
         }

@@ -5,7 +5,7 @@ use super::witness::{R0, delete, receive};
 use super::{Bug, Faithful, Mutant};
 use crate::harness::conformance::Refusal;
 use crate::sim::{Handle, Origin};
-use crate::vocab::{Op, Reply, RuleId, Status, Step};
+use crate::vocab::{Call, Reply, RuleId, Status, Step};
 
 /// Delete frees a queue-presented request as if the driver had created it.
 ///
@@ -40,20 +40,25 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for DeleteReceivedAccepted {
-    fn perform(&mut self, sim: &mut Faithful, request: &Handle, op: &Op) -> Result<Reply, Refusal> {
+    fn perform(
+        &mut self,
+        sim: &mut Faithful,
+        request: &Handle,
+        call: &Call,
+    ) -> Result<Reply, Refusal> {
         let owned_received = sim
             .request(request)
             .is_some_and(|r| r.origin == Origin::Received && !r.is_outstanding());
-        match op {
+        match call {
             // The bug: the object is freed, whatever its origin. Completing
             // is the simulation's only way to free a queue-presented
             // request; the status it carries reaches no originator here.
-            Op::Delete { .. } if owned_received => {
+            Call::Delete if owned_received => {
                 sim.framework_mut()
                     .complete(request, Status::CANCELLED, 0)?;
                 Ok(Reply::Done)
             }
-            _ => sim.perform(request, op),
+            _ => sim.perform(request, call),
         }
     }
 }

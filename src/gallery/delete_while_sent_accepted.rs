@@ -6,7 +6,7 @@ use super::witness::{R0, create, delete, format, send};
 use super::{Bug, Faithful, Mutant};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Op, Reply, RuleId, Step};
+use crate::vocab::{Call, Reply, RuleId, Step};
 
 /// Delete does not check that the request is back from its target.
 ///
@@ -42,13 +42,18 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for DeleteWhileSentAccepted {
-    fn perform(&mut self, sim: &mut Faithful, request: &Handle, op: &Op) -> Result<Reply, Refusal> {
+    fn perform(
+        &mut self,
+        sim: &mut Faithful,
+        request: &Handle,
+        call: &Call,
+    ) -> Result<Reply, Refusal> {
         let outstanding = sim.request(request).is_some_and(|r| r.is_outstanding());
-        match op {
+        match call {
             // The bug: no dispose-time check. (Freeing the object under the
             // target is not simulated: the harness stops here.)
-            Op::Delete { .. } if outstanding => Ok(Reply::Done),
-            _ => sim.perform(request, op),
+            Call::Delete if outstanding => Ok(Reply::Done),
+            _ => sim.perform(request, call),
         }
     }
 }

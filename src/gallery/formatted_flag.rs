@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use super::{Faithful, RequestKey, key};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{FormatKind, Op, Reply, SendMode};
+use crate::vocab::{Call, FormatKind, Reply, SendMode};
 
 /// Requests whose formatting was released while their formatted flag
 /// (`FXREQUEST_FLAG_FORMATTED`, which `FxIoTarget::VerifySubmitLocked`
@@ -43,31 +43,31 @@ impl StaleFormattedFlag {
         &mut self,
         sim: &mut Faithful,
         request: &Handle,
-        op: &Op,
+        call: &Call,
     ) -> Result<Reply, Refusal> {
         let stale = self.flagged.get(&key(request)).copied();
         let owned_unformatted = sim
             .request(request)
             .is_some_and(|r| !r.is_outstanding() && r.formatted.is_none());
-        match (op, stale) {
+        match (call, stale) {
             (
-                Op::Send {
+                Call::Send {
                     mode: SendMode::Async | SendMode::Sync(_),
                     ..
                 },
                 Some(kind),
             ) if owned_unformatted => {
                 sim.framework_mut().format(request, kind)?;
-                let reply = sim.perform(request, op)?;
+                let reply = sim.perform(request, call)?;
                 self.clear(request);
                 Ok(reply)
             }
-            (Op::Format { .. } | Op::Send { .. }, _) => {
-                let reply = sim.perform(request, op)?;
+            (Call::Format { .. } | Call::Send { .. }, _) => {
+                let reply = sim.perform(request, call)?;
                 self.clear(request);
                 Ok(reply)
             }
-            _ => sim.perform(request, op),
+            _ => sim.perform(request, call),
         }
     }
 }

@@ -6,7 +6,7 @@ use super::witness::{R0, create, format, reuse, send};
 use super::{Bug, Faithful, Mutant};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Completion, Op, Reply, RuleId, Status, Step};
+use crate::vocab::{Call, Completion, Reply, RuleId, Status, Step};
 
 /// Reuse releases the request's formatting but leaves its formatted flag
 /// set.
@@ -48,12 +48,17 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for FormattingKeptAcrossReuse {
-    fn perform(&mut self, sim: &mut Faithful, request: &Handle, op: &Op) -> Result<Reply, Refusal> {
-        let Op::Reuse { .. } = op else {
-            return self.flag.perform(sim, request, op);
+    fn perform(
+        &mut self,
+        sim: &mut Faithful,
+        request: &Handle,
+        call: &Call,
+    ) -> Result<Reply, Refusal> {
+        let Call::Reuse { .. } = call else {
+            return self.flag.perform(sim, request, call);
         };
         let formatted = sim.request(request).and_then(|r| r.formatted);
-        let reply = sim.perform(request, op)?;
+        let reply = sim.perform(request, call)?;
         // The bug: the I/O context is released, the flag stays set.
         if let Some(kind) = formatted {
             self.flag.keep(request, kind);

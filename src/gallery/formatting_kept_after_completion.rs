@@ -6,7 +6,7 @@ use super::witness::{R0, create, format, send, target_completes};
 use super::{Bug, Faithful, Mutant};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Completion, Op, Reply, RuleId, Status, Step};
+use crate::vocab::{Call, Completion, Reply, RuleId, Status, Step};
 
 /// The asynchronous completion path does not clear the formatted flag.
 ///
@@ -57,11 +57,16 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for FormattingKeptAfterCompletion {
-    fn perform(&mut self, sim: &mut Faithful, request: &Handle, op: &Op) -> Result<Reply, Refusal> {
-        let Op::Reuse { .. } = op else {
-            return self.flag.perform(sim, request, op);
+    fn perform(
+        &mut self,
+        sim: &mut Faithful,
+        request: &Handle,
+        call: &Call,
+    ) -> Result<Reply, Refusal> {
+        let Call::Reuse { .. } = call else {
+            return self.flag.perform(sim, request, call);
         };
-        let reply = sim.perform(request, op)?;
+        let reply = sim.perform(request, call)?;
         // Reuse clears the flag correctly here.
         self.flag.clear(request);
         Ok(reply)

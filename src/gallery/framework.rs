@@ -8,7 +8,7 @@ use std::fmt;
 use super::Mutant;
 use crate::harness::conformance::{Conformance, Refusal};
 use crate::sim::{Framework, Handle, Request};
-use crate::vocab::{Completion, Delivery, Op, QueueId, Reply, Settings};
+use crate::vocab::{Call, Completion, Delivery, QueueId, Reply, Settings};
 
 /// One deliberate bug: the calls it intercepts on the way to the simulated
 /// framework.
@@ -20,8 +20,13 @@ use crate::vocab::{Completion, Delivery, Op, QueueId, Reply, Settings};
 pub trait Bug {
     /// A driver call other than create and receive (see
     /// [`Conformance::perform`]).
-    fn perform(&mut self, sim: &mut Faithful, request: &Handle, op: &Op) -> Result<Reply, Refusal> {
-        sim.perform(request, op)
+    fn perform(
+        &mut self,
+        sim: &mut Faithful,
+        request: &Handle,
+        call: &Call,
+    ) -> Result<Reply, Refusal> {
+        sim.perform(request, call)
     }
 
     /// The target at which `request` is outstanding finishes it (see
@@ -81,8 +86,8 @@ impl Faithful {
     }
 
     /// The driver call, exactly as the simulated framework performs it.
-    pub fn perform(&mut self, request: &Handle, op: &Op) -> Result<Reply, Refusal> {
-        let reply = Conformance::perform(&mut self.framework, request, op);
+    pub fn perform(&mut self, request: &Handle, call: &Call) -> Result<Reply, Refusal> {
+        let reply = Conformance::perform(&mut self.framework, request, call);
         self.collect();
         reply
     }
@@ -208,8 +213,8 @@ impl Conformance for GalleryFramework {
         Conformance::receive_request(self.sim.framework_mut(), queue)
     }
 
-    fn perform(&mut self, request: &Handle, op: &Op) -> Result<Reply, Refusal> {
-        self.bug.perform(&mut self.sim, request, op)
+    fn perform(&mut self, request: &Handle, call: &Call) -> Result<Reply, Refusal> {
+        self.bug.perform(&mut self.sim, request, call)
     }
 
     fn target_complete(&mut self, request: &Handle, completion: Completion) -> Result<(), Refusal> {

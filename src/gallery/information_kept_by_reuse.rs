@@ -8,7 +8,7 @@ use super::witness::{R0, create, format, read_status, reuse, send_sync};
 use super::{Bug, Faithful, Mutant, RequestKey, key};
 use crate::harness::conformance::Refusal;
 use crate::sim::{Handle, Origin};
-use crate::vocab::{Op, Reply, RuleId, Status, Step};
+use crate::vocab::{Call, Reply, RuleId, Status, Step};
 
 /// Reuse of a driver-created request resets the status but not the
 /// information.
@@ -63,23 +63,28 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for InformationKeptByReuse {
-    fn perform(&mut self, sim: &mut Faithful, request: &Handle, op: &Op) -> Result<Reply, Refusal> {
+    fn perform(
+        &mut self,
+        sim: &mut Faithful,
+        request: &Handle,
+        call: &Call,
+    ) -> Result<Reply, Refusal> {
         let before = sim.request(request).map(|r| (r.origin, r.information));
-        let reply = sim.perform(request, op)?;
-        match (op, before, reply) {
+        let reply = sim.perform(request, call)?;
+        match (call, before, reply) {
             // The bug: the limited reset path, for a created request.
-            (Op::Reuse { .. }, Some((Origin::Created, information)), _) => {
+            (Call::Reuse { .. }, Some((Origin::Created, information)), _) => {
                 self.kept.insert(key(request), information);
                 Ok(reply)
             }
-            (Op::ReadStatus { .. }, _, Reply::Status(mut completion)) => {
+            (Call::ReadStatus, _, Reply::Status(mut completion)) => {
                 if let Some(&information) = self.kept.get(&key(request)) {
                     completion.information = information;
                 }
                 Ok(Reply::Status(completion))
             }
             // A send hands the IRP's status block to the target.
-            (Op::Send { .. }, _, _) => {
+            (Call::Send { .. }, _, _) => {
                 self.kept.remove(&key(request));
                 Ok(reply)
             }

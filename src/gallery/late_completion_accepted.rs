@@ -9,7 +9,7 @@ use super::witness::{R0, create, format, send_sync, target_completes};
 use super::{Bug, Faithful, Mutant, RequestKey, key};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Completion, Delivery, Op, Reply, RuleId, Status, Step};
+use crate::vocab::{Call, Completion, Delivery, Reply, RuleId, Status, Step};
 
 /// The completion path checks that the request was sent, not that this
 /// send is still outstanding.
@@ -66,9 +66,14 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for LateCompletionAccepted {
-    fn perform(&mut self, sim: &mut Faithful, request: &Handle, op: &Op) -> Result<Reply, Refusal> {
-        let reply = sim.perform(request, op)?;
-        if let Op::Send { .. } = op {
+    fn perform(
+        &mut self,
+        sim: &mut Faithful,
+        request: &Handle,
+        call: &Call,
+    ) -> Result<Reply, Refusal> {
+        let reply = sim.perform(request, call)?;
+        if let Call::Send { .. } = call {
             self.sent_before.insert(key(request));
         }
         Ok(reply)

@@ -24,7 +24,7 @@
 //!     case: CaseConfig::default(),
 //! };
 //! let report = hunt(&config, &|| mutant.framework(), &mut |_| {});
-//! let failure = report.failure.expect("the suite catches the mutant");
+//! let failure = report.verdict.into_failure().expect("the suite catches the mutant");
 //! assert_eq!(failure.divergence.rule(), Some(mutant.expected));
 //! ```
 //!
@@ -83,7 +83,7 @@ pub use stale_queue_handle_accepted::StaleQueueHandleAccepted;
 pub use status_kept_by_reuse::StatusKeptByReuse;
 pub use status_reset_to_success::StatusResetToSuccess;
 
-use crate::vocab::{Op, RuleId, SendMode, Settings, Step};
+use crate::vocab::{Call, RuleId, SendMode, Settings, Step};
 
 /// One entry of the gallery: a bug, the rule that must catch it, and the
 /// shortest sequence that shows it.
@@ -140,10 +140,13 @@ pub fn event_count(steps: &[Step]) -> usize {
         .filter(|step| {
             matches!(
                 step,
-                Step::Driver(Op::Send {
-                    mode: SendMode::Sync(_),
+                Step::Call {
+                    call: Call::Send {
+                        mode: SendMode::Sync(_),
+                        ..
+                    },
                     ..
-                })
+                }
             )
         })
         .count();

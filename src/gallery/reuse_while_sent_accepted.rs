@@ -5,7 +5,7 @@ use super::witness::{R0, create, format, reuse, send};
 use super::{Bug, Faithful, Mutant};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Op, Reply, RuleId, Status, Step};
+use crate::vocab::{Call, Reply, RuleId, Status, Step};
 
 /// Reuse does not check that the request is back from its target.
 ///
@@ -44,13 +44,18 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for ReuseWhileSentAccepted {
-    fn perform(&mut self, sim: &mut Faithful, request: &Handle, op: &Op) -> Result<Reply, Refusal> {
+    fn perform(
+        &mut self,
+        sim: &mut Faithful,
+        request: &Handle,
+        call: &Call,
+    ) -> Result<Reply, Refusal> {
         let outstanding = sim.request(request).is_some_and(|r| r.is_outstanding());
-        match op {
+        match call {
             // The bug: the check that the target gave the request back is
             // the verifier's, and the verifier is off.
-            Op::Reuse { .. } if outstanding => Ok(Reply::Done),
-            _ => sim.perform(request, op),
+            Call::Reuse { .. } if outstanding => Ok(Reply::Done),
+            _ => sim.perform(request, call),
         }
     }
 }

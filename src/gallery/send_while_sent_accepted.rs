@@ -5,7 +5,7 @@ use super::witness::{R0, create, format, send};
 use super::{Bug, Faithful, Mutant};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Op, Reply, RuleId, Step};
+use crate::vocab::{Call, Reply, RuleId, Step};
 
 /// Send does not check that the request is not already at a target.
 ///
@@ -42,13 +42,18 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for SendWhileSentAccepted {
-    fn perform(&mut self, sim: &mut Faithful, request: &Handle, op: &Op) -> Result<Reply, Refusal> {
+    fn perform(
+        &mut self,
+        sim: &mut Faithful,
+        request: &Handle,
+        call: &Call,
+    ) -> Result<Reply, Refusal> {
         let outstanding = sim.request(request).is_some_and(|r| r.is_outstanding());
-        match op {
+        match call {
             // The bug: the already-sent check is missing. (Queuing the IRP a
             // second time is not simulated: the harness stops here.)
-            Op::Send { .. } if outstanding => Ok(Reply::Done),
-            _ => sim.perform(request, op),
+            Call::Send { .. } if outstanding => Ok(Reply::Done),
+            _ => sim.perform(request, call),
         }
     }
 }

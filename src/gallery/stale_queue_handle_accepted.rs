@@ -6,7 +6,7 @@ use super::witness::{R0, R1, complete, create, read_status, receive};
 use super::{Bug, Faithful, Mutant};
 use crate::harness::conformance::Refusal;
 use crate::sim::{Death, Handle};
-use crate::vocab::{Op, Reply, RuleId, Step};
+use crate::vocab::{Call, Reply, RuleId, Step};
 
 /// Handles of completed queue-presented requests are validated by slot
 /// alone.
@@ -49,13 +49,18 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for StaleQueueHandleAccepted {
-    fn perform(&mut self, sim: &mut Faithful, request: &Handle, op: &Op) -> Result<Reply, Refusal> {
+    fn perform(
+        &mut self,
+        sim: &mut Faithful,
+        request: &Handle,
+        call: &Call,
+    ) -> Result<Reply, Refusal> {
         // The bug: no generation check for a completed request, so its
         // handle resolves to whatever lives in its slot now.
         let completed = sim.framework().pool().death(request) == Some(Death::Completed);
         match sim.occupant(request) {
-            Some(occupant) if completed => sim.perform(&occupant, op),
-            _ => sim.perform(request, op),
+            Some(occupant) if completed => sim.perform(&occupant, call),
+            _ => sim.perform(request, call),
         }
     }
 }

@@ -5,7 +5,7 @@ use super::witness::{R0, create, read_status, reuse};
 use super::{Bug, Faithful, Mutant};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Op, Reply, RuleId, Status, Step};
+use crate::vocab::{Call, Reply, RuleId, Status, Step};
 
 /// Reuse resets everything but the completion status.
 ///
@@ -45,9 +45,14 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for StatusKeptByReuse {
-    fn perform(&mut self, sim: &mut Faithful, request: &Handle, op: &Op) -> Result<Reply, Refusal> {
-        let mut altered = op.clone();
-        if let Op::Reuse { status, .. } = &mut altered {
+    fn perform(
+        &mut self,
+        sim: &mut Faithful,
+        request: &Handle,
+        call: &Call,
+    ) -> Result<Reply, Refusal> {
+        let mut altered = *call;
+        if let Call::Reuse { status, .. } = &mut altered {
             // The bug: the status that reaches the reset is the old one.
             if let Some(body) = sim.request(request) {
                 *status = body.status;

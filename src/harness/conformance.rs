@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use crate::vocab::{Completion, Delivery, Op, QueueId, Reply, RuleId};
+use crate::vocab::{Call, Completion, Delivery, QueueId, Reply, RuleId};
 
 /// Why an implementation declined a call.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -42,10 +42,12 @@ impl From<RuleId> for Refusal {
 /// - The harness calls the methods in the order of an operation sequence,
 ///   one at a time, from one thread. It creates a fresh implementation for
 ///   every case.
-/// - A call that breaks a driver rule must return
-///   `Err(Refusal::Rule(rule))` with the rule the model names, and must
-///   change nothing: the harness goes on with the next step. (This is the
-///   framework's verifier, always on.)
+/// - The harness builds every implementation for the settings it judges
+///   for (flavor, framework version, verifier). A call the framework
+///   refuses in those settings must return `Err(Refusal::Rule(rule))` with
+///   the rule the model names, and must change nothing: the harness goes
+///   on with the next step. A driver error the framework does not refuse
+///   there (with the verifier off, say) takes effect as the model says.
 /// - A handle stays valid after its request is completed or deleted: the
 ///   harness keeps it and uses it again to check that the implementation
 ///   refuses a stale handle (`access-after-complete`,
@@ -69,10 +71,9 @@ pub trait Conformance {
     /// originator sends one to the device).
     fn receive_request(&mut self, queue: QueueId) -> Result<Self::Handle, Refusal>;
 
-    /// Performs any driver call other than [`Op::Create`] and
-    /// [`Op::Receive`] on `request`. The request named inside `op` is the
-    /// sequence's name for the same request; implementations use `request`.
-    fn perform(&mut self, request: &Self::Handle, op: &Op) -> Result<Reply, Refusal>;
+    /// Makes `call` on `request`: every driver call but creating and
+    /// receiving, which have methods of their own.
+    fn perform(&mut self, request: &Self::Handle, call: &Call) -> Result<Reply, Refusal>;
 
     /// The I/O target at which `request` is outstanding finishes it with
     /// `completion`. An implementation refuses a request that is not
@@ -112,8 +113,8 @@ impl<T: Conformance + ?Sized> Conformance for &mut T {
         (**self).receive_request(queue)
     }
 
-    fn perform(&mut self, request: &Self::Handle, op: &Op) -> Result<Reply, Refusal> {
-        (**self).perform(request, op)
+    fn perform(&mut self, request: &Self::Handle, call: &Call) -> Result<Reply, Refusal> {
+        (**self).perform(request, call)
     }
 
     fn target_complete(

@@ -22,8 +22,8 @@
 //! one worker or many, and a time-budget hunt of `n` cases reports what
 //! `Budget::Cases(n)` does. The wall clock decides only how many cases
 //! run. Only a hunt stopped from outside ([`Workers::stop`]) may report a
-//! failure that is not the stream's first: then
-//! [`HuntReport::interrupted`] is set.
+//! failure that is not the stream's first: then its [`Divergent::first`]
+//! is false.
 
 use std::collections::BTreeMap;
 use std::num::NonZeroUsize;
@@ -35,6 +35,7 @@ use super::conformance::Conformance;
 use super::coverage::Coverage;
 use super::run::{CaseConfig, CaseOutcome, Failure, run_case};
 use super::seed::Seed;
+use super::verdict::{Divergent, Unknown, Verdict};
 
 /// When a hunt stops (besides at the first failure).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,19 +97,13 @@ pub struct HuntReport {
     /// Steps run, over all cases (as generated, before any shrinking).
     pub steps: u64,
     pub coverage: Coverage,
-    /// The first failing case, shrunk: the lowest-numbered failure of the
-    /// seed's stream (along the way, or when interrupted: the
-    /// lowest-numbered found so far).
-    pub failure: Option<Failure>,
-    /// The number of the failing case in the run: its seed is
-    /// `seed.case(failure_case)`.
-    pub failure_case: Option<u64>,
+    /// What the hunt concludes. Along the way: [`Verdict::Diverges`] with
+    /// the lowest-numbered failure found so far, else
+    /// [`Verdict::Unknown`].
+    pub verdict: Verdict,
     /// Failing cases found, the first included. A progress figure: with
     /// several workers, cases past the first failure may have failed too.
     pub failures: u64,
-    /// Whether the hunt was stopped from outside before its verdict was
-    /// settled: with no failure, nothing is known of the cases not run.
-    pub interrupted: bool,
     pub elapsed: Duration,
 }
 
@@ -119,11 +114,25 @@ impl HuntReport {
             cases: 0,
             steps: 0,
             coverage: Coverage::default(),
-            failure: None,
-            failure_case: None,
+            verdict: Verdict::Unknown(Unknown::NoCases),
             failures: 0,
-            interrupted: false,
             elapsed: Duration::ZERO,
+        }
+    }
+
+    /// The failing case, when the verdict is that the implementation
+    /// diverges.
+    pub fn failure(&self) -> Option<&Failure> {
+        self.verdict.failure()
+    }
+
+    /// Whether the hunt was stopped from outside before its verdict was
+    /// settled.
+    pub fn interrupted(&self) -> bool {
+        match &self.verdict {
+            Verdict::Unknown(why) => *why == Unknown::Interrupted,
+            Verdict::Diverges(divergent) => !divergent.first,
+            Verdict::Conforms => false,
         }
     }
 
@@ -135,9 +144,13 @@ impl HuntReport {
         self.coverage.merge(&outcome.coverage);
         if let Some(failure) = &outcome.failure {
             self.failures += 1;
-            if self.failure_case.is_none_or(|known| index < known) {
-                self.failure = Some(failure.clone());
-                self.failure_case = Some(index);
+            let known = self.verdict.divergent().map(|d| d.case);
+            if known.is_none_or(|known| index < known) {
+                self.verdict = Verdict::Diverges(Box::new(Divergent {
+                    failure: failure.clone(),
+                    case: index,
+                    first: true,
+                }));
             }
         }
     }
@@ -353,7 +366,9 @@ fn collect(
             Err(RecvTimeoutError::Disconnected) => break,
         }
         live.elapsed = shared.started.elapsed();
-        live.interrupted = shared.stopped_from_outside();
+        if shared.stopped_from_outside() && live.failure().is_none() {
+            live.verdict = Verdict::Unknown(Unknown::Interrupted);
+        }
         progress(&live);
     }
     let closed = ledger.closed;
@@ -364,13 +379,19 @@ fn collect(
         Budget::Cases(cases) => report.cases >= cases,
         Budget::Time(_) => !shared.stopped_from_outside(),
     };
-    if !closed && !budget_spent {
+    report.verdict = match (closed, budget_spent, live.verdict) {
+        // The prefix ends at the stream's first failure.
+        (true, _, _) => report.verdict,
+        (false, true, _) if report.cases == 0 => Verdict::Unknown(Unknown::NoCases),
+        (false, true, _) => Verdict::Conforms,
         // Stopped from outside: report the lowest failure found, if any,
         // though cases numbered below it may not have run.
-        report.interrupted = true;
-        report.failure = live.failure;
-        report.failure_case = live.failure_case;
-    }
+        (false, false, Verdict::Diverges(mut divergent)) => {
+            divergent.first = false;
+            Verdict::Diverges(divergent)
+        }
+        (false, false, _) => Verdict::Unknown(Unknown::Interrupted),
+    };
     report
 }
 
@@ -421,6 +442,6 @@ mod tests {
         let totals = &ledger.totals;
         assert!(ledger.closed);
         assert_eq!((totals.cases, totals.steps), (3, 4));
-        assert_eq!(totals.failure_case, Some(2));
+        assert_eq!(totals.verdict.divergent().map(|d| d.case), Some(2));
     }
 }

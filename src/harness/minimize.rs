@@ -17,7 +17,7 @@ use super::conformance::Conformance;
 use super::divergence::Divergence;
 use super::run::execute;
 use crate::model::Model;
-use crate::vocab::{Op, SendMode, Settings, Step};
+use crate::vocab::{Call, SendMode, Settings, Step};
 
 /// Shortens `failing` while it still diverges the same way.
 pub fn delete_steps<I: Conformance>(
@@ -69,11 +69,14 @@ pub fn delete_steps<I: Conformance>(
 fn merged_sends(steps: &[Step]) -> Vec<Vec<Step>> {
     let mut candidates = Vec::new();
     for (at, step) in steps.iter().enumerate() {
-        let Step::Driver(Op::Send {
+        let Step::Call {
             request,
-            target,
-            mode: SendMode::Async,
-        }) = *step
+            call:
+                Call::Send {
+                    target,
+                    mode: SendMode::Async,
+                },
+        } = *step
         else {
             continue;
         };
@@ -81,17 +84,22 @@ fn merged_sends(steps: &[Step]) -> Vec<Vec<Step>> {
             .iter()
             .position(|s| s.request() == request)
             .map(|offset| at + 1 + offset);
-        let Some(Step::Target(done)) = next.map(|n| &steps[n]) else {
+        let Some((
+            next,
+            Step::TargetComplete {
+                completion: answer, ..
+            },
+        )) = next.map(|n| (n, steps[n]))
+        else {
             continue;
         };
         let mut candidate = steps.to_vec();
-        candidate[at] = Op::Send {
+        let mode = SendMode::Sync(answer);
+        candidate[at] = Step::Call {
             request,
-            target,
-            mode: SendMode::Sync(done.completion()),
-        }
-        .into();
-        candidate.remove(next.unwrap_or(at + 1));
+            call: Call::Send { target, mode },
+        };
+        candidate.remove(next);
         candidates.push(candidate);
     }
     candidates
@@ -107,50 +115,19 @@ pub fn well_formed(steps: &[Step]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vocab::{RequestId, Status, TargetCompletion, TargetId};
+    use crate::vocab::build::{R0, R1, cancel, create, send, send_sync, target_completes};
+    use crate::vocab::{RequestId, Status};
 
     #[test]
     fn an_async_send_and_its_completion_merge_into_one_sync_send() {
-        let r = RequestId(0);
-        let other = RequestId(1);
-        let send = Op::Send {
-            request: r,
-            target: TargetId(0),
-            mode: SendMode::Async,
-        };
-        let done = TargetCompletion {
-            request: r,
-            status: Status::CANCELLED,
-            information: 3,
-        };
-        let steps: Vec<Step> = vec![
-            Op::Create { request: r }.into(),
-            Op::Create { request: other }.into(),
-            send.into(),
-            Op::Create {
-                request: RequestId(2),
-            }
-            .into(),
-            done.into(),
-        ];
+        let done = target_completes(R0, Status::CANCELLED, 3);
+        let steps = vec![create(R0), create(R1), send(R0), create(RequestId(2)), done];
         let merged = merged_sends(&steps);
         assert_eq!(merged.len(), 1);
         assert_eq!(merged[0].len(), 4);
-        assert_eq!(
-            merged[0][2],
-            Step::from(Op::Send {
-                request: r,
-                target: TargetId(0),
-                mode: SendMode::Sync(done.completion()),
-            })
-        );
+        assert_eq!(merged[0][2], send_sync(R0, Status::CANCELLED, 3));
         // A send whose next step on its request is no completion stays.
-        let interrupted = [
-            steps[0].clone(),
-            steps[2].clone(),
-            Op::Cancel { request: r }.into(),
-            done.into(),
-        ];
+        let interrupted = [steps[0], steps[2], cancel(R0), done];
         assert!(merged_sends(&interrupted).is_empty());
     }
 }

@@ -9,7 +9,8 @@
 //!   ([`run_case`]), with shrinking; [`minimize`]: the extra deletion pass.
 //! - [`hunt`](mod@hunt): many cases under a budget, on one worker thread
 //!   or several, with the same report either way; [`seed`]: seeds and
-//!   replay; [`coverage`]: rules exercised; [`divergence`]: reports.
+//!   replay; [`coverage`]: rules exercised; [`divergence`]: reports;
+//!   [`verdict`]: what a hunt concludes.
 //!
 //! The harness depends on the model and the vocabulary, never on an
 //! implementation: the simulated framework is handed to it like any other.
@@ -23,6 +24,7 @@ pub mod quick;
 pub mod run;
 pub mod seed;
 pub mod strategy;
+pub mod verdict;
 
 pub use conformance::{Conformance, Refusal};
 pub use coverage::Coverage;
@@ -30,6 +32,8 @@ pub use divergence::{Divergence, DivergenceKind};
 pub use hunt::{Budget, HuntConfig, HuntReport, Workers, hunt, hunt_with};
 pub use quick::Sequence;
 pub use run::{
-    CaseConfig, CaseOutcome, Failure, SideBySide, execute, generated_steps, record, run_case,
+    Answer, CaseConfig, CaseOutcome, Failure, SideBySide, Stepped, execute, generated_steps,
+    record, run_case,
 };
 pub use seed::Seed;
+pub use verdict::{Divergent, Unknown, Verdict};

@@ -10,8 +10,8 @@ use quickcheck::Gen;
 
 use crate::model::Model;
 use crate::vocab::{
-    CallbackId, Completion, ContextId, FormatKind, Op, QueueId, RequestId, ReuseFlags, SendMode,
-    Status, Step, TargetCompletion, TargetId,
+    Call, CallKind, CallbackId, Completion, ContextId, FormatKind, QueueId, RequestId, ReuseFlags,
+    SendMode, Status, Step, StepKind, TargetId,
 };
 
 /// Request names blind generators draw from.
@@ -62,63 +62,54 @@ impl RawStep {
             _ => Status::UNSUCCESSFUL,
         };
         let information = u64::from(self.information);
-        match self.kind % 12 {
-            0 => Op::Create { request }.into(),
-            1 => Op::Receive {
-                request,
-                queue: QueueId(self.pick % 2),
+        let completion = Completion::new(status, information);
+        let kind = StepKind::ALL[usize::from(self.kind) % StepKind::ALL.len()];
+        let call = match kind {
+            StepKind::Create => return Step::Create { request },
+            StepKind::Receive => {
+                let queue = QueueId(self.pick % 2);
+                return Step::Receive { request, queue };
             }
-            .into(),
-            2 | 3 => Op::Format {
-                request,
-                kind: FormatKind::ALL[usize::from(self.pick) % FormatKind::ALL.len()],
+            StepKind::TargetComplete => {
+                return Step::TargetComplete {
+                    request,
+                    completion,
+                };
             }
-            .into(),
-            4 => Op::SetCompletionCallback {
-                request,
-                callback: CallbackId(self.callback % 3),
-                context: (self.context % 4 != 3).then_some(ContextId(self.context % 4)),
-            }
-            .into(),
-            5 | 6 => Op::Send {
-                request,
-                target: TargetId(self.target % 3),
-                mode: match self.pick % 8 {
-                    6 => SendMode::Sync(Completion {
-                        status,
-                        information,
-                    }),
-                    7 => SendMode::Forget,
-                    _ => SendMode::Async,
+            StepKind::Call(kind) => match kind {
+                CallKind::Format => Call::Format {
+                    kind: FormatKind::ALL[usize::from(self.pick) % FormatKind::ALL.len()],
                 },
-            }
-            .into(),
-            7 => Op::Reuse {
-                request,
-                status,
-                // Rare, so that most reuses are legal in every flavor.
-                flags: ReuseFlags {
-                    set_new_irp: self.pick % 8 == 1,
-                    must_complete: self.pick % 16 == 3,
+                CallKind::SetCompletionCallback => Call::SetCompletionCallback {
+                    callback: CallbackId(self.callback % 3),
+                    context: (self.context % 4 != 3).then_some(ContextId(self.context % 4)),
                 },
-            }
-            .into(),
-            8 => Op::ReadStatus { request }.into(),
-            9 => Op::Cancel { request }.into(),
-            10 if self.pick % 2 == 0 => Op::Complete {
-                request,
-                status,
-                information,
-            }
-            .into(),
-            10 => Op::Delete { request }.into(),
-            _ => TargetCompletion {
-                request,
-                status,
-                information,
-            }
-            .into(),
-        }
+                CallKind::Send => Call::Send {
+                    target: TargetId(self.target % 3),
+                    mode: match self.pick % 8 {
+                        6 => SendMode::Sync(completion),
+                        7 => SendMode::Forget,
+                        _ => SendMode::Async,
+                    },
+                },
+                CallKind::Reuse => Call::Reuse {
+                    status,
+                    // Rare, so that most reuses are legal in every flavor.
+                    flags: ReuseFlags {
+                        set_new_irp: self.pick % 8 == 1,
+                        must_complete: self.pick % 16 == 3,
+                    },
+                },
+                CallKind::ReadStatus => Call::ReadStatus,
+                CallKind::Cancel => Call::Cancel,
+                CallKind::Complete => Call::Complete {
+                    status,
+                    information,
+                },
+                CallKind::Delete => Call::Delete,
+            },
+        };
+        Step::Call { request, call }
     }
 }
 

@@ -15,7 +15,7 @@ use super::divergence::{Divergence, DivergenceKind};
 use super::seed::Seed;
 use super::strategy::sequences;
 use crate::model::{Accepted, ExpectedReply, Judgement, Model};
-use crate::vocab::{Delivery, Observation, Op, Reply, RequestId, RuleId, Settings, Step};
+use crate::vocab::{Delivery, Observation, Reply, RequestId, RuleId, Settings, Step};
 
 /// The name given to a delivery whose handle the harness never issued.
 pub const UNKNOWN_REQUEST: RequestId = RequestId(u32::MAX);
@@ -24,6 +24,33 @@ pub const UNKNOWN_REQUEST: RequestId = RequestId(u32::MAX);
 enum Called<H> {
     Handle(H),
     Reply(Reply),
+}
+
+/// What the implementation answered to one step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// It created or received the request, and gave a handle for it.
+    Introduced,
+    /// It accepted the call (or the target's completion) and replied.
+    Replied(Reply),
+    /// It refused the call.
+    Refused(Refusal),
+}
+
+/// One step both sides agreed on: what the model judged, what the
+/// implementation answered and the callbacks it invoked. What a step
+/// report shows (`wdfreq replay`) is rendered from this, never parsed back
+/// from text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stepped {
+    /// The model's judgement; `None` for an ill-formed step, which neither
+    /// side ran.
+    pub judgement: Option<Judgement>,
+    /// The implementation's answer; `None` when it was not called.
+    pub answer: Option<Answer>,
+    /// The callbacks it invoked during the step, oldest first, their
+    /// requests named as the sequence names them.
+    pub deliveries: Vec<Delivery>,
 }
 
 /// The model and one implementation, stepped together.
@@ -38,6 +65,8 @@ pub struct SideBySide<I: Conformance> {
     handles: BTreeMap<RequestId, I::Handle>,
     drained: Vec<Delivery<I::Handle>>,
     index: usize,
+    /// The model's judgement of the latest step.
+    judged: Option<Judgement>,
     /// What happened, for a trace, when recording.
     recording: Option<Vec<Observation>>,
 }
@@ -53,6 +82,7 @@ impl<I: Conformance> SideBySide<I> {
             handles: BTreeMap::new(),
             drained: Vec::new(),
             index: 0,
+            judged: None,
             recording: None,
         }
     }
@@ -83,15 +113,30 @@ impl<I: Conformance> SideBySide<I> {
         &self.model
     }
 
+    /// The model's judgement of the latest step, divergent or not; `None`
+    /// before the first step and after an ill-formed one.
+    pub fn last_judgement(&self) -> Option<&Judgement> {
+        self.judged.as_ref()
+    }
+
     /// Performs `step` on both, counting the rules it exercises in
-    /// `coverage`. A step that names a request the sequence never
-    /// introduced, or introduces one twice, is skipped: such a sequence is
-    /// ill-formed, not a divergence.
-    pub fn step(&mut self, step: &Step, coverage: Option<&mut Coverage>) -> Result<(), Divergence> {
+    /// `coverage`, and returns what both did. A step that names a request
+    /// the sequence never introduced, or introduces one twice, is skipped:
+    /// such a sequence is ill-formed, not a divergence.
+    pub fn step(
+        &mut self,
+        step: &Step,
+        coverage: Option<&mut Coverage>,
+    ) -> Result<Stepped, Divergence> {
         let index = self.index;
         self.index += 1;
-        let Ok(judgement) = self.model.step(step) else {
-            return Ok(());
+        self.judged = self.model.step(step).ok();
+        let Some(judgement) = self.judged else {
+            return Ok(Stepped {
+                judgement: None,
+                answer: None,
+                deliveries: Vec::new(),
+            });
         };
         if let Some(coverage) = coverage {
             coverage.record(&judgement);
@@ -99,6 +144,11 @@ impl<I: Conformance> SideBySide<I> {
         let diverge = |kind| Divergence { step: index, kind };
         let called = call(&mut self.implementation, &self.handles, step).map_err(diverge)?;
         self.record_call(step, &called);
+        let answer = match &called {
+            Ok(Called::Handle(_)) => Answer::Introduced,
+            Ok(Called::Reply(reply)) => Answer::Replied(*reply),
+            Err(refusal) => Answer::Refused(refusal.clone()),
+        };
         let expected = compare(&judgement, step, called, &mut self.handles).map_err(diverge)?;
         self.drained.clear();
         let (implementation, drained) = (&mut self.implementation, &mut self.drained);
@@ -122,7 +172,12 @@ impl<I: Conformance> SideBySide<I> {
         let implementation = &self.implementation;
         guard(|| implementation.check_invariants())
             .map_err(diverge)?
-            .map_err(|message| diverge(DivergenceKind::Invariant { message }))
+            .map_err(|message| diverge(DivergenceKind::Invariant { message }))?;
+        Ok(Stepped {
+            judgement: Some(judgement),
+            answer: Some(answer),
+            deliveries: actual,
+        })
     }
 }
 
@@ -136,7 +191,7 @@ impl<I: Conformance> SideBySide<I> {
                 request: step.request(),
                 completion: *completion,
             }),
-            Ok(_) => recording.push(Observation::Step(step.clone())),
+            Ok(_) => recording.push(Observation::Step(*step)),
             // A refused call did not happen.
             Err(_) => {}
         }
@@ -208,23 +263,20 @@ fn call<I: Conformance>(
     handles: &BTreeMap<RequestId, I::Handle>,
     step: &Step,
 ) -> Result<Result<Called<I::Handle>, Refusal>, DivergenceKind> {
-    guard(|| match step {
-        Step::Driver(Op::Create { .. }) => implementation.create_request().map(Called::Handle),
-        Step::Driver(Op::Receive { queue, .. }) => {
-            implementation.receive_request(*queue).map(Called::Handle)
-        }
-        Step::Driver(op) => {
-            // INVARIANT: Model::step accepted the step's request as known,
-            // and every known request's handle was stored when introduced.
-            let handle = &handles[&op.request()];
-            implementation.perform(handle, op).map(Called::Reply)
-        }
-        Step::Target(done) => {
-            let handle = &handles[&done.request];
-            implementation
-                .target_complete(handle, done.completion())
-                .map(|()| Called::Reply(Reply::Done))
-        }
+    guard(|| match *step {
+        Step::Create { .. } => implementation.create_request().map(Called::Handle),
+        Step::Receive { queue, .. } => implementation.receive_request(queue).map(Called::Handle),
+        // INVARIANT: Model::step accepted the step's request as known, and
+        // every known request's handle was stored when introduced.
+        Step::Call { request, ref call } => implementation
+            .perform(&handles[&request], call)
+            .map(Called::Reply),
+        Step::TargetComplete {
+            request,
+            completion,
+        } => implementation
+            .target_complete(&handles[&request], completion)
+            .map(|()| Called::Reply(Reply::Done)),
     })
 }
 
@@ -331,8 +383,6 @@ pub struct CaseOutcome {
     pub failure: Option<Failure>,
 }
 
-/// Generates the case of `seed`, runs it on a fresh implementation from
-/// `make`, and shrinks a failure.
 /// The sequence the case of `seed` runs, as generated (before any
 /// shrinking): what [`run_case`] runs, for writing a passing case's trace.
 pub fn generated_steps(seed: Seed, config: &CaseConfig) -> Vec<Step> {
@@ -344,6 +394,8 @@ pub fn generated_steps(seed: Seed, config: &CaseConfig) -> Vec<Step> {
     tree.current().1
 }
 
+/// Generates the case of `seed`, runs it on a fresh implementation from
+/// `make`, and shrinks a failure.
 pub fn run_case<I: Conformance>(
     seed: Seed,
     config: &CaseConfig,

@@ -15,8 +15,8 @@ use proptest_state_machine::strategy::Sequential;
 
 use crate::model::{Life, Model, Request};
 use crate::vocab::{
-    CallbackId, Completion, ContextId, FormatKind, Op, QueueId, RequestId, ReuseFlags, SendMode,
-    Settings, Status, Step, TargetCompletion, TargetId,
+    Call, CallKind, CallbackId, Completion, ContextId, FormatKind, QueueId, RequestId, ReuseFlags,
+    SendMode, Settings, Status, Step, StepKind, TargetId,
 };
 
 /// How many of each resource a sequence uses: small, so that steps collide.
@@ -27,24 +27,17 @@ pub const CONTEXTS: u8 = 3;
 /// Requests alive at once beyond which no new one is made.
 pub const REQUESTS_LIVE_MAX: usize = 6;
 
-/// The kinds of step a swarm weighs.
+/// The kinds of step a swarm weighs: one per [`StepKind`], plus the
+/// sends that are not asynchronous and two arms of illegal steps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
-    Create,
-    Receive,
-    Format,
-    SetCompletionCallback,
-    Send,
+    /// A step of this kind, legal where it is drawn (a send is
+    /// asynchronous).
+    Step(StepKind),
     /// A synchronous send (`WDF_REQUEST_SEND_OPTION_SYNCHRONOUS`).
     SendSync,
     /// Send and forget, of a request fit for it.
     SendForget,
-    TargetComplete,
-    Cancel,
-    Reuse,
-    ReadStatus,
-    Complete,
-    Delete,
     /// A call that only a request's owner may make, or only on a request of
     /// the other origin, on a live request: reaches the `*-while-pending`
     /// and `forget-*` rules directly.
@@ -53,24 +46,28 @@ pub enum Kind {
     Wild,
 }
 
+const STEP_KINDS: usize = StepKind::ALL.len();
+
 impl Kind {
-    pub const ALL: [Kind; 15] = [
-        Kind::Create,
-        Kind::Receive,
-        Kind::Format,
-        Kind::SetCompletionCallback,
-        Kind::Send,
-        Kind::SendSync,
-        Kind::SendForget,
-        Kind::TargetComplete,
-        Kind::Cancel,
-        Kind::Reuse,
-        Kind::ReadStatus,
-        Kind::Complete,
-        Kind::Delete,
-        Kind::Misuse,
-        Kind::Wild,
-    ];
+    /// Every kind: each [`StepKind`] in its order, then the others.
+    pub const ALL: [Kind; STEP_KINDS + 4] = {
+        let mut all = [Kind::Wild; STEP_KINDS + 4];
+        let mut i = 0;
+        while i < STEP_KINDS {
+            all[i] = Kind::Step(StepKind::ALL[i]);
+            i += 1;
+        }
+        all[STEP_KINDS] = Kind::SendSync;
+        all[STEP_KINDS + 1] = Kind::SendForget;
+        all[STEP_KINDS + 2] = Kind::Misuse;
+        all
+    };
+
+    /// The kind's place in [`Kind::ALL`].
+    fn index(self) -> usize {
+        // INVARIANT: ALL lists every kind, so the search always finds it.
+        Kind::ALL.iter().position(|k| *k == self).unwrap_or(0)
+    }
 }
 
 /// Per-case weights of each [`Kind`]; zero switches a kind off.
@@ -80,15 +77,8 @@ pub struct Swarm {
 }
 
 impl Swarm {
-    /// Every kind at its base weight.
-    pub fn uniform() -> Self {
-        Swarm {
-            weights: Kind::ALL.map(base_weight),
-        }
-    }
-
     fn weight(&self, kind: Kind) -> u32 {
-        self.weights[kind as usize]
+        self.weights[kind.index()]
     }
 
     fn strategy() -> impl Strategy<Value = Swarm> {
@@ -97,7 +87,12 @@ impl Swarm {
         proptest::collection::vec((0u32..5, 1u32..=3), Kind::ALL.len()).prop_map(|draws| {
             let mut weights = Kind::ALL.map(base_weight);
             for ((kind, weight), (off, scale)) in Kind::ALL.iter().zip(&mut weights).zip(draws) {
-                let essential = matches!(kind, Kind::Create | Kind::Receive | Kind::Send);
+                let essential = matches!(
+                    kind,
+                    Kind::Step(
+                        StepKind::Create | StepKind::Receive | StepKind::Call(CallKind::Send)
+                    )
+                );
                 *weight = if off == 0 && !essential {
                     0
                 } else {
@@ -111,14 +106,16 @@ impl Swarm {
 
 fn base_weight(kind: Kind) -> u32 {
     match kind {
-        Kind::Create | Kind::Receive => 3,
-        Kind::Format | Kind::SetCompletionCallback | Kind::Send => 8,
-        Kind::TargetComplete => 8,
+        Kind::Step(StepKind::Create | StepKind::Receive) => 3,
+        Kind::Step(StepKind::TargetComplete) => 8,
+        Kind::Step(StepKind::Call(call)) => match call {
+            CallKind::Format | CallKind::SetCompletionCallback | CallKind::Send => 8,
+            CallKind::Reuse => 6,
+            CallKind::Cancel | CallKind::ReadStatus => 3,
+            CallKind::Complete | CallKind::Delete => 2,
+        },
         Kind::SendSync => 2,
         Kind::SendForget => 1,
-        Kind::Reuse => 6,
-        Kind::Cancel | Kind::ReadStatus => 3,
-        Kind::Complete | Kind::Delete => 2,
         Kind::Misuse => 2,
         Kind::Wild => 3,
     }
@@ -193,7 +190,7 @@ impl ReferenceStateMachine for Generator {
     }
 
     fn apply(mut state: GenState, step: &Step) -> GenState {
-        if let Step::Driver(Op::Create { request } | Op::Receive { request, .. }) = step {
+        if let Step::Create { request } | Step::Receive { request, .. } = step {
             state.next_request = state.next_request.max(request.0 + 1);
         }
         // A sequence error cannot happen: preconditions exclude it.
@@ -206,17 +203,20 @@ impl ReferenceStateMachine for Generator {
     fn preconditions(state: &GenState, step: &Step) -> bool {
         let known = state.model.request(step.request()).is_some();
         match step {
-            Step::Driver(Op::Create { .. } | Op::Receive { .. }) => !known,
+            Step::Create { .. } | Step::Receive { .. } => !known,
             _ => known,
         }
     }
 }
 
 fn create(state: &GenState) -> Step {
-    Op::Create {
+    Step::Create {
         request: RequestId(state.next_request),
     }
-    .into()
+}
+
+fn call(request: RequestId, call: Call) -> Step {
+    Step::Call { request, call }
 }
 
 /// The requests of `state` whose life satisfies `pick`.
@@ -232,81 +232,101 @@ fn requests_where(state: &GenState, pick: impl Fn(&Request) -> bool) -> Vec<Requ
 /// The strategy for one kind of step in `state`, or `None` when no request
 /// is fit for it.
 fn arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
-    let owned = |r: &Request| r.life == Life::Owned;
     let live = |r: &Request| !r.is_dead();
-    let settings = state.model.settings();
     let fresh = RequestId(state.next_request);
     let live_count = requests_where(state, live).len();
     let on = |ids: Vec<RequestId>| (!ids.is_empty()).then(|| proptest::sample::select(ids));
     Some(match kind {
-        Kind::Create | Kind::Receive if live_count >= REQUESTS_LIVE_MAX => return None,
-        Kind::Create => Just(Op::Create { request: fresh }.into()).boxed(),
-        Kind::Receive => (0..QUEUES)
-            .prop_map(move |q| {
-                Op::Receive {
-                    request: fresh,
-                    queue: QueueId(q),
-                }
-                .into()
+        Kind::Step(StepKind::Create | StepKind::Receive) if live_count >= REQUESTS_LIVE_MAX => {
+            return None;
+        }
+        Kind::Step(StepKind::Create) => Just(Step::Create { request: fresh }).boxed(),
+        Kind::Step(StepKind::Receive) => (0..QUEUES)
+            .prop_map(move |q| Step::Receive {
+                request: fresh,
+                queue: QueueId(q),
             })
             .boxed(),
-        Kind::Format => (
-            on(requests_where(state, |r| owned(r) && r.formatted.is_none()))?,
-            format_kind(),
-        )
-            .prop_map(|(request, kind)| Op::Format { request, kind }.into())
-            .boxed(),
-        Kind::SetCompletionCallback => (on(requests_where(state, owned))?, registration())
-            .prop_map(|(request, (callback, context))| {
-                Op::SetCompletionCallback {
-                    request,
-                    callback,
-                    context,
-                }
-                .into()
-            })
-            .boxed(),
-        Kind::Send | Kind::SendSync | Kind::SendForget => return send_arm(state, kind),
-        Kind::TargetComplete | Kind::Complete => return completion_arm(state, kind),
-        Kind::Cancel => on(requests_where(state, live))?
-            .prop_map(|request| Op::Cancel { request }.into())
-            .boxed(),
-        Kind::Reuse => (
-            on(requests_where(state, owned))?,
+        Kind::Step(StepKind::Call(kind)) => return call_arm(state, kind),
+        Kind::SendSync | Kind::SendForget => return send_arm(state, kind),
+        Kind::Step(StepKind::TargetComplete) => (
+            on(requests_where(state, |r| r.is_outstanding()))?,
             status(),
-            legal_flags(settings),
+            information(),
         )
-            .prop_map(|(request, status, flags)| {
-                Op::Reuse {
-                    request,
-                    status,
-                    flags,
-                }
-                .into()
+            .prop_map(|(request, status, information)| Step::TargetComplete {
+                request,
+                completion: Completion::new(status, information),
             })
-            .boxed(),
-        Kind::ReadStatus => on(requests_where(state, live))?
-            .prop_map(|request| Op::ReadStatus { request }.into())
-            .boxed(),
-        Kind::Delete => on(requests_where(state, |r| owned(r) && !r.is_received()))?
-            .prop_map(|request| Op::Delete { request }.into())
             .boxed(),
         Kind::Misuse => misuse(on(requests_where(state, live))?),
         Kind::Wild => wild(on(requests_where(state, |_| true))?),
     })
 }
 
-/// The strategy for a send of one mode, on a request fit for it.
-fn send_arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
+/// The strategy for a legal call of one kind, on a request fit for it.
+fn call_arm(state: &GenState, kind: CallKind) -> Option<BoxedStrategy<Step>> {
     let owned = |r: &Request| r.life == Life::Owned;
+    let live = |r: &Request| !r.is_dead();
     let on = |ids: Vec<RequestId>| (!ids.is_empty()).then(|| proptest::sample::select(ids));
     Some(match kind {
-        Kind::Send => (
+        CallKind::Format => (
+            on(requests_where(state, |r| owned(r) && r.formatted.is_none()))?,
+            format_kind(),
+        )
+            .prop_map(|(request, kind)| call(request, Call::Format { kind }))
+            .boxed(),
+        CallKind::SetCompletionCallback => (on(requests_where(state, owned))?, registration())
+            .prop_map(|(request, (callback, context))| {
+                call(request, Call::SetCompletionCallback { callback, context })
+            })
+            .boxed(),
+        CallKind::Send => (
             on(requests_where(state, |r| owned(r) && r.formatted.is_some()))?,
             target(),
         )
             .prop_map(|(request, target)| send(request, target, SendMode::Async))
             .boxed(),
+        CallKind::Cancel => on(requests_where(state, live))?
+            .prop_map(|request| call(request, Call::Cancel))
+            .boxed(),
+        CallKind::Reuse => (
+            on(requests_where(state, owned))?,
+            status(),
+            legal_flags(state.model.settings()),
+        )
+            .prop_map(|(request, status, flags)| call(request, Call::Reuse { status, flags }))
+            .boxed(),
+        CallKind::ReadStatus => on(requests_where(state, live))?
+            .prop_map(|request| call(request, Call::ReadStatus))
+            .boxed(),
+        CallKind::Complete => (
+            on(requests_where(state, |r| owned(r) && r.must_be_completed()))?,
+            status(),
+            information(),
+        )
+            .prop_map(|(request, status, information)| {
+                call(
+                    request,
+                    Call::Complete {
+                        status,
+                        information,
+                    },
+                )
+            })
+            .boxed(),
+        CallKind::Delete => on(requests_where(state, |r| owned(r) && !r.is_received()))?
+            .prop_map(|request| call(request, Call::Delete))
+            .boxed(),
+    })
+}
+
+/// The strategy for a send that is not asynchronous, on a request fit for
+/// it.
+fn send_arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
+    let owned = |r: &Request| r.life == Life::Owned;
+    let on = |ids: Vec<RequestId>| (!ids.is_empty()).then(|| proptest::sample::select(ids));
+    Some(match kind {
         Kind::SendSync => (
             on(requests_where(state, |r| owned(r) && r.formatted.is_some()))?,
             target(),
@@ -328,51 +348,8 @@ fn send_arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
     })
 }
 
-/// The strategy for a target's completion of an outstanding send, or the
-/// driver's Complete of a request that owes one.
-fn completion_arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
-    let owned = |r: &Request| r.life == Life::Owned;
-    let on = |ids: Vec<RequestId>| (!ids.is_empty()).then(|| proptest::sample::select(ids));
-    Some(match kind {
-        Kind::TargetComplete => (
-            on(requests_where(state, |r| r.is_outstanding()))?,
-            status(),
-            information(),
-        )
-            .prop_map(|(request, status, information)| {
-                TargetCompletion {
-                    request,
-                    status,
-                    information,
-                }
-                .into()
-            })
-            .boxed(),
-        Kind::Complete => (
-            on(requests_where(state, |r| owned(r) && r.must_be_completed()))?,
-            status(),
-            information(),
-        )
-            .prop_map(|(request, status, information)| {
-                Op::Complete {
-                    request,
-                    status,
-                    information,
-                }
-                .into()
-            })
-            .boxed(),
-        _ => return None,
-    })
-}
-
 fn send(request: RequestId, target: TargetId, mode: SendMode) -> Step {
-    Op::Send {
-        request,
-        target,
-        mode,
-    }
-    .into()
+    call(request, Call::Send { target, mode })
 }
 
 /// Reuse flags a driver of `settings` may give: none in UMDF 1; in KMDF a
@@ -393,54 +370,63 @@ fn legal_flags(settings: Settings) -> BoxedStrategy<ReuseFlags> {
     .boxed()
 }
 
-/// A call that only the owner of a request may make (illegal while it is
-/// outstanding), or one that fits only the other origin.
+/// The calls the misuse arm draws from: those only the owner of a request
+/// may make (illegal while it is outstanding), and those that fit only the
+/// other origin.
+fn misuses(target: TargetId, status: Status, information: u64) -> [Call; 8] {
+    let must_complete = ReuseFlags {
+        set_new_irp: false,
+        must_complete: true,
+    };
+    [
+        Call::Reuse {
+            status,
+            flags: ReuseFlags::NONE,
+        },
+        Call::Send {
+            target,
+            mode: SendMode::Async,
+        },
+        Call::Format {
+            kind: FormatKind::Read,
+        },
+        Call::Delete,
+        Call::Complete {
+            status,
+            information,
+        },
+        Call::Send {
+            target,
+            mode: SendMode::Forget,
+        },
+        Call::Reuse {
+            status,
+            flags: must_complete,
+        },
+        Call::SetCompletionCallback {
+            callback: CallbackId(0),
+            context: None,
+        },
+    ]
+}
+
+/// A misuse (see [`misuses`]) of a live request.
 fn misuse(request: impl Strategy<Value = RequestId> + 'static) -> BoxedStrategy<Step> {
-    (request, 0u8..8, target(), status(), information())
-        .prop_map(
-            |(request, which, target, status, information)| match which {
-                0 => Op::Reuse {
-                    request,
-                    status,
-                    flags: ReuseFlags::NONE,
-                }
-                .into(),
-                1 => send(request, target, SendMode::Async),
-                2 => Op::Format {
-                    request,
-                    kind: FormatKind::Read,
-                }
-                .into(),
-                3 => Op::Delete { request }.into(),
-                4 => Op::Complete {
-                    request,
-                    status,
-                    information,
-                }
-                .into(),
-                5 => send(request, target, SendMode::Forget),
-                6 => Op::Reuse {
-                    request,
-                    status,
-                    flags: ReuseFlags {
-                        set_new_irp: false,
-                        must_complete: true,
-                    },
-                }
-                .into(),
-                _ => Op::SetCompletionCallback {
-                    request,
-                    callback: CallbackId(0),
-                    context: None,
-                }
-                .into(),
-            },
-        )
+    let count = misuses(TargetId(0), Status::SUCCESS, 0).len();
+    (request, 0..count, target(), status(), information())
+        .prop_map(move |(request, which, target, status, information)| {
+            call(request, misuses(target, status, information)[which])
+        })
         .boxed()
 }
 
-/// Any call, on any request the sequence knows, dead or alive.
+/// Any step on any request the sequence knows, dead or alive: every kind
+/// of call, or a target's completion, with any arguments.
 fn wild(request: impl Strategy<Value = RequestId> + 'static) -> BoxedStrategy<Step> {
+    let kinds: Vec<StepKind> = StepKind::ALL
+        .into_iter()
+        .filter(|k| !matches!(k, StepKind::Create | StepKind::Receive))
+        .collect();
     let mode = prop_oneof![
         2 => Just(SendMode::Async),
         1 => completion().prop_map(SendMode::Sync),
@@ -454,43 +440,48 @@ fn wild(request: impl Strategy<Value = RequestId> + 'static) -> BoxedStrategy<St
         }),
     ];
     (
-        (request, 0u8..9, format_kind(), registration()),
+        (
+            request,
+            proptest::sample::select(kinds),
+            format_kind(),
+            registration(),
+        ),
         (target(), mode, status(), flags, information()),
     )
         .prop_map(
             |(
-                (request, which, kind, (callback, context)),
+                (request, kind, format, (callback, context)),
                 (target, mode, status, flags, information),
-            )| match which {
-                0 => Op::Format { request, kind }.into(),
-                1 => Op::SetCompletionCallback {
-                    request,
-                    callback,
-                    context,
+            )| {
+                let completion = Completion::new(status, information);
+                match kind {
+                    // Filtered out above; kept exhaustive so that a new kind
+                    // of step is drawn here too.
+                    StepKind::Create | StepKind::Receive | StepKind::TargetComplete => {
+                        Step::TargetComplete {
+                            request,
+                            completion,
+                        }
+                    }
+                    StepKind::Call(kind) => call(
+                        request,
+                        match kind {
+                            CallKind::Format => Call::Format { kind: format },
+                            CallKind::SetCompletionCallback => {
+                                Call::SetCompletionCallback { callback, context }
+                            }
+                            CallKind::Send => Call::Send { target, mode },
+                            CallKind::Reuse => Call::Reuse { status, flags },
+                            CallKind::Complete => Call::Complete {
+                                status,
+                                information,
+                            },
+                            CallKind::Delete => Call::Delete,
+                            CallKind::Cancel => Call::Cancel,
+                            CallKind::ReadStatus => Call::ReadStatus,
+                        },
+                    ),
                 }
-                .into(),
-                2 => send(request, target, mode),
-                3 => Op::Reuse {
-                    request,
-                    status,
-                    flags,
-                }
-                .into(),
-                4 => Op::Complete {
-                    request,
-                    status,
-                    information,
-                }
-                .into(),
-                5 => Op::Delete { request }.into(),
-                6 => Op::Cancel { request }.into(),
-                7 => Op::ReadStatus { request }.into(),
-                _ => TargetCompletion {
-                    request,
-                    status,
-                    information,
-                }
-                .into(),
             },
         )
         .boxed()

@@ -1,5 +1,8 @@
 //! What each driver call and each target completion does to one request:
-//! the rules of the lifecycle, in the order they are checked.
+//! the rules of the lifecycle, in the order they are checked. [`call`] and
+//! [`target_complete`] are the model's step for one request, public so that
+//! a checker of any shape (one request at a time, or a concurrent history
+//! split by request) uses the same one.
 //!
 //! Every function returns `Err(refusal)` as soon as a rule the framework
 //! refuses is broken, before changing anything, so a refused call leaves the
@@ -11,8 +14,8 @@ use super::request::{Life, Request};
 use super::rules::rule;
 use super::{Accepted, ExpectedReply, Judgement, Violation};
 use crate::vocab::{
-    Completion, Delivery, FormatKind, Op, Registration, RequestId, ReuseFlags, RuleId, RuleSet,
-    SendMode, Settings, Status, TargetCompletion, TargetId,
+    Call, Completion, Delivery, FormatKind, Registration, RequestId, ReuseFlags, RuleId, RuleSet,
+    SendMode, Settings, Status,
 };
 
 /// The result of a call: accepted (perhaps with a rule let through), or
@@ -44,45 +47,35 @@ fn dead_rule(request: &Request) -> Option<RuleId> {
         Life::Completed => Some(RuleId::AccessAfterComplete),
         Life::Deleted => Some(RuleId::AccessAfterDelete),
         Life::Forgotten => Some(RuleId::AccessAfterForget),
-        Life::Owned | Life::Outstanding { .. } => None,
+        Life::Owned | Life::Outstanding => None,
     }
 }
 
-/// Judges a driver call other than create and receive, and applies it when
-/// accepted. Checks run in a fixed order: a dead request first, then the
-/// request being outstanding, then the call's own conditions.
-pub(super) fn driver_call(
-    settings: &Settings,
-    request: &mut Request,
-    id: RequestId,
-    op: &Op,
-) -> Judgement {
+/// Judges `call` on `request` (named `id`) in `settings`, and applies it
+/// when the framework accepts it: the model's step for one request.
+///
+/// Checks run in a fixed order: a dead request first, then the request
+/// being outstanding, then the call's own conditions. A refused call
+/// leaves `request` as it was.
+pub fn call(settings: &Settings, request: &mut Request, id: RequestId, call: &Call) -> Judgement {
     let mut judgement = Judgement::accepted(ExpectedReply::Done);
     if let Some(rule) = dead_rule(request) {
         if let Err(refused) = breaks(settings, &mut judgement, rule, id) {
             return refused;
         }
     }
-    let outcome = match *op {
-        // INVARIANT: Model::step introduces requests itself and never
-        // passes these here.
-        Op::Create { .. } | Op::Receive { .. } => {
-            unreachable!("create and receive introduce requests; Model::step handles them")
-        }
-        Op::Format { kind, .. } => modify(settings, request, id, |r| r.formatted = Some(kind)),
-        Op::SetCompletionCallback {
-            callback, context, ..
-        } => modify(settings, request, id, |r| {
-            if let Some(old) = r.registration.replace(Registration { callback, context }) {
-                r.dropped = Some(old);
-            }
+    let outcome = match *call {
+        Call::Format { kind } => modify(settings, request, id, |r| r.formatted = Some(kind)),
+        Call::SetCompletionCallback { callback, context } => modify(settings, request, id, |r| {
+            r.deregister();
+            r.registration = Some(Registration { callback, context });
         }),
-        Op::Send { target, mode, .. } => send(settings, request, id, target, mode),
-        Op::Cancel { .. } => Ok(cancel(request)),
-        Op::Reuse { status, flags, .. } => reuse(settings, request, id, status, flags),
-        Op::ReadStatus { .. } => Ok(read_status(request)),
-        Op::Complete { .. } => complete(settings, request, id),
-        Op::Delete { .. } => delete(settings, request, id),
+        Call::Send { mode, .. } => send(settings, request, id, mode),
+        Call::Cancel => Ok(cancel(request)),
+        Call::Reuse { status, flags } => reuse(settings, request, id, status, flags),
+        Call::ReadStatus => Ok(read_status(request)),
+        Call::Complete { .. } => complete(settings, request, id),
+        Call::Delete => delete(settings, request, id),
     };
     outcome.unwrap_or_else(|refused| refused)
 }
@@ -103,13 +96,7 @@ fn modify(
     Ok(judgement)
 }
 
-fn send(
-    settings: &Settings,
-    request: &mut Request,
-    id: RequestId,
-    target: TargetId,
-    mode: SendMode,
-) -> CallOutcome {
+fn send(settings: &Settings, request: &mut Request, id: RequestId, mode: SendMode) -> CallOutcome {
     let mut judgement = Judgement::accepted(ExpectedReply::Done);
     if request.is_outstanding() {
         breaks(settings, &mut judgement, RuleId::SendWhilePending, id)?;
@@ -140,10 +127,7 @@ fn send(
     if request.sent_since_reuse {
         judgement.warnings.insert(RuleId::ResendWithoutReuse);
     }
-    request.life = Life::Outstanding {
-        target,
-        cancel_requested: false,
-    };
+    request.life = Life::Outstanding;
     request.sent_since_reuse = true;
     // The status of a request at a target is the target's business until
     // it finishes ("WdfRequestGetStatus" defines no value for it).
@@ -181,7 +165,7 @@ fn forget(
         breaks(settings, &mut judgement, RuleId::ForgetWithCallback, id)?;
     }
     request.life = Life::Forgotten;
-    request.registration = None;
+    request.deregister();
     Ok(judgement)
 }
 
@@ -189,16 +173,8 @@ fn forget(
 /// send was outstanding (WdfRequestCancelSentRequest returns FALSE for a
 /// request already completed). The send stays outstanding until its target
 /// finishes it.
-fn cancel(request: &mut Request) -> Judgement {
-    let was_outstanding = match &mut request.life {
-        Life::Outstanding {
-            cancel_requested, ..
-        } => {
-            *cancel_requested = true;
-            true
-        }
-        _ => false,
-    };
+fn cancel(request: &Request) -> Judgement {
+    let was_outstanding = request.is_outstanding();
     Judgement::accepted(ExpectedReply::Cancel { was_outstanding })
 }
 
@@ -233,9 +209,7 @@ fn reuse(
     }
     request.formatted = None;
     if settings.reuse_clears_callback() {
-        if let Some(old) = request.registration.take() {
-            request.dropped = Some(old);
-        }
+        request.deregister();
     }
     request.sent_since_reuse = false;
     request.driver_irp |= flags.set_new_irp;
@@ -311,24 +285,22 @@ fn delete(settings: &Settings, request: &mut Request, id: RequestId) -> CallOutc
     Ok(judgement)
 }
 
-/// The target finishes the outstanding send of a request.
-pub(super) fn target_complete(
+/// Judges the target's completion of the outstanding send of `request`
+/// (named `id`) with `completion`, and applies it: the model's step for
+/// one request, for the environment's move.
+pub fn target_complete(
     settings: &Settings,
     request: &mut Request,
-    done: &TargetCompletion,
+    id: RequestId,
+    completion: Completion,
 ) -> Judgement {
     let mut judgement = Judgement::accepted(ExpectedReply::Done);
     if !request.is_outstanding() {
-        if let Err(refused) = breaks(
-            settings,
-            &mut judgement,
-            RuleId::TargetCompleteUnsent,
-            done.request,
-        ) {
+        if let Err(refused) = breaks(settings, &mut judgement, RuleId::TargetCompleteUnsent, id) {
             return refused;
         }
     }
-    finish(request, done.request, done.completion())
+    finish(request, id, completion)
 }
 
 /// An outstanding send finishes: the request is the driver's again, with
@@ -342,13 +314,10 @@ fn finish(request: &mut Request, id: RequestId, completion: Completion) -> Judge
     request.information = Some(completion.information);
     request.formatted = None;
     let mut at_stake = RuleSet::of(RuleId::CallbackWithoutSend);
-    if request.dropped.is_some() || request.consumed.is_some() {
+    if !request.gone.is_empty() {
         at_stake.insert(RuleId::CallbackLeak);
     }
-    let registration = request.registration.take();
-    if registration.is_some() {
-        request.consumed = registration;
-    }
+    let registration = request.deregister();
     let delivery = registration.map(|registration| Delivery {
         request: id,
         registration,

@@ -4,10 +4,10 @@
 //! what someone wrote about it. `wdfreq rules` and the README print it.
 
 use super::Model;
-use crate::vocab::{
-    CallbackId, ContextId, FormatKind, Op, QueueId, RequestId, ReuseFlags, RuleId, SendMode,
-    Settings, Status, Step, TargetCompletion, TargetId,
+use crate::vocab::build::{
+    R0 as R, create, format, receive, reuse_with, send, set_completion, target_completes,
 };
+use crate::vocab::{ReuseFlags, RuleId, Settings, Status, Step};
 
 /// One difference: what is probed, where the sources say it, and the probe.
 pub struct Difference {
@@ -19,60 +19,12 @@ pub struct Difference {
     pub probe: fn(Settings) -> String,
 }
 
-const R: RequestId = RequestId(0);
-
-fn op(op: Op) -> Step {
-    Step::Driver(op)
-}
-
-fn create() -> Step {
-    op(Op::Create { request: R })
-}
-
-fn receive() -> Step {
-    op(Op::Receive {
-        request: R,
-        queue: QueueId(0),
-    })
-}
-
-fn format() -> Step {
-    op(Op::Format {
-        request: R,
-        kind: FormatKind::Read,
-    })
-}
-
 fn register() -> Step {
-    op(Op::SetCompletionCallback {
-        request: R,
-        callback: CallbackId(0),
-        context: Some(ContextId(0)),
-    })
-}
-
-fn send() -> Step {
-    op(Op::Send {
-        request: R,
-        target: TargetId(0),
-        mode: SendMode::Async,
-    })
+    set_completion(R, 0, Some(0))
 }
 
 fn reuse(flags: ReuseFlags) -> Step {
-    op(Op::Reuse {
-        request: R,
-        status: Status::SUCCESS,
-        flags,
-    })
-}
-
-fn finish() -> Step {
-    Step::Target(TargetCompletion {
-        request: R,
-        status: Status::SUCCESS,
-        information: 0,
-    })
+    reuse_with(R, Status::SUCCESS, flags)
 }
 
 /// What the model says of the last of `steps`: refused (with the rule),
@@ -97,12 +49,12 @@ fn verdict(settings: Settings, steps: &[Step]) -> String {
 
 fn callback_after_reuse(settings: Settings) -> String {
     let steps = [
-        create(),
+        create(R),
         register(),
         reuse(ReuseFlags::NONE),
-        format(),
-        send(),
-        finish(),
+        format(R),
+        send(R),
+        target_completes(R, Status::SUCCESS, 0),
     ];
     let mut model = Model::with_settings(settings);
     let mut delivered = None;
@@ -122,7 +74,7 @@ fn new_irp(settings: Settings) -> String {
         set_new_irp: true,
         must_complete: false,
     };
-    verdict(settings, &[create(), reuse(flags)])
+    verdict(settings, &[create(R), reuse(flags)])
 }
 
 fn must_complete(settings: Settings) -> String {
@@ -130,11 +82,11 @@ fn must_complete(settings: Settings) -> String {
         set_new_irp: true,
         must_complete: true,
     };
-    verdict(settings, &[create(), reuse(flags)])
+    verdict(settings, &[create(R), reuse(flags)])
 }
 
 fn received_without_callback(settings: Settings) -> String {
-    verdict(settings, &[receive(), format(), send()])
+    verdict(settings, &[receive(R), format(R), send(R)])
 }
 
 fn reuse_while_outstanding(settings: Settings) -> String {
@@ -143,10 +95,10 @@ fn reuse_while_outstanding(settings: Settings) -> String {
         ..settings
     };
     let steps = [
-        create(),
-        format(),
+        create(R),
+        format(R),
         register(),
-        send(),
+        send(R),
         reuse(ReuseFlags::NONE),
     ];
     format!(
@@ -161,7 +113,7 @@ fn unformatted_send(settings: Settings) -> String {
         verifier: false,
         ..settings
     };
-    let steps = [create(), register(), send()];
+    let steps = [create(R), register(), send(R)];
     format!(
         "verifier on: {}; off: {}",
         verdict(settings, &steps),

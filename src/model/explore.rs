@@ -7,20 +7,7 @@ use std::collections::{BTreeSet, VecDeque};
 use std::fmt;
 
 use super::{Life, Model, Origin, Request};
-use crate::vocab::{
-    CallbackId, Completion, ContextId, FormatKind, Op, QueueId, RequestId, ReuseFlags, RuleId,
-    SendMode, Settings, Status, Step, TargetCompletion, TargetId,
-};
-
-/// Who holds a request, as a diagram tells it apart.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Stage {
-    Owned,
-    Outstanding,
-    Completed,
-    Deleted,
-    Forgotten,
-}
+use crate::vocab::{Call, QueueId, RequestId, RuleId, SendMode, Settings, Step, StepKind};
 
 /// What a lifecycle diagram tells apart about one request: its stage and,
 /// while it lives, whether it is formatted and has a callback registered.
@@ -31,7 +18,8 @@ pub enum Stage {
 /// that no two requests of one phase are judged differently.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Phase {
-    pub stage: Stage,
+    /// Who holds the request ([`Life`]).
+    pub stage: Life,
     pub formatted: bool,
     pub registered: bool,
 }
@@ -39,13 +27,7 @@ pub struct Phase {
 impl Phase {
     /// The phase of `request`.
     pub fn of(request: &Request) -> Phase {
-        let stage = match request.life {
-            Life::Owned => Stage::Owned,
-            Life::Outstanding { .. } => Stage::Outstanding,
-            Life::Completed => Stage::Completed,
-            Life::Deleted => Stage::Deleted,
-            Life::Forgotten => Stage::Forgotten,
-        };
+        let stage = request.life;
         // A dead request is never touched again: what it carried no longer
         // tells anything apart.
         let live = !request.is_dead();
@@ -60,7 +42,7 @@ impl Phase {
     pub fn is_dead(self) -> bool {
         matches!(
             self.stage,
-            Stage::Completed | Stage::Deleted | Stage::Forgotten
+            Life::Completed | Life::Deleted | Life::Forgotten
         )
     }
 }
@@ -68,11 +50,11 @@ impl Phase {
 impl fmt::Display for Phase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self.stage {
-            Stage::Owned => "owned",
-            Stage::Outstanding => "outstanding",
-            Stage::Completed => "completed",
-            Stage::Deleted => "deleted",
-            Stage::Forgotten => "forgotten",
+            Life::Owned => "owned",
+            Life::Outstanding => "outstanding",
+            Life::Completed => "completed",
+            Life::Deleted => "deleted",
+            Life::Forgotten => "forgotten",
         })?;
         if self.formatted {
             f.write_str(", formatted")?;
@@ -104,83 +86,50 @@ pub struct Lifecycle {
     pub start: Phase,
     /// Every kind of step in every reachable phase; phases in the order a
     /// breadth-first exploration first reaches them, steps in
-    /// [`STEP_KINDS`] order.
+    /// [`tried_steps`] order.
     pub transitions: Vec<Transition>,
 }
 
-/// The kinds of step explored in every phase, by trace-format name (and
-/// send mode, for the sends that are not asynchronous).
-pub const STEP_KINDS: [&str; 11] = [
-    "format",
-    "set_completion",
-    "send",
-    "send sync",
-    "send forget",
-    "target_complete",
-    "cancel",
-    "reuse",
-    "status",
-    "complete",
-    "delete",
-];
+/// The steps tried in every phase, with their labels: one representative
+/// of every kind of step on an existing request ([`StepKind::ALL`] but
+/// create and receive), the send once in each mode
+/// ([`SendMode::REPRESENTATIVES`]).
+pub fn tried_steps(request: RequestId) -> Vec<(&'static str, Step)> {
+    let mut steps = Vec::new();
+    for kind in StepKind::ALL {
+        let step = kind.representative(request);
+        match step {
+            Step::Create { .. } | Step::Receive { .. } => {}
+            Step::Call {
+                call: Call::Send { target, .. },
+                ..
+            } => {
+                for mode in SendMode::REPRESENTATIVES {
+                    let call = Call::Send { target, mode };
+                    let send = Step::Call { request, call };
+                    steps.push((label(&send), send));
+                }
+            }
+            _ => steps.push((label(&step), step)),
+        }
+    }
+    steps
+}
 
-/// One representative step of each kind in [`STEP_KINDS`], on `request`.
-fn representative(request: RequestId) -> [Step; 11] {
-    [
-        Op::Format {
-            request,
-            kind: FormatKind::Read,
-        }
-        .into(),
-        Op::SetCompletionCallback {
-            request,
-            callback: CallbackId(0),
-            context: Some(ContextId(0)),
-        }
-        .into(),
-        Op::Send {
-            request,
-            target: TargetId(0),
-            mode: SendMode::Async,
-        }
-        .into(),
-        Op::Send {
-            request,
-            target: TargetId(0),
-            mode: SendMode::Sync(Completion {
-                status: Status::SUCCESS,
-                information: 0,
-            }),
-        }
-        .into(),
-        Op::Send {
-            request,
-            target: TargetId(0),
-            mode: SendMode::Forget,
-        }
-        .into(),
-        TargetCompletion {
-            request,
-            status: Status::SUCCESS,
-            information: 0,
-        }
-        .into(),
-        Op::Cancel { request }.into(),
-        Op::Reuse {
-            request,
-            status: Status::SUCCESS,
-            flags: ReuseFlags::NONE,
-        }
-        .into(),
-        Op::ReadStatus { request }.into(),
-        Op::Complete {
-            request,
-            status: Status::SUCCESS,
-            information: 0,
-        }
-        .into(),
-        Op::Delete { request }.into(),
-    ]
+/// A step's label in the lifecycle: its trace name, and for a send that is
+/// not asynchronous, its mode.
+pub fn label(step: &Step) -> &'static str {
+    match step {
+        Step::Call {
+            call: Call::Send { mode, .. },
+            ..
+        } => match mode {
+            SendMode::Async => "send",
+            SendMode::Sync(_) => "send sync",
+            SendMode::Forget => "send forget",
+        },
+        other => other.name(),
+    }
 }
 
 /// Explores the lifecycle of a request of `origin` in `settings`:
@@ -190,10 +139,8 @@ fn representative(request: RequestId) -> [Step; 11] {
 /// leads where its effect leads.
 pub fn lifecycle(origin: Origin, settings: Settings) -> Lifecycle {
     let request = RequestId(0);
-    let (introduced_by, introduce): (_, Step) = match origin {
-        Origin::Created => ("create", Op::Create { request }.into()),
-        Origin::Received { queue } => ("receive", Op::Receive { request, queue }.into()),
-    };
+    let introduce = introduction(origin, request);
+    let introduced_by = introduce.name();
     let mut model = Model::with_settings(settings);
     // A fresh model accepts any first create or receive.
     let _ = model.step(&introduce);
@@ -203,9 +150,9 @@ pub fn lifecycle(origin: Origin, settings: Settings) -> Lifecycle {
     let mut transitions = Vec::new();
     while let Some(model) = queue.pop_front() {
         let from = phase(&model, request);
-        for (step, name) in representative(request).iter().zip(STEP_KINDS) {
+        for (name, step) in tried_steps(request) {
             let mut next = model.clone();
-            let to = match next.step(step).map(|j| j.outcome) {
+            let to = match next.step(&step).map(|j| j.outcome) {
                 Ok(Ok(_)) => Ok(phase(&next, request)),
                 Ok(Err(violation)) => Err(violation.rule),
                 // The request was introduced above: never unknown.
@@ -238,10 +185,18 @@ pub fn lifecycles(settings: Settings) -> [Lifecycle; 2] {
     ]
 }
 
+/// The step that introduces a request of `origin`.
+fn introduction(origin: Origin, request: RequestId) -> Step {
+    match origin {
+        Origin::Created => Step::Create { request },
+        Origin::Received { queue } => Step::Receive { request, queue },
+    }
+}
+
 fn phase(model: &Model, request: RequestId) -> Phase {
     model.request(request).map_or(
         Phase {
-            stage: Stage::Deleted,
+            stage: Life::Deleted,
             formatted: false,
             registered: false,
         },
@@ -274,19 +229,17 @@ mod tests {
                 .collect();
             let request = RequestId(0);
             let mut model = Model::with_settings(settings);
-            let introduce: Step = match lifecycle.origin {
-                Origin::Created => Op::Create { request }.into(),
-                Origin::Received { queue } => Op::Receive { request, queue }.into(),
-            };
-            model.step(&introduce).expect("fresh model");
+            model
+                .step(&introduction(lifecycle.origin, request))
+                .expect("fresh model");
             let key = |m: &Model| m.request(request).cloned();
             let mut seen = HashSet::from([key(&model)]);
             let mut queue = VecDeque::from([model]);
             while let Some(model) = queue.pop_front() {
                 let from = phase(&model, request);
-                for (step, name) in representative(request).iter().zip(STEP_KINDS) {
+                for (name, step) in tried_steps(request) {
                     let mut next = model.clone();
-                    let outcome = next.step(step).expect("known request").outcome;
+                    let outcome = next.step(&step).expect("known request").outcome;
                     let to = outcome.map(|_| phase(&next, request)).map_err(|v| v.rule);
                     assert_eq!(table[&(from, name)], to, "{name} in {from}, {settings}");
                     if seen.insert(key(&next)) {
@@ -294,7 +247,7 @@ mod tests {
                     }
                 }
             }
-            assert!(seen.len() > table.len() / STEP_KINDS.len());
+            assert!(seen.len() > table.len() / tried_steps(request).len());
         }
     }
 
@@ -303,9 +256,9 @@ mod tests {
         for lifecycle in lifecycles(Settings::default()) {
             for t in lifecycle.transitions.iter().filter(|t| t.step == "reuse") {
                 match t.from.stage {
-                    Stage::Outstanding => assert_eq!(t.to, Err(RuleId::ReuseWhilePending)),
-                    Stage::Owned => assert!(t.to.is_ok(), "{}", t.from),
-                    Stage::Completed | Stage::Deleted | Stage::Forgotten => {
+                    Life::Outstanding => assert_eq!(t.to, Err(RuleId::ReuseWhilePending)),
+                    Life::Owned => assert!(t.to.is_ok(), "{}", t.from),
+                    Life::Completed | Life::Deleted | Life::Forgotten => {
                         assert!(t.to.is_err())
                     }
                 }
@@ -316,13 +269,13 @@ mod tests {
     #[test]
     fn a_phase_reads_as_its_stage_and_what_it_carries() {
         let phase = Phase {
-            stage: Stage::Outstanding,
+            stage: Life::Outstanding,
             formatted: true,
             registered: true,
         };
         assert_eq!(phase.to_string(), "outstanding, formatted, callback set");
         let bare = Phase {
-            stage: Stage::Forgotten,
+            stage: Life::Forgotten,
             formatted: false,
             registered: false,
         };
@@ -332,7 +285,7 @@ mod tests {
     #[test]
     fn each_origin_ends_only_its_own_way() {
         let [created, received] = lifecycles(Settings::default());
-        let ends = |l: &Lifecycle| -> BTreeSet<Stage> {
+        let ends = |l: &Lifecycle| -> BTreeSet<Life> {
             l.transitions
                 .iter()
                 .filter_map(|t| t.to.ok())
@@ -340,10 +293,10 @@ mod tests {
                 .map(|p| p.stage)
                 .collect()
         };
-        assert_eq!(ends(&created), BTreeSet::from([Stage::Deleted]));
+        assert_eq!(ends(&created), BTreeSet::from([Life::Deleted]));
         assert_eq!(
             ends(&received),
-            BTreeSet::from([Stage::Completed, Stage::Forgotten])
+            BTreeSet::from([Life::Completed, Life::Forgotten])
         );
     }
 }

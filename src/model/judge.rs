@@ -23,29 +23,48 @@ impl Model {
     ) -> Result<(), Violation> {
         let mut delivered = false;
         for delivery in actual {
-            match expected {
-                Some(want) if want.request == delivery.request => {
-                    if delivered {
-                        return Err(violation(RuleId::CallbackTwice, delivery.request));
-                    }
-                    delivered = true;
-                    if delivery != want {
-                        let rule = self.leak_or(delivery, Some(want.registration));
-                        return Err(violation(
-                            rule.unwrap_or(RuleId::CallbackMismatch),
-                            want.request,
-                        ));
-                    }
+            self.judge_delivery(expected, delivered, delivery)?;
+            delivered = true;
+        }
+        Model::judge_missing(expected, delivered)
+    }
+
+    /// Judges one `delivery` made during a step for which the model expects
+    /// `expected`, when the expected one was `already_delivered` earlier
+    /// (in the same step, or, for a trace, at an earlier line): what
+    /// [`Model::judge_deliveries`] does for each delivery in turn.
+    pub fn judge_delivery(
+        &self,
+        expected: Option<&Delivery>,
+        already_delivered: bool,
+        delivery: &Delivery,
+    ) -> Result<(), Violation> {
+        match expected {
+            Some(want) if want.request == delivery.request => {
+                if already_delivered {
+                    return Err(violation(RuleId::CallbackTwice, delivery.request));
                 }
-                _ => {
-                    let rule = self.leak_or(delivery, None);
+                if delivery != want {
+                    let rule = self.leak_or(delivery, Some(want.registration));
                     return Err(violation(
-                        rule.unwrap_or(RuleId::CallbackWithoutSend),
-                        delivery.request,
+                        rule.unwrap_or(RuleId::CallbackMismatch),
+                        want.request,
                     ));
                 }
+                Ok(())
+            }
+            _ => {
+                let rule = self.leak_or(delivery, None);
+                Err(violation(
+                    rule.unwrap_or(RuleId::CallbackWithoutSend),
+                    delivery.request,
+                ))
             }
         }
+    }
+
+    /// `callback-missing` when `expected` is owed and was not `delivered`.
+    pub fn judge_missing(expected: Option<&Delivery>, delivered: bool) -> Result<(), Violation> {
         match expected {
             Some(want) if !delivered => Err(violation(RuleId::CallbackMissing, want.request)),
             _ => Ok(()),
@@ -53,27 +72,19 @@ impl Model {
     }
 
     /// `callback-leak` when `delivery` carries a callback or context that
-    /// was deregistered from its request (by a Reuse or a replacing
-    /// registration) or consumed by an earlier completion, and differs from
-    /// what was wanted.
+    /// is gone from its request (deregistered by a Reuse, replaced by a
+    /// later registration, or consumed by an earlier completion, however
+    /// long ago), and differs from what was wanted.
     fn leak_or(&self, delivery: &Delivery, wanted: Option<Registration>) -> Option<RuleId> {
-        let request = self.request(delivery.request)?;
-        [request.dropped, request.consumed]
-            .into_iter()
-            .flatten()
-            .find_map(|gone| leaks(delivery.registration, wanted, gone))
+        let gone = self.request(delivery.request)?.gone;
+        let got = delivery.registration;
+        let callback_leaked =
+            gone.has_callback(got.callback) && wanted.is_none_or(|w| w.callback != got.callback);
+        let context_leaked = got
+            .context
+            .is_some_and(|c| gone.has_context(c) && wanted.is_none_or(|w| w.context != Some(c)));
+        (callback_leaked || context_leaked).then_some(RuleId::CallbackLeak)
     }
-}
-
-/// `callback-leak` when `got` carries a part of the registration `gone`
-/// that differs from the one `wanted`.
-fn leaks(got: Registration, wanted: Option<Registration>, gone: Registration) -> Option<RuleId> {
-    let callback_leaked =
-        got.callback == gone.callback && wanted.is_none_or(|w| w.callback != gone.callback);
-    let context_leaked = got.context.is_some()
-        && got.context == gone.context
-        && wanted.is_none_or(|w| w.context != gone.context);
-    (callback_leaked || context_leaked).then_some(RuleId::CallbackLeak)
 }
 
 impl Model {

@@ -10,6 +10,11 @@
 //! verdict on the framework's rules. The harness and the trace checker both
 //! call these; there is no second copy of the rules.
 //!
+//! The step for one request is public on its own: [`call`] and
+//! [`target_complete`] take the settings, one [`Request`]'s state and what
+//! happens to it, so a checker that splits a history by request uses the
+//! very function [`Model::step`] does.
+//!
 //! The model is pure in the sense that matters: its result depends only on
 //! its state and the step, it reads no clock, no randomness, no
 //! environment, and it iterates only ordered maps. It mutates in place for
@@ -26,9 +31,10 @@ pub mod rules;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::vocab::{Delivery, Op, QueueId, RequestId, RuleId, RuleSet, Settings, Status, Step};
+use crate::vocab::{Delivery, RequestId, RuleId, RuleSet, Settings, Status, Step};
 
-pub use request::{Life, Origin, Request};
+pub use calls::{call, target_complete};
+pub use request::{Gone, Life, Origin, Request};
 pub use rules::{CATALOGUE, Rule, rule};
 
 /// A step breaks a rule: `rule` names which, `request` which request.
@@ -169,37 +175,32 @@ impl Model {
 
     /// Judges `step` and, when it is legal, applies it.
     pub fn step(&mut self, step: &Step) -> Result<Judgement, SequenceError> {
-        match step {
-            Step::Driver(Op::Create { request }) => self.introduce(*request, Origin::Created),
-            Step::Driver(Op::Receive { request, queue }) => self.receive(*request, *queue),
-            Step::Driver(op) => {
-                let id = op.request();
-                let request = self
-                    .requests
-                    .get_mut(&id)
-                    .ok_or(SequenceError::UnknownRequest(id))?;
-                Ok(calls::driver_call(&self.settings, request, id, op))
+        let (id, settings) = (step.request(), self.settings);
+        let origin = match *step {
+            Step::Create { .. } => Origin::Created,
+            Step::Receive { queue, .. } => Origin::Received { queue },
+            Step::Call { ref call, .. } => {
+                let request = self.known(id)?;
+                return Ok(checked(request, |r| calls::call(&settings, r, id, call)));
             }
-            Step::Target(done) => {
-                let request = self
-                    .requests
-                    .get_mut(&done.request)
-                    .ok_or(SequenceError::UnknownRequest(done.request))?;
-                Ok(calls::target_complete(&self.settings, request, done))
+            Step::TargetComplete { completion, .. } => {
+                let request = self.known(id)?;
+                return Ok(checked(request, |r| {
+                    calls::target_complete(&settings, r, id, completion)
+                }));
             }
-        }
-    }
-
-    fn receive(&mut self, id: RequestId, queue: QueueId) -> Result<Judgement, SequenceError> {
-        self.introduce(id, Origin::Received { queue })
-    }
-
-    fn introduce(&mut self, id: RequestId, origin: Origin) -> Result<Judgement, SequenceError> {
+        };
         if self.requests.contains_key(&id) {
             return Err(SequenceError::DuplicateRequest(id));
         }
         self.requests.insert(id, Request::new(origin));
         Ok(Judgement::accepted(ExpectedReply::Done))
+    }
+
+    fn known(&mut self, id: RequestId) -> Result<&mut Request, SequenceError> {
+        self.requests
+            .get_mut(&id)
+            .ok_or(SequenceError::UnknownRequest(id))
     }
 
     /// Forgets the dead request named `id`, so that a long trace with ever
@@ -232,4 +233,23 @@ impl Model {
             })
             .collect()
     }
+}
+
+/// Runs one request's step, and in a debug build asserts what the step
+/// must keep: the request's invariants ([`Request::check_invariants`]), a
+/// refused step changing nothing, and a dead request never changing.
+fn checked(request: &mut Request, step: impl FnOnce(&mut Request) -> Judgement) -> Judgement {
+    #[cfg(debug_assertions)]
+    let before = *request;
+    let judgement = step(request);
+    #[cfg(debug_assertions)]
+    {
+        if let Err(broken) = request.check_invariants() {
+            panic!("model invariant {broken} broken by a step on {before:?}: now {request:?}");
+        }
+        if judgement.outcome.is_err() || before.is_dead() {
+            assert_eq!(before, *request, "a refused step or a dead request changed");
+        }
+    }
+    judgement
 }

@@ -1,7 +1,7 @@
 //! One request object as the specification sees it: where it came from,
 //! who owns it, and what the framework holds for it.
 
-use crate::vocab::{FormatKind, QueueId, Registration, Status, TargetId};
+use crate::vocab::{CallbackId, ContextId, FormatKind, QueueId, Registration, Status};
 
 /// Where a request came from. It decides how the request's life ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -26,19 +26,15 @@ pub enum Origin {
 ///     │ send and forget (received)
 ///     └──────────────────▶ Forgotten   (dead: every later call is refused)
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Life {
     /// The driver owns the request: it was just created or presented, or
     /// its last send came back. This is the "completed" of "reuse only
     /// after completion": not outstanding.
     Owned,
-    /// Sent and not yet finished by `target`; the framework and the target
-    /// own it ("Request Ownership"). `cancel_requested` records a
-    /// `CancelSentRequest` that has not yet taken effect.
-    Outstanding {
-        target: TargetId,
-        cancel_requested: bool,
-    },
+    /// Sent and not yet finished by its target; the framework and the
+    /// target own it ("Request Ownership").
+    Outstanding,
     /// A queue-presented request completed to its originator. Dead.
     Completed,
     /// A driver-created request deleted. Dead.
@@ -52,13 +48,19 @@ pub enum Life {
 ///
 /// # Invariants
 ///
-/// - `Life::Outstanding` implies `formatted.is_some()` was true at the send
-///   (the send is refused otherwise); the completion clears it.
-/// - A dead request (`Completed`, `Deleted`) never changes again: every
-///   call on it is refused.
-/// - `Completed` only when [`Request::must_be_completed`], `Deleted` and
-///   `Forgotten` only for one origin each (the other endings are refused).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// Checked by [`Request::check_invariants`] after every step of a debug
+/// build ([`super::Model::step`]), beside the two that hold across a step:
+/// a refused step changes nothing, and a dead request never changes again
+/// (every call on it is refused).
+///
+/// 1. `Completed` only for a queue-presented request: Complete ends only
+///    those; a driver-created one reused `MUST_COMPLETE` lives on after it.
+/// 2. `Forgotten` only with no registration: send and forget drops it.
+/// 3. `must_complete` only for a driver-created request: a queue-presented
+///    one owes its Complete by origin.
+/// 4. While `Outstanding`, no status or information is specified: the
+///    target's, until it finishes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Request {
     pub origin: Origin,
     pub life: Life,
@@ -68,12 +70,11 @@ pub struct Request {
     /// The completion callback and context registered since the last
     /// Reuse or completed send; the next completed send consumes it.
     pub registration: Option<Registration>,
-    /// The registration that the latest Reuse deregistered (or that a new
-    /// registration replaced): a delivery carrying it is a leak.
-    pub dropped: Option<Registration>,
-    /// The registration the latest completed send consumed: invoked once,
-    /// it is gone, and a later delivery carrying it is a leak too.
-    pub consumed: Option<Registration>,
+    /// Every callback and context that was registered for this request and
+    /// is gone: deregistered by a Reuse, replaced by a later registration,
+    /// or consumed by a completed send. A delivery carrying one, where it
+    /// is not what was wanted, is a leak.
+    pub gone: Gone,
     /// The completion status, where the sources specify it: `None` until a
     /// Reuse or a completed send sets it, and while outstanding.
     pub status: Option<Status>,
@@ -99,8 +100,7 @@ impl Request {
             life: Life::Owned,
             formatted: None,
             registration: None,
-            dropped: None,
-            consumed: None,
+            gone: Gone::default(),
             status: None,
             information: None,
             sent_since_reuse: false,
@@ -123,11 +123,87 @@ impl Request {
 
     /// Whether a send of the request is outstanding at a target.
     pub fn is_outstanding(&self) -> bool {
-        matches!(self.life, Life::Outstanding { .. })
+        matches!(self.life, Life::Outstanding)
     }
 
     /// Whether the request came from an I/O queue.
     pub fn is_received(&self) -> bool {
         matches!(self.origin, Origin::Received { .. })
     }
+
+    /// Drops the registration, if any, into `gone`.
+    pub(super) fn deregister(&mut self) -> Option<Registration> {
+        let registration = self.registration.take();
+        if let Some(registration) = registration {
+            self.gone.insert(registration);
+        }
+        registration
+    }
+
+    /// The invariants the type's docs number, or the first one broken.
+    pub fn check_invariants(&self) -> Result<(), &'static str> {
+        let checks = [
+            (
+                self.life != Life::Completed || self.is_received(),
+                "1: only a queue-presented request is completed",
+            ),
+            (
+                self.life != Life::Forgotten || self.registration.is_none(),
+                "2: a forgotten request has no registration",
+            ),
+            (
+                !self.must_complete || !self.is_received(),
+                "3: only a driver-created request is reused MUST_COMPLETE",
+            ),
+            (
+                !self.is_outstanding() || (self.status.is_none() && self.information.is_none()),
+                "4: an outstanding request's status is unspecified",
+            ),
+        ];
+        match checks.into_iter().find(|(holds, _)| !holds) {
+            Some((_, broken)) => Err(broken),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A set of callbacks and a set of contexts, as bit sets over their 256
+/// ids: small, `Copy`, and never more than 64 bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Gone {
+    callbacks: [u64; 4],
+    contexts: [u64; 4],
+}
+
+impl Gone {
+    /// Adds what `registration` carries.
+    pub fn insert(&mut self, registration: Registration) {
+        set(&mut self.callbacks, registration.callback.0);
+        if let Some(context) = registration.context {
+            set(&mut self.contexts, context.0);
+        }
+    }
+
+    /// Whether `callback` is gone.
+    pub fn has_callback(&self, callback: CallbackId) -> bool {
+        get(&self.callbacks, callback.0)
+    }
+
+    /// Whether `context` is gone.
+    pub fn has_context(&self, context: ContextId) -> bool {
+        get(&self.contexts, context.0)
+    }
+
+    /// Whether nothing is gone.
+    pub fn is_empty(&self) -> bool {
+        *self == Gone::default()
+    }
+}
+
+fn set(bits: &mut [u64; 4], id: u8) {
+    bits[usize::from(id / 64)] |= 1 << (id % 64);
+}
+
+fn get(bits: &[u64; 4], id: u8) -> bool {
+    bits[usize::from(id / 64)] & (1 << (id % 64)) != 0
 }

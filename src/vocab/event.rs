@@ -1,20 +1,35 @@
-//! What the environment and the framework produce: an I/O target finishing
-//! a send ([`TargetCompletion`]), and the framework invoking a completion
-//! callback ([`Delivery`]).
+//! What the environment and the framework produce: the [`Completion`] an
+//! I/O target finishes a send with, and the framework invoking a
+//! completion callback ([`Delivery`]); and what a trace records
+//! ([`Observation`]).
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
 use super::ids::{CallbackId, ContextId, RequestId, Status};
-use super::op::Step;
+use super::step::Step;
 
 /// A completion status and its information (`IoStatus.Information`: bytes
 /// transferred, for reads and writes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, arbitrary::Arbitrary)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, arbitrary::Arbitrary)]
 pub struct Completion {
     pub status: Status,
     pub information: u64,
+}
+
+impl Completion {
+    /// Success with no information.
+    pub const SUCCESS: Completion = Completion {
+        status: Status::SUCCESS,
+        information: 0,
+    };
+
+    /// `status` with `information`.
+    pub const fn new(status: Status, information: u64) -> Self {
+        Completion {
+            status,
+            information,
+        }
+    }
 }
 
 impl fmt::Display for Completion {
@@ -27,41 +42,9 @@ impl fmt::Display for Completion {
     }
 }
 
-/// An I/O target finishes the outstanding send of `request`.
-///
-/// This is the environment's move: the device or lower driver decides the
-/// status and information. The framework answers it with at most one
-/// [`Delivery`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, arbitrary::Arbitrary)]
-pub struct TargetCompletion {
-    pub request: RequestId,
-    pub status: Status,
-    pub information: u64,
-}
-
-impl TargetCompletion {
-    /// The status and information the target reports.
-    pub fn completion(&self) -> Completion {
-        Completion {
-            status: self.status,
-            information: self.information,
-        }
-    }
-}
-
-impl fmt::Display for TargetCompletion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: target completes with {}, information {}",
-            self.request, self.status, self.information
-        )
-    }
-}
-
 /// A completion callback and the context registered with it
 /// (`SetCompletionCallback(callback, context)`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, arbitrary::Arbitrary)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, arbitrary::Arbitrary)]
 pub struct Registration {
     pub callback: CallbackId,
     pub context: Option<ContextId>,
@@ -83,7 +66,7 @@ impl fmt::Display for Registration {
 ///
 /// `R` names the request: a [`RequestId`] in the model and in traces, an
 /// implementation's own handle when it reports what it invoked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Delivery<R = RequestId> {
     pub request: R,
     pub registration: Registration,

@@ -3,25 +3,33 @@
 //!
 //! - [`ids`]: the small identifiers (request, target, queue, callback,
 //!   context) and the completion [`Status`].
-//! - [`op`]: [`Op`], every driver call on a request, and [`Step`], one entry
-//!   of an operation sequence (a driver call or a target finishing a send).
-//! - [`event`]: what the environment and the framework produce: a target
-//!   finishing a send ([`TargetCompletion`]) and the framework invoking a
-//!   completion callback ([`Delivery`]).
+//! - [`call`]: [`Call`], every driver call on a request it has, and its
+//!   fieldless [`CallKind`], the one list of calls every other list is
+//!   derived from.
+//! - [`step`]: [`Step`], one entry of an operation sequence (introduce a
+//!   request, make a call, or a target finishing a send), and [`StepKind`].
+//! - [`event`]: what the environment and the framework produce: a
+//!   [`Completion`] and the framework invoking a completion callback
+//!   ([`Delivery`]); what a trace records ([`Observation`]).
 //! - [`rule`]: [`RuleId`], the stable ID of every rule of the lifecycle.
+//! - [`settings`]: [`Settings`], the framework judged for.
+//! - [`build`]: shorthands for writing sequences by hand.
 //!
 //! Nothing here knows the rules' semantics; that is the model's job. The
 //! vocabulary depends on nothing else in the crate, and everything else
 //! depends on it.
 
+pub mod build;
+pub mod call;
 pub mod event;
 pub mod ids;
-pub mod op;
 pub mod rule;
 pub mod settings;
+pub mod step;
 
-pub use event::{Completion, Delivery, Observation, Registration, TargetCompletion};
+pub use call::{Call, CallKind, FormatKind, Reply, ReuseFlags, SendMode};
+pub use event::{Completion, Delivery, Observation, Registration};
 pub use ids::{CallbackId, ContextId, QueueId, RequestId, Status, TargetId};
-pub use op::{FormatKind, Op, Reply, ReuseFlags, SendMode, Step};
 pub use rule::{Obligation, RuleId, RuleSet, Severity};
 pub use settings::{Flavor, FrameworkVersion, Settings, SettingsError};
+pub use step::{Step, StepKind};

@@ -1,11 +1,12 @@
 //! Every regression file in `tests/regressions/` replays with the outcome
 //! it records: `wdfreq replay FILE` exits 1 and names the recorded rule for
-//! `"expect": "diverges"`, exits 0 for `"expect": "conforms"`. A file a
+//! `"expect":"diverges"`, exits 0 for `"expect":"conforms"`. A file a
 //! hunt writes replays the same way, and a malformed file is exit 2 naming
 //! the file, the line and the field.
 //!
 //! To keep a failure found by `wdfreq hunt`, copy its regression file
-//! here; once the bug is fixed, set its `expect` to `conforms`.
+//! here; once the bug is fixed, set its `expect` to `conforms`. A
+//! regression file is a trace whose header says what a replay must show.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -29,7 +30,7 @@ fn committed() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("tests/regressions/ is readable")
         .map(|entry| entry.expect("entry").path())
-        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .filter(|path| path.extension().is_some_and(|e| e == "jsonl"))
         .collect();
     files.sort();
     files
@@ -99,55 +100,64 @@ fn regression_file_written_by_a_hunt_replays_its_divergence() {
 /// field.
 #[test]
 fn malformed_regression_file_is_exit_two_naming_file_line_and_field() {
-    let header = r#"{"wdfreq_regression": 1, "implementation": "sim",
-"settings": {"flavor": "umdf1", "version": "1.11", "verifier": true},"#;
-    let rows: &[(&str, &str, &str)] = &[
-        ("not-json", "{", ":1: malformed regression file: EOF"),
+    let header = |expected: &str| {
+        format!(
+            "{{\"wdfreq\":2,\"flavor\":\"umdf1\",\"version\":\"1.11\",\"regression\":{{{expected}}}}}\n"
+        )
+    };
+    let conforms = header(r#""implementation":"sim","expect":"conforms""#);
+    let rows: &[(&str, String, &str)] = &[
+        ("not-json", "{".to_owned(), ":1: malformed: invalid JSON"),
+        (
+            "no-header",
+            "{\"op\":\"create\",\"req\":\"a\"}\n".to_owned(),
+            ":1: not a regression file",
+        ),
         (
             "version",
-            r#"{"wdfreq_regression": 7}"#,
-            ":1: malformed regression file: wdfreq_regression: version 7",
+            "{\"wdfreq\":7,\"regression\":{}}\n".to_owned(),
+            ":1: malformed: field `wdfreq`",
         ),
         (
             "implementation",
-            r#"{"wdfreq_regression": 1, "implementation": "nope"}"#,
-            ":1: malformed regression file: implementation: unknown implementation `nope`",
+            header(r#""implementation":"nope","expect":"conforms""#)
+                + "{\"op\":\"create\",\"req\":\"a\"}\n",
+            ":1: malformed regression file: regression: implementation: unknown implementation `nope`",
         ),
         (
             "settings",
-            r#"{"wdfreq_regression": 1, "implementation": "sim",
-"settings": {"flavor": "umdf1", "version": "1.7", "verifier": true}}"#,
-            ":2: malformed regression file: settings: there is no umdf1 1.7",
+            "{\"wdfreq\":2,\"flavor\":\"umdf1\",\"version\":\"1.7\",\"regression\":{}}\n"
+                .to_owned(),
+            ":1: malformed: field `version`: there is no umdf1 1.7",
         ),
         (
             "expect",
-            &format!("{header}\n\"expect\": \"maybe\", \"steps\": []}}"),
-            ":3: malformed regression file: expect: unknown variant `maybe`",
+            header(r#""implementation":"sim","expect":"maybe""#)
+                + "{\"op\":\"create\",\"req\":\"a\"}\n",
+            ":1: malformed regression file: regression: expect: unknown variant `maybe`",
         ),
         (
             "unknown-field",
-            &format!("{header}\n\"expcet\": \"conforms\", \"steps\": []}}"),
-            ":3: malformed regression file: unknown field `expcet`",
+            header(r#""implementation":"sim","expcet":"conforms""#)
+                + "{\"op\":\"create\",\"req\":\"a\"}\n",
+            ":1: malformed regression file: regression: unknown field `expcet`",
         ),
         (
             "step",
-            &format!(
-                "{header} \"expect\": \"conforms\", \"steps\": [\n{{\"op\":\"create\",\"request\":0}},\n{{\"op\":\"frob\",\"request\":0}}]}}"
-            ),
-            ":4: malformed regression file: steps[1]: unknown variant `frob`",
+            conforms.clone()
+                + "{\"op\":\"create\",\"req\":\"a\"}\n{\"op\":\"frob\",\"req\":\"a\"}\n",
+            ":3: malformed: field `op`: unknown op `frob`",
         ),
         (
             "unknown-request",
-            &format!(
-                "{header} \"expect\": \"conforms\", \"steps\": [\n{{\"op\":\"delete\",\"request\":3}}]}}"
-            ),
-            ":3: malformed regression file: steps[0]: r3 was never created or received",
+            conforms.clone() + "{\"op\":\"delete\",\"req\":\"r3\"}\n",
+            ":2: malformed: field `req`: request `r3` was never created or received",
         ),
     ];
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("regressions-malformed");
     std::fs::create_dir_all(&dir).expect("scratch directory");
     for (name, text, message) in rows {
-        let file = dir.join(format!("{name}.json"));
+        let file = dir.join(format!("{name}.jsonl"));
         std::fs::write(&file, text).expect("written");
         let output = replay(&file);
         let printed = stdout(&output);
@@ -156,4 +166,28 @@ fn malformed_regression_file_is_exit_two_naming_file_line_and_field() {
         assert!(printed.starts_with(&expected), "{name}: {printed}");
         assert_eq!(printed.lines().count(), 1, "{name}: {printed}");
     }
+}
+
+/// A trace `wdfreq hunt --trace-out` writes, given a regression header,
+/// replays: its callback lines and status values are what an
+/// implementation did, not steps.
+#[test]
+fn a_trace_with_a_regression_header_replays_its_steps() {
+    let text = r#"{"wdfreq":2,"flavor":"kmdf","version":"1.9","regression":{"implementation":"callback-kept-across-reuse","expect":"diverges","rule":"callback-leak"}}
+{"op":"create","req":"r0"}
+{"op":"set_completion","req":"r0","callback":"cb0"}
+{"op":"reuse","req":"r0","status":0}
+{"op":"status","req":"r0","value":0,"information":0}
+{"op":"format","req":"r0","kind":"read"}
+{"op":"send","req":"r0","target":"t0","mode":"sync"}
+{"op":"target_complete","req":"r0","status":0,"information":0}
+{"op":"callback","req":"r0","callback":"cb0","status":0,"information":0}
+"#;
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("regressions-trace");
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    let file = dir.join("leak.jsonl");
+    std::fs::write(&file, text).expect("written");
+    let regression = Regression::read(&file).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(regression.steps.len(), 6);
+    replays_as_recorded(&file);
 }

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::model::{Model, Violation};
+use crate::vocab::build::*;
 use crate::vocab::*;
 
 const R: RequestId = RequestId(1);
@@ -17,69 +18,6 @@ const CB_B: Registration = Registration {
     context: Some(ContextId(2)),
 };
 
-fn create() -> Step {
-    Op::Create { request: R }.into()
-}
-fn receive() -> Step {
-    Op::Receive {
-        request: R,
-        queue: QueueId(0),
-    }
-    .into()
-}
-fn format() -> Step {
-    Op::Format {
-        request: R,
-        kind: FormatKind::Read,
-    }
-    .into()
-}
-fn set(reg: Registration) -> Step {
-    Op::SetCompletionCallback {
-        request: R,
-        callback: reg.callback,
-        context: reg.context,
-    }
-    .into()
-}
-fn send() -> Step {
-    send_mode(SendMode::Async)
-}
-fn send_mode(mode: SendMode) -> Step {
-    Op::Send {
-        request: R,
-        target: TargetId(0),
-        mode,
-    }
-    .into()
-}
-fn sync(information: u64) -> Step {
-    send_mode(SendMode::Sync(Completion {
-        status: OK,
-        information,
-    }))
-}
-fn forget() -> Step {
-    send_mode(SendMode::Forget)
-}
-fn reuse(status: Status) -> Step {
-    reuse_flags(status, ReuseFlags::NONE)
-}
-fn reuse_flags(status: Status, flags: ReuseFlags) -> Step {
-    Op::Reuse {
-        request: R,
-        status,
-        flags,
-    }
-    .into()
-}
-fn format_current() -> Step {
-    Op::Format {
-        request: R,
-        kind: FormatKind::Current,
-    }
-    .into()
-}
 const NEW_IRP: ReuseFlags = ReuseFlags {
     set_new_irp: true,
     must_complete: false,
@@ -93,32 +31,6 @@ const KMDF: Settings = Settings {
     version: FrameworkVersion::V1_33,
     verifier: true,
 };
-fn finish(information: u64) -> Step {
-    TargetCompletion {
-        request: R,
-        status: OK,
-        information,
-    }
-    .into()
-}
-fn read_status() -> Step {
-    Op::ReadStatus { request: R }.into()
-}
-fn complete() -> Step {
-    Op::Complete {
-        request: R,
-        status: OK,
-        information: 0,
-    }
-    .into()
-}
-fn delete() -> Step {
-    Op::Delete { request: R }.into()
-}
-fn cancel() -> Step {
-    Op::Cancel { request: R }.into()
-}
-
 /// Every rule the sequence breaks, errors and warnings, in order, with the
 /// end-of-sequence warnings last.
 fn broken(steps: &[Step]) -> Vec<RuleId> {
@@ -216,11 +128,17 @@ fn catalogue_is_in_rule_id_order_and_complete() {
 fn reuse_while_pending() {
     assert_fires(
         RuleId::ReuseWhilePending,
-        &[create(), format(), send(), reuse(OK)],
+        &[create(R), format(R), send(R), reuse(R, OK)],
     );
     assert_silent(
         RuleId::ReuseWhilePending,
-        &[create(), format(), send(), finish(0), reuse(OK)],
+        &[
+            create(R),
+            format(R),
+            send(R),
+            target_completes(R, OK, 0),
+            reuse(R, OK),
+        ],
     );
 }
 
@@ -228,50 +146,63 @@ fn reuse_while_pending() {
 fn send_while_pending() {
     assert_fires(
         RuleId::SendWhilePending,
-        &[create(), format(), send(), send()],
+        &[create(R), format(R), send(R), send(R)],
     );
     assert_silent(
         RuleId::SendWhilePending,
         &[
-            create(),
-            format(),
-            send(),
-            finish(0),
-            reuse(OK),
-            format(),
-            send(),
+            create(R),
+            format(R),
+            send(R),
+            target_completes(R, OK, 0),
+            reuse(R, OK),
+            format(R),
+            send(R),
         ],
     );
 }
 
 #[test]
 fn send_unformatted() {
-    assert_fires(RuleId::SendUnformatted, &[create(), send()]);
+    assert_fires(RuleId::SendUnformatted, &[create(R), send(R)]);
     // A completed send clears the formatting as Reuse does.
     assert_fires(
         RuleId::SendUnformatted,
-        &[create(), format(), send(), finish(0), send()],
+        &[
+            create(R),
+            format(R),
+            send(R),
+            target_completes(R, OK, 0),
+            send(R),
+        ],
     );
     assert_fires(
         RuleId::SendUnformatted,
-        &[create(), format(), reuse(OK), send()],
+        &[create(R), format(R), reuse(R, OK), send(R)],
     );
-    assert_silent(RuleId::SendUnformatted, &[create(), format(), send()]);
+    assert_silent(RuleId::SendUnformatted, &[create(R), format(R), send(R)]);
 }
 
 #[test]
 fn modify_while_pending() {
     assert_fires(
         RuleId::ModifyWhilePending,
-        &[create(), format(), send(), format()],
+        &[create(R), format(R), send(R), format(R)],
     );
     assert_fires(
         RuleId::ModifyWhilePending,
-        &[create(), format(), send(), set(CB_A)],
+        &[create(R), format(R), send(R), register(R, CB_A)],
     );
     assert_silent(
         RuleId::ModifyWhilePending,
-        &[create(), format(), send(), finish(0), format(), set(CB_A)],
+        &[
+            create(R),
+            format(R),
+            send(R),
+            target_completes(R, OK, 0),
+            format(R),
+            register(R, CB_A),
+        ],
     );
 }
 
@@ -279,11 +210,17 @@ fn modify_while_pending() {
 fn delete_while_pending() {
     assert_fires(
         RuleId::DeleteWhilePending,
-        &[create(), format(), send(), delete()],
+        &[create(R), format(R), send(R), delete(R)],
     );
     assert_silent(
         RuleId::DeleteWhilePending,
-        &[create(), format(), send(), finish(0), delete()],
+        &[
+            create(R),
+            format(R),
+            send(R),
+            target_completes(R, OK, 0),
+            delete(R),
+        ],
     );
 }
 
@@ -291,11 +228,17 @@ fn delete_while_pending() {
 fn complete_while_pending() {
     assert_fires(
         RuleId::CompleteWhilePending,
-        &[receive(), format(), send(), complete()],
+        &[receive(R), format(R), send(R), complete(R)],
     );
     assert_silent(
         RuleId::CompleteWhilePending,
-        &[receive(), format(), send(), finish(0), complete()],
+        &[
+            receive(R),
+            format(R),
+            send(R),
+            target_completes(R, OK, 0),
+            complete(R),
+        ],
     );
 }
 
@@ -303,49 +246,67 @@ fn complete_while_pending() {
 fn access_after_complete() {
     assert_fires(
         RuleId::AccessAfterComplete,
-        &[receive(), complete(), complete()],
+        &[receive(R), complete(R), complete(R)],
     );
     assert_fires(
         RuleId::AccessAfterComplete,
-        &[receive(), complete(), reuse(OK)],
+        &[receive(R), complete(R), reuse(R, OK)],
     );
     assert_silent(
         RuleId::AccessAfterComplete,
-        &[receive(), reuse(OK), complete()],
+        &[receive(R), reuse(R, OK), complete(R)],
     );
 }
 
 #[test]
 fn access_after_delete() {
-    assert_fires(RuleId::AccessAfterDelete, &[create(), delete(), format()]);
-    assert_fires(RuleId::AccessAfterDelete, &[create(), delete(), delete()]);
-    assert_silent(RuleId::AccessAfterDelete, &[create(), format(), delete()]);
+    assert_fires(
+        RuleId::AccessAfterDelete,
+        &[create(R), delete(R), format(R)],
+    );
+    assert_fires(
+        RuleId::AccessAfterDelete,
+        &[create(R), delete(R), delete(R)],
+    );
+    assert_silent(
+        RuleId::AccessAfterDelete,
+        &[create(R), format(R), delete(R)],
+    );
 }
 
 #[test]
 fn delete_received() {
-    assert_fires(RuleId::DeleteReceived, &[receive(), delete()]);
-    assert_silent(RuleId::DeleteReceived, &[create(), delete()]);
+    assert_fires(RuleId::DeleteReceived, &[receive(R), delete(R)]);
+    assert_silent(RuleId::DeleteReceived, &[create(R), delete(R)]);
 }
 
 #[test]
 fn complete_created() {
-    assert_fires(RuleId::CompleteCreated, &[create(), complete()]);
-    assert_silent(RuleId::CompleteCreated, &[receive(), complete()]);
+    assert_fires(RuleId::CompleteCreated, &[create(R), complete(R)]);
+    assert_silent(RuleId::CompleteCreated, &[receive(R), complete(R)]);
 }
 
 #[test]
 fn send_without_callback() {
-    assert_fires(RuleId::SendWithoutCallback, &[create(), format(), send()]);
+    assert_fires(
+        RuleId::SendWithoutCallback,
+        &[create(R), format(R), send(R)],
+    );
     // The callback registered before a Reuse does not count for the send
     // after it (the seed's last paragraph).
     assert_fires(
         RuleId::SendWithoutCallback,
-        &[create(), set(CB_A), reuse(OK), format(), send()],
+        &[
+            create(R),
+            register(R, CB_A),
+            reuse(R, OK),
+            format(R),
+            send(R),
+        ],
     );
     assert_silent(
         RuleId::SendWithoutCallback,
-        &[create(), set(CB_A), format(), send()],
+        &[create(R), register(R, CB_A), format(R), send(R)],
     );
 }
 
@@ -354,43 +315,50 @@ fn resend_without_reuse() {
     assert_fires(
         RuleId::ResendWithoutReuse,
         &[
-            create(),
-            format(),
-            set(CB_A),
-            send(),
-            finish(0),
-            format(),
-            set(CB_A),
-            send(),
+            create(R),
+            format(R),
+            register(R, CB_A),
+            send(R),
+            target_completes(R, OK, 0),
+            format(R),
+            register(R, CB_A),
+            send(R),
         ],
     );
     assert_silent(
         RuleId::ResendWithoutReuse,
         &[
-            create(),
-            format(),
-            set(CB_A),
-            send(),
-            finish(0),
-            reuse(OK),
-            format(),
-            set(CB_A),
-            send(),
+            create(R),
+            format(R),
+            register(R, CB_A),
+            send(R),
+            target_completes(R, OK, 0),
+            reuse(R, OK),
+            format(R),
+            register(R, CB_A),
+            send(R),
         ],
     );
 }
 
 #[test]
 fn request_not_completed() {
-    assert_fires(RuleId::RequestNotCompleted, &[receive()]);
-    assert_silent(RuleId::RequestNotCompleted, &[receive(), complete()]);
-    assert_silent(RuleId::RequestNotCompleted, &[create()]);
+    assert_fires(RuleId::RequestNotCompleted, &[receive(R)]);
+    assert_silent(RuleId::RequestNotCompleted, &[receive(R), complete(R)]);
+    assert_silent(RuleId::RequestNotCompleted, &[create(R)]);
 }
 
 #[test]
 fn callback_leak() {
     // Registered, reused, sent without a new registration: nothing may run.
-    let leaked = [create(), set(CB_A), reuse(OK), format(), send(), finish(8)];
+    let leaked = [
+        create(R),
+        register(R, CB_A),
+        reuse(R, OK),
+        format(R),
+        send(R),
+        target_completes(R, OK, 8),
+    ];
     assert_eq!(
         judge_last(&leaked, &[delivery(CB_A, 8)]).map_err(|v| v.rule),
         Err(RuleId::CallbackLeak)
@@ -398,13 +366,13 @@ fn callback_leak() {
     assert_eq!(judge_last(&leaked, &[]), Ok(()));
     // The callback cleared but its context kept.
     let context_kept = [
-        create(),
-        set(CB_A),
-        reuse(OK),
-        set(CB_B),
-        format(),
-        send(),
-        finish(8),
+        create(R),
+        register(R, CB_A),
+        reuse(R, OK),
+        register(R, CB_B),
+        format(R),
+        send(R),
+        target_completes(R, OK, 8),
     ];
     let wrong = Registration {
         callback: CB_B.callback,
@@ -419,7 +387,13 @@ fn callback_leak() {
 
 #[test]
 fn callback_twice() {
-    let steps = [create(), set(CB_A), format(), send(), finish(8)];
+    let steps = [
+        create(R),
+        register(R, CB_A),
+        format(R),
+        send(R),
+        target_completes(R, OK, 8),
+    ];
     assert_eq!(
         judge_last(&steps, &[delivery(CB_A, 8), delivery(CB_A, 8)]).map_err(|v| v.rule),
         Err(RuleId::CallbackTwice)
@@ -429,7 +403,7 @@ fn callback_twice() {
 
 #[test]
 fn callback_without_send() {
-    let steps = [create(), set(CB_A), format()];
+    let steps = [create(R), register(R, CB_A), format(R)];
     assert_eq!(
         judge_last(&steps, &[delivery(CB_A, 0)]).map_err(|v| v.rule),
         Err(RuleId::CallbackWithoutSend)
@@ -439,7 +413,13 @@ fn callback_without_send() {
     other.request = OTHER;
     assert_eq!(
         judge_last(
-            &[create(), set(CB_A), format(), send(), finish(0)],
+            &[
+                create(R),
+                register(R, CB_A),
+                format(R),
+                send(R),
+                target_completes(R, OK, 0)
+            ],
             &[other]
         )
         .map_err(|v| v.rule),
@@ -450,21 +430,36 @@ fn callback_without_send() {
 
 #[test]
 fn callback_missing() {
-    let steps = [create(), set(CB_A), format(), send(), finish(8)];
+    let steps = [
+        create(R),
+        register(R, CB_A),
+        format(R),
+        send(R),
+        target_completes(R, OK, 8),
+    ];
     assert_eq!(
         judge_last(&steps, &[]).map_err(|v| v.rule),
         Err(RuleId::CallbackMissing)
     );
     // A send with no registration owes no callback.
     assert_eq!(
-        judge_last(&[create(), format(), send(), finish(8)], &[]),
+        judge_last(
+            &[create(R), format(R), send(R), target_completes(R, OK, 8)],
+            &[]
+        ),
         Ok(())
     );
 }
 
 #[test]
 fn callback_mismatch() {
-    let steps = [create(), set(CB_A), format(), send(), finish(8)];
+    let steps = [
+        create(R),
+        register(R, CB_A),
+        format(R),
+        send(R),
+        target_completes(R, OK, 8),
+    ];
     assert_eq!(
         judge_last(&steps, &[delivery(CB_A, 7)]).map_err(|v| v.rule),
         Err(RuleId::CallbackMismatch)
@@ -483,7 +478,7 @@ fn status_read_after(steps: &[Step]) -> (crate::model::Judgement, Option<Status>
     for step in steps {
         model.step(step).unwrap();
     }
-    let judgement = model.step(&read_status()).unwrap();
+    let judgement = model.step(&read_status(R)).unwrap();
     let Ok(crate::model::Accepted {
         reply:
             crate::model::ExpectedReply::Status {
@@ -501,8 +496,13 @@ fn status_read_after(steps: &[Step]) -> (crate::model::Judgement, Option<Status>
 #[test]
 fn status_mismatch() {
     let given = Status::DEVICE_NOT_READY;
-    let (judgement, status, information) =
-        status_read_after(&[create(), format(), send(), finish(8), reuse(given)]);
+    let (judgement, status, information) = status_read_after(&[
+        create(R),
+        format(R),
+        send(R),
+        target_completes(R, OK, 8),
+        reuse(R, given),
+    ]);
     assert!(judgement.at_stake.contains(RuleId::StatusMismatch));
     // Reuse of a created request sets the given status and zero information.
     assert_eq!((status, information), (Some(given), Some(0)));
@@ -515,38 +515,47 @@ fn status_mismatch() {
     assert!(Model::judge_status(R, status, information, reported(given, 0)).is_ok());
     // Before anything sets it the status is unspecified: nothing to judge.
     let mut fresh = Model::new();
-    fresh.step(&create()).unwrap();
-    let judgement = fresh.step(&read_status()).unwrap();
+    fresh.step(&create(R)).unwrap();
+    let judgement = fresh.step(&read_status(R)).unwrap();
     assert!(!judgement.at_stake.contains(RuleId::StatusMismatch));
 }
 
 #[test]
 fn target_complete_unsent() {
-    assert_fires(RuleId::TargetCompleteUnsent, &[create(), finish(0)]);
     assert_fires(
         RuleId::TargetCompleteUnsent,
-        &[create(), format(), send(), finish(0), finish(0)],
+        &[create(R), target_completes(R, OK, 0)],
+    );
+    assert_fires(
+        RuleId::TargetCompleteUnsent,
+        &[
+            create(R),
+            format(R),
+            send(R),
+            target_completes(R, OK, 0),
+            target_completes(R, OK, 0),
+        ],
     );
     assert_silent(
         RuleId::TargetCompleteUnsent,
-        &[create(), format(), send(), finish(0)],
+        &[create(R), format(R), send(R), target_completes(R, OK, 0)],
     );
 }
 
 #[test]
 fn cancel_never_fails_on_a_live_request_and_reports_whether_it_was_sent() {
     let mut model = Model::new();
-    model.step(&create()).unwrap();
-    let idle = model.step(&cancel()).unwrap().outcome.unwrap().reply;
+    model.step(&create(R)).unwrap();
+    let idle = model.step(&cancel(R)).unwrap().outcome.unwrap().reply;
     assert_eq!(
         idle,
         crate::model::ExpectedReply::Cancel {
             was_outstanding: false
         }
     );
-    model.step(&format()).unwrap();
-    model.step(&send()).unwrap();
-    let sent = model.step(&cancel()).unwrap().outcome.unwrap().reply;
+    model.step(&format(R)).unwrap();
+    model.step(&send(R)).unwrap();
+    let sent = model.step(&cancel(R)).unwrap().outcome.unwrap().reply;
     assert_eq!(
         sent,
         crate::model::ExpectedReply::Cancel {
@@ -558,11 +567,11 @@ fn cancel_never_fails_on_a_live_request_and_reports_whether_it_was_sent() {
 #[test]
 fn a_refused_step_changes_nothing() {
     let mut model = Model::new();
-    for step in [create(), format(), send()] {
+    for step in [create(R), format(R), send(R)] {
         model.step(&step).unwrap();
     }
     let before = model.clone();
-    for step in [reuse(OK), send(), format(), delete(), complete()] {
+    for step in [reuse(R, OK), send(R), format(R), delete(R), complete(R)] {
         assert!(model.step(&step).unwrap().outcome.is_err());
         assert_eq!(model, before);
     }
@@ -596,37 +605,44 @@ fn send_received_without_callback() {
     assert_fires_in(
         KMDF,
         RuleId::SendReceivedWithoutCallback,
-        &[receive(), format(), send()],
+        &[receive(R), format(R), send(R)],
     );
     // UMDF 1 sends it, with a warning only; a sync send needs no callback.
     assert_silent(
         RuleId::SendReceivedWithoutCallback,
-        &[receive(), format(), send()],
+        &[receive(R), format(R), send(R)],
     );
     assert_silent_in(
         KMDF,
         RuleId::SendReceivedWithoutCallback,
-        &[receive(), format(), sync(0)],
+        &[receive(R), format(R), send_sync(R, OK, 0)],
     );
     assert_silent_in(
         KMDF,
         RuleId::SendReceivedWithoutCallback,
-        &[receive(), format(), set(CB_A), send()],
+        &[receive(R), format(R), register(R, CB_A), send(R)],
     );
 }
 
 #[test]
 fn forget_created() {
-    assert_fires(RuleId::ForgetCreated, &[create(), forget()]);
-    assert_silent(RuleId::ForgetCreated, &[receive(), forget()]);
+    assert_fires(RuleId::ForgetCreated, &[create(R), send_forget(R)]);
+    assert_silent(RuleId::ForgetCreated, &[receive(R), send_forget(R)]);
 }
 
 #[test]
 fn forget_formatted() {
-    assert_fires(RuleId::ForgetFormatted, &[receive(), format(), forget()]);
+    assert_fires(
+        RuleId::ForgetFormatted,
+        &[receive(R), format(R), send_forget(R)],
+    );
     assert_silent(
         RuleId::ForgetFormatted,
-        &[receive(), format_current(), forget()],
+        &[
+            receive(R),
+            format_as(R, FormatKind::Current),
+            send_forget(R),
+        ],
     );
 }
 
@@ -636,36 +652,36 @@ fn forget_with_callback() {
     // may run for it.
     assert_fires(
         RuleId::ForgetWithCallback,
-        &[receive(), set(CB_A), forget()],
+        &[receive(R), register(R, CB_A), send_forget(R)],
     );
     assert_fires(
         RuleId::AccessAfterForget,
-        &[receive(), set(CB_A), forget(), complete()],
+        &[receive(R), register(R, CB_A), send_forget(R), complete(R)],
     );
-    assert_silent(RuleId::ForgetWithCallback, &[receive(), forget()]);
+    assert_silent(RuleId::ForgetWithCallback, &[receive(R), send_forget(R)]);
 }
 
 #[test]
 fn access_after_forget() {
     assert_fires(
         RuleId::AccessAfterForget,
-        &[receive(), forget(), complete()],
+        &[receive(R), send_forget(R), complete(R)],
     );
     // The target holds nothing of it either.
     assert_fires(
         RuleId::TargetCompleteUnsent,
-        &[receive(), forget(), finish(0)],
+        &[receive(R), send_forget(R), target_completes(R, OK, 0)],
     );
-    assert_silent(RuleId::AccessAfterForget, &[receive(), complete()]);
+    assert_silent(RuleId::AccessAfterForget, &[receive(R), complete(R)]);
     // Forgotten requests owe no Complete.
-    assert_silent(RuleId::RequestNotCompleted, &[receive(), forget()]);
+    assert_silent(RuleId::RequestNotCompleted, &[receive(R), send_forget(R)]);
 }
 
 #[test]
 fn reuse_flag_unavailable() {
     assert_fires(
         RuleId::ReuseFlagUnavailable,
-        &[create(), reuse_flags(OK, NEW_IRP)],
+        &[create(R), reuse_with(R, OK, NEW_IRP)],
     );
     let v1_9 = Settings::new(Flavor::Kmdf, FrameworkVersion::V1_9, true).unwrap();
     let both = ReuseFlags {
@@ -675,17 +691,17 @@ fn reuse_flag_unavailable() {
     assert_fires_in(
         v1_9,
         RuleId::ReuseFlagUnavailable,
-        &[create(), reuse_flags(OK, both)],
+        &[create(R), reuse_with(R, OK, both)],
     );
     assert_silent_in(
         KMDF,
         RuleId::ReuseFlagUnavailable,
-        &[create(), reuse_flags(OK, both)],
+        &[create(R), reuse_with(R, OK, both)],
     );
     assert_silent_in(
         v1_9,
         RuleId::ReuseFlagUnavailable,
-        &[create(), reuse_flags(OK, NEW_IRP)],
+        &[create(R), reuse_with(R, OK, NEW_IRP)],
     );
 }
 
@@ -694,12 +710,12 @@ fn new_irp_received() {
     assert_fires_in(
         KMDF,
         RuleId::NewIrpReceived,
-        &[receive(), reuse_flags(OK, NEW_IRP)],
+        &[receive(R), reuse_with(R, OK, NEW_IRP)],
     );
     assert_silent_in(
         KMDF,
         RuleId::NewIrpReceived,
-        &[create(), reuse_flags(OK, NEW_IRP)],
+        &[create(R), reuse_with(R, OK, NEW_IRP)],
     );
 }
 
@@ -708,15 +724,15 @@ fn must_complete_internal_irp() {
     assert_fires_in(
         KMDF,
         RuleId::MustCompleteInternalIrp,
-        &[create(), reuse_flags(OK, MUST_COMPLETE)],
+        &[create(R), reuse_with(R, OK, MUST_COMPLETE)],
     );
     // With a driver IRP, given now or at an earlier Reuse, it is fine, and
     // the created request may then be completed.
     let steps = [
-        create(),
-        reuse_flags(OK, NEW_IRP),
-        reuse_flags(OK, MUST_COMPLETE),
-        complete(),
+        create(R),
+        reuse_with(R, OK, NEW_IRP),
+        reuse_with(R, OK, MUST_COMPLETE),
+        complete(R),
     ];
     assert_silent_in(KMDF, RuleId::MustCompleteInternalIrp, &steps);
     assert_silent_in(KMDF, RuleId::CompleteCreated, &steps);
@@ -726,7 +742,7 @@ fn must_complete_internal_irp() {
 
 #[test]
 fn sync_send_delivers_the_callback_before_it_returns() {
-    let steps = [create(), set(CB_A), format(), sync(8)];
+    let steps = [create(R), register(R, CB_A), format(R), send_sync(R, OK, 8)];
     assert_eq!(judge_last(&steps, &[delivery(CB_A, 8)]), Ok(()));
     assert_eq!(
         judge_last(&steps, &[]).map_err(|v| v.rule),
@@ -735,9 +751,12 @@ fn sync_send_delivers_the_callback_before_it_returns() {
     // A sync send leaves the request owned: it may be reused at once.
     assert_silent(
         RuleId::ReuseWhilePending,
-        &[create(), format(), sync(0), reuse(OK)],
+        &[create(R), format(R), send_sync(R, OK, 0), reuse(R, OK)],
     );
-    assert_silent(RuleId::SendWithoutCallback, &[create(), format(), sync(0)]);
+    assert_silent(
+        RuleId::SendWithoutCallback,
+        &[create(R), format(R), send_sync(R, OK, 0)],
+    );
 }
 
 /// One sequence, two verdicts: before 1.9 the framework keeps the callback
@@ -747,7 +766,14 @@ fn sync_send_delivers_the_callback_before_it_returns() {
 fn callback_kept_across_reuse_is_legacy_before_1_9_and_a_leak_after() {
     let legacy = Settings::new(Flavor::Kmdf, FrameworkVersion::V1_7, true).unwrap();
     let current = Settings::new(Flavor::Kmdf, FrameworkVersion::V1_9, true).unwrap();
-    let steps = [create(), set(CB_A), reuse(OK), format(), send(), finish(8)];
+    let steps = [
+        create(R),
+        register(R, CB_A),
+        reuse(R, OK),
+        format(R),
+        send(R),
+        target_completes(R, OK, 8),
+    ];
     let kept = [delivery(CB_A, 8)];
     assert_eq!(judge_last_in(legacy, &steps, &kept), Ok(()));
     assert_eq!(
@@ -770,20 +796,30 @@ fn verifier_off_lets_errors_through_and_shows_what_follows() {
         verifier: false,
         ..Settings::default()
     };
-    let steps = [create(), set(CB_A), format(), send(), reuse(OK)];
+    let steps = [
+        create(R),
+        register(R, CB_A),
+        format(R),
+        send(R),
+        reuse(R, OK),
+    ];
     assert_eq!(broken_in(off, &steps), vec![RuleId::ReuseWhilePending]);
     let mut model = Model::with_settings(off);
     for step in &steps {
         model.step(step).unwrap();
     }
     assert!(model.request(R).unwrap().is_outstanding());
-    let done = model.step(&finish(8)).unwrap().outcome.unwrap();
+    let done = model
+        .step(&target_completes(R, OK, 8))
+        .unwrap()
+        .outcome
+        .unwrap();
     assert_eq!(done.delivery, None, "Reuse deregistered the callback");
     assert_eq!(
-        broken_in(off, &[create(), send()]),
+        broken_in(off, &[create(R), send(R)]),
         vec![RuleId::SendUnformatted, RuleId::SendWithoutCallback]
     );
-    assert_eq!(broken(&[create(), send()]), vec![RuleId::SendUnformatted]);
+    assert_eq!(broken(&[create(R), send(R)]), vec![RuleId::SendUnformatted]);
 }
 
 #[test]
@@ -820,13 +856,13 @@ fn callback_leak_is_told_from_mismatch_by_what_was_deregistered() {
     };
     let judge = |dropped: Registration, wanted: Registration, got: Registration| {
         let steps = [
-            create(),
-            set(dropped),
-            reuse(OK),
-            set(wanted),
-            format(),
-            send(),
-            finish(8),
+            create(R),
+            register(R, dropped),
+            reuse(R, OK),
+            register(R, wanted),
+            format(R),
+            send(R),
+            target_completes(R, OK, 8),
         ];
         judge_last(&steps, &[delivery(got, 8)]).map_err(|v| v.rule)
     };
@@ -860,15 +896,15 @@ fn callback_leak_is_told_from_mismatch_by_what_was_deregistered() {
 #[test]
 fn a_callback_consumed_by_a_completion_leaks_if_it_runs_again() {
     let steps = [
-        create(),
-        set(CB_A),
-        format(),
-        send(),
-        finish(8),
-        reuse(OK),
-        format(),
-        send(),
-        finish(4),
+        create(R),
+        register(R, CB_A),
+        format(R),
+        send(R),
+        target_completes(R, OK, 8),
+        reuse(R, OK),
+        format(R),
+        send(R),
+        target_completes(R, OK, 4),
     ];
     assert_eq!(
         judge_last(&steps, &[delivery(CB_A, 4)]).map_err(|v| v.rule),
@@ -882,18 +918,18 @@ fn a_callback_consumed_by_a_completion_leaks_if_it_runs_again() {
 #[test]
 fn a_must_complete_request_lives_on_after_its_complete_until_deleted() {
     let steps = [
-        create(),
-        reuse_flags(OK, NEW_IRP),
-        reuse_flags(OK, MUST_COMPLETE),
-        complete(),
-        delete(),
+        create(R),
+        reuse_with(R, OK, NEW_IRP),
+        reuse_with(R, OK, MUST_COMPLETE),
+        complete(R),
+        delete(R),
     ];
     assert_eq!(broken_in(KMDF, &steps), Vec::<RuleId>::new());
     // Completed once, it owes no more Complete; a second one is refused.
     assert_fires_in(
         KMDF,
         RuleId::CompleteCreated,
-        &[&steps[..4], &[complete()]].concat(),
+        &[&steps[..4], &[complete(R)]].concat(),
     );
 }
 
@@ -916,7 +952,7 @@ fn a_model_judges_for_the_settings_it_was_given_and_names_the_request_it_faults(
 #[test]
 fn a_status_read_with_only_the_status_specified_is_still_judged() {
     let (judgement, status, information) =
-        status_read_after(&[receive(), reuse(Status::DEVICE_NOT_READY)]);
+        status_read_after(&[receive(R), reuse(R, Status::DEVICE_NOT_READY)]);
     assert!(judgement.at_stake.contains(RuleId::StatusMismatch));
     assert_eq!(
         (status, information),
@@ -938,30 +974,30 @@ fn callback_leak_is_at_stake_once_a_registration_is_gone() {
         last.contains(RuleId::CallbackLeak)
     };
     assert!(!at_stake(&[
-        create(),
-        set(CB_A),
-        format(),
-        send(),
-        finish(0)
+        create(R),
+        register(R, CB_A),
+        format(R),
+        send(R),
+        target_completes(R, OK, 0)
     ]));
     // Consumed by the first completion, nothing dropped.
     assert!(at_stake(&[
-        create(),
-        set(CB_A),
-        format(),
-        send(),
-        finish(0),
-        format(),
-        send(),
-        finish(0)
+        create(R),
+        register(R, CB_A),
+        format(R),
+        send(R),
+        target_completes(R, OK, 0),
+        format(R),
+        send(R),
+        target_completes(R, OK, 0)
     ]));
     // Dropped by a Reuse, nothing consumed.
     assert!(at_stake(&[
-        create(),
-        set(CB_A),
-        reuse(OK),
-        format(),
-        send(),
-        finish(0)
+        create(R),
+        register(R, CB_A),
+        reuse(R, OK),
+        format(R),
+        send(R),
+        target_completes(R, OK, 0)
     ]));
 }

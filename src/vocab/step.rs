@@ -1,0 +1,182 @@
+//! One entry of an operation sequence ([`Step`]) and its fieldless kind
+//! ([`StepKind`]): a step introduces a request (create, receive), makes a
+//! [`Call`] on one the sequence has, or is an I/O target finishing a send
+//! (the environment's move).
+
+use std::fmt;
+
+use super::call::{Call, CallKind};
+use super::event::Completion;
+use super::ids::{QueueId, RequestId};
+
+/// One entry of an operation sequence.
+///
+/// The three shapes are kept apart so that code taking one of them cannot
+/// be handed another: an implementation's
+/// [`perform`](crate::harness::Conformance::perform) takes only a
+/// [`Call`], and the model's per-request step ([`crate::model::call`])
+/// never sees a request being introduced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, arbitrary::Arbitrary)]
+pub enum Step {
+    /// `IWDFDevice::CreateRequest` / `WdfRequestCreate`: the driver creates
+    /// a request it owns until it deletes it.
+    Create { request: RequestId },
+    /// The framework presents a request from an I/O queue
+    /// (`IQueueCallbackDefaultIoHandler::OnDefaultIoHandler` and friends /
+    /// `EvtIoRead` and friends). The driver owns it until it completes it.
+    Receive { request: RequestId, queue: QueueId },
+    /// The driver makes `call` on `request`.
+    Call { request: RequestId, call: Call },
+    /// The I/O target at which `request` is outstanding finishes it with
+    /// `completion` (the device or lower driver decides the status and
+    /// information). The framework answers it with at most one
+    /// [`Delivery`](super::Delivery).
+    TargetComplete {
+        request: RequestId,
+        completion: Completion,
+    },
+}
+
+impl Step {
+    /// The request this step acts on.
+    pub const fn request(&self) -> RequestId {
+        match *self {
+            Step::Create { request }
+            | Step::Receive { request, .. }
+            | Step::Call { request, .. }
+            | Step::TargetComplete { request, .. } => request,
+        }
+    }
+
+    /// The step's kind.
+    pub const fn kind(&self) -> StepKind {
+        match self {
+            Step::Create { .. } => StepKind::Create,
+            Step::Receive { .. } => StepKind::Receive,
+            Step::Call { call, .. } => StepKind::Call(call.kind()),
+            Step::TargetComplete { .. } => StepKind::TargetComplete,
+        }
+    }
+
+    /// The step's `op` in the trace format.
+    pub const fn name(&self) -> &'static str {
+        self.kind().name()
+    }
+
+    /// The call this step makes, if it is one.
+    pub const fn call(&self) -> Option<&Call> {
+        match self {
+            Step::Call { call, .. } => Some(call),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::Create { request } => write!(f, "{request}: create"),
+            Step::Receive { request, queue } => write!(f, "{request}: receive from {queue}"),
+            Step::Call { request, call } => write!(f, "{request}: {call}"),
+            Step::TargetComplete {
+                request,
+                completion,
+            } => write!(
+                f,
+                "{request}: target completes with {}, information {}",
+                completion.status, completion.information
+            ),
+        }
+    }
+}
+
+/// The kind of a [`Step`], without its arguments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StepKind {
+    Create,
+    Receive,
+    Call(CallKind),
+    TargetComplete,
+}
+
+const CALLS: usize = CallKind::ALL.len();
+
+impl StepKind {
+    /// Every kind, in the trace format's table order: create, receive,
+    /// every [`CallKind`], target_complete.
+    pub const ALL: [StepKind; CALLS + 3] = {
+        let mut all = [StepKind::Create; CALLS + 3];
+        all[1] = StepKind::Receive;
+        let mut i = 0;
+        while i < CALLS {
+            all[2 + i] = StepKind::Call(CallKind::ALL[i]);
+            i += 1;
+        }
+        all[CALLS + 2] = StepKind::TargetComplete;
+        all
+    };
+
+    /// The kind's `op` in the trace format.
+    pub const fn name(self) -> &'static str {
+        match self {
+            StepKind::Create => "create",
+            StepKind::Receive => "receive",
+            StepKind::Call(kind) => kind.name(),
+            StepKind::TargetComplete => "target_complete",
+        }
+    }
+
+    /// The kind whose trace name is `name`.
+    pub fn from_name(name: &str) -> Option<StepKind> {
+        match name {
+            "create" => Some(StepKind::Create),
+            "receive" => Some(StepKind::Receive),
+            "target_complete" => Some(StepKind::TargetComplete),
+            other => CallKind::from_name(other).map(StepKind::Call),
+        }
+    }
+
+    /// One step of this kind on `request`, with plain arguments (see
+    /// [`CallKind::representative`]; a target completes with success).
+    pub const fn representative(self, request: RequestId) -> Step {
+        match self {
+            StepKind::Create => Step::Create { request },
+            StepKind::Receive => Step::Receive {
+                request,
+                queue: QueueId(0),
+            },
+            StepKind::Call(kind) => Step::Call {
+                request,
+                call: kind.representative(),
+            },
+            StepKind::TargetComplete => Step::TargetComplete {
+                request,
+                completion: Completion::SUCCESS,
+            },
+        }
+    }
+}
+
+impl fmt::Display for StepKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_step_kind_is_listed_once_and_named_once() {
+        let mut names = std::collections::BTreeSet::new();
+        for kind in StepKind::ALL {
+            assert!(names.insert(kind.name()), "{kind:?} listed twice");
+            assert_eq!(StepKind::from_name(kind.name()), Some(kind));
+            let step = kind.representative(RequestId(3));
+            assert_eq!((step.kind(), step.request()), (kind, RequestId(3)));
+        }
+        assert_eq!(names.len(), CallKind::ALL.len() + 3);
+        assert_eq!(StepKind::from_name("callback"), None);
+    }
+}

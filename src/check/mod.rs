@@ -59,17 +59,12 @@
 //! requests are alive at once, whether it reuses a few names or gives
 //! every request a new one.
 //!
-//! The bound is a deliberate limit. A request dies, for the checker, at
-//! the first `complete`, `delete` or `send` with mode `forget` that names
-//! it, judged by the line's text alone (accepted by the model or not), so
-//! that both passes forget the same names. Once [`DEAD_REMEMBERED`] later
-//! requests died, its name is forgotten, and so is its state in the
-//! model (unless the model still holds it alive, as after a refused
-//! `complete`: then the checker keeps it, for the end of the trace). A
-//! use of the name while it is remembered is judged (`access-after-*`);
-//! a later use is malformed ([`TraceErrorKind::ForgottenRequest`]: the
-//! checker cannot tell a name it forgot from one never introduced), and a
-//! later `create` or `receive` of it introduces a new request.
+//! The bound is a deliberate limit: a request's name is forgotten a fixed
+//! number of retirements after the line that ends it, by the rule
+//! [`parse`] states (the one statement of the window's contract). The
+//! checker forgets the request's state with its name, unless the model
+//! still holds it alive (as after a refused `complete`): then it keeps it,
+//! for the end of the trace.
 //!
 //! # Example
 //!

@@ -602,16 +602,22 @@ fn reuse_flags(fields: &Fields<'_>) -> Result<ReuseFlags, TraceErrorKind> {
     Ok(flags)
 }
 
-/// serde_json's message without its " at line 1 column N" suffix: the
-/// line is always 1 here, the trace's line is named by [`TraceError`](super::TraceError).
+/// serde_json's message for a line that is not JSON; the line is always
+/// 1 here, the trace's line is named by [`TraceError`](super::TraceError).
 fn json_error(error: serde_json::Error) -> TraceErrorKind {
-    let text = error.to_string();
-    let suffix = format!(" at line {} column {}", error.line(), error.column());
-    let message = text.strip_suffix(&suffix).unwrap_or(&text).to_owned();
     TraceErrorKind::InvalidJson {
         column: error.column(),
-        message,
+        message: serde_message(&error),
     }
+}
+
+/// serde_json's message without the position it appends (` at line L
+/// column C`), which every caller reports its own way (a trace's line, a
+/// regression file's field).
+pub(crate) fn serde_message(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    text.strip_suffix(&suffix).unwrap_or(&text).to_owned()
 }
 
 pub(super) fn json_type(value: &Value) -> &'static str {

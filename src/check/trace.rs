@@ -27,10 +27,8 @@
 //!   newline-free file cannot make the reader hold all of it.
 //! - After the first error, the trace is done: a malformed trace has no
 //!   events beyond its first bad line.
-//! - A request name is remembered until [`DEAD_REMEMBERED`] other requests
-//!   were retired after it (see [`super::parse`]); a line naming it after
-//!   that is malformed. The rule reads only the trace's lines, so every
-//!   pass over one trace forgets the same names at the same lines.
+//! - A request name is remembered for the window [`super::parse`] states;
+//!   a line naming it after that is malformed.
 //!
 //! # Memory
 //!

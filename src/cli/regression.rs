@@ -44,6 +44,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::implementation::Implementation;
+use crate::check::parse::serde_message;
 use crate::check::write::{header, renamed_in_order, step_lines};
 use crate::check::{TraceError, TraceReader};
 use crate::harness::Seed;
@@ -115,7 +116,7 @@ impl Regression {
         let raw = RawExpected::deserialize(&expected).map_err(|e| {
             error(
                 line,
-                RegressionErrorKind::Malformed(format!("{FIELD}: {}", message_of(&e))),
+                RegressionErrorKind::Malformed(format!("{FIELD}: {}", serde_message(&e))),
             )
         })?;
         Ok(Regression {
@@ -173,14 +174,6 @@ impl Regression {
             self.settings.version
         )
     }
-}
-
-/// serde_json's message without the position it appends (` at line L
-/// column C`), which the error reports its own way.
-fn message_of(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    let suffix = format!(" at line {} column {}", error.line(), error.column());
-    text.strip_suffix(&suffix).unwrap_or(&text).to_owned()
 }
 
 /// A regression file cannot be read, or is not one.

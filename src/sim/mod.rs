@@ -3,9 +3,10 @@
 //! which every refused call changes nothing and every completion callback
 //! fires at most once per registration.
 //!
-//! [`Framework`] owns one implicit device: its request [`Pool`], the I/O
-//! queues that present requests, the [`IoTarget`]s that hold outstanding
-//! sends, and the log of callbacks it invoked. The harness drives it
+//! [`Framework`] owns one implicit device: its request [`Pool`] (a
+//! queue-presented request records its queue; a queue presents a request
+//! whenever asked, so it keeps no state of its own), the [`IoTarget`]s that
+//! hold outstanding sends, and the log of callbacks it invoked. The harness drives it
 //! through [`Conformance`](crate::harness::conformance::Conformance)
 //! (implemented in `conformance.rs`); the native API below names each call
 //! as WDF does.
@@ -31,13 +32,6 @@ use crate::vocab::{
     CallbackId, Completion, ContextId, Delivery, Flavor, FormatKind, QueueId, Registration,
     ReuseFlags, SendMode, Settings, Status, TargetId,
 };
-
-/// An I/O queue (`IWDFIoQueue`, `WDFQUEUE`). It presents a new request
-/// whenever asked, as if an originator had just sent one to the device.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct IoQueue {
-    presented_count: u64,
-}
 
 /// The simulated framework for one device.
 ///
@@ -73,8 +67,6 @@ struct IoQueue {
 pub struct Framework {
     settings: Settings,
     pool: Pool,
-    /// Indexed by [`QueueId`]; grown when a queue is first used.
-    queues: Vec<IoQueue>,
     /// Indexed by [`TargetId`]; grown when a target is first sent to.
     targets: Vec<IoTarget>,
     /// Callbacks invoked and not yet drained, oldest first.
@@ -116,11 +108,6 @@ impl Framework {
             .pool
             .insert(Origin::Received, Some(queue))
             .map_err(|PoolExhausted| SimError::PoolExhausted)?;
-        let at = usize::from(queue.0);
-        if self.queues.len() <= at {
-            self.queues.resize_with(at + 1, IoQueue::default);
-        }
-        self.queues[at].presented_count += 1;
         Ok(handle)
     }
 
@@ -432,13 +419,6 @@ impl Framework {
         self.targets
             .get(usize::from(target.0))
             .map_or(&[], IoTarget::outstanding)
-    }
-
-    /// How many requests `queue` has presented.
-    pub fn presented_count(&self, queue: QueueId) -> u64 {
-        self.queues
-            .get(usize::from(queue.0))
-            .map_or(0, |q| q.presented_count)
     }
 
     /// How many requests are live.

@@ -1,11 +1,11 @@
 //! Mutant `callback-kept-across-reuse`: Reuse leaves the completion callback
 //! registered; `callback-leak` catches it in five steps.
 
+use super::framework::Replied;
 use super::witness::{R0, create, format, reuse, send_sync, set_completion};
 use super::{Bug, Faithful, Mutant};
-use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Call, Registration, Reply, RuleId, Status, Step};
+use crate::vocab::{Call, Registration, RuleId, Status, Step};
 
 /// Reuse does not deregister the completion callback and its context.
 ///
@@ -55,12 +55,7 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for CallbackKeptAcrossReuse {
-    fn perform(
-        &mut self,
-        sim: &mut Faithful,
-        request: &Handle,
-        call: &Call,
-    ) -> Result<Reply, Refusal> {
+    fn perform(&mut self, sim: &mut Faithful, request: &Handle, call: &Call) -> Replied {
         let Call::Reuse { .. } = call else {
             return sim.perform(request, call);
         };

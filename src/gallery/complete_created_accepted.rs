@@ -1,9 +1,9 @@
 //! Mutant `complete-created-accepted`: completing a driver-created request
 //! is accepted; `complete-created` catches it in two steps.
 
+use super::framework::Replied;
 use super::witness::{R0, complete, create};
 use super::{Bug, Faithful, Mutant};
-use crate::harness::conformance::Refusal;
 use crate::sim::{Handle, Origin};
 use crate::vocab::{Call, Reply, RuleId, Step};
 
@@ -41,12 +41,7 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for CompleteCreatedAccepted {
-    fn perform(
-        &mut self,
-        sim: &mut Faithful,
-        request: &Handle,
-        call: &Call,
-    ) -> Result<Reply, Refusal> {
+    fn perform(&mut self, sim: &mut Faithful, request: &Handle, call: &Call) -> Replied {
         let owned_created = sim
             .request(request)
             .is_some_and(|r| r.origin == Origin::Created && !r.is_outstanding());

@@ -2,9 +2,9 @@
 //! request still outstanding at a target is accepted;
 //! `complete-while-pending` catches it in four steps.
 
+use super::framework::Replied;
 use super::witness::{R0, complete, format, receive, send};
 use super::{Bug, Faithful, Mutant};
-use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
 use crate::vocab::{Call, Reply, RuleId, Step};
 
@@ -43,12 +43,7 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for CompleteWhileSentAccepted {
-    fn perform(
-        &mut self,
-        sim: &mut Faithful,
-        request: &Handle,
-        call: &Call,
-    ) -> Result<Reply, Refusal> {
+    fn perform(&mut self, sim: &mut Faithful, request: &Handle, call: &Call) -> Replied {
         let outstanding = sim.request(request).is_some_and(|r| r.is_outstanding());
         match call {
             // The bug: no ownership check. (The race with the target's

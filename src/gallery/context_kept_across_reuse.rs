@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::framework::Replied;
 use super::witness::{R0, create, format, reuse, send_sync, set_completion};
 use super::{Bug, Faithful, Mutant, RequestKey, key};
 use crate::harness::conformance::Refusal;
@@ -122,12 +123,7 @@ impl ContextKeptAcrossReuse {
 }
 
 impl Bug for ContextKeptAcrossReuse {
-    fn perform(
-        &mut self,
-        sim: &mut Faithful,
-        request: &Handle,
-        call: &Call,
-    ) -> Result<Reply, Refusal> {
+    fn perform(&mut self, sim: &mut Faithful, request: &Handle, call: &Call) -> Replied {
         match call {
             Call::Reuse { .. } => self.reuse(sim, request, call),
             Call::SetCompletionCallback { .. } => self.register(sim, request, call),

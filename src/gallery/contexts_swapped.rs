@@ -2,11 +2,12 @@
 //! with each other's completion contexts; `callback-mismatch` catches it in
 //! nine steps.
 
+use super::framework::Replied;
 use super::witness::{R0, R1, create, format, send, set_completion, target_completes};
 use super::{Bug, Faithful, Mutant};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Call, Completion, ContextId, Reply, RuleId, SendMode, Status, Step, TargetId};
+use crate::vocab::{Call, Completion, ContextId, RuleId, SendMode, Status, Step, TargetId};
 
 /// The target keeps completion contexts on a stack instead of with each
 /// send.
@@ -78,12 +79,7 @@ impl ContextsSwapped {
 }
 
 impl Bug for ContextsSwapped {
-    fn perform(
-        &mut self,
-        sim: &mut Faithful,
-        request: &Handle,
-        call: &Call,
-    ) -> Result<Reply, Refusal> {
+    fn perform(&mut self, sim: &mut Faithful, request: &Handle, call: &Call) -> Replied {
         // A synchronous send pushes and pops within the call, which the
         // stack gets right; only an asynchronous one stays pushed.
         let Call::Send {

@@ -1,9 +1,9 @@
 //! Mutant `delete-received-accepted`: deleting a queue-presented request is
 //! accepted; `delete-received` catches it in two steps.
 
+use super::framework::Replied;
 use super::witness::{R0, delete, receive};
 use super::{Bug, Faithful, Mutant};
-use crate::harness::conformance::Refusal;
 use crate::sim::{Handle, Origin};
 use crate::vocab::{Call, Reply, RuleId, Status, Step};
 
@@ -40,12 +40,7 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for DeleteReceivedAccepted {
-    fn perform(
-        &mut self,
-        sim: &mut Faithful,
-        request: &Handle,
-        call: &Call,
-    ) -> Result<Reply, Refusal> {
+    fn perform(&mut self, sim: &mut Faithful, request: &Handle, call: &Call) -> Replied {
         let owned_received = sim
             .request(request)
             .is_some_and(|r| r.origin == Origin::Received && !r.is_outstanding());

@@ -2,9 +2,9 @@
 //! at its target is accepted; `delete-while-pending` catches it in four
 //! steps.
 
+use super::framework::Replied;
 use super::witness::{R0, create, delete, format, send};
 use super::{Bug, Faithful, Mutant};
-use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
 use crate::vocab::{Call, Reply, RuleId, Step};
 
@@ -42,12 +42,7 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for DeleteWhileSentAccepted {
-    fn perform(
-        &mut self,
-        sim: &mut Faithful,
-        request: &Handle,
-        call: &Call,
-    ) -> Result<Reply, Refusal> {
+    fn perform(&mut self, sim: &mut Faithful, request: &Handle, call: &Call) -> Replied {
         let outstanding = sim.request(request).is_some_and(|r| r.is_outstanding());
         match call {
             // The bug: no dispose-time check. (Freeing the object under the

@@ -5,10 +5,10 @@
 
 use std::collections::BTreeMap;
 
+use super::framework::Replied;
 use super::{Faithful, RequestKey, key};
-use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Call, FormatKind, Reply, SendMode};
+use crate::vocab::{Call, FormatKind, SendMode};
 
 /// Requests whose formatting was released while their formatted flag
 /// (`FXREQUEST_FLAG_FORMATTED`, which `FxIoTarget::VerifySubmitLocked`
@@ -39,12 +39,7 @@ impl StaleFormattedFlag {
     /// request whose flag is set passes the check and goes out with the
     /// released formatting; a new format makes the flag true again. Every
     /// other call is the faithful one.
-    pub fn perform(
-        &mut self,
-        sim: &mut Faithful,
-        request: &Handle,
-        call: &Call,
-    ) -> Result<Reply, Refusal> {
+    pub fn perform(&mut self, sim: &mut Faithful, request: &Handle, call: &Call) -> Replied {
         let stale = self.flagged.get(&key(request)).copied();
         let owned_unformatted = sim
             .request(request)

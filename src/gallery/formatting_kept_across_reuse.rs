@@ -2,11 +2,12 @@
 //! formatted; `send-unformatted` catches it in four steps.
 
 use super::formatted_flag::StaleFormattedFlag;
+use super::framework::Replied;
 use super::witness::{R0, create, format, reuse, send};
 use super::{Bug, Faithful, Mutant};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Call, Completion, Reply, RuleId, Status, Step};
+use crate::vocab::{Call, Completion, RuleId, Status, Step};
 
 /// Reuse releases the request's formatting but leaves its formatted flag
 /// set.
@@ -48,12 +49,7 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for FormattingKeptAcrossReuse {
-    fn perform(
-        &mut self,
-        sim: &mut Faithful,
-        request: &Handle,
-        call: &Call,
-    ) -> Result<Reply, Refusal> {
+    fn perform(&mut self, sim: &mut Faithful, request: &Handle, call: &Call) -> Replied {
         let Call::Reuse { .. } = call else {
             return self.flag.perform(sim, request, call);
         };

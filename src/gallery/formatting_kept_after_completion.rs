@@ -2,11 +2,12 @@
 //! request formatted; `send-unformatted` catches it in five steps.
 
 use super::formatted_flag::StaleFormattedFlag;
+use super::framework::Replied;
 use super::witness::{R0, create, format, send, target_completes};
 use super::{Bug, Faithful, Mutant};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Call, Completion, Reply, RuleId, Status, Step};
+use crate::vocab::{Call, Completion, RuleId, Status, Step};
 
 /// The asynchronous completion path does not clear the formatted flag.
 ///
@@ -57,12 +58,7 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for FormattingKeptAfterCompletion {
-    fn perform(
-        &mut self,
-        sim: &mut Faithful,
-        request: &Handle,
-        call: &Call,
-    ) -> Result<Reply, Refusal> {
+    fn perform(&mut self, sim: &mut Faithful, request: &Handle, call: &Call) -> Replied {
         let Call::Reuse { .. } = call else {
             return self.flag.perform(sim, request, call);
         };

@@ -17,15 +17,13 @@ use crate::vocab::{Call, Completion, Delivery, QueueId, Reply, Settings};
 /// one whose behaviour it alters, and within it delegates to [`Faithful`]
 /// for everything but the altered part. A bug keeps whatever state its
 /// mechanism needs; the harness makes a fresh one for every case.
+/// What a call returns: its reply, or why it was refused.
+pub type Replied = Result<Reply, Refusal>;
+
 pub trait Bug {
     /// A driver call other than create and receive (see
     /// [`Conformance::perform`]).
-    fn perform(
-        &mut self,
-        sim: &mut Faithful,
-        request: &Handle,
-        call: &Call,
-    ) -> Result<Reply, Refusal> {
+    fn perform(&mut self, sim: &mut Faithful, request: &Handle, call: &Call) -> Replied {
         sim.perform(request, call)
     }
 

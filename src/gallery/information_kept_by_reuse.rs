@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use super::framework::Replied;
 use super::witness::{R0, create, format, read_status, reuse, send_sync};
 use super::{Bug, Faithful, Mutant, RequestKey, key};
-use crate::harness::conformance::Refusal;
 use crate::sim::{Handle, Origin};
 use crate::vocab::{Call, Reply, RuleId, Status, Step};
 
@@ -63,12 +63,7 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for InformationKeptByReuse {
-    fn perform(
-        &mut self,
-        sim: &mut Faithful,
-        request: &Handle,
-        call: &Call,
-    ) -> Result<Reply, Refusal> {
+    fn perform(&mut self, sim: &mut Faithful, request: &Handle, call: &Call) -> Replied {
         let before = sim.request(request).map(|r| (r.origin, r.information));
         let reply = sim.perform(request, call)?;
         match (call, before, reply) {

@@ -5,11 +5,12 @@
 
 use std::collections::BTreeSet;
 
+use super::framework::Replied;
 use super::witness::{R0, create, format, send_sync, target_completes};
 use super::{Bug, Faithful, Mutant, RequestKey, key};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Call, Completion, Delivery, Reply, RuleId, Status, Step};
+use crate::vocab::{Call, Completion, Delivery, RuleId, Status, Step};
 
 /// The completion path checks that the request was sent, not that this
 /// send is still outstanding.
@@ -66,12 +67,7 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for LateCompletionAccepted {
-    fn perform(
-        &mut self,
-        sim: &mut Faithful,
-        request: &Handle,
-        call: &Call,
-    ) -> Result<Reply, Refusal> {
+    fn perform(&mut self, sim: &mut Faithful, request: &Handle, call: &Call) -> Replied {
         let reply = sim.perform(request, call)?;
         if let Call::Send { .. } = call {
             self.sent_before.insert(key(request));

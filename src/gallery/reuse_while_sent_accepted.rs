@@ -1,9 +1,9 @@
 //! Mutant `reuse-while-sent-accepted`: Reuse of a request still outstanding
 //! at its target is accepted; `reuse-while-pending` catches it in four steps.
 
+use super::framework::Replied;
 use super::witness::{R0, create, format, reuse, send};
 use super::{Bug, Faithful, Mutant};
-use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
 use crate::vocab::{Call, Reply, RuleId, Status, Step};
 
@@ -44,12 +44,7 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for ReuseWhileSentAccepted {
-    fn perform(
-        &mut self,
-        sim: &mut Faithful,
-        request: &Handle,
-        call: &Call,
-    ) -> Result<Reply, Refusal> {
+    fn perform(&mut self, sim: &mut Faithful, request: &Handle, call: &Call) -> Replied {
         let outstanding = sim.request(request).is_some_and(|r| r.is_outstanding());
         match call {
             // The bug: the check that the target gave the request back is

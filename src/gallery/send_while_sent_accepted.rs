@@ -1,9 +1,9 @@
 //! Mutant `send-while-sent-accepted`: a send of a request already
 //! outstanding is accepted; `send-while-pending` catches it in four steps.
 
+use super::framework::Replied;
 use super::witness::{R0, create, format, send};
 use super::{Bug, Faithful, Mutant};
-use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
 use crate::vocab::{Call, Reply, RuleId, Step};
 
@@ -42,12 +42,7 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for SendWhileSentAccepted {
-    fn perform(
-        &mut self,
-        sim: &mut Faithful,
-        request: &Handle,
-        call: &Call,
-    ) -> Result<Reply, Refusal> {
+    fn perform(&mut self, sim: &mut Faithful, request: &Handle, call: &Call) -> Replied {
         let outstanding = sim.request(request).is_some_and(|r| r.is_outstanding());
         match call {
             // The bug: the already-sent check is missing. (Queuing the IRP a

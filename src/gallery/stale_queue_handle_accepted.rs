@@ -2,11 +2,11 @@
 //! queue-presented request reaches the request that now lives in its slot;
 //! `access-after-complete` catches it in four steps.
 
+use super::framework::Replied;
 use super::witness::{R0, R1, complete, create, read_status, receive};
 use super::{Bug, Faithful, Mutant};
-use crate::harness::conformance::Refusal;
 use crate::sim::{Death, Handle};
-use crate::vocab::{Call, Reply, RuleId, Step};
+use crate::vocab::{Call, RuleId, Step};
 
 /// Handles of completed queue-presented requests are validated by slot
 /// alone.
@@ -49,12 +49,7 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for StaleQueueHandleAccepted {
-    fn perform(
-        &mut self,
-        sim: &mut Faithful,
-        request: &Handle,
-        call: &Call,
-    ) -> Result<Reply, Refusal> {
+    fn perform(&mut self, sim: &mut Faithful, request: &Handle, call: &Call) -> Replied {
         // The bug: no generation check for a completed request, so its
         // handle resolves to whatever lives in its slot now.
         let completed = sim.framework().pool().death(request) == Some(Death::Completed);

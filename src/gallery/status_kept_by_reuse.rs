@@ -1,11 +1,11 @@
 //! Mutant `status-kept-by-reuse`: Reuse ignores the status it is given and
 //! keeps the previous one; `status-mismatch` catches it in three steps.
 
+use super::framework::Replied;
 use super::witness::{R0, create, read_status, reuse};
 use super::{Bug, Faithful, Mutant};
-use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Call, Reply, RuleId, Status, Step};
+use crate::vocab::{Call, RuleId, Status, Step};
 
 /// Reuse resets everything but the completion status.
 ///
@@ -45,12 +45,7 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for StatusKeptByReuse {
-    fn perform(
-        &mut self,
-        sim: &mut Faithful,
-        request: &Handle,
-        call: &Call,
-    ) -> Result<Reply, Refusal> {
+    fn perform(&mut self, sim: &mut Faithful, request: &Handle, call: &Call) -> Replied {
         let mut altered = *call;
         if let Call::Reuse { status, .. } = &mut altered {
             // The bug: the status that reaches the reset is the old one.

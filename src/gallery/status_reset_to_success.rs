@@ -1,11 +1,11 @@
 //! Mutant `status-reset-to-success`: Reuse sets `STATUS_SUCCESS` whatever
 //! status it is given; `status-mismatch` catches it in three steps.
 
+use super::framework::Replied;
 use super::witness::{R0, create, read_status, reuse};
 use super::{Bug, Faithful, Mutant};
-use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Call, Reply, RuleId, Status, Step};
+use crate::vocab::{Call, RuleId, Status, Step};
 
 /// Reuse resets the status to success instead of the value given.
 ///
@@ -40,12 +40,7 @@ fn witness() -> Vec<Step> {
 }
 
 impl Bug for StatusResetToSuccess {
-    fn perform(
-        &mut self,
-        sim: &mut Faithful,
-        request: &Handle,
-        call: &Call,
-    ) -> Result<Reply, Refusal> {
+    fn perform(&mut self, sim: &mut Faithful, request: &Handle, call: &Call) -> Replied {
         let mut altered = *call;
         if let Call::Reuse { status, .. } = &mut altered {
             // The bug: the parameters were initialised with the default

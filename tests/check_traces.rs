@@ -16,7 +16,7 @@ use std::process::{Command, Stdio};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 use wdfreq::check::{Finding, check, check_path};
-use wdfreq::vocab::{RuleId, Settings, Severity};
+use wdfreq::vocab::{CallKind, Completion, RuleId, SendMode, Settings, Severity, StepKind};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -680,8 +680,18 @@ fn event_lines() -> impl Strategy<Value = Vec<String>> {
     let info = prop::option::of(prop::sample::select(vec![0_u64, 64, 512]));
     let callback = prop::sample::select(vec!["OnA", "OnB"]);
     let context = prop::option::of(prop::sample::select(vec!["x", "y"]));
-    let op = prop::sample::select(&wdfreq::check::OPS[2..]);
-    let mode = prop::sample::select(vec!["async", "sync", "forget"]);
+    // Every op but those that introduce a request.
+    let ops: Vec<&str> = wdfreq::check::OPS
+        .into_iter()
+        .filter(|op| {
+            !matches!(
+                StepKind::from_name(op),
+                Some(StepKind::Create | StepKind::Receive)
+            )
+        })
+        .collect();
+    let op = prop::sample::select(ops);
+    let mode = prop::sample::select(SendMode::NAMES.to_vec());
     let flags = prop::sample::select(vec![
         json!(null),
         json!([]),
@@ -701,7 +711,7 @@ fn event_lines() -> impl Strategy<Value = Vec<String>> {
                 e["context"] = json!(context);
             }
             let mut lines = vec![e.to_string()];
-            if op == "send" && mode == "sync" {
+            if op == CallKind::Send.name() && mode == SendMode::Sync(Completion::SUCCESS).name() {
                 let answer = json!({"op": "target_complete", "req": req, "status": status});
                 lines.push(answer.to_string());
             }

@@ -204,3 +204,30 @@ fn the_readers_expected_values_are_the_vocabularys_names() {
     let names: Vec<&str> = ReuseFlags::NONE.named().iter().map(|(n, _)| *n).collect();
     assert!(message.ends_with(&names.join(", ")), "{message}");
 }
+
+/// The fuzzer's dictionary for the trace checker holds every op and every
+/// value name of the trace format.
+#[test]
+fn the_fuzz_dictionary_knows_every_name_of_the_trace_format() {
+    let dict = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fuzz/trace_check.dict"
+    ))
+    .expect("fuzz/trace_check.dict");
+    let names = OPS
+        .iter()
+        .chain(&FormatKind::NAMES)
+        .chain(&SendMode::NAMES)
+        .chain(&ReuseFlags::NAMES);
+    for name in names {
+        assert!(dict.contains(&format!("=\"\\\"{name}\\\"\"")), "{name}");
+    }
+}
+
+/// The swarm's kinds are listed once each.
+#[test]
+fn the_swarm_lists_each_kind_once() {
+    for (i, kind) in Kind::ALL.iter().enumerate() {
+        assert!(!Kind::ALL[..i].contains(kind), "{kind:?} listed twice");
+    }
+}

@@ -96,11 +96,12 @@ pub enum TraceErrorKind {
     #[error("field `op`: unknown op `{op}`; expected one of {}", OPS.join(", "))]
     UnknownOp { op: String },
     /// A string field with a fixed set of values has another one.
-    #[error("field `{field}`: unknown value `{value}`; expected one of {expected}")]
+    #[error("field `{field}`: unknown value `{value}`; expected one of {}", expected.join(", "))]
     UnknownValue {
         field: &'static str,
         value: String,
-        expected: &'static str,
+        /// The values the field takes, as the vocabulary names them.
+        expected: &'static [&'static str],
     },
     /// `req` is the empty string.
     #[error("field `req`: a request name is a non-empty string")]

@@ -69,7 +69,7 @@ pub const OPS: [&str; STEP_KINDS + 1] = {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
     /// A driver call other than `status` and a `sync` send (an `async` or
-    /// `forget` send is an [`Op::Send`] in its mode), or `target_complete`.
+    /// `forget` send is a [`Call::Send`] in its mode), or `target_complete`.
     Step(Step),
     /// A `send` with mode `sync`, joined with its target's answer: the
     /// `target_complete` of the same request, read on line `answered`.
@@ -518,18 +518,19 @@ fn parse_call(
         }
         CallKind::Send => {
             let target = TargetId(Names::small(&mut names.targets, fields.str("target")?)?);
-            let mode = match fields.opt_str("mode")? {
-                None | Some("async") => SendMode::Async,
-                Some("forget") => SendMode::Forget,
-                Some("sync") => return Ok(Parsed::SyncSend { request, target }),
-                Some(other) => {
-                    return Err(TraceErrorKind::UnknownValue {
-                        field: "mode",
-                        value: other.to_owned(),
-                        expected: "async, sync, forget",
-                    });
-                }
-            };
+            let name = fields.opt_str("mode")?.unwrap_or(SendMode::Async.name());
+            let mode = SendMode::REPRESENTATIVES
+                .into_iter()
+                .find(|mode| mode.name() == name)
+                .ok_or_else(|| TraceErrorKind::UnknownValue {
+                    field: "mode",
+                    value: name.to_owned(),
+                    expected: &SendMode::NAMES,
+                })?;
+            if let SendMode::Sync(_) = mode {
+                // Its answer is the `target_complete` the reader joins to it.
+                return Ok(Parsed::SyncSend { request, target });
+            }
             Call::Send { target, mode }
         }
         CallKind::Cancel => Call::Cancel,
@@ -566,7 +567,7 @@ fn format_kind(text: &str) -> Result<FormatKind, TraceErrorKind> {
     FormatKind::from_name(text).ok_or_else(|| TraceErrorKind::UnknownValue {
         field: "kind",
         value: text.to_owned(),
-        expected: "read, write, ioctl, internal_ioctl, current",
+        expected: &FormatKind::NAMES,
     })
 }
 
@@ -595,7 +596,7 @@ fn reuse_flags(fields: &Fields<'_>) -> Result<ReuseFlags, TraceErrorKind> {
             return Err(TraceErrorKind::UnknownValue {
                 field,
                 value: name.to_owned(),
-                expected: "set_new_irp, must_complete",
+                expected: &ReuseFlags::NAMES,
             });
         }
     }

@@ -44,7 +44,7 @@ impl Outcome {
 }
 
 impl From<&Verdict> for Outcome {
-    /// A hunt's or a replay's verdict as an exit status: conforms 0,
+    /// A hunt's verdict as an exit status: conforms 0,
     /// diverges 1, interrupted 130, and no case run 2 (the budget given
     /// allows none: a command line that asks nothing).
     fn from(verdict: &Verdict) -> Self {

@@ -101,10 +101,16 @@ impl Regression {
             .find(|(_, l)| !l.trim().is_empty())
             .ok_or_else(|| error(0, RegressionErrorKind::NotARegression))?;
         let line = line + 1;
-        // A first line that is not JSON is the trace reader's to report.
-        let expected = serde_json::from_str::<Value>(first)
-            .ok()
-            .and_then(|header| header.get(FIELD).cloned());
+        // A first line that is not a JSON object is the trace reader's to
+        // report; an object without the field is no regression file, however
+        // the rest reads.
+        let expected = match serde_json::from_str::<Value>(first) {
+            Ok(Value::Object(header)) => match header.get(FIELD) {
+                Some(expected) => Some(expected.clone()),
+                None => return Err(error(line, RegressionErrorKind::NotARegression)),
+            },
+            _ => None,
+        };
         let mut reader = TraceReader::new(file, Cursor::new(text));
         let mut steps = Vec::new();
         let trace = |e: TraceError| error(e.line as usize, RegressionErrorKind::Trace(Box::new(e)));

@@ -185,6 +185,7 @@ pub fn hunt_with<I: Conformance>(
         stop: workers.stop,
         failure_floor: AtomicU64::new(NO_FAILURE),
         sealed: AtomicU64::new(0),
+        interrupted: AtomicBool::new(false),
     };
     std::thread::scope(|scope| {
         let (sender, receiver) = mpsc::channel();
@@ -222,6 +223,9 @@ struct Shared<'a> {
     failure_floor: AtomicU64,
     /// Every case numbered below this is done and counted.
     sealed: AtomicU64,
+    /// A worker stopped because the hunt was stopped from outside, with
+    /// its budget not spent: the verdict cannot be settled.
+    interrupted: AtomicBool,
 }
 
 /// Whether a worker runs case `index`.
@@ -238,7 +242,7 @@ impl Shared<'_> {
 
     fn turn(&self, index: u64) -> Turn {
         let floor = self.failure_floor.load(Ordering::Acquire);
-        if index > floor || self.stopped_from_outside() {
+        if index > floor {
             return Turn::Stop;
         }
         let within_budget = match self.config.budget {
@@ -248,6 +252,12 @@ impl Shared<'_> {
             Budget::Time(limit) => floor != NO_FAILURE || self.started.elapsed() < limit,
         };
         if !within_budget {
+            Turn::Stop
+        } else if self.stopped_from_outside() {
+            // Only here, with work left, does a stop from outside leave the
+            // verdict open: a stop that lands after the budget ran out
+            // changes nothing.
+            self.interrupted.store(true, Ordering::Release);
             Turn::Stop
         } else if index >= self.sealed.load(Ordering::Acquire) + AHEAD_MAX {
             Turn::Wait
@@ -377,7 +387,7 @@ fn collect(
     report.failures = live.failures;
     let budget_spent = match shared.config.budget {
         Budget::Cases(cases) => report.cases >= cases,
-        Budget::Time(_) => !shared.stopped_from_outside(),
+        Budget::Time(_) => !shared.interrupted.load(Ordering::Acquire),
     };
     report.verdict = match (closed, budget_spent, live.verdict) {
         // The prefix ends at the stream's first failure.

@@ -300,7 +300,10 @@ pub fn target_complete(
             return refused;
         }
     }
-    finish(request, id, completion)
+    Judgement {
+        let_through: judgement.let_through,
+        ..finish(request, id, completion)
+    }
 }
 
 /// An outstanding send finishes: the request is the driver's again, with

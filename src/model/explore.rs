@@ -7,13 +7,15 @@ use std::collections::{BTreeSet, VecDeque};
 use std::fmt;
 
 use super::{Life, Model, Origin, Request};
-use crate::vocab::{Call, QueueId, RequestId, RuleId, SendMode, Settings, Step, StepKind};
+use crate::vocab::{
+    Call, CallKind, QueueId, RequestId, RuleId, SendMode, Settings, Step, StepKind,
+};
 
 /// What a lifecycle diagram tells apart about one request: its stage and,
 /// while it lives, whether it is formatted and has a callback registered.
 ///
-/// Everything else the model keeps (status, the registration a Reuse
-/// dropped, whether it was sent since the last Reuse) decides no step's
+/// Everything else the model keeps (status, the callbacks and contexts
+/// gone from it, whether it was sent since the last Reuse) decides no step's
 /// legality, only warnings and the values delivered; a test below checks
 /// that no two requests of one phase are judged differently.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -124,7 +126,7 @@ pub fn label(step: &Step) -> &'static str {
             call: Call::Send { mode, .. },
             ..
         } => match mode {
-            SendMode::Async => "send",
+            SendMode::Async => CallKind::Send.name(),
             SendMode::Sync(_) => "send sync",
             SendMode::Forget => "send forget",
         },
@@ -254,7 +256,11 @@ mod tests {
     #[test]
     fn reuse_is_refused_only_while_outstanding() {
         for lifecycle in lifecycles(Settings::default()) {
-            for t in lifecycle.transitions.iter().filter(|t| t.step == "reuse") {
+            for t in lifecycle
+                .transitions
+                .iter()
+                .filter(|t| t.step == CallKind::Reuse.name())
+            {
                 match t.from.stage {
                     Life::Outstanding => assert_eq!(t.to, Err(RuleId::ReuseWhilePending)),
                     Life::Owned => assert!(t.to.is_ok(), "{}", t.from),

@@ -14,8 +14,9 @@ impl Model {
     /// `callback-without-send`, a second one for the expected request
     /// `callback-twice`, a wrong callback, context, status or information
     /// `callback-mismatch`, and a missing one `callback-missing`; a wrong or
-    /// unexpected delivery that carries the callback or context a Reuse
-    /// deregistered is `callback-leak`.
+    /// unexpected delivery that carries a callback or context gone from the
+    /// request (deregistered by a Reuse, replaced, or consumed by an earlier
+    /// completion) is `callback-leak`.
     pub fn judge_deliveries(
         &self,
         expected: Option<&Delivery>,
@@ -74,15 +75,21 @@ impl Model {
     /// `callback-leak` when `delivery` carries a callback or context that
     /// is gone from its request (deregistered by a Reuse, replaced by a
     /// later registration, or consumed by an earlier completion, however
-    /// long ago), and differs from what was wanted.
+    /// long ago), is not registered now, and differs from what was wanted.
+    /// (One registered again is the driver's current one: invoking it
+    /// wrongly is the same bug on every cycle, never a leak.)
     fn leak_or(&self, delivery: &Delivery, wanted: Option<Registration>) -> Option<RuleId> {
-        let gone = self.request(delivery.request)?.gone;
+        let request = self.request(delivery.request)?;
+        let (gone, now) = (request.gone, request.registration);
         let got = delivery.registration;
-        let callback_leaked =
-            gone.has_callback(got.callback) && wanted.is_none_or(|w| w.callback != got.callback);
-        let context_leaked = got
-            .context
-            .is_some_and(|c| gone.has_context(c) && wanted.is_none_or(|w| w.context != Some(c)));
+        let callback_leaked = gone.has_callback(got.callback)
+            && now.is_none_or(|r| r.callback != got.callback)
+            && wanted.is_none_or(|w| w.callback != got.callback);
+        let context_leaked = got.context.is_some_and(|c| {
+            gone.has_context(c)
+                && now.is_none_or(|r| r.context != Some(c))
+                && wanted.is_none_or(|w| w.context != Some(c))
+        });
         (callback_leaked || context_leaked).then_some(RuleId::CallbackLeak)
     }
 }

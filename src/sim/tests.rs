@@ -381,17 +381,18 @@ const COMPLETE: Call = |fw, h| fw.complete(h, Status::SUCCESS, 0);
 const DELETE: Call = |fw, h| fw.delete(h);
 const FINISH: Call = |fw, h| fw.target_complete(h, done(Status::SUCCESS, 0));
 
-/// Every driver call, by name, for the stale-handle rows.
+/// Every driver call, by its trace name (and a variant), for the
+/// stale-handle rows; a test holds it to [`CallKind::ALL`].
 const EVERY_CALL: &[(&str, Call)] = &[
     ("format", FORMAT),
-    ("set_callback", REGISTER),
+    ("set_completion", REGISTER),
     ("send", SEND),
     ("send sync", SYNC),
     ("send forget", FORGET),
     ("cancel", CANCEL),
     ("reuse", REUSE),
     ("reuse with flags", REUSE_BOTH),
-    ("params", PARAMS),
+    ("status", PARAMS),
     ("complete", COMPLETE),
     ("delete", DELETE),
 ];
@@ -480,6 +481,16 @@ fn assert_refused_without_change(
 fn refused_call_changes_nothing() {
     for &(name, settings, setup, call, rule) in REFUSALS {
         assert_refused_without_change(name, settings, setup, call, rule);
+    }
+}
+
+#[test]
+fn the_stale_handle_rows_try_every_kind_of_call() {
+    for kind in crate::vocab::CallKind::ALL {
+        let tried = EVERY_CALL
+            .iter()
+            .any(|(name, _)| name.split(' ').next() == Some(kind.name()));
+        assert!(tried, "{kind} has no stale-handle row");
     }
 }
 

@@ -155,6 +155,17 @@ impl FormatKind {
         }
     }
 
+    /// Every kind's name, in [`FormatKind::ALL`] order.
+    pub const NAMES: [&'static str; 5] = {
+        let mut names = [""; 5];
+        let mut i = 0;
+        while i < names.len() {
+            names[i] = FormatKind::ALL[i].name();
+            i += 1;
+        }
+        names
+    };
+
     /// The kind named `name` in the trace format.
     pub fn from_name(name: &str) -> Option<FormatKind> {
         FormatKind::ALL.into_iter().find(|k| k.name() == name)
@@ -189,6 +200,17 @@ impl SendMode {
         }),
         SendMode::Forget,
     ];
+
+    /// Every mode's name, in [`SendMode::REPRESENTATIVES`] order.
+    pub const NAMES: [&'static str; 3] = {
+        let mut names = [""; 3];
+        let mut i = 0;
+        while i < names.len() {
+            names[i] = SendMode::REPRESENTATIVES[i].name();
+            i += 1;
+        }
+        names
+    };
 
     /// The mode's name in the trace format.
     pub const fn name(&self) -> &'static str {
@@ -226,12 +248,21 @@ impl ReuseFlags {
         ]
     }
 
+    /// Every flag's name in the trace format.
+    pub const NAMES: [&'static str; 2] = {
+        let named = ReuseFlags::NONE.named();
+        [named[0].0, named[1].0]
+    };
+
     /// Sets the flag the trace format names `name`; false for no such flag.
     pub fn set_named(&mut self, name: &str) -> bool {
-        match name {
-            "set_new_irp" => self.set_new_irp = true,
-            "must_complete" => self.must_complete = true,
-            _ => return false,
+        let [(set_new_irp, _), (must_complete, _)] = self.named();
+        if name == set_new_irp {
+            self.set_new_irp = true;
+        } else if name == must_complete {
+            self.must_complete = true;
+        } else {
+            return false;
         }
         true
     }

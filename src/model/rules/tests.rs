@@ -1001,3 +1001,50 @@ fn callback_leak_is_at_stake_once_a_registration_is_gone() {
         target_completes(R, OK, 0)
     ]));
 }
+
+/// A callback deregistered by any earlier Reuse leaks, not only by the
+/// latest one (the rule's sentence: "a Reuse deregistered").
+#[test]
+fn callback_leak_reaches_back_past_the_latest_reuse() {
+    let steps = [
+        create(R),
+        register(R, CB_A),
+        reuse(R, OK),
+        register(R, CB_B),
+        reuse(R, OK),
+        format(R),
+        send(R),
+        target_completes(R, OK, 8),
+    ];
+    assert_eq!(
+        judge_last(&steps, &[delivery(CB_A, 8)]).map_err(|v| v.rule),
+        Err(RuleId::CallbackLeak)
+    );
+    assert_eq!(
+        judge_last(&steps, &[delivery(CB_B, 8)]).map_err(|v| v.rule),
+        Err(RuleId::CallbackLeak)
+    );
+}
+
+/// A callback registered again is the driver's current one: a spurious
+/// delivery of it is the same offence on every cycle, never a leak.
+#[test]
+fn a_callback_registered_again_does_not_leak() {
+    let again = [
+        create(R),
+        register(R, CB_A),
+        format(R),
+        send(R),
+        target_completes(R, OK, 0),
+        register(R, CB_A),
+        format(R),
+    ];
+    let first = [create(R), register(R, CB_A), format(R)];
+    for steps in [&again[..], &first[..]] {
+        assert_eq!(
+            judge_last(steps, &[delivery(CB_A, 0)]).map_err(|v| v.rule),
+            Err(RuleId::CallbackWithoutSend),
+            "{steps:?}"
+        );
+    }
+}

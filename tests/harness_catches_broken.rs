@@ -46,13 +46,12 @@ impl Conformance for Broken {
                 }
                 Ok(reply)
             }
-            (Bug::ReusesWhileOutstanding, Call::Reuse { .. })
-                if self
-                    .inner
-                    .request(request)
-                    .is_some_and(|r| r.is_outstanding()) =>
-            {
-                Ok(Reply::Done)
+            // Every other check of Reuse still runs.
+            (Bug::ReusesWhileOutstanding, Call::Reuse { .. }) => {
+                match self.inner.perform(request, call) {
+                    Err(Refusal::Rule(RuleId::ReuseWhilePending)) => Ok(Reply::Done),
+                    other => other,
+                }
             }
             (Bug::PanicsOnStatusRead, Call::ReadStatus) => {
                 panic!("status register unmapped")

@@ -4,6 +4,7 @@
 use super::framework::Replied;
 use super::witness::{R0, create, format, reuse, send};
 use super::{Bug, Faithful, Mutant};
+use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
 use crate::vocab::{Call, Reply, RuleId, Status, Step};
 
@@ -45,12 +46,14 @@ fn witness() -> Vec<Step> {
 
 impl Bug for ReuseWhileSentAccepted {
     fn perform(&mut self, sim: &mut Faithful, request: &Handle, call: &Call) -> Replied {
-        let outstanding = sim.request(request).is_some_and(|r| r.is_outstanding());
-        match call {
+        match sim.perform(request, call) {
             // The bug: the check that the target gave the request back is
-            // the verifier's, and the verifier is off.
-            Call::Reuse { .. } if outstanding => Ok(Reply::Done),
-            _ => sim.perform(request, call),
+            // the verifier's, and the verifier is off; every other check of
+            // Reuse still runs.
+            Err(Refusal::Rule(RuleId::ReuseWhilePending)) if matches!(call, Call::Reuse { .. }) => {
+                Ok(Reply::Done)
+            }
+            other => other,
         }
     }
 }

@@ -191,9 +191,12 @@ impl<I: Conformance> SideBySide<I> {
                 request: step.request(),
                 completion: *completion,
             }),
-            Ok(_) => recording.push(Observation::Step(*step)),
-            // A refused call did not happen.
-            Err(_) => {}
+            // A refused target completion did not happen: a target cannot
+            // finish what it does not hold.
+            Err(_) if matches!(step, Step::TargetComplete { .. }) => {}
+            // A refused call happened too: the driver made it, and what the
+            // refusal left (a status written) shows later in the trace.
+            Ok(_) | Err(_) => recording.push(Observation::Step(*step)),
         }
     }
 }

@@ -24,14 +24,25 @@ type CallOutcome = Result<Judgement, Judgement>;
 
 /// Breaking `rule`: a refusal where the catalogue says the framework
 /// refuses it in `settings`; otherwise recorded in `judgement` as let
-/// through, and the call goes on.
+/// through, and the call goes on. A refusal writes the status the
+/// catalogue names into the request, where the framework's code does
+/// ([`Settings::shared_source`]): whatever the call changed before it was
+/// refused stays changed too, as in the framework.
 fn breaks(
     settings: &Settings,
     judgement: &mut Judgement,
     rule_id: RuleId,
     id: RequestId,
+    request: &mut Request,
 ) -> Result<(), Judgement> {
-    if rule(rule_id).refused.in_settings(settings) {
+    let rule = rule(rule_id);
+    if rule.refused.in_settings(settings) {
+        // A status written into a request still at its target is the
+        // target's to overwrite: it stays unspecified.
+        let written = settings.shared_source() && !request.is_outstanding();
+        if let Some(status) = rule.fails_with.filter(|_| written) {
+            request.status = Some(status);
+        }
         return Err(Judgement::refused(rule_id, id));
     }
     judgement.let_through.get_or_insert(Violation {
@@ -60,18 +71,25 @@ fn dead_rule(request: &Request) -> Option<RuleId> {
 pub fn call(settings: &Settings, request: &mut Request, id: RequestId, call: &Call) -> Judgement {
     let mut judgement = Judgement::accepted(ExpectedReply::Done);
     if let Some(rule) = dead_rule(request) {
-        if let Err(refused) = breaks(settings, &mut judgement, rule, id) {
+        if let Err(refused) = breaks(settings, &mut judgement, rule, id, request) {
             return refused;
         }
     }
     let outcome = match *call {
-        Call::Format { kind } => modify(settings, request, id, |r| r.formatted = Some(kind)),
+        Call::Format { kind } => modify(settings, request, id, |r| {
+            r.formatted = Some(kind);
+            r.verifier_formatted = true;
+            // FxIoTarget::FormatIoRequest attaches an I/O context; the
+            // current type's formatting attaches none. (UMDF 1 keeps no
+            // such record.)
+            r.io_context |= settings.shared_source() && kind != FormatKind::Current;
+        }),
         Call::SetCompletionCallback { callback, context } => modify(settings, request, id, |r| {
             r.deregister();
             r.registration = Some(Registration { callback, context });
         }),
         Call::Send { mode, .. } => send(settings, request, id, mode),
-        Call::Cancel => Ok(cancel(request)),
+        Call::Cancel => Ok(cancel(settings, request)),
         Call::Reuse { status, flags } => reuse(settings, request, id, status, flags),
         Call::ReadStatus => Ok(read_status(request)),
         Call::Complete { .. } => complete(settings, request, id),
@@ -90,39 +108,82 @@ fn modify(
 ) -> CallOutcome {
     let mut judgement = Judgement::accepted(ExpectedReply::Done);
     if request.is_outstanding() {
-        breaks(settings, &mut judgement, RuleId::ModifyWhilePending, id)?;
+        breaks(
+            settings,
+            &mut judgement,
+            RuleId::ModifyWhilePending,
+            id,
+            request,
+        )?;
     }
     change(request);
     Ok(judgement)
 }
 
+/// `WdfRequestSend` / `IWDFIoRequest::Send`, in the order the shared
+/// source checks (`WdfRequestSend`, then `FxIoTarget::SubmitLocked` and
+/// `VerifySubmitLocked`): the mode's own conditions first (send and
+/// forget's, or a queue-presented asynchronous send's callback), then a
+/// send still outstanding, the verifier's formatted flag, and a cancel
+/// since the last Reuse. Every refusal writes its status into the request
+/// (see [`breaks`]); none makes the request outstanding or runs a callback.
 fn send(settings: &Settings, request: &mut Request, id: RequestId, mode: SendMode) -> CallOutcome {
     let mut judgement = Judgement::accepted(ExpectedReply::Done);
-    if request.is_outstanding() {
-        breaks(settings, &mut judgement, RuleId::SendWhilePending, id)?;
-    }
     if mode == SendMode::Forget {
         return forget(settings, request, id, judgement);
     }
-    if request.formatted.is_none() {
-        // FxIoTarget::VerifySubmitLocked: a verifier check.
-        breaks(settings, &mut judgement, RuleId::SendUnformatted, id)?;
+    if mode == SendMode::Async
+        && request.registration.is_none()
+        && request.is_received()
+        && rule(RuleId::SendReceivedWithoutCallback)
+            .scope
+            .applies(settings)
+    {
+        breaks(
+            settings,
+            &mut judgement,
+            RuleId::SendReceivedWithoutCallback,
+            id,
+            request,
+        )?;
     }
+    if request.is_outstanding() {
+        breaks(
+            settings,
+            &mut judgement,
+            RuleId::SendWhilePending,
+            id,
+            request,
+        )?;
+    }
+    if !request.verifier_formatted {
+        // FxIoTarget::VerifySubmitLocked: a verifier check.
+        breaks(
+            settings,
+            &mut judgement,
+            RuleId::SendUnformatted,
+            id,
+            request,
+        )?;
+    } else if request.formatted.is_none() {
+        // Formatted, then reused: the verifier's flag survived the Reuse
+        // (only in the shared source; UMDF 1 clears both at Reuse).
+        breaks(
+            settings,
+            &mut judgement,
+            RuleId::FormatAfterReuse,
+            id,
+            request,
+        )?;
+    }
+    if request.canceled {
+        // FxIoTarget::SubmitLocked, after the target-state checks.
+        breaks(settings, &mut judgement, RuleId::SendCancelled, id, request)?;
+    }
+    // A queue-presented request that got here without a callback is in
+    // settings where the framework sends it anyway.
     if mode == SendMode::Async && request.registration.is_none() {
-        if request.is_received()
-            && rule(RuleId::SendReceivedWithoutCallback)
-                .scope
-                .applies(settings)
-        {
-            breaks(
-                settings,
-                &mut judgement,
-                RuleId::SendReceivedWithoutCallback,
-                id,
-            )?;
-        } else {
-            judgement.warnings.insert(RuleId::SendWithoutCallback);
-        }
+        judgement.warnings.insert(RuleId::SendWithoutCallback);
     }
     if request.sent_since_reuse {
         judgement.warnings.insert(RuleId::ResendWithoutReuse);
@@ -144,25 +205,51 @@ fn send(settings: &Settings, request: &mut Request, id: RequestId, mode: SendMod
 }
 
 /// Send and forget (`WdfRequestSend`, `SEND_AND_FORGET`): only for a
-/// queue-presented request without a formatted I/O context; the driver
-/// gives the request up, and no callback will run.
+/// queue-presented request without an I/O context (in UMDF 1: not
+/// formatted now for a target); the driver gives the request up, and no
+/// callback will run.
 fn forget(
     settings: &Settings,
     request: &mut Request,
     id: RequestId,
     mut judgement: Judgement,
 ) -> CallOutcome {
-    if !request.is_received() {
-        breaks(settings, &mut judgement, RuleId::ForgetCreated, id)?;
+    if request.is_outstanding() {
+        breaks(
+            settings,
+            &mut judgement,
+            RuleId::SendWhilePending,
+            id,
+            request,
+        )?;
     }
-    if request
-        .formatted
-        .is_some_and(|kind| kind != FormatKind::Current)
-    {
-        breaks(settings, &mut judgement, RuleId::ForgetFormatted, id)?;
+    if !request.is_received() {
+        breaks(settings, &mut judgement, RuleId::ForgetCreated, id, request)?;
+    }
+    let formatted_for_target = if settings.shared_source() {
+        request.io_context
+    } else {
+        request
+            .formatted
+            .is_some_and(|kind| kind != FormatKind::Current)
+    };
+    if formatted_for_target {
+        breaks(
+            settings,
+            &mut judgement,
+            RuleId::ForgetFormatted,
+            id,
+            request,
+        )?;
     }
     if request.registration.is_some() {
-        breaks(settings, &mut judgement, RuleId::ForgetWithCallback, id)?;
+        breaks(
+            settings,
+            &mut judgement,
+            RuleId::ForgetWithCallback,
+            id,
+            request,
+        )?;
     }
     request.life = Life::Forgotten;
     request.deregister();
@@ -172,18 +259,29 @@ fn forget(
 /// CancelSentRequest never fails on a live request: it returns whether a
 /// send was outstanding (WdfRequestCancelSentRequest returns FALSE for a
 /// request already completed). The send stays outstanding until its target
-/// finishes it.
-fn cancel(request: &Request) -> Judgement {
+/// finishes it. In the shared source the cancel sticks until the next
+/// Reuse whatever the request's state (`FxRequestBase::Cancel`).
+fn cancel(settings: &Settings, request: &mut Request) -> Judgement {
     let was_outstanding = request.is_outstanding();
+    request.canceled |= settings.shared_source();
     Judgement::accepted(ExpectedReply::Cancel { was_outstanding })
 }
 
-/// Reuse: resets the status to the given one, drops formatting and, from
-/// framework 1.9 on, deregisters the completion callback and its context
-/// (`FxRequest::Reuse`; before 1.9 the callback stays registered, for
-/// backward compatibility). Information is reset for a driver-created
-/// request (its IRP is reinitialised) and left as it was for a
-/// queue-presented one, whose reuse resets only status and cancel state.
+/// Reuse (`FxRequest::Reuse` in the shared source, in its order): the
+/// flags first, changing nothing when refused; then a send still
+/// outstanding; then, from framework 1.9 on, the callback and its context
+/// are deregistered and the formatting released, which stays so even if
+/// the flags refuse the Reuse further on (`SET_NEW_IRP` on a
+/// queue-presented request, `MUST_COMPLETE` without a driver-supplied IRP).
+/// A queue-presented request gets the status and loses its cancel state;
+/// a driver-created one gets a new IRP or has its own reinitialised with
+/// the status and no information, and loses its cancel state unless the
+/// Reuse is refused. A driver-supplied IRP keeps whatever status it holds.
+/// The verifier's formatted flag survives all but a `MUST_COMPLETE` Reuse.
+///
+/// Before 1.9 the callback stays registered, for backward compatibility.
+/// In UMDF 1 (documentation only) Reuse also drops the verifier's flag, and
+/// the cancel state is not kept at all.
 ///
 /// Reuse of an outstanding request is a driver error the verifier breaks
 /// on; with the verifier off it takes effect on the outstanding request,
@@ -196,50 +294,80 @@ fn reuse(
     flags: ReuseFlags,
 ) -> CallOutcome {
     let mut judgement = Judgement::accepted(ExpectedReply::Done);
-    if request.is_outstanding() {
-        breaks(settings, &mut judgement, RuleId::ReuseWhilePending, id)?;
+    let unavailable = (!flags.is_empty() && !settings.reuse_takes_flags())
+        || (flags.must_complete && !settings.must_complete_exists());
+    if unavailable {
+        // WdfRequestReuse checks the flag mask before FxRequest::Reuse runs.
+        breaks(
+            settings,
+            &mut judgement,
+            RuleId::ReuseFlagUnavailable,
+            id,
+            request,
+        )?;
     }
-    check_reuse_flags(settings, request, id, flags, &mut judgement)?;
-    if !request.is_outstanding() {
-        // An outstanding send's status is the target's until it finishes.
-        request.status = Some(status);
-        // A queue-presented request's IRP keeps its information; what it
-        // holds then is the originator's business, so it is unspecified.
-        request.information = if request.is_received() { None } else { Some(0) };
+    let outstanding = request.is_outstanding();
+    if outstanding {
+        breaks(
+            settings,
+            &mut judgement,
+            RuleId::ReuseWhilePending,
+            id,
+            request,
+        )?;
     }
-    request.formatted = None;
     if settings.reuse_clears_callback() {
         request.deregister();
     }
+    request.formatted = None;
+    if !settings.shared_source() {
+        request.verifier_formatted = false;
+    }
+    if request.is_received() {
+        if flags.set_new_irp {
+            breaks(
+                settings,
+                &mut judgement,
+                RuleId::NewIrpReceived,
+                id,
+                request,
+            )?;
+        }
+        if !outstanding {
+            request.status = Some(status);
+            // A queue-presented request's IRP keeps its information; what
+            // it holds then is the originator's business, so unspecified.
+            request.information = None;
+        }
+    } else {
+        request.driver_irp |= flags.set_new_irp;
+        if !outstanding {
+            // An outstanding send's status is the target's until it
+            // finishes; a driver-supplied IRP is not reinitialised.
+            let internal = !request.driver_irp || !settings.shared_source();
+            request.status = internal.then_some(status);
+            request.information = internal.then_some(0);
+        }
+        if flags.must_complete && !request.driver_irp {
+            breaks(
+                settings,
+                &mut judgement,
+                RuleId::MustCompleteInternalIrp,
+                id,
+                request,
+            )?;
+        }
+        // ClearFieldsForReuse, on the MUST_COMPLETE path only.
+        if flags.must_complete {
+            request.verifier_formatted = false;
+        }
+    }
+    request.canceled = false;
     request.sent_since_reuse = false;
-    request.driver_irp |= flags.set_new_irp;
     // A queue-presented request's reuse returns before the flag takes
     // effect; it is completed anyway.
     request.must_complete = flags.must_complete && !request.is_received();
     Ok(judgement)
-}
-
-/// The flags of `WdfRequestReuse` (`FxRequest::Reuse`).
-fn check_reuse_flags(
-    settings: &Settings,
-    request: &Request,
-    id: RequestId,
-    flags: ReuseFlags,
-    judgement: &mut Judgement,
-) -> Result<(), Judgement> {
-    let unavailable = (!flags.is_empty() && !settings.reuse_takes_flags())
-        || (flags.must_complete && !settings.must_complete_exists());
-    if unavailable {
-        breaks(settings, judgement, RuleId::ReuseFlagUnavailable, id)?;
-    }
-    if flags.set_new_irp && request.is_received() {
-        breaks(settings, judgement, RuleId::NewIrpReceived, id)?;
-    }
-    let irp_from_driver = flags.set_new_irp || request.driver_irp;
-    if flags.must_complete && !request.is_received() && !irp_from_driver {
-        breaks(settings, judgement, RuleId::MustCompleteInternalIrp, id)?;
-    }
-    Ok(())
 }
 
 fn read_status(request: &Request) -> Judgement {
@@ -260,10 +388,22 @@ fn read_status(request: &Request) -> Judgement {
 fn complete(settings: &Settings, request: &mut Request, id: RequestId) -> CallOutcome {
     let mut judgement = Judgement::accepted(ExpectedReply::Done);
     if request.is_outstanding() {
-        breaks(settings, &mut judgement, RuleId::CompleteWhilePending, id)?;
+        breaks(
+            settings,
+            &mut judgement,
+            RuleId::CompleteWhilePending,
+            id,
+            request,
+        )?;
     }
     if !request.must_be_completed() {
-        breaks(settings, &mut judgement, RuleId::CompleteCreated, id)?;
+        breaks(
+            settings,
+            &mut judgement,
+            RuleId::CompleteCreated,
+            id,
+            request,
+        )?;
     }
     if request.is_received() {
         request.life = Life::Completed;
@@ -276,10 +416,22 @@ fn complete(settings: &Settings, request: &mut Request, id: RequestId) -> CallOu
 fn delete(settings: &Settings, request: &mut Request, id: RequestId) -> CallOutcome {
     let mut judgement = Judgement::accepted(ExpectedReply::Done);
     if request.is_outstanding() {
-        breaks(settings, &mut judgement, RuleId::DeleteWhilePending, id)?;
+        breaks(
+            settings,
+            &mut judgement,
+            RuleId::DeleteWhilePending,
+            id,
+            request,
+        )?;
     }
     if request.is_received() {
-        breaks(settings, &mut judgement, RuleId::DeleteReceived, id)?;
+        breaks(
+            settings,
+            &mut judgement,
+            RuleId::DeleteReceived,
+            id,
+            request,
+        )?;
     }
     request.life = Life::Deleted;
     Ok(judgement)
@@ -296,7 +448,8 @@ pub fn target_complete(
 ) -> Judgement {
     let mut judgement = Judgement::accepted(ExpectedReply::Done);
     if !request.is_outstanding() {
-        if let Err(refused) = breaks(settings, &mut judgement, RuleId::TargetCompleteUnsent, id) {
+        let unsent = RuleId::TargetCompleteUnsent;
+        if let Err(refused) = breaks(settings, &mut judgement, unsent, id, request) {
             return refused;
         }
     }
@@ -315,7 +468,10 @@ fn finish(request: &mut Request, id: RequestId, completion: Completion) -> Judge
     request.life = Life::Owned;
     request.status = Some(completion.status);
     request.information = Some(completion.information);
+    // FxRequestBase::CompleteSubmitted clears the verifier's flag; the
+    // driver formats again for its next send.
     request.formatted = None;
+    request.verifier_formatted = false;
     let mut at_stake = RuleSet::of(RuleId::CallbackWithoutSend);
     if !request.gone.is_empty() {
         at_stake.insert(RuleId::CallbackLeak);

@@ -5,7 +5,8 @@
 
 use super::Model;
 use crate::vocab::build::{
-    R0 as R, create, format, receive, reuse_with, send, set_completion, target_completes,
+    R0 as R, cancel, create, format, read_status, receive, reuse_with, send, set_completion,
+    target_completes,
 };
 use crate::vocab::{ReuseFlags, RuleId, Settings, Status, Step};
 
@@ -121,6 +122,50 @@ fn unformatted_send(settings: Settings) -> String {
     )
 }
 
+fn send_after_cancel(settings: Settings) -> String {
+    verdict(
+        settings,
+        &[create(R), format(R), register(), cancel(R), send(R)],
+    )
+}
+
+fn send_after_reuse_unformatted(settings: Settings) -> String {
+    verdict(
+        settings,
+        &[
+            create(R),
+            format(R),
+            reuse(ReuseFlags::NONE),
+            register(),
+            send(R),
+        ],
+    )
+}
+
+fn status_after_refused_send(settings: Settings) -> String {
+    let steps = [create(R), reuse(ReuseFlags::NONE), register(), send(R)];
+    let mut model = Model::with_settings(settings);
+    for step in &steps {
+        let _ = model.step(step);
+    }
+    let status = model
+        .step(&read_status(R))
+        .ok()
+        .and_then(|j| match j.outcome {
+            Ok(super::Accepted {
+                reply: super::ExpectedReply::Status { status, .. },
+                ..
+            }) => status,
+            _ => None,
+        });
+    match status {
+        Some(status) => status
+            .name()
+            .map_or_else(|| status.to_string(), str::to_owned),
+        None => "unspecified".to_owned(),
+    }
+}
+
 /// Every difference the suite knows, in table order.
 pub const DIFFERENCES: &[Difference] = &[
     Difference {
@@ -152,6 +197,23 @@ pub const DIFFERENCES: &[Difference] = &[
         question: "Send of an unformatted request",
         source: "fxiotarget.cpp FxIoTarget::VerifySubmitLocked (verifier check)",
         probe: unformatted_send,
+    },
+    Difference {
+        question: "Cancel with no send outstanding, then a send",
+        source: "fxrequestbase.cpp FxRequestBase::Cancel (sticky until Reuse); fxiotarget.cpp \
+                 FxIoTarget::SubmitLocked; UMDF 1: documentation only",
+        probe: send_after_cancel,
+    },
+    Difference {
+        question: "Format, Reuse, then a send with no new format",
+        source: "fxrequest.cpp FxRequest::Reuse keeps the verifier's formatted flag; UMDF 1: \
+                 Reusing Framework Request Objects (documentation only)",
+        probe: send_after_reuse_unformatted,
+    },
+    Difference {
+        question: "Status read after Reuse(0) and a send refused as unformatted",
+        source: "fxiotarget.cpp FxIoTarget::SubmitLocked writes the refusal's status",
+        probe: status_after_refused_send,
     },
 ];
 

@@ -12,7 +12,10 @@ use crate::vocab::{
 };
 
 /// What a lifecycle diagram tells apart about one request: its stage and,
-/// while it lives, whether it is formatted and has a callback registered.
+/// while it lives, whether it is formatted and has a callback registered,
+/// and, where the shared source keeps them, whether the verifier's
+/// formatted flag outlived a Reuse, whether it was cancelled since its last
+/// Reuse, and whether a queue-presented request carries an I/O context.
 ///
 /// Everything else the model keeps (status, the callbacks and contexts
 /// gone from it, whether it was sent since the last Reuse) decides no step's
@@ -24,6 +27,12 @@ pub struct Phase {
     pub stage: Life,
     pub formatted: bool,
     pub registered: bool,
+    /// Unformatted by a Reuse, with the verifier's flag still set.
+    pub flag_kept: bool,
+    pub cancelled: bool,
+    /// A queue-presented request that carries an I/O context (it cannot be
+    /// sent and forgotten).
+    pub io_context: bool,
 }
 
 impl Phase {
@@ -37,6 +46,9 @@ impl Phase {
             stage,
             formatted: live && request.formatted.is_some(),
             registered: live && request.registration.is_some(),
+            flag_kept: live && request.formatted.is_none() && request.verifier_formatted,
+            cancelled: live && request.canceled,
+            io_context: live && request.is_received() && request.io_context,
         }
     }
 
@@ -63,6 +75,15 @@ impl fmt::Display for Phase {
         }
         if self.registered {
             f.write_str(", callback set")?;
+        }
+        if self.flag_kept {
+            f.write_str(", flag kept")?;
+        }
+        if self.cancelled {
+            f.write_str(", cancelled")?;
+        }
+        if self.io_context {
+            f.write_str(", I/O context")?;
         }
         Ok(())
     }
@@ -201,6 +222,9 @@ fn phase(model: &Model, request: RequestId) -> Phase {
             stage: Life::Deleted,
             formatted: false,
             registered: false,
+            flag_kept: false,
+            cancelled: false,
+            io_context: false,
         },
         Phase::of,
     )
@@ -274,18 +298,33 @@ mod tests {
 
     #[test]
     fn a_phase_reads_as_its_stage_and_what_it_carries() {
-        let phase = Phase {
-            stage: Life::Outstanding,
-            formatted: true,
-            registered: true,
-        };
-        assert_eq!(phase.to_string(), "outstanding, formatted, callback set");
         let bare = Phase {
             stage: Life::Forgotten,
             formatted: false,
             registered: false,
+            flag_kept: false,
+            cancelled: false,
+            io_context: false,
         };
         assert_eq!(bare.to_string(), "forgotten");
+        let phase = Phase {
+            stage: Life::Outstanding,
+            formatted: true,
+            registered: true,
+            ..bare
+        };
+        assert_eq!(phase.to_string(), "outstanding, formatted, callback set");
+        let reused = Phase {
+            stage: Life::Owned,
+            flag_kept: true,
+            cancelled: true,
+            io_context: true,
+            ..bare
+        };
+        assert_eq!(
+            reused.to_string(),
+            "owned, flag kept, cancelled, I/O context"
+        );
     }
 
     #[test]

@@ -49,9 +49,9 @@ pub enum Life {
 /// # Invariants
 ///
 /// Checked by [`Request::check_invariants`] after every step of a debug
-/// build ([`super::Model::step`]), beside the two that hold across a step:
-/// a refused step changes nothing, and a dead request never changes again
-/// (every call on it is refused).
+/// build ([`super::Model::step`]), beside the one that holds across a
+/// step: a dead request never changes again (every call on it is
+/// refused).
 ///
 /// 1. `Completed` only for a queue-presented request: Complete ends only
 ///    those; a driver-created one reused `MUST_COMPLETE` lives on after it.
@@ -89,6 +89,22 @@ pub struct Request {
     /// Whether the latest Reuse asked `MUST_COMPLETE`: the driver-created
     /// request is then completed, not only deleted.
     pub must_complete: bool,
+    /// The request was cancelled since its last Reuse (`m_Canceled`):
+    /// `FxRequestBase::Cancel` sets it whatever the request's state, only
+    /// Reuse clears it, and a send fails while it is set. Kept in the shared
+    /// source's settings only
+    /// ([`Settings::shared_source`](crate::vocab::Settings::shared_source)).
+    pub canceled: bool,
+    /// The verifier's formatted flag (`FXREQUEST_FLAG_FORMATTED`): set by
+    /// formatting, cleared by a completed send and by a `MUST_COMPLETE`
+    /// Reuse, but not by a plain Reuse (in the shared source; UMDF 1 clears
+    /// it at Reuse with `formatted`). The verifier refuses a send without
+    /// it.
+    pub verifier_formatted: bool,
+    /// Whether the request was ever formatted with an I/O target's format
+    /// call: the I/O context that attaches stays for good, and a request
+    /// carrying one cannot be sent and forgotten.
+    pub io_context: bool,
 }
 
 impl Request {
@@ -106,6 +122,9 @@ impl Request {
             sent_since_reuse: false,
             driver_irp: false,
             must_complete: false,
+            canceled: false,
+            verifier_formatted: false,
+            io_context: false,
         }
     }
 

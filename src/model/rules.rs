@@ -8,7 +8,7 @@
 //! the reference notes did not list are marked "added" in their source, with
 //! the reason.
 
-use crate::vocab::{Flavor, Obligation, RuleId, Settings, Severity};
+use crate::vocab::{Flavor, Obligation, RuleId, Settings, Severity, Status};
 
 /// The settings in which a rule applies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -91,6 +91,11 @@ pub struct Rule {
     pub scope: Scope,
     /// Whether the framework refuses a call that breaks it.
     pub refused: Refused,
+    /// The status a refusal writes into the request, where the framework's
+    /// code writes one (KMDF and UMDF 2; see [`Settings::shared_source`]):
+    /// a status read afterwards returns it.
+    #[serde(serialize_with = "status_name")]
+    pub fails_with: Option<Status>,
     /// One sentence: what must hold.
     pub says: &'static str,
     /// Where it comes from.
@@ -100,6 +105,7 @@ pub struct Rule {
 macro_rules! catalogue {
     ($(
         $konst:ident = $id:ident, $obligation:ident, $severity:ident, $scope:ident, $refused:ident,
+        $(fails_with: $status:ident,)?
         says: $says:literal,
         source: $source:literal;
     )*) => {
@@ -113,6 +119,7 @@ macro_rules! catalogue {
                 severity: Severity::$severity,
                 scope: Scope::$scope,
                 refused: Refused::$refused,
+                fails_with: catalogue!(@status $($status)?),
                 says: $says,
                 source: $source,
             };
@@ -121,6 +128,15 @@ macro_rules! catalogue {
         /// Every rule, in [`RuleId::ALL`] order.
         pub const CATALOGUE: &[Rule] = &[$($konst,)*];
     };
+    (@status) => { None };
+    (@status $status:ident) => { Some(Status::$status) };
+}
+
+fn status_name<S: serde::Serializer>(status: &Option<Status>, s: S) -> Result<S::Ok, S::Error> {
+    match status {
+        Some(status) => s.serialize_str(status.name().unwrap_or("?")),
+        None => s.serialize_none(),
+    }
 }
 
 catalogue! {
@@ -135,10 +151,13 @@ catalogue! {
              FxIoTarget::VerifySubmitLocked (REQUEST_ALREADY_SENT)";
 
     SEND_UNFORMATTED = SendUnformatted, Driver, Error, Always, WithVerifier,
-    says: "A request is formatted before every send: after creation, after a Reuse and after each completed send.",
-    source: "fxiotarget.cpp FxIoTarget::VerifySubmitLocked (STATUS_REQUEST_NOT_ACCEPTED); \
-             fxrequestbase.cpp FxRequestBase::CompleteSubmitted clears the formatted flag; \
-             WdfRequestSetCompletionRoutine";
+    fails_with: REQUEST_NOT_ACCEPTED,
+    says: "A request is formatted before every send: after creation and after each completed send (in UMDF 1, after a Reuse too).",
+    source: "fxiotarget.cpp FxIoTarget::VerifySubmitLocked refuses a request whose verifier \
+             flag FXREQUEST_FLAG_FORMATTED is clear (STATUS_REQUEST_NOT_ACCEPTED, written by \
+             SubmitLocked); fxrequestbase.cpp FxRequestBase::CompleteSubmitted clears the flag, \
+             FxRequest::Reuse does not (see format-after-reuse); UMDF 1: Reusing Framework \
+             Request Objects (documentation only)";
 
     MODIFY_WHILE_PENDING = ModifyWhilePending, Driver, Error, Always, Always,
     says: "A request is neither formatted nor given a completion callback while it is outstanding.",
@@ -173,19 +192,40 @@ catalogue! {
     source: "SDV rule ReqDelete; fxrequest.cpp FxRequest::VerifyRequestCanBeCompleted";
 
     SEND_RECEIVED_WITHOUT_CALLBACK = SendReceivedWithoutCallback, Driver, Error, Kmdf, Always,
+    fails_with: INVALID_DEVICE_REQUEST,
     says: "An asynchronous send of a queue-presented request has a completion callback registered.",
     source: "src/framework/shared/core/fxrequestapi.cpp WdfRequestSend \
-             (STATUS_INVALID_DEVICE_REQUEST); added: the KMDF source refuses it";
+             (STATUS_INVALID_DEVICE_REQUEST, checked before FxIoTarget::SubmitLocked's checks, \
+             in every version and verifier setting); added: the KMDF source refuses it";
+
+    SEND_CANCELLED = SendCancelled, Driver, Error, Kmdf, Always,
+    fails_with: CANCELLED,
+    says: "A request cancelled since its last Reuse is reused before it is sent again: until then every send of it fails with STATUS_CANCELLED.",
+    source: "fxrequestbase.cpp FxRequestBase::Cancel sets m_Canceled whether or not a send is \
+             outstanding; only FxRequest::Reuse (and ClearFieldsForReuse) clears it; \
+             fxiotarget.cpp FxIoTarget::SubmitLocked then fails the send (STATUS_CANCELLED \
+             written, no callback); added";
+
+    FORMAT_AFTER_REUSE = FormatAfterReuse, Driver, Error, Kmdf, Never,
+    says: "A reused request is formatted again before it is sent: Reuse reinitialises its IRP, so what was formatted is gone, though the verifier's formatted flag is not.",
+    source: "fxrequest.cpp FxRequest::Reuse (the request context's ReleaseAndRestore keeps \
+             FXREQUEST_FLAG_FORMATTED, so VerifySubmitLocked lets the send through); Reusing \
+             Framework Request Objects; the continuous reader in fxusbpipe.cpp formats after \
+             every Reuse; added";
 
     FORGET_CREATED = ForgetCreated, Driver, Error, Always, Always,
+    fails_with: INVALID_DEVICE_STATE,
     says: "Only a queue-presented request is sent and forgotten.",
     source: "WDF_REQUEST_SEND_OPTIONS_FLAGS; fxrequestapi.cpp WdfRequestSend \
              (STATUS_INVALID_DEVICE_STATE)";
 
     FORGET_FORMATTED = ForgetFormatted, Driver, Error, Always, Always,
-    says: "A request sent and forgotten carries no formatted I/O context: it is unformatted or formatted with its current type.",
-    source: "fxrequestapi.cpp WdfRequestSend (STATUS_INVALID_DEVICE_REQUEST); \
-             SDV rule RequestSendAndForgetNoFormatting";
+    fails_with: INVALID_DEVICE_REQUEST,
+    says: "A request sent and forgotten carries no I/O context: it was never formatted with an I/O target's format call (in UMDF 1: it is not formatted with one now).",
+    source: "fxrequestapi.cpp WdfRequestSend tests HasContext() (STATUS_INVALID_DEVICE_REQUEST); \
+             the context FxIoTarget::FormatIoRequest attaches is never detached by completion, \
+             Reuse or formatting with the current type; SDV rule \
+             RequestSendAndForgetNoFormatting";
 
     FORGET_WITH_CALLBACK = ForgetWithCallback, Driver, Error, Always, Never,
     says: "A request sent and forgotten has no completion callback registered: none will run.",
@@ -268,12 +308,15 @@ pub fn rule(id: RuleId) -> &'static Rule {
 /// what `wdfreq rules` prints and the README embeds.
 pub fn markdown_table() -> String {
     let mut table = String::from(
-        "| ID | obligation | severity | applies | refused | rule | source |\n\
-         |---|---|---|---|---|---|---|\n",
+        "| ID | obligation | severity | applies | refused | fails with | rule | source |\n\
+         |---|---|---|---|---|---|---|---|\n",
     );
     for rule in CATALOGUE {
+        let fails_with = rule
+            .fails_with
+            .map_or("", |status| status.name().unwrap_or("?"));
         table.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} | {fails_with} | {} | {} |\n",
             rule.id,
             rule.obligation,
             rule.severity,

@@ -150,8 +150,10 @@ mod tests {
             status: Status::DEVICE_NOT_READY,
             information: 5,
         };
+        // Formatted with its current type: no I/O context, so it may be
+        // sent and forgotten afterwards.
         let format = Call::Format {
-            kind: FormatKind::Read,
+            kind: FormatKind::Current,
         };
         let sync = Call::Send {
             target: TargetId(0),

@@ -2,7 +2,7 @@
 //! variant per cause, each naming the rule it enforces.
 
 use super::pool::Handle;
-use crate::vocab::{FormatKind, ReuseFlags, RuleId, TargetId};
+use crate::vocab::{ReuseFlags, RuleId, TargetId};
 
 /// Why the simulated framework refused a call. A refused call changes
 /// nothing. Some driver errors are refused only with the verifier on (see
@@ -43,9 +43,14 @@ pub enum SimError {
     #[error("{request} was created by the driver and cannot be sent and forgotten")]
     ForgetCreated { request: Handle },
     /// Send-and-forget of a request formatted for an I/O other than its
-    /// own (anything but `FormatUsingCurrentType`).
-    #[error("{request} is sent and forgotten while formatted as {kind:?}")]
-    ForgetFormatted { request: Handle, kind: FormatKind },
+    /// own (anything but `FormatUsingCurrentType`): under KMDF, ever since
+    /// its I/O context was attached; under UMDF 1, while so formatted.
+    #[error("{request} is sent and forgotten with a formatted I/O context")]
+    ForgetFormatted { request: Handle },
+    /// A send of a request cancelled since its last Reuse (KMDF and UMDF 2:
+    /// `STATUS_CANCELLED`).
+    #[error("{request} is sent while cancelled: reuse it first")]
+    SendCancelled { request: Handle },
     /// `Reuse` with a flag this framework does not have.
     #[error("{request} is reused with flags {flags:?}, which this framework does not have")]
     ReuseFlagUnavailable { request: Handle, flags: ReuseFlags },
@@ -101,6 +106,7 @@ impl SimError {
             SimError::SendReceivedWithoutCallback { .. } => RuleId::SendReceivedWithoutCallback,
             SimError::ForgetCreated { .. } => RuleId::ForgetCreated,
             SimError::ForgetFormatted { .. } => RuleId::ForgetFormatted,
+            SimError::SendCancelled { .. } => RuleId::SendCancelled,
             SimError::ReuseFlagUnavailable { .. } => RuleId::ReuseFlagUnavailable,
             SimError::NewIrpReceived { .. } => RuleId::NewIrpReceived,
             SimError::MustCompleteInternalIrp { .. } => RuleId::MustCompleteInternalIrp,

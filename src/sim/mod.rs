@@ -121,6 +121,10 @@ impl Framework {
             });
         }
         body.formatted = Some(kind);
+        body.format_flag = true;
+        // A target's format call attaches an I/O context for good; the
+        // current type's formatting attaches none.
+        body.io_context |= kind != FormatKind::Current;
         Ok(())
     }
 
@@ -145,15 +149,20 @@ impl Framework {
 
     /// `IWDFIoRequest::Send` / `WdfRequestSend` to `target` in `mode`.
     ///
-    /// Refused, in this order: an outstanding request
-    /// (`SendWhilePending`). For [`SendMode::Forget`]: a created request
-    /// (`ForgetCreated`), a request formatted other than with
-    /// [`FormatKind::Current`] (`ForgetFormatted`); a registered callback
-    /// is let through. For the other modes: an unformatted request
-    /// (`SendUnformatted`) with the verifier on (off, it goes out
-    /// unformatted); and for [`SendMode::Async`] only, a received request
-    /// with no callback under KMDF (`SendReceivedWithoutCallback`). A send
-    /// with no callback otherwise, or a resend without reuse, is allowed.
+    /// Refused, in the order `WdfRequestSend` and `FxIoTarget::SubmitLocked`
+    /// check. For [`SendMode::Forget`]: an outstanding request
+    /// (`SendWhilePending`), a created request (`ForgetCreated`), a request
+    /// with an I/O context (`ForgetFormatted`: in UMDF 1, one formatted now
+    /// other than with [`FormatKind::Current`]); a registered callback is
+    /// let through. For the other modes: an asynchronous send of a received
+    /// request with no callback under KMDF (`SendReceivedWithoutCallback`),
+    /// an outstanding request (`SendWhilePending`), a request whose
+    /// verifier flag says unformatted, with the verifier on
+    /// (`SendUnformatted`; off, it goes out unformatted), and under KMDF a
+    /// request cancelled since its last Reuse (`SendCancelled`). Under KMDF
+    /// a refusal writes its status into the request, as `WdfRequestSend`
+    /// does; a send with no callback otherwise, or a resend without reuse,
+    /// is allowed.
     ///
     /// - `Async`: the request is outstanding at `target` until the target
     ///   finishes it ([`Framework::target_complete`]).
@@ -169,42 +178,21 @@ impl Framework {
         target: TargetId,
         mode: SendMode,
     ) -> Result<(), SimError> {
-        let settings = self.settings;
-        let body = self.live(request)?;
-        if let Some(at) = body.sent_to {
-            return Err(SimError::SendWhilePending {
-                request: *request,
-                target: at,
-            });
+        let refused = self.send_refusal(request, target, mode)?;
+        if let Some((refusal, status)) = refused {
+            if self.settings.flavor == Flavor::Kmdf {
+                if let Some(status) = status {
+                    self.live_mut(request)?.status = status;
+                }
+            }
+            return Err(refusal);
         }
         if mode == SendMode::Forget {
-            if body.origin != Origin::Received {
-                return Err(SimError::ForgetCreated { request: *request });
-            }
-            if let Some(kind) = body.formatted.filter(|&k| k != FormatKind::Current) {
-                return Err(SimError::ForgetFormatted {
-                    request: *request,
-                    kind,
-                });
-            }
             // `ForgetWithCallback` is let through: the registration is
             // freed with the request and never invoked.
             let retired = self.pool.retire(request, Death::Forgotten);
             debug_assert!(retired);
             return Ok(());
-        }
-        if body.formatted.is_none() && settings.verifier {
-            return Err(SimError::SendUnformatted { request: *request });
-        }
-        if mode == SendMode::Async
-            && body.registration.is_none()
-            && body.origin == Origin::Received
-            && settings.flavor == Flavor::Kmdf
-        {
-            return Err(SimError::SendReceivedWithoutCallback {
-                request: *request,
-                target,
-            });
         }
         self.live_mut(request)?.sent_to = Some(target);
         // INVARIANT (pair): `sent_to` and the target's send are recorded in
@@ -220,12 +208,76 @@ impl Framework {
         Ok(())
     }
 
+    /// Why `send` refuses to send `request`, with the status the refusal
+    /// writes (`None` for a fatal one); `None` when it sends.
+    fn send_refusal(
+        &self,
+        request: &Handle,
+        target: TargetId,
+        mode: SendMode,
+    ) -> Result<Option<(SimError, Option<Status>)>, SimError> {
+        let kmdf = self.settings.flavor == Flavor::Kmdf;
+        let body = self.live(request)?;
+        let request = *request;
+        let pending = body.sent_to.map(|at| SimError::SendWhilePending {
+            request,
+            target: at,
+        });
+        if mode == SendMode::Forget {
+            if let Some(pending) = pending {
+                return Ok(Some((pending, None)));
+            }
+            if body.origin != Origin::Received {
+                let state = Some(Status::INVALID_DEVICE_STATE);
+                return Ok(Some((SimError::ForgetCreated { request }, state)));
+            }
+            let has_io_context = if kmdf {
+                body.io_context
+            } else {
+                body.formatted
+                    .is_some_and(|kind| kind != FormatKind::Current)
+            };
+            if has_io_context {
+                let refusal = SimError::ForgetFormatted { request };
+                return Ok(Some((refusal, Some(Status::INVALID_DEVICE_REQUEST))));
+            }
+            return Ok(None);
+        }
+        if mode == SendMode::Async
+            && body.registration.is_none()
+            && body.origin == Origin::Received
+            && kmdf
+        {
+            let refusal = SimError::SendReceivedWithoutCallback { request, target };
+            return Ok(Some((refusal, Some(Status::INVALID_DEVICE_REQUEST))));
+        }
+        if let Some(pending) = pending {
+            return Ok(Some((pending, None)));
+        }
+        if !body.format_flag && self.settings.verifier {
+            let refusal = SimError::SendUnformatted { request };
+            return Ok(Some((refusal, Some(Status::REQUEST_NOT_ACCEPTED))));
+        }
+        if body.canceled && kmdf {
+            return Ok(Some((
+                SimError::SendCancelled { request },
+                Some(Status::CANCELLED),
+            )));
+        }
+        Ok(None)
+    }
+
     /// `IWDFIoRequest::CancelSentRequest` / `WdfRequestCancelSentRequest`:
     /// asks the target to cancel the outstanding send. Returns whether one
     /// was outstanding; the send stays outstanding until the target
-    /// finishes it.
+    /// finishes it. Under KMDF the request stays cancelled until its next
+    /// Reuse, sent or not (`FxRequestBase::Cancel` sets `m_Canceled`
+    /// first).
     pub fn cancel_sent_request(&mut self, request: &Handle) -> Result<bool, SimError> {
-        let Some(target) = self.live(request)?.sent_to else {
+        let kmdf = self.settings.flavor == Flavor::Kmdf;
+        let body = self.live_mut(request)?;
+        body.canceled |= kmdf;
+        let Some(target) = body.sent_to else {
             return Ok(false);
         };
         let marked = self.target_mut(target).request_cancel(request);
@@ -241,19 +293,22 @@ impl Framework {
     /// `WDF_REQUEST_REUSE_PARAMS { status, flags }`: makes a request ready
     /// to format and send again, in place, allocating nothing.
     ///
-    /// Refused, in this order: an outstanding request
-    /// (`ReuseWhilePending`) with the verifier on; a flag the framework
-    /// lacks (`ReuseFlagUnavailable`: any flag under UMDF 1,
-    /// `must_complete` before 1.11); `set_new_irp` on a received request
-    /// (`NewIrpReceived`); `must_complete` on a created request with no
-    /// driver IRP, from this call or an earlier one
-    /// (`MustCompleteInternalIrp`).
+    /// In the order of `WdfRequestReuse` and `FxRequest::Reuse`: a flag
+    /// the framework lacks is refused first, changing nothing
+    /// (`ReuseFlagUnavailable`: any flag under UMDF 1, `must_complete`
+    /// before 1.11); then an outstanding request with the verifier on
+    /// (`ReuseWhilePending`). Then the request is released (the
+    /// registration dropped from 1.9 on, the formatting released; UMDF 1
+    /// also clears the verifier's formatted flag), and that stays even if
+    /// what follows is refused: `set_new_irp` on a received request
+    /// (`NewIrpReceived`), or `must_complete` on a created request with no
+    /// driver IRP (`MustCompleteInternalIrp`, after its IRP was
+    /// reinitialised with `status`, its cancel state kept).
     ///
     /// With the verifier off a Reuse of an outstanding request is let
     /// through: it takes effect on the request, which stays outstanding,
-    /// and leaves its status and information alone. See [`Request::reuse`]
-    /// for what is reset; the registration is dropped from 1.9 on and kept
-    /// before (the next finished send then invokes it).
+    /// and leaves its status and information alone. Under KMDF a
+    /// driver-supplied IRP keeps whatever status it holds.
     pub fn reuse(
         &mut self,
         request: &Handle,
@@ -261,13 +316,8 @@ impl Framework {
         flags: ReuseFlags,
     ) -> Result<(), SimError> {
         let settings = self.settings;
+        let kmdf = settings.flavor == Flavor::Kmdf;
         let body = self.live(request)?;
-        if let Some(target) = body.sent_to.filter(|_| settings.verifier) {
-            return Err(SimError::ReuseWhilePending {
-                request: *request,
-                target,
-            });
-        }
         if (!flags.is_empty() && !settings.reuse_takes_flags())
             || (flags.must_complete && !settings.must_complete_exists())
         {
@@ -276,18 +326,29 @@ impl Framework {
                 flags,
             });
         }
+        if let Some(target) = body.sent_to.filter(|_| settings.verifier) {
+            return Err(SimError::ReuseWhilePending {
+                request: *request,
+                target,
+            });
+        }
+        let body = self.live_mut(request)?;
+        body.release_for_reuse(settings.reuse_clears_callback(), kmdf);
         if flags.set_new_irp && body.origin == Origin::Received {
             return Err(SimError::NewIrpReceived { request: *request });
         }
-        if flags.must_complete
-            && body.origin == Origin::Created
-            && !flags.set_new_irp
-            && !body.driver_irp
-        {
-            return Err(SimError::MustCompleteInternalIrp { request: *request });
+        body.reinitialise(status, flags, kmdf);
+        if body.origin == Origin::Created {
+            if flags.must_complete && !body.driver_irp {
+                return Err(SimError::MustCompleteInternalIrp { request: *request });
+            }
+            body.must_complete = flags.must_complete;
+            if flags.must_complete {
+                // ClearFieldsForReuse clears every verifier flag.
+                body.format_flag = false;
+            }
         }
-        self.live_mut(request)?
-            .reuse(status, flags, settings.reuse_clears_callback());
+        body.canceled = false;
         Ok(())
     }
 

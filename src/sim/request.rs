@@ -94,6 +94,19 @@ pub struct Request {
     /// Whether its latest Reuse asked for `WDF_REQUEST_REUSE_MUST_COMPLETE`
     /// (created requests only): `Complete` is then the way it ends.
     pub must_complete: bool,
+    /// `m_Canceled`: a cancel was asked since the last Reuse, whether or not
+    /// a send was outstanding then. A send fails while it is set (KMDF and
+    /// UMDF 2; UMDF 1 never sets it).
+    pub canceled: bool,
+    /// The verifier's `FXREQUEST_FLAG_FORMATTED`: set by every format,
+    /// cleared when a send comes back and by a `MUST_COMPLETE` Reuse. A
+    /// plain Reuse keeps it in KMDF and UMDF 2 (it releases the I/O context
+    /// directly) and clears it in UMDF 1.
+    pub format_flag: bool,
+    /// Whether a target's format call ever attached an I/O context
+    /// (`HasContext()`): nothing detaches it, and send-and-forget refuses a
+    /// request that has one (KMDF and UMDF 2).
+    pub io_context: bool,
 }
 
 impl Request {
@@ -112,6 +125,9 @@ impl Request {
             information: 0,
             driver_irp: false,
             must_complete: false,
+            canceled: false,
+            format_flag: false,
+            io_context: false,
         }
     }
 
@@ -129,8 +145,9 @@ impl Request {
     }
 
     /// `IWDFIoRequest2::Reuse` / `WdfRequestReuse` with flags the
-    /// framework already accepted: resets the fields in place, allocating
-    /// nothing.
+    /// framework already accepted, as UMDF 1 does it: resets the fields in
+    /// place, allocating nothing. (`Framework::reuse` runs the same two
+    /// phases with its checks between them; the unit tests below use this.)
     ///
     /// On an owned request the status becomes `status`; a created
     /// request's information is zeroed, a queue-presented request keeps
@@ -145,26 +162,54 @@ impl Request {
     /// `set_new_irp` marks a driver IRP for good and `must_complete` is
     /// set to what this Reuse asked; on a received request neither flag
     /// changes anything (the framework refused `set_new_irp` already).
-    pub fn reuse(&mut self, status: Status, flags: ReuseFlags, clears_callback: bool) {
-        if self.sent_to.is_none() {
-            self.status = status;
-            if self.origin == Origin::Created {
-                self.information = 0;
-            }
-        }
-        self.formatted = None;
-        if clears_callback {
-            self.registration = None;
-        }
+    /// The cancel state is cleared.
+    #[cfg(test)]
+    pub(crate) fn reuse(&mut self, status: Status, flags: ReuseFlags, clears_callback: bool) {
+        self.release_for_reuse(clears_callback, false);
+        self.reinitialise(status, flags, false);
         if self.origin == Origin::Created {
-            self.driver_irp |= flags.set_new_irp;
             // INVARIANT: the framework refused `must_complete` without a
             // driver IRP, so `must_complete` implies `driver_irp`.
             self.must_complete = flags.must_complete;
             debug_assert!(!self.must_complete || self.driver_irp);
+            if flags.must_complete {
+                self.format_flag = false;
+            }
         }
-        // The cancel state needs no reset: it lives with an outstanding
-        // send at its target, and an owned request has none.
+        self.canceled = false;
+    }
+
+    /// What Reuse does before it looks at its flags, and keeps even when
+    /// they are refused: the registration dropped (when `clears_callback`),
+    /// the formatting released; the verifier's flag cleared unless
+    /// `keeps_format_flag` (KMDF and UMDF 2 keep it).
+    pub fn release_for_reuse(&mut self, clears_callback: bool, keeps_format_flag: bool) {
+        if clears_callback {
+            self.registration = None;
+        }
+        self.formatted = None;
+        if !keeps_format_flag {
+            self.format_flag = false;
+        }
+    }
+
+    /// The request's IRP made ready again with `status`: a queue-presented
+    /// one keeps its information, a created one's internal IRP is zeroed,
+    /// and a driver-supplied IRP (`set_new_irp` now or before) is left as
+    /// it is when `driver_irp_kept` (KMDF and UMDF 2 reinitialise only an
+    /// internal IRP). Nothing changes on an outstanding request: its IRP
+    /// belongs to the send in flight.
+    pub fn reinitialise(&mut self, status: Status, flags: ReuseFlags, driver_irp_kept: bool) {
+        if self.origin == Origin::Created {
+            self.driver_irp |= flags.set_new_irp;
+        }
+        if self.sent_to.is_some() || (self.driver_irp && driver_irp_kept) {
+            return;
+        }
+        self.status = status;
+        if self.origin == Origin::Created {
+            self.information = 0;
+        }
     }
 
     /// The target finished the outstanding send with `completion`: the
@@ -177,6 +222,7 @@ impl Request {
         self.status = completion.status;
         self.information = completion.information;
         self.formatted = None;
+        self.format_flag = false;
         self.registration.take()
     }
 }

@@ -346,6 +346,17 @@ fn completed(fw: &mut Framework) -> Handle {
 }
 
 /// A received request formatted for a read, with no callback.
+fn cancelled_created(fw: &mut Framework) -> Handle {
+    let h = fw.create_request().unwrap();
+    fw.format(&h, FormatKind::Read).unwrap();
+    fw.cancel_sent_request(&h).unwrap();
+    h
+}
+fn reused_formatted_received(fw: &mut Framework) -> Handle {
+    let h = formatted_received(fw);
+    fw.reuse(&h, Status::SUCCESS, NO_FLAGS).unwrap();
+    h
+}
 fn formatted_received(fw: &mut Framework) -> Handle {
     let h = fw.receive_request(QueueId(1)).unwrap();
     fw.format(&h, FormatKind::Read).unwrap();
@@ -410,8 +421,14 @@ const REFUSALS: &[(&str, Settings, Setup, Call, RuleId)] = &[
     ("send sent, no verifier", KMDF_NO_VERIFIER, sent_received, SEND, RuleId::SendWhilePending),
     ("send unformatted",      UMDF1, owned_created,  SEND,     RuleId::SendUnformatted),
     ("sync unformatted",      KMDF,  owned_created,  SYNC,     RuleId::SendUnformatted),
-    // Unformatted comes before the missing callback.
-    ("send unformatted received", KMDF, owned_received, SEND,  RuleId::SendUnformatted),
+    // The missing callback comes before the formatting (WdfRequestSend
+    // checks it before FxIoTarget::SubmitLocked).
+    ("send unformatted received", KMDF, owned_received, SEND,
+        RuleId::SendReceivedWithoutCallback),
+    ("send unformatted received, umdf1", UMDF1, owned_received, SEND, RuleId::SendUnformatted),
+    ("send cancelled",        KMDF,  cancelled_created, SEND,  RuleId::SendCancelled),
+    ("forget reused after a format", KMDF, reused_formatted_received, FORGET,
+        RuleId::ForgetFormatted),
     ("send received without callback", KMDF, formatted_received, SEND,
         RuleId::SendReceivedWithoutCallback),
     ("send received without callback, no verifier", KMDF_NO_VERIFIER, owned_received, SEND,
@@ -456,9 +473,39 @@ const REFUSALS: &[(&str, Settings, Setup, Call, RuleId)] = &[
     ("finish forgotten",      KMDF,  forgotten,      FINISH,   RuleId::TargetCompleteUnsent),
 ];
 
+/// A change a refusal leaves in the request.
+type Leaves = fn(&mut Request);
+
+/// What a refusal of [`REFUSALS`] leaves changed in the request, as the
+/// framework's code does; rows not named here change nothing.
+#[rustfmt::skip]
+const LEAVES: &[(&str, Leaves)] = &[
+    ("sync unformatted", |r| r.status = Status::REQUEST_NOT_ACCEPTED),
+    ("send unformatted received", |r| r.status = Status::INVALID_DEVICE_REQUEST),
+    ("send received without callback", |r| r.status = Status::INVALID_DEVICE_REQUEST),
+    ("send received without callback, no verifier", |r| r.status = Status::INVALID_DEVICE_REQUEST),
+    ("send cancelled", |r| r.status = Status::CANCELLED),
+    ("forget created", |r| r.status = Status::INVALID_DEVICE_STATE),
+    ("forget formatted", |r| r.status = Status::INVALID_DEVICE_REQUEST),
+    ("forget formatted, no verifier", |r| r.status = Status::INVALID_DEVICE_REQUEST),
+    ("forget reused after a format", |r| r.status = Status::INVALID_DEVICE_REQUEST),
+    // FxRequest::Reuse releases the request before it looks at the flags.
+    ("new irp received", |r| r.release_for_reuse(true, true)),
+    ("new irp received and must complete", |r| r.release_for_reuse(true, true)),
+    ("new irp sent received, no verifier", |r| r.release_for_reuse(true, true)),
+    ("must complete internal irp", |r| {
+        r.release_for_reuse(true, true);
+        r.reinitialise(Status::SUCCESS, NO_FLAGS, true);
+    }),
+    ("must complete internal irp at 1.11", |r| {
+        r.release_for_reuse(true, true);
+        r.reinitialise(Status::SUCCESS, NO_FLAGS, true);
+    }),
+];
+
 /// Runs `call` on a request prepared by `setup` in a framework with
 /// `settings`, alongside another live, outstanding request, and checks the
-/// refusal and that nothing changed.
+/// refusal and that nothing changed but what [`LEAVES`] says.
 fn assert_refused_without_change(
     name: &str,
     settings: Settings,
@@ -469,10 +516,16 @@ fn assert_refused_without_change(
     let mut fw = Framework::with_settings(settings);
     let bystander = sent(&mut fw, Origin::Created);
     let h = setup(&mut fw);
-    let before = fw.clone();
+    let mut expected = fw.clone();
+    if let Some((_, leaves)) = LEAVES.iter().find(|(row, _)| *row == name) {
+        leaves(expected.pool.get_mut(&h).expect("a live request"));
+    }
     let refused = call(&mut fw, &h).expect_err(name);
     assert_eq!(refused.rule(), Some(rule), "{name}: {refused}");
-    assert_eq!(fw, before, "{name}: the refused call changed the framework");
+    assert_eq!(
+        fw, expected,
+        "{name}: the refused call changed the framework"
+    );
     fw.check_invariants().unwrap();
     assert!(fw.request(&bystander).is_some());
 }

@@ -98,8 +98,10 @@ impl<R: fmt::Display> fmt::Display for Delivery<R> {
 /// implementation accepted (or a target finishing a send), the value a
 /// status read returned, or a callback the framework invoked.
 ///
-/// Calls the implementation refused are not observations: nothing
-/// happened.
+/// A call the implementation refused is an observation too: the driver
+/// made it, and the refusal may leave an effect (a refused send writes its
+/// status), which the rest of the trace shows. A target completion the
+/// implementation refused is not: it did not happen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Observation {
     /// An accepted step. A status read is recorded as [`Observation::Status`]

@@ -65,6 +65,35 @@ impl Status {
     pub const CANCELLED: Status = Status(0xC000_0120_u32 as i32);
     /// `STATUS_DEVICE_NOT_READY`, a failure a target may report.
     pub const DEVICE_NOT_READY: Status = Status(0xC000_00A3_u32 as i32);
+    /// `STATUS_REQUEST_NOT_ACCEPTED`: the verifier refuses to send an
+    /// unformatted request.
+    pub const REQUEST_NOT_ACCEPTED: Status = Status(0xC000_00D0_u32 as i32);
+    /// `STATUS_INVALID_DEVICE_REQUEST`.
+    pub const INVALID_DEVICE_REQUEST: Status = Status(0xC000_0010_u32 as i32);
+    /// `STATUS_INVALID_DEVICE_STATE`.
+    pub const INVALID_DEVICE_STATE: Status = Status(0xC000_0184_u32 as i32);
+
+    /// The statuses the crate names, with their `NTSTATUS` names.
+    pub const NAMED: [(Status, &'static str); 7] = [
+        (Status::SUCCESS, "STATUS_SUCCESS"),
+        (Status::UNSUCCESSFUL, "STATUS_UNSUCCESSFUL"),
+        (Status::CANCELLED, "STATUS_CANCELLED"),
+        (Status::DEVICE_NOT_READY, "STATUS_DEVICE_NOT_READY"),
+        (Status::REQUEST_NOT_ACCEPTED, "STATUS_REQUEST_NOT_ACCEPTED"),
+        (
+            Status::INVALID_DEVICE_REQUEST,
+            "STATUS_INVALID_DEVICE_REQUEST",
+        ),
+        (Status::INVALID_DEVICE_STATE, "STATUS_INVALID_DEVICE_STATE"),
+    ];
+
+    /// The status's `NTSTATUS` name, when the crate names it.
+    pub fn name(self) -> Option<&'static str> {
+        Status::NAMED
+            .iter()
+            .find(|(status, _)| *status == self)
+            .map(|(_, name)| *name)
+    }
 }
 
 impl fmt::Debug for Status {

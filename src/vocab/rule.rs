@@ -53,6 +53,12 @@ rule_ids! {
     /// Driver: an asynchronous send of a queue-presented request has a
     /// callback (KMDF and UMDF 2 refuse it otherwise).
     SendReceivedWithoutCallback,
+    /// Driver: reuse a request before sending it again once it was
+    /// cancelled (KMDF and UMDF 2 fail the send with `STATUS_CANCELLED`).
+    SendCancelled,
+    /// Driver: format a reused request again before sending it (KMDF and
+    /// UMDF 2 send it anyway: the verifier's formatted flag survives Reuse).
+    FormatAfterReuse,
     /// Driver: send and forget only a queue-presented request.
     ForgetCreated,
     /// Driver: send and forget only a request without a formatted I/O

@@ -166,6 +166,14 @@ impl Settings {
     pub fn must_complete_exists(&self) -> bool {
         self.reuse_takes_flags() && self.version >= FrameworkVersion::V1_11
     }
+
+    /// Whether the request code is the shared KMDF and UMDF 2 source
+    /// (microsoft/Windows-Driver-Frameworks `src/framework/shared/`), whose
+    /// branches the model follows. UMDF 1's host is not in that source: for
+    /// it the model keeps what its documentation says.
+    pub fn shared_source(&self) -> bool {
+        self.flavor == Flavor::Kmdf
+    }
 }
 
 impl fmt::Display for Settings {

@@ -1048,3 +1048,222 @@ fn a_callback_registered_again_does_not_leak() {
         );
     }
 }
+
+/// The status a status read returns after `steps` in `settings`.
+fn status_in(settings: Settings, steps: &[Step]) -> Option<Status> {
+    let mut model = Model::with_settings(settings);
+    for step in steps {
+        model.step(step).expect("well-formed sequence");
+    }
+    match model.step(&read_status(R)).unwrap().outcome {
+        Ok(crate::model::Accepted {
+            reply: crate::model::ExpectedReply::Status { status, .. },
+            ..
+        }) => status,
+        other => panic!("status read is legal: {other:?}"),
+    }
+}
+
+fn kmdf_off() -> Settings {
+    Settings {
+        verifier: false,
+        ..KMDF
+    }
+}
+
+#[test]
+fn send_cancelled() {
+    // A cancel sticks, sent or not, until the next Reuse (KMDF, UMDF 2).
+    assert_fires_in(
+        KMDF,
+        RuleId::SendCancelled,
+        &[create(R), format(R), register(R, CB_A), cancel(R), send(R)],
+    );
+    assert_fires_in(
+        kmdf_off(),
+        RuleId::SendCancelled,
+        &[
+            create(R),
+            format(R),
+            register(R, CB_A),
+            send(R),
+            cancel(R),
+            target_completes(R, Status::CANCELLED, 0),
+            format(R),
+            register(R, CB_A),
+            send_sync(R, OK, 0),
+        ],
+    );
+    // Reuse clears it; UMDF 1 (documentation only) keeps no cancel state.
+    assert_silent_in(
+        KMDF,
+        RuleId::SendCancelled,
+        &[create(R), cancel(R), reuse(R, OK), format(R), send(R)],
+    );
+    assert_silent(
+        RuleId::SendCancelled,
+        &[create(R), format(R), cancel(R), send(R)],
+    );
+}
+
+#[test]
+fn a_refused_send_writes_its_status_in_kmdf_only() {
+    let cancelled = [create(R), format(R), register(R, CB_A), cancel(R), send(R)];
+    assert_eq!(status_in(KMDF, &cancelled), Some(Status::CANCELLED));
+    let unformatted = [create(R), reuse(R, OK), send(R)];
+    assert_eq!(
+        status_in(KMDF, &unformatted),
+        Some(Status::REQUEST_NOT_ACCEPTED)
+    );
+    assert_eq!(status_in(Settings::default(), &unformatted), Some(OK));
+    let no_callback = [receive(R), reuse(R, OK), format(R), send(R)];
+    assert_eq!(
+        status_in(KMDF, &no_callback),
+        Some(Status::INVALID_DEVICE_REQUEST)
+    );
+    let forget_created = [create(R), reuse(R, OK), send_forget(R)];
+    assert_eq!(
+        status_in(KMDF, &forget_created),
+        Some(Status::INVALID_DEVICE_STATE)
+    );
+}
+
+#[test]
+fn format_after_reuse() {
+    // The verifier's flag survives Reuse in KMDF: the send goes, and the
+    // driver is still wrong.
+    let reused = [
+        create(R),
+        format(R),
+        register(R, CB_A),
+        reuse(R, OK),
+        send(R),
+    ];
+    assert_fires_in(KMDF, RuleId::FormatAfterReuse, &reused);
+    assert_silent_in(KMDF, RuleId::SendUnformatted, &reused);
+    // UMDF 1 (documentation only): Reuse drops formatting, and the verifier
+    // refuses the send.
+    assert_fires(RuleId::SendUnformatted, &reused);
+    assert_silent(RuleId::FormatAfterReuse, &reused);
+    // Formatted again after the Reuse: nothing to say.
+    let mut again = reused.to_vec();
+    again.insert(4, format(R));
+    assert_silent_in(KMDF, RuleId::FormatAfterReuse, &again);
+    // A completed send clears the flag: that is send-unformatted.
+    let resent = [
+        create(R),
+        format(R),
+        register(R, CB_A),
+        send(R),
+        target_completes(R, OK, 0),
+        register(R, CB_A),
+        send(R),
+    ];
+    assert_fires_in(KMDF, RuleId::SendUnformatted, &resent);
+}
+
+#[test]
+fn send_and_forget_refuses_an_io_context_for_good_in_kmdf() {
+    let reused = [receive(R), format(R), reuse(R, OK), send_forget(R)];
+    assert_fires_in(KMDF, RuleId::ForgetFormatted, &reused);
+    assert_silent(RuleId::ForgetFormatted, &reused);
+    let current = [
+        receive(R),
+        format(R),
+        set_completion(R, 0, None),
+        send(R),
+        target_completes(R, OK, 0),
+        reuse(R, OK),
+        format_as(R, FormatKind::Current),
+        send_forget(R),
+    ];
+    assert_fires_in(KMDF, RuleId::ForgetFormatted, &current);
+    let never = [
+        receive(R),
+        format_as(R, FormatKind::Current),
+        send_forget(R),
+    ];
+    assert_silent_in(KMDF, RuleId::ForgetFormatted, &never);
+}
+
+#[test]
+fn the_model_checks_in_the_frameworks_order() {
+    // WdfRequestSend: a queue-presented request's missing callback before
+    // SubmitLocked's formatted check.
+    assert_eq!(
+        broken_in(KMDF, &[receive(R), send(R)]),
+        [
+            RuleId::SendReceivedWithoutCallback,
+            RuleId::RequestNotCompleted
+        ]
+    );
+    // WdfRequestReuse: the flag mask before the outstanding check.
+    let v1_9 = Settings::new(Flavor::Kmdf, FrameworkVersion::V1_9, true).unwrap();
+    let must_complete = ReuseFlags {
+        set_new_irp: false,
+        must_complete: true,
+    };
+    assert_eq!(
+        broken_in(
+            v1_9,
+            &[
+                create(R),
+                format(R),
+                register(R, CB_A),
+                send(R),
+                reuse_with(R, OK, must_complete)
+            ]
+        ),
+        [RuleId::ReuseFlagUnavailable]
+    );
+}
+
+#[test]
+fn a_refused_reuse_keeps_what_it_did_before_its_flags() {
+    // FxRequest::Reuse deregisters the callback before it refuses
+    // SET_NEW_IRP on a queue-presented request: the send is then refused
+    // for want of a callback.
+    let new_irp = ReuseFlags {
+        set_new_irp: true,
+        must_complete: false,
+    };
+    assert_eq!(
+        broken_in(
+            KMDF,
+            &[
+                receive(R),
+                format(R),
+                register(R, CB_A),
+                reuse_with(R, OK, new_irp),
+                format(R),
+                send(R),
+            ]
+        ),
+        [
+            RuleId::NewIrpReceived,
+            RuleId::SendReceivedWithoutCallback,
+            RuleId::RequestNotCompleted
+        ]
+    );
+    // MUST_COMPLETE on an internal IRP: refused after the callback went
+    // and the IRP took the new status.
+    let given = Status::DEVICE_NOT_READY;
+    let steps = [
+        create(R),
+        register(R, CB_A),
+        reuse_with(R, given, MUST_COMPLETE),
+    ];
+    assert_eq!(broken_in(KMDF, &steps), [RuleId::MustCompleteInternalIrp]);
+    assert_eq!(status_in(KMDF, &steps), Some(given));
+    let mut model = Model::with_settings(KMDF);
+    for step in &steps {
+        model.step(step).unwrap();
+    }
+    assert_eq!(model.request(R).unwrap().registration, None);
+}
+
+#[test]
+fn reuse_leaves_a_driver_supplied_irp_status_unspecified_in_kmdf() {
+    let steps = [create(R), reuse_with(R, Status::DEVICE_NOT_READY, NEW_IRP)];
+    assert_eq!(status_in(KMDF, &steps), None);
+}

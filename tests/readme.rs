@@ -55,3 +55,15 @@ fn readme_differences_table_is_what_the_model_answers() {
         wdfreq::model::differences::markdown_table()
     );
 }
+
+/// docs/audit.md's table is what the model answers to every audited
+/// branch now.
+#[test]
+fn audit_table_is_what_the_model_answers() {
+    let audit = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/audit.md"))
+        .expect("docs/audit.md");
+    pretty_assertions::assert_eq!(
+        section(&audit, "audit"),
+        wdfreq::model::audit::markdown_table()
+    );
+}

@@ -24,6 +24,10 @@ pub struct RulesArgs {
     /// Print the table of differences between flavors and versions.
     #[arg(long, conflicts_with = "json")]
     pub differences: bool,
+    /// Print the audit of the framework's request code, branch by branch,
+    /// with the model's answer to each (docs/audit.md).
+    #[arg(long, conflicts_with_all = ["json", "differences"])]
+    pub audit: bool,
     #[command(flatten)]
     pub settings: SettingsArgs,
 }
@@ -45,7 +49,9 @@ pub fn run(args: &RulesArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
             return Ok(Outcome::BadInput);
         }
     };
-    if args.differences {
+    if args.audit {
+        write!(out, "{}", crate::model::audit::markdown_table())?;
+    } else if args.differences {
         write!(out, "{}", differences::markdown_table())?;
     } else if args.json {
         let rules: Vec<RuleHere<'_>> = CATALOGUE.iter().map(|rule| here(rule, &settings)).collect();
@@ -90,6 +96,7 @@ mod tests {
         RulesArgs {
             json,
             differences,
+            audit: false,
             settings,
         }
     }

@@ -14,7 +14,9 @@ use crate::vocab::{Call, Completion, Delivery, QueueId, Reply, RuleId};
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     /// The call breaks a driver rule, and the implementation's verifier
-    /// refused it. It must have changed nothing.
+    /// refused it. It must have changed only what the framework's refusal
+    /// changes (the model says what: a refused send writes its status into
+    /// the request; a refused Reuse has dropped the callback first).
     #[error("refused: the call breaks `{0}`")]
     Rule(RuleId),
     /// The call failed for a reason outside the rules (out of memory, a
@@ -45,7 +47,8 @@ impl From<RuleId> for Refusal {
 /// - The harness builds every implementation for the settings it judges
 ///   for (flavor, framework version, verifier). A call the framework
 ///   refuses in those settings must return `Err(Refusal::Rule(rule))` with
-///   the rule the model names, and must change nothing: the harness goes
+///   the rule the model names, and change only what that refusal changes
+///   in the framework (the model's step says what): the harness goes
 ///   on with the next step. A driver error the framework does not refuse
 ///   there (with the verifier off, say) takes effect as the model says.
 /// - A handle stays valid after its request is completed or deleted: the

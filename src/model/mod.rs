@@ -21,6 +21,7 @@
 //! speed; `let mut next = model.clone(); next.step(s)` is the pure form.
 //! It depends on nothing but [`crate::vocab`].
 
+pub mod audit;
 mod calls;
 pub mod differences;
 pub mod explore;

@@ -1,6 +1,8 @@
 //! The simulated framework: an independent implementation of the WDF
 //! request lifecycle for given [`Settings`] (flavor, version, verifier), in
-//! which every refused call changes nothing and every completion callback
+//! which a refused call changes only what the framework's refusal changes
+//! (a refused send writes its status, a refused Reuse has dropped the
+//! callback) and every completion callback
 //! fires at most once per registration.
 //!
 //! [`Framework`] owns one implicit device: its request [`Pool`] (a
@@ -60,7 +62,10 @@ use crate::vocab::{
 /// - A live request has `sent_to == Some(t)` exactly when target `t` holds
 ///   one outstanding send of it; targets hold sends of live requests only
 ///   (checked by [`Framework::check_invariants`]).
-/// - A refused call returns before its first write, so it changes nothing.
+/// - A refused call returns before its first write, so it changes nothing,
+///   but for what the framework's code does before it refuses: the status
+///   a refused send writes (KMDF), and what Reuse releases before it looks
+///   at its flags.
 /// - A registration leaves the request when the target finishes the send,
 ///   in the same step that invokes it, so it is invoked at most once.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -45,7 +45,7 @@
 //! # Example: ask the model directly
 //!
 //! ```
-//! use wdfreq::model::Model;
+//! use wdfreq::model::{Judged, Model, Violation};
 //! use wdfreq::vocab::build::{create, format, reuse, send};
 //! use wdfreq::vocab::{RequestId, RuleId, Status};
 //!
@@ -54,8 +54,11 @@
 //! for step in [create(r), format(r), send(r)] {
 //!     assert!(model.step(&step)?.outcome.is_ok());
 //! }
+//! // The framework has no check for a Reuse of a request still at its
+//! // target: a driver error whose outcome is undefined.
 //! let judgement = model.step(&reuse(r, Status::SUCCESS))?;
-//! assert_eq!(judgement.outcome.unwrap_err().rule, RuleId::ReuseWhilePending);
+//! let broken = Violation { rule: RuleId::ReuseWhilePending, request: r };
+//! assert_eq!(judgement.judged, Judged::Undefined(broken));
 //! # Ok::<(), wdfreq::model::SequenceError>(())
 //! ```
 //!

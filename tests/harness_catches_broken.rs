@@ -18,8 +18,9 @@ struct Broken {
 enum Bug {
     /// Reuse keeps the completion callback (frameworks before 1.9).
     KeepsCallbackAcrossReuse,
-    /// The verifier lets Reuse through while a send is outstanding.
-    ReusesWhileOutstanding,
+    /// A send of a request still at its target is accepted (and does
+    /// nothing), where the framework refuses it fatally.
+    SendsWhileOutstanding,
     /// The implementation panics when asked for a status.
     PanicsOnStatusRead,
 }
@@ -46,10 +47,10 @@ impl Conformance for Broken {
                 }
                 Ok(reply)
             }
-            // Every other check of Reuse still runs.
-            (Bug::ReusesWhileOutstanding, Call::Reuse { .. }) => {
+            // Every other check of Send still runs.
+            (Bug::SendsWhileOutstanding, Call::Send { .. }) => {
                 match self.inner.perform(request, call) {
-                    Err(Refusal::Rule(RuleId::ReuseWhilePending)) => Ok(Reply::Done),
+                    Err(Refusal::Rule(RuleId::SendWhilePending)) => Ok(Reply::Done),
                     other => other,
                 }
             }
@@ -101,17 +102,17 @@ fn callback_kept_across_reuse_is_caught_as_callback_leak_in_five_or_six_steps() 
     assert_eq!(lengths.iter().min(), Some(&5), "{lengths:?}");
 }
 
-/// Property: a verifier that lets Reuse through while a send is
-/// outstanding is caught as `reuse-while-pending` in four steps (create,
-/// format, send, reuse).
+/// Property: a framework that accepts a send of a request still at its
+/// target is caught as `send-while-pending` in four steps (create, format,
+/// send, send).
 #[test]
-fn reuse_while_outstanding_is_caught_in_four_steps() {
+fn send_while_outstanding_is_caught_in_four_steps() {
     for seed in 0..5 {
-        let failure = hunt_broken(Bug::ReusesWhileOutstanding, seed)
+        let failure = hunt_broken(Bug::SendsWhileOutstanding, seed)
             .verdict
             .into_failure()
             .expect("found");
-        assert_eq!(failure.divergence.rule(), Some(RuleId::ReuseWhilePending));
+        assert_eq!(failure.divergence.rule(), Some(RuleId::SendWhilePending));
         assert!(matches!(
             failure.divergence.kind,
             DivergenceKind::AcceptedIllegal { .. }

@@ -56,7 +56,14 @@ fn driver_errors(settings: Settings, steps: &[Step]) -> Vec<RuleId> {
                 .outcome
                 .err()
                 .filter(|_| !matches!(s, Step::TargetComplete { .. }));
-            refused.or(judgement.let_through).map(|v| v.rule)
+            let undefined = match judgement.judged {
+                wdfreq::model::Judged::Undefined(v) => Some(v),
+                _ => None,
+            };
+            refused
+                .or(undefined)
+                .or(judgement.let_through)
+                .map(|v| v.rule)
         })
         .collect()
 }

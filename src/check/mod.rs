@@ -22,11 +22,15 @@
 //! Driver ops and `target_complete` are model steps; a send is judged in
 //! its mode by the model itself, a `sync` send together with the
 //! `target_complete` that answered it (the reader joins them). A refused
-//! step is an error finding at its line, and the model's state is
-//! unchanged, so the check goes on; a refused `sync` send never reached
-//! its target, so its answer is not judged apart. A rule broken and let
-//! through (the framework does not refuse it in these settings, as with
-//! the verifier off) is an error finding too, and the step takes effect.
+//! step is an error finding at its line, and the model's state keeps only
+//! what the refusal leaves (a refused send's status), so the check goes
+//! on; a refused `sync` send never reached its target, so its answer is
+//! not judged apart. A rule broken and let through (the framework does not
+//! refuse it in these settings, as with the verifier off) is an error
+//! finding too, and the step takes effect. A rule the framework has no
+//! check for at all (a call on a completed request, say) is an error
+//! finding that says what follows is undefined: the request's later
+//! events, callbacks included, are not judged.
 //! The step's warnings are warning findings. After an accepted
 //! `target_complete` or `sync` send the callback the model expects is owed
 //! for that request: the next `callback` event for the request is judged
@@ -106,7 +110,7 @@ pub use parse::{DEAD_REMEMBERED, Event, Names, OPS};
 pub use source::{check_path, check_path_with};
 pub use trace::TraceReader;
 
-use crate::model::{Accepted, ExpectedReply, Model, SequenceError, Violation, rule};
+use crate::model::{Accepted, ExpectedReply, Judged, Life, Model, SequenceError, Violation, rule};
 use crate::vocab::{
     Completion, Delivery, RequestId, RuleId, Settings, SettingsError, Status, Step,
 };
@@ -336,6 +340,19 @@ impl Checker {
             rule,
             message: format!("request `{}`, `{op}`: {}", at.request(request), says(rule)),
         };
+        match judgement.judged {
+            Judged::Yes => {}
+            Judged::Undefined(violation) => {
+                let mut finding = report(violation.rule);
+                finding.message.push_str(
+                    " The framework has no check for this: what follows for the request is \
+                     undefined, and its later events are not judged.",
+                );
+                sink(finding);
+                return Ok(None);
+            }
+            Judged::No => return Ok(None),
+        }
         let accepted = match judgement.outcome {
             Err(violation) => {
                 sink(report(violation.rule));
@@ -371,6 +388,14 @@ impl Checker {
         sink: &mut dyn FnMut(Finding),
     ) {
         let request = delivery.request;
+        if self
+            .model
+            .request(request)
+            .is_some_and(|r| r.life == Life::Undefined)
+        {
+            // What follows an undefined step is not judged.
+            return;
+        }
         let (expected, verdict) = match self.answers.remove(&request) {
             Some(Answer::Owed { delivery: want, .. }) => (
                 Some(want),
@@ -601,13 +626,13 @@ mod tests {
 
     #[test]
     fn a_request_kept_alive_keeps_its_name_for_the_end_of_the_trace() {
-        // `complete` while the send is outstanding is refused: the request
-        // is retired by the line and forgotten by the reader, but alive.
+        // Send and forget of a request formatted for a target is refused:
+        // the request is retired by the line and forgotten by the reader,
+        // but alive.
         let mut text = String::from(
             "{\"op\":\"receive\",\"req\":\"y\"}\n\
              {\"op\":\"format\",\"req\":\"y\",\"kind\":\"read\"}\n\
-             {\"op\":\"send\",\"req\":\"y\",\"target\":\"t\"}\n\
-             {\"op\":\"complete\",\"req\":\"y\",\"status\":0}\n",
+             {\"op\":\"send\",\"req\":\"y\",\"target\":\"t\",\"mode\":\"forget\"}\n",
         );
         for r in 0..DEAD_REMEMBERED {
             let _ = write!(

@@ -102,13 +102,19 @@ fn node(prefix: &str, phase: Phase) -> String {
         Life::Completed => "completed",
         Life::Deleted => "deleted",
         Life::Forgotten => "forgotten",
+        Life::Undefined => "undefined",
     };
     let mut id = format!("{prefix}_{stage}");
-    if phase.formatted {
-        id.push_str("_formatted");
-    }
-    if phase.registered {
-        id.push_str("_callback");
+    for (set, name) in [
+        (phase.formatted, "_formatted"),
+        (phase.registered, "_callback"),
+        (phase.flag_kept, "_flag_kept"),
+        (phase.cancelled, "_cancelled"),
+        (phase.io_context, "_io_context"),
+    ] {
+        if set {
+            id.push_str(name);
+        }
     }
     id
 }

@@ -161,6 +161,7 @@ fn expected(judgement: &Judgement, finishes: bool) -> String {
             }
             text += &match accepted.reply {
                 ExpectedReply::Done => String::new(),
+                ExpectedReply::Any => ", anything (not judged)".to_owned(),
                 ExpectedReply::Cancel { was_outstanding } => {
                     format!(", cancel returns was_outstanding = {was_outstanding}")
                 }

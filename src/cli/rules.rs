@@ -148,7 +148,7 @@ mod tests {
         let id = RuleId::SendReceivedWithoutCallback;
         assert_eq!(standing(umdf1.clone(), id), (Some(false), Some(false)));
         assert_eq!(standing(kmdf, id), (Some(true), Some(true)));
-        let id = RuleId::ReuseWhilePending;
+        let id = RuleId::SendUnformatted;
         assert_eq!(standing(umdf1, id), (Some(true), Some(true)));
         assert_eq!(standing(no_verifier, id), (Some(true), Some(false)));
     }

@@ -46,19 +46,14 @@ mod callback_lost_on_cancel;
 mod callback_sees_previous_completion;
 mod callback_twice_on_cancel;
 mod complete_created_accepted;
-mod complete_while_sent_accepted;
 mod context_kept_across_reuse;
 mod contexts_swapped;
-mod delete_received_accepted;
-mod delete_while_sent_accepted;
 mod formatted_flag;
 mod formatting_kept_across_reuse;
 mod formatting_kept_after_completion;
 mod information_kept_by_reuse;
 mod late_completion_accepted;
-mod reuse_while_sent_accepted;
 mod send_while_sent_accepted;
-mod stale_queue_handle_accepted;
 mod status_kept_by_reuse;
 mod status_reset_to_success;
 
@@ -67,19 +62,14 @@ pub use callback_lost_on_cancel::CallbackLostOnCancel;
 pub use callback_sees_previous_completion::CallbackSeesPreviousCompletion;
 pub use callback_twice_on_cancel::CallbackTwiceOnCancel;
 pub use complete_created_accepted::CompleteCreatedAccepted;
-pub use complete_while_sent_accepted::CompleteWhileSentAccepted;
 pub use context_kept_across_reuse::ContextKeptAcrossReuse;
 pub use contexts_swapped::ContextsSwapped;
-pub use delete_received_accepted::DeleteReceivedAccepted;
-pub use delete_while_sent_accepted::DeleteWhileSentAccepted;
 pub use formatting_kept_across_reuse::FormattingKeptAcrossReuse;
 pub use formatting_kept_after_completion::FormattingKeptAfterCompletion;
 pub use framework::{Bug, Faithful, GalleryFramework, RequestKey, key};
 pub use information_kept_by_reuse::InformationKeptByReuse;
 pub use late_completion_accepted::LateCompletionAccepted;
-pub use reuse_while_sent_accepted::ReuseWhileSentAccepted;
 pub use send_while_sent_accepted::SendWhileSentAccepted;
-pub use stale_queue_handle_accepted::StaleQueueHandleAccepted;
 pub use status_kept_by_reuse::StatusKeptByReuse;
 pub use status_reset_to_success::StatusResetToSuccess;
 
@@ -162,13 +152,8 @@ const GALLERY: &[Mutant] = &[
     status_kept_by_reuse::MUTANT,
     status_reset_to_success::MUTANT,
     information_kept_by_reuse::MUTANT,
-    reuse_while_sent_accepted::MUTANT,
     send_while_sent_accepted::MUTANT,
-    delete_while_sent_accepted::MUTANT,
-    complete_while_sent_accepted::MUTANT,
-    delete_received_accepted::MUTANT,
     complete_created_accepted::MUTANT,
-    stale_queue_handle_accepted::MUTANT,
     late_completion_accepted::MUTANT,
     callback_twice_on_cancel::MUTANT,
     callback_lost_on_cancel::MUTANT,

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::model::{Judgement, rule};
+use crate::model::{Judged, Judgement, rule};
 use crate::vocab::{RuleId, Settings};
 
 /// A count per rule, in [`RuleId::ALL`] order.
@@ -30,6 +30,9 @@ impl Coverage {
             self.counts[violation.rule.index()] += 1;
         }
         if let Some(violation) = judgement.let_through {
+            self.counts[violation.rule.index()] += 1;
+        }
+        if let Judged::Undefined(violation) = judgement.judged {
             self.counts[violation.rule.index()] += 1;
         }
         for rule in judgement.warnings.iter().chain(judgement.at_stake.iter()) {

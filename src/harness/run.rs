@@ -14,7 +14,7 @@ use super::coverage::Coverage;
 use super::divergence::{Divergence, DivergenceKind};
 use super::seed::Seed;
 use super::strategy::sequences;
-use crate::model::{Accepted, ExpectedReply, Judgement, Model};
+use crate::model::{Accepted, ExpectedReply, Judgement, Life, Model};
 use crate::vocab::{Delivery, Observation, Reply, RequestId, RuleId, Settings, Step};
 
 /// The name given to a delivery whose handle the harness never issued.
@@ -141,6 +141,19 @@ impl<I: Conformance> SideBySide<I> {
         if let Some(coverage) = coverage {
             coverage.record(&judgement);
         }
+        if judgement.is_unjudged() {
+            // What follows is undefined: the implementation may do anything
+            // with this request, so it is not asked, and nothing more about
+            // the request is judged. The driver made the call all the same.
+            if let (Some(recording), Step::Call { .. }) = (&mut self.recording, step) {
+                recording.push(Observation::Step(*step));
+            }
+            return Ok(Stepped {
+                judgement: Some(judgement),
+                answer: None,
+                deliveries: Vec::new(),
+            });
+        }
         let diverge = |kind| Divergence { step: index, kind };
         let called = call(&mut self.implementation, &self.handles, step).map_err(diverge)?;
         self.record_call(step, &called);
@@ -153,11 +166,17 @@ impl<I: Conformance> SideBySide<I> {
         self.drained.clear();
         let (implementation, drained) = (&mut self.implementation, &mut self.drained);
         guard(|| implementation.drain_deliveries(drained)).map_err(diverge)?;
-        let handles = &self.handles;
+        let (handles, model) = (&self.handles, &self.model);
+        // A request whose state is undefined may be called back or not.
         let actual: Vec<Delivery> = self
             .drained
             .drain(..)
             .map(|d| d.map_request(|h| name_of(handles, &h)))
+            .filter(|d| {
+                model
+                    .request(d.request)
+                    .is_none_or(|r| r.life != Life::Undefined)
+            })
             .collect();
         if let Some(recording) = &mut self.recording {
             recording.extend(actual.iter().copied().map(Observation::Callback));
@@ -323,7 +342,7 @@ fn check_reply(
         rule,
     };
     match (accepted.reply, reply) {
-        (ExpectedReply::Done, Reply::Done) => Ok(()),
+        (ExpectedReply::Any, _) | (ExpectedReply::Done, Reply::Done) => Ok(()),
         (
             ExpectedReply::Cancel { was_outstanding },
             Reply::Cancel {

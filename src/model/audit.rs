@@ -15,7 +15,7 @@
 //! Line numbers are those of the repository's commit
 //! `b6191d9543441329154da32f7ab9bdd97228dd3c`.
 
-use super::{Accepted, ExpectedReply, Model};
+use super::{Accepted, ExpectedReply, Judged, Model};
 use crate::vocab::build::*;
 use crate::vocab::{Flavor, FrameworkVersion, ReuseFlags, RuleId, Settings, Status, Step};
 
@@ -28,6 +28,9 @@ pub enum Answer {
     Refused(RuleId),
     /// A driver error the framework lets through: the call takes effect.
     LetThrough(RuleId),
+    /// A driver error the framework has no check for: what follows for
+    /// the request is undefined.
+    Undefined(RuleId),
     /// Accepted with a warning.
     Warns(RuleId),
     /// A status read that returns this status (`None`: unspecified).
@@ -42,6 +45,7 @@ impl std::fmt::Display for Answer {
             Answer::Accepted => f.write_str("accepted"),
             Answer::Refused(rule) => write!(f, "refused (`{rule}`)"),
             Answer::LetThrough(rule) => write!(f, "let through (`{rule}`)"),
+            Answer::Undefined(rule) => write!(f, "undefined (`{rule}`)"),
             Answer::Warns(rule) => write!(f, "warning (`{rule}`)"),
             Answer::Reads(Some(status)) => match status.name() {
                 Some(name) => write!(f, "status read: {name}"),
@@ -152,9 +156,9 @@ pub const BRANCHES: &[Branch] = &[
         framework: "a verifier break, then Reuse goes on with the request at its target",
         settings: KMDF,
         steps: || then(sent(), &[reuse(R0, OK)]),
-        model: Answer::Refused(RuleId::ReuseWhilePending),
-        agrees: false,
-        note: "the model refuses it until it can say that what follows is undefined (docs/fidelity-audit-draft.md D1)",
+        model: Answer::Undefined(RuleId::ReuseWhilePending),
+        agrees: true,
+        note: "a driver error; nothing more of the request is judged",
     },
     Branch {
         file: "core/fxrequest.cpp:2163",
@@ -164,9 +168,9 @@ pub const BRANCHES: &[Branch] = &[
         framework: "no check at all",
         settings: KMDF_1_7,
         steps: || then(sent(), &[reuse(R0, OK)]),
-        model: Answer::Refused(RuleId::ReuseWhilePending),
-        agrees: false,
-        note: "no version gate in the model yet (D21)",
+        model: Answer::Undefined(RuleId::ReuseWhilePending),
+        agrees: true,
+        note: "",
     },
     Branch {
         file: "core/fxrequest.cpp:2184-2186",
@@ -567,9 +571,9 @@ pub const BRANCHES: &[Branch] = &[
         framework: "no check: the new routine is the one the completion calls",
         settings: KMDF,
         steps: || then(sent(), &[set_completion(R0, 1, None)]),
-        model: Answer::Refused(RuleId::ModifyWhilePending),
-        agrees: false,
-        note: "it races the completion; the model refuses it until it can call it undefined (D17)",
+        model: Answer::Undefined(RuleId::ModifyWhilePending),
+        agrees: true,
+        note: "it races the completion",
     },
     // Complete and delete.
     Branch {
@@ -589,12 +593,12 @@ pub const BRANCHES: &[Branch] = &[
         function: "FxRequest::CompleteInternal",
         condition: "Complete of a queue-presented request still at a target",
         applies: "KMDF, UMDF 2",
-        framework: "no check: the IRP the lower driver holds is completed (undefined)",
+        framework: "no check: the IRP the lower driver holds is completed",
         settings: KMDF,
         steps: || then(sent_received(), &[complete(R0)]),
-        model: Answer::Refused(RuleId::CompleteWhilePending),
-        agrees: false,
-        note: "undefined in the framework; the model refuses it (D13)",
+        model: Answer::Undefined(RuleId::CompleteWhilePending),
+        agrees: true,
+        note: "",
     },
     Branch {
         file: "core/fxrequestbase.cpp:183-203",
@@ -604,21 +608,45 @@ pub const BRANCHES: &[Branch] = &[
         framework: "a verifier break, then the delete goes on; the routine still runs",
         settings: KMDF,
         steps: || then(sent(), &[delete(R0)]),
-        model: Answer::Refused(RuleId::DeleteWhilePending),
-        agrees: false,
-        note: "the model refuses it until it can call it undefined (D15)",
+        model: Answer::Undefined(RuleId::DeleteWhilePending),
+        agrees: true,
+        note: "",
     },
     Branch {
         file: "object/fxobjectapi.cpp:287-319",
         function: "WdfObjectDelete",
         condition: "delete of a queue-presented request",
         applies: "KMDF, UMDF 2",
-        framework: "no request-specific check",
+        framework: "no request-specific check: the object is deleted with its IRP unfinished",
         settings: KMDF,
         steps: || vec![receive(R0), delete(R0)],
-        model: Answer::Refused(RuleId::DeleteReceived),
-        agrees: false,
-        note: "the model refuses it until it can call it undefined (D16)",
+        model: Answer::Undefined(RuleId::DeleteReceived),
+        agrees: true,
+        note: "",
+    },
+    Branch {
+        file: "core/fxrequest.cpp:671-673",
+        function: "FxRequest::CompleteInternal",
+        condition: "Complete of a driver-created request not reused MUST_COMPLETE, verifier off",
+        applies: "KMDF, UMDF 2; verifier off",
+        framework: "a break at most, then completion releases a reference it never took",
+        settings: KMDF_OFF,
+        steps: || vec![create(R0), complete(R0)],
+        model: Answer::Undefined(RuleId::CompleteCreated),
+        agrees: true,
+        note: "",
+    },
+    Branch {
+        file: "inc/private/common/fxhandle.h:300-358",
+        function: "FxObjectHandleGetPtr",
+        condition: "any call on a request after it was completed (its object deleted)",
+        applies: "KMDF, UMDF 2",
+        framework: "only a NULL handle is checked: the stale handle is dereferenced",
+        settings: KMDF,
+        steps: || vec![receive(R0), complete(R0), format(R0)],
+        model: Answer::Undefined(RuleId::AccessAfterComplete),
+        agrees: true,
+        note: "",
     },
 ];
 
@@ -632,6 +660,9 @@ pub fn answer(settings: Settings, steps: &[Step]) -> Answer {
     let Some(judgement) = last else {
         return Answer::Accepted;
     };
+    if let Judged::Undefined(violation) = judgement.judged {
+        return Answer::Undefined(violation.rule);
+    }
     match judgement.outcome {
         Err(violation) => Answer::Refused(violation.rule),
         Ok(Accepted { reply, delivery }) => {

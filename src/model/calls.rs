@@ -36,6 +36,14 @@ fn breaks(
     request: &mut Request,
 ) -> Result<(), Judgement> {
     let rule = rule(rule_id);
+    let violation = Violation {
+        rule: rule_id,
+        request: id,
+    };
+    if rule.refused.undefined_in(settings) {
+        request.life = Life::Undefined;
+        return Err(Judgement::unjudged(Some(violation)));
+    }
     if rule.refused.in_settings(settings) {
         // A status written into a request still at its target is the
         // target's to overwrite: it stays unspecified.
@@ -45,10 +53,7 @@ fn breaks(
         }
         return Err(Judgement::refused(rule_id, id));
     }
-    judgement.let_through.get_or_insert(Violation {
-        rule: rule_id,
-        request: id,
-    });
+    judgement.let_through.get_or_insert(violation);
     Ok(())
 }
 
@@ -58,7 +63,7 @@ fn dead_rule(request: &Request) -> Option<RuleId> {
         Life::Completed => Some(RuleId::AccessAfterComplete),
         Life::Deleted => Some(RuleId::AccessAfterDelete),
         Life::Forgotten => Some(RuleId::AccessAfterForget),
-        Life::Owned | Life::Outstanding => None,
+        Life::Owned | Life::Outstanding | Life::Undefined => None,
     }
 }
 
@@ -69,6 +74,9 @@ fn dead_rule(request: &Request) -> Option<RuleId> {
 /// being outstanding, then the call's own conditions. A refused call
 /// leaves `request` as it was.
 pub fn call(settings: &Settings, request: &mut Request, id: RequestId, call: &Call) -> Judgement {
+    if request.life == Life::Undefined {
+        return Judgement::unjudged(None);
+    }
     let mut judgement = Judgement::accepted(ExpectedReply::Done);
     if let Some(rule) = dead_rule(request) {
         if let Err(refused) = breaks(settings, &mut judgement, rule, id, request) {
@@ -446,6 +454,9 @@ pub fn target_complete(
     id: RequestId,
     completion: Completion,
 ) -> Judgement {
+    if request.life == Life::Undefined {
+        return Judgement::unjudged(None);
+    }
     let mut judgement = Judgement::accepted(ExpectedReply::Done);
     if !request.is_outstanding() {
         let unsent = RuleId::TargetCompleteUnsent;
@@ -492,8 +503,7 @@ fn finish(request: &mut Request, id: RequestId, completion: Completion) -> Judge
             reply: ExpectedReply::Done,
             delivery,
         }),
-        let_through: None,
-        warnings: RuleSet::EMPTY,
         at_stake,
+        ..Judgement::accepted(ExpectedReply::Done)
     }
 }

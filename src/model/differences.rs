@@ -5,8 +5,8 @@
 
 use super::Model;
 use crate::vocab::build::{
-    R0 as R, cancel, create, format, read_status, receive, reuse_with, send, set_completion,
-    target_completes,
+    R0 as R, cancel, complete, create, format, read_status, receive, reuse_with, send,
+    set_completion, target_completes,
 };
 use crate::vocab::{ReuseFlags, RuleId, Settings, Status, Step};
 
@@ -37,6 +37,10 @@ fn verdict(settings: Settings, steps: &[Step]) -> String {
     for step in steps {
         last = match model.step(step) {
             Err(error) => format!("ill-formed: {error}"),
+            Ok(j) if j.judged != super::Judged::Yes => match j.judged {
+                super::Judged::Undefined(v) => format!("undefined (`{}`)", v.rule),
+                _ => "not judged".to_owned(),
+            },
             Ok(j) => match (j.outcome, j.let_through, j.warnings.iter().next()) {
                 (Err(v), _, _) => format!("refused (`{}`)", v.rule),
                 (Ok(_), Some(v), _) => format!("let through (`{}`)", v.rule),
@@ -90,18 +94,12 @@ fn received_without_callback(settings: Settings) -> String {
     verdict(settings, &[receive(R), format(R), send(R)])
 }
 
-fn reuse_while_outstanding(settings: Settings) -> String {
+fn complete_created(settings: Settings) -> String {
     let off = Settings {
         verifier: false,
         ..settings
     };
-    let steps = [
-        create(R),
-        format(R),
-        register(),
-        send(R),
-        reuse(ReuseFlags::NONE),
-    ];
+    let steps = [create(R), complete(R)];
     format!(
         "verifier on: {}; off: {}",
         verdict(settings, &steps),
@@ -189,9 +187,10 @@ pub const DIFFERENCES: &[Difference] = &[
         probe: received_without_callback,
     },
     Difference {
-        question: "Reuse while the send is outstanding",
-        source: "fxrequest.cpp FxRequest::Reuse (verifier break)",
-        probe: reuse_while_outstanding,
+        question: "Complete of a driver-created request not reused MUST_COMPLETE",
+        source: "fxrequest.cpp FxRequest::VerifyRequestIsDriverOwned (verifier on); \
+                 CompleteInternal only breaks with it off",
+        probe: complete_created,
     },
     Difference {
         question: "Send of an unformatted request",
@@ -263,8 +262,8 @@ mod tests {
     fn verifier_rows_answer_for_both_states_of_the_verifier() {
         let settings = Settings::default();
         assert_eq!(
-            reuse_while_outstanding(settings),
-            "verifier on: refused (`reuse-while-pending`); off: let through (`reuse-while-pending`)"
+            complete_created(settings),
+            "verifier on: refused (`complete-created`); off: undefined (`complete-created`)"
         );
         assert_eq!(
             unformatted_send(settings),

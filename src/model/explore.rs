@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, VecDeque};
 use std::fmt;
 
-use super::{Life, Model, Origin, Request};
+use super::{Judged, Judgement, Life, Model, Origin, Request};
 use crate::vocab::{
     Call, CallKind, QueueId, RequestId, RuleId, SendMode, Settings, Step, StepKind,
 };
@@ -69,6 +69,7 @@ impl fmt::Display for Phase {
             Life::Completed => "completed",
             Life::Deleted => "deleted",
             Life::Forgotten => "forgotten",
+            Life::Undefined => "undefined",
         })?;
         if self.formatted {
             f.write_str(", formatted")?;
@@ -175,12 +176,11 @@ pub fn lifecycle(origin: Origin, settings: Settings) -> Lifecycle {
         let from = phase(&model, request);
         for (name, step) in tried_steps(request) {
             let mut next = model.clone();
-            let to = match next.step(&step).map(|j| j.outcome) {
-                Ok(Ok(_)) => Ok(phase(&next, request)),
-                Ok(Err(violation)) => Err(violation.rule),
+            let Ok(judgement) = next.step(&step) else {
                 // The request was introduced above: never unknown.
-                Err(_) => continue,
+                continue;
             };
+            let to = transition(&judgement, &next, request);
             if to.is_ok_and(|reached| seen.insert(reached)) {
                 queue.push_back(next);
             }
@@ -206,6 +206,16 @@ pub fn lifecycles(settings: Settings) -> [Lifecycle; 2] {
         lifecycle(Origin::Created, settings),
         lifecycle(Origin::Received { queue: QueueId(0) }, settings),
     ]
+}
+
+/// Where a step judged `judgement` leads: the phase reached, or the rule
+/// broken where the framework refuses the step or has no check for it (a
+/// step whose outcome is undefined leads nowhere the lifecycle can draw).
+fn transition(judgement: &Judgement, next: &Model, request: RequestId) -> Result<Phase, RuleId> {
+    match (judgement.judged, judgement.outcome) {
+        (Judged::Undefined(violation), _) | (_, Err(violation)) => Err(violation.rule),
+        (_, Ok(_)) => Ok(phase(next, request)),
+    }
 }
 
 /// The step that introduces a request of `origin`.
@@ -265,10 +275,11 @@ mod tests {
                 let from = phase(&model, request);
                 for (name, step) in tried_steps(request) {
                     let mut next = model.clone();
-                    let outcome = next.step(&step).expect("known request").outcome;
-                    let to = outcome.map(|_| phase(&next, request)).map_err(|v| v.rule);
+                    let judgement = next.step(&step).expect("known request");
+                    let to = transition(&judgement, &next, request);
                     assert_eq!(table[&(from, name)], to, "{name} in {from}, {settings}");
-                    if seen.insert(key(&next)) {
+                    // A request left undefined is judged no more.
+                    if to.is_ok() && seen.insert(key(&next)) {
                         queue.push_back(next);
                     }
                 }
@@ -288,7 +299,7 @@ mod tests {
                 match t.from.stage {
                     Life::Outstanding => assert_eq!(t.to, Err(RuleId::ReuseWhilePending)),
                     Life::Owned => assert!(t.to.is_ok(), "{}", t.from),
-                    Life::Completed | Life::Deleted | Life::Forgotten => {
+                    Life::Completed | Life::Deleted | Life::Forgotten | Life::Undefined => {
                         assert!(t.to.is_err())
                     }
                 }

@@ -64,6 +64,23 @@ pub enum ExpectedReply {
         status: Option<Status>,
         information: Option<u64>,
     },
+    /// Anything: the request's state is undefined ([`Judged`]).
+    Any,
+}
+
+/// Whether the model judges a step, and what follows it for its request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Judged {
+    /// As usual.
+    Yes,
+    /// The step breaks this rule, which the framework has no check for:
+    /// what follows for the request is undefined. The step is a driver
+    /// error; an implementation may do anything there, a refusal included,
+    /// and nothing more about the request is judged.
+    Undefined(Violation),
+    /// The request's state is undefined since an earlier step: this step is
+    /// not judged.
+    No,
 }
 
 /// The model's answer to a legal step.
@@ -94,6 +111,10 @@ pub struct Judgement {
     /// [`Model::judge_status`] make of it. The harness counts them as
     /// exercised.
     pub at_stake: RuleSet,
+    /// Whether the step is judged at all; when it is not, `outcome` is
+    /// accepted with [`ExpectedReply::Any`] and no callback, and the rest
+    /// of the judgement is empty.
+    pub judged: Judged,
 }
 
 impl Judgement {
@@ -106,15 +127,29 @@ impl Judgement {
             let_through: None,
             warnings: RuleSet::EMPTY,
             at_stake: RuleSet::of(RuleId::CallbackWithoutSend),
+            judged: Judged::Yes,
         }
+    }
+
+    /// A step whose outcome is undefined (`Some(rule broken)`), or on a
+    /// request whose state is undefined already (`None`).
+    fn unjudged(undefined: Option<Violation>) -> Self {
+        Judgement {
+            at_stake: RuleSet::EMPTY,
+            judged: undefined.map_or(Judged::No, Judged::Undefined),
+            ..Judgement::accepted(ExpectedReply::Any)
+        }
+    }
+
+    /// Whether the step leaves its request's state undefined or finds it so.
+    pub fn is_unjudged(&self) -> bool {
+        self.judged != Judged::Yes
     }
 
     fn refused(rule: RuleId, request: RequestId) -> Self {
         Judgement {
             outcome: Err(Violation { rule, request }),
-            let_through: None,
-            warnings: RuleSet::EMPTY,
-            at_stake: RuleSet::of(RuleId::CallbackWithoutSend),
+            ..Judgement::accepted(ExpectedReply::Done)
         }
     }
 }
@@ -250,7 +285,7 @@ fn checked(request: &mut Request, step: impl FnOnce(&mut Request) -> Judgement) 
         if let Err(broken) = request.check_invariants() {
             panic!("model invariant {broken} broken by a step on {before:?}: now {request:?}");
         }
-        if before.is_dead() {
+        if before.is_dead() && request.life != Life::Undefined {
             assert_eq!(before, *request, "a dead request changed");
         }
     }

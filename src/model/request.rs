@@ -42,6 +42,9 @@ pub enum Life {
     /// A queue-presented request sent and forgotten: the framework owns it
     /// now. Dead, for the driver.
     Forgotten,
+    /// A step broke a rule the framework has no check for: what the
+    /// request is now is undefined, and nothing more about it is judged.
+    Undefined,
 }
 
 /// The specification's view of one request.
@@ -129,9 +132,12 @@ impl Request {
     }
 
     /// Whether the request is gone for the driver (completed, deleted, or
-    /// sent and forgotten).
+    /// sent and forgotten), or its state is undefined.
     pub fn is_dead(&self) -> bool {
-        matches!(self.life, Life::Completed | Life::Deleted | Life::Forgotten)
+        matches!(
+            self.life,
+            Life::Completed | Life::Deleted | Life::Forgotten | Life::Undefined
+        )
     }
 
     /// Whether the driver owes the request a Complete: it came from a queue,

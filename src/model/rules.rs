@@ -48,17 +48,26 @@ impl Scope {
     }
 }
 
-/// Whether the framework refuses a call that breaks a driver rule.
+/// Whether the framework refuses a call that breaks a driver rule, and
+/// what follows where it does not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Refused {
-    /// Always: the call fails and changes nothing.
+    /// Always: the call fails (leaving only what the refusal writes).
     Always,
     /// Only with the verifier on; with it off the call takes effect.
     WithVerifier,
+    /// Only with the verifier on; with it off the framework has no check
+    /// and what follows is undefined.
+    WithVerifierElseUndefined,
     /// Never: the call takes effect (warnings, driver errors the framework
     /// cannot see, and framework rules, which are not calls).
     Never,
+    /// Never, and the framework has no check: what follows for the request
+    /// is undefined (a verifier break at most, after which the call goes
+    /// on). The model reports the rule and judges nothing more of the
+    /// request.
+    Undefined,
 }
 
 impl Refused {
@@ -66,8 +75,17 @@ impl Refused {
     pub fn in_settings(self, settings: &Settings) -> bool {
         match self {
             Refused::Always => true,
-            Refused::WithVerifier => settings.verifier,
-            Refused::Never => false,
+            Refused::WithVerifier | Refused::WithVerifierElseUndefined => settings.verifier,
+            Refused::Never | Refused::Undefined => false,
+        }
+    }
+
+    /// Whether, not refused in `settings`, what follows is undefined.
+    pub fn undefined_in(self, settings: &Settings) -> bool {
+        match self {
+            Refused::Undefined => true,
+            Refused::WithVerifierElseUndefined => !settings.verifier,
+            Refused::Always | Refused::WithVerifier | Refused::Never => false,
         }
     }
 
@@ -76,7 +94,9 @@ impl Refused {
         match self {
             Refused::Always => "always",
             Refused::WithVerifier => "verifier on",
+            Refused::WithVerifierElseUndefined => "verifier on (off: undefined)",
             Refused::Never => "no",
+            Refused::Undefined => "no: undefined",
         }
     }
 }
@@ -140,10 +160,12 @@ fn status_name<S: serde::Serializer>(status: &Option<Status>, s: S) -> Result<S:
 }
 
 catalogue! {
-    REUSE_WHILE_PENDING = ReuseWhilePending, Driver, Error, Always, WithVerifier,
+    REUSE_WHILE_PENDING = ReuseWhilePending, Driver, Error, Always, Undefined,
     says: "A request is reused only when no send of it is outstanding at an I/O target.",
     source: "Reusing Framework Request Objects; IWDFIoRequest2::Reuse; WdfRequestReuse; \
-             src/framework/shared/core/fxrequest.cpp FxRequest::Reuse (verifier break)";
+             src/framework/shared/core/fxrequest.cpp FxRequest::Reuse (from 1.9 with the \
+             verifier on, a verifier break, after which Reuse goes on reinitialising the IRP \
+             the target holds: undefined; UMDF 1: documentation only)";
 
     SEND_WHILE_PENDING = SendWhilePending, Driver, Error, Always, Always,
     says: "A request is sent only when no earlier send of it is outstanding.",
@@ -159,37 +181,46 @@ catalogue! {
              FxRequest::Reuse does not (see format-after-reuse); UMDF 1: Reusing Framework \
              Request Objects (documentation only)";
 
-    MODIFY_WHILE_PENDING = ModifyWhilePending, Driver, Error, Always, Always,
+    MODIFY_WHILE_PENDING = ModifyWhilePending, Driver, Error, Always, Undefined,
     says: "A request is neither formatted nor given a completion callback while it is outstanding.",
     source: "Request Ownership (a sent request is not the driver's to touch); \
-             added: the framework has no check, and the call races the completion, so no \
-             outcome is defined to let it take: modelled as refused";
+             fxrequestapi.cpp WdfRequestSetCompletionRoutine and fxiotargetkm.cpp \
+             FxIoTarget::FormatIoRequest have no check (the call races the completion, or \
+             frees the IRP in flight): undefined; added";
 
-    DELETE_WHILE_PENDING = DeleteWhilePending, Driver, Error, Always, Always,
+    DELETE_WHILE_PENDING = DeleteWhilePending, Driver, Error, Always, Undefined,
     says: "A request is deleted only when no send of it is outstanding.",
-    source: "fxrequestbase.cpp FxRequestBase::VerifyDispose (a verifier break); SDV rule \
-             ReqDelete; what follows a delete of a request still at its target is undefined, \
-             so it is modelled as refused in every setting";
+    source: "fxrequestbase.cpp FxRequestBase::VerifyDispose (from 1.11 with the verifier on, \
+             a verifier break, after which the delete goes on and the routine still runs for \
+             the deleted request): undefined; SDV rule ReqDelete";
 
-    COMPLETE_WHILE_PENDING = CompleteWhilePending, Driver, Error, Always, Always,
+    COMPLETE_WHILE_PENDING = CompleteWhilePending, Driver, Error, Always, Undefined,
     says: "A queue-presented request is completed only when no send of it is outstanding.",
-    source: "Request Ownership; Completing I/O Requests";
+    source: "Request Ownership; Completing I/O Requests; fxrequest.cpp \
+             FxRequest::CompleteInternal has no check: the IRP the lower driver holds is \
+             completed, undefined";
 
-    ACCESS_AFTER_COMPLETE = AccessAfterComplete, Driver, Error, Always, Always,
+    ACCESS_AFTER_COMPLETE = AccessAfterComplete, Driver, Error, Always, Undefined,
     says: "After completing a queue-presented request the driver makes no call on it, not even a second Complete.",
-    source: "Completing I/O Requests; SDV rules InvalidReqAccess and DoubleCompletion";
+    source: "Completing I/O Requests; SDV rules InvalidReqAccess and DoubleCompletion; \
+             fxhandle.h FxObjectHandleGetPtr checks only for NULL: a completed request's \
+             handle is stale, undefined";
 
-    ACCESS_AFTER_DELETE = AccessAfterDelete, Driver, Error, Always, Always,
+    ACCESS_AFTER_DELETE = AccessAfterDelete, Driver, Error, Always, Undefined,
     says: "After deleting a request the driver makes no call on it.",
-    source: "IWDFObject::DeleteWdfObject; WdfObjectDelete; SDV rule InvalidReqAccessLocal";
+    source: "IWDFObject::DeleteWdfObject; WdfObjectDelete; SDV rule InvalidReqAccessLocal; \
+             fxhandle.h FxObjectHandleGetPtr: a stale handle, undefined";
 
-    DELETE_RECEIVED = DeleteReceived, Driver, Error, Always, Always,
+    DELETE_RECEIVED = DeleteReceived, Driver, Error, Always, Undefined,
     says: "A queue-presented request is completed, never deleted: completing it deletes it.",
-    source: "Completing I/O Requests; fxrequest.cpp FxRequest::PostProcessCompletion deletes the object";
+    source: "Completing I/O Requests; fxrequest.cpp FxRequest::PostProcessCompletion deletes \
+             the object; fxobjectapi.cpp WdfObjectDelete has no request check: undefined";
 
-    COMPLETE_CREATED = CompleteCreated, Driver, Error, Always, Always,
-    says: "A driver-created request is deleted, never completed.",
-    source: "SDV rule ReqDelete; fxrequest.cpp FxRequest::VerifyRequestCanBeCompleted";
+    COMPLETE_CREATED = CompleteCreated, Driver, Error, Always, WithVerifierElseUndefined,
+    says: "A driver-created request is deleted, never completed (unless its latest Reuse asked MUST_COMPLETE).",
+    source: "SDV rule ReqDelete; fxrequest.cpp FxRequest::VerifyRequestIsDriverOwned and \
+             VerifyRequestCanBeCompleted (verifier on); with it off CompleteInternal only \
+             breaks and releases a reference never taken: undefined";
 
     SEND_RECEIVED_WITHOUT_CALLBACK = SendReceivedWithoutCallback, Driver, Error, Kmdf, Always,
     fails_with: INVALID_DEVICE_REQUEST,
@@ -231,10 +262,11 @@ catalogue! {
     says: "A request sent and forgotten has no completion callback registered: none will run.",
     source: "WDF_REQUEST_SEND_OPTIONS_FLAGS (send-and-forget asks for no notification)";
 
-    ACCESS_AFTER_FORGET = AccessAfterForget, Driver, Error, Always, Always,
+    ACCESS_AFTER_FORGET = AccessAfterForget, Driver, Error, Always, Undefined,
     says: "After sending a request and forgetting it the driver makes no call on it.",
     source: "WDF_REQUEST_SEND_OPTIONS_FLAGS; fxrequestapi.cpp WdfRequestSend \
-             (FxRequest::PostProcessSendAndForget frees the request)";
+             (FxRequest::PostProcessSendAndForget frees the request: its handle is stale, \
+             undefined)";
 
     REUSE_FLAG_UNAVAILABLE = ReuseFlagUnavailable, Driver, Error, FlagsLimited, Always,
     says: "Reuse flags are given only to WdfRequestReuse, and MUST_COMPLETE only from framework 1.11.",

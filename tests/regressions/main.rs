@@ -80,7 +80,7 @@ fn regression_file_written_by_a_hunt_replays_its_divergence() {
     let _ = std::fs::remove_dir_all(&dir);
     let hunt = Command::new(env!("CARGO_BIN_EXE_wdfreq"))
         .args(["hunt", "--cases", "2000", "--seed", "2"])
-        .args(["--implementation", "reuse-while-sent-accepted"])
+        .args(["--implementation", "send-while-sent-accepted"])
         .arg("--regressions")
         .arg(&dir)
         .output()
@@ -93,7 +93,7 @@ fn regression_file_written_by_a_hunt_replays_its_divergence() {
     assert_eq!(written.len(), 1, "{written:?}");
     replays_as_recorded(&written[0]);
     let text = stdout(&replay(&written[0]));
-    assert!(text.contains("error[reuse-while-pending]"), "{text}");
+    assert!(text.contains("error[send-while-pending]"), "{text}");
 }
 
 /// One row per kind of bad file: exit 2, one line naming file, line and

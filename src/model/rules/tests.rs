@@ -45,6 +45,9 @@ fn broken_in(settings: Settings, steps: &[Step]) -> Vec<RuleId> {
         if let Err(v) = judgement.outcome {
             rules.push(v.rule);
         }
+        if let crate::model::Judged::Undefined(v) = judgement.judged {
+            rules.push(v.rule);
+        }
         rules.extend(judgement.let_through.map(|v| v.rule));
         rules.extend(judgement.warnings.iter());
     }
@@ -91,6 +94,9 @@ fn assert_fires_in(settings: Settings, rule: RuleId, steps: &[Step]) {
         let judgement = model.step(step).expect("well-formed sequence");
         last = judgement.warnings;
         if let Err(v) = judgement.outcome {
+            last.insert(v.rule);
+        }
+        if let crate::model::Judged::Undefined(v) = judgement.judged {
             last.insert(v.rule);
         }
         if let Some(v) = judgement.let_through {
@@ -565,16 +571,57 @@ fn cancel_never_fails_on_a_live_request_and_reports_whether_it_was_sent() {
 }
 
 #[test]
-fn a_refused_step_changes_nothing() {
+fn a_refused_step_changes_nothing_in_umdf_1() {
     let mut model = Model::new();
-    for step in [create(R), format(R), send(R)] {
-        model.step(&step).unwrap();
+    for step in [create(R), set_completion(R, 0, None), send(R)] {
+        assert!(model.step(&step).unwrap().outcome.is_ok() || step == send(R));
     }
     let before = model.clone();
-    for step in [reuse(R, OK), send(R), format(R), delete(R), complete(R)] {
-        assert!(model.step(&step).unwrap().outcome.is_err());
+    for step in [send(R), complete(R), send_forget(R)] {
+        assert!(model.step(&step).unwrap().outcome.is_err(), "{step}");
         assert_eq!(model, before);
     }
+}
+
+/// A step the framework has no check for leaves the request undefined:
+/// every later step on it is unjudged, and the others go on.
+#[test]
+fn after_an_undefined_step_nothing_of_the_request_is_judged() {
+    let mut model = Model::new();
+    for step in [create(R), format(R), send(R), create(OTHER)] {
+        model.step(&step).unwrap();
+    }
+    let undefined = model.step(&reuse(R, OK)).unwrap();
+    assert_eq!(
+        undefined.judged,
+        crate::model::Judged::Undefined(Violation {
+            rule: RuleId::ReuseWhilePending,
+            request: R
+        })
+    );
+    assert_eq!(
+        model.request(R).unwrap().life,
+        crate::model::Life::Undefined
+    );
+    for step in [
+        send(R),
+        target_completes(R, OK, 0),
+        delete(R),
+        read_status(R),
+    ] {
+        let judgement = model.step(&step).unwrap();
+        assert_eq!(judgement.judged, crate::model::Judged::No, "{step}");
+        assert_eq!(judgement.at_stake, RuleSet::EMPTY);
+    }
+    assert_eq!(
+        model
+            .step(&send(OTHER))
+            .unwrap()
+            .outcome
+            .map_err(|v| v.rule),
+        Err(RuleId::SendUnformatted)
+    );
+    assert!(model.finish().is_empty());
 }
 
 #[test]
@@ -590,7 +637,7 @@ fn markdown_table_has_one_row_per_rule_in_catalogue_order() {
         assert!(row.contains(rule.says), "{row}");
     }
     let reuse = rows[RuleId::ReuseWhilePending.index()];
-    assert!(reuse.contains(" | all | verifier on | "), "{reuse}");
+    assert!(reuse.contains(" | all | no: undefined | "), "{reuse}");
     let received = rows[RuleId::SendReceivedWithoutCallback.index()];
     assert!(
         received.contains(" | KMDF, UMDF 2 | always | "),
@@ -796,6 +843,8 @@ fn verifier_off_lets_errors_through_and_shows_what_follows() {
         verifier: false,
         ..Settings::default()
     };
+    // Reuse while sent: the framework has no check, with the verifier on
+    // or off; what follows is undefined.
     let steps = [
         create(R),
         register(R, CB_A),
@@ -804,9 +853,12 @@ fn verifier_off_lets_errors_through_and_shows_what_follows() {
         reuse(R, OK),
     ];
     assert_eq!(broken_in(off, &steps), vec![RuleId::ReuseWhilePending]);
+    assert_eq!(broken(&steps), vec![RuleId::ReuseWhilePending]);
+    // An unformatted send goes out with the verifier off, and its
+    // completion runs the callback.
     let mut model = Model::with_settings(off);
-    for step in &steps {
-        model.step(step).unwrap();
+    for step in [create(R), register(R, CB_A), send(R)] {
+        model.step(&step).unwrap();
     }
     assert!(model.request(R).unwrap().is_outstanding());
     let done = model
@@ -814,7 +866,7 @@ fn verifier_off_lets_errors_through_and_shows_what_follows() {
         .unwrap()
         .outcome
         .unwrap();
-    assert_eq!(done.delivery, None, "Reuse deregistered the callback");
+    assert!(done.delivery.is_some());
     assert_eq!(
         broken_in(off, &[create(R), send(R)]),
         vec![RuleId::SendUnformatted, RuleId::SendWithoutCallback]

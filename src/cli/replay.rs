@@ -162,9 +162,10 @@ fn expected(judgement: &Judgement, finishes: bool) -> String {
             text += &match accepted.reply {
                 ExpectedReply::Done => String::new(),
                 ExpectedReply::Any => ", anything (not judged)".to_owned(),
-                ExpectedReply::Cancel { was_outstanding } => {
-                    format!(", cancel returns was_outstanding = {was_outstanding}")
-                }
+                ExpectedReply::Cancel { returns } => match returns {
+                    Some(returns) => format!(", cancel returns {returns}"),
+                    None => ", cancel returns what the lower driver answers".to_owned(),
+                },
                 ExpectedReply::Status {
                     status,
                     information,

@@ -344,11 +344,11 @@ fn check_reply(
     match (accepted.reply, reply) {
         (ExpectedReply::Any, _) | (ExpectedReply::Done, Reply::Done) => Ok(()),
         (
-            ExpectedReply::Cancel { was_outstanding },
+            ExpectedReply::Cancel { returns },
             Reply::Cancel {
                 was_outstanding: got,
             },
-        ) if was_outstanding == got => Ok(()),
+        ) if returns.is_none_or(|returns| returns == got) => Ok(()),
         (
             ExpectedReply::Status {
                 status,

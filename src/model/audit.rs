@@ -389,7 +389,7 @@ pub const BRANCHES: &[Branch] = &[
         function: "WdfRequestSend",
         condition: "send and forget of a request still at a target",
         applies: "KMDF, UMDF 2",
-        framework: "no check: the in-flight IRP is sent again (undefined)",
+        framework: "no check: the in-flight IRP is sent again",
         settings: KMDF,
         steps: || {
             vec![
@@ -400,9 +400,9 @@ pub const BRANCHES: &[Branch] = &[
                 send_forget(R0),
             ]
         },
-        model: Answer::Refused(RuleId::SendWhilePending),
-        agrees: false,
-        note: "undefined in the framework; the model refuses it (D12)",
+        model: Answer::Undefined(RuleId::SendWhilePending),
+        agrees: true,
+        note: "",
     },
     Branch {
         file: "core/fxrequestapi.cpp:2006-2028",
@@ -526,8 +526,8 @@ pub const BRANCHES: &[Branch] = &[
         settings: KMDF,
         steps: || then(sent(), &[cancel(R0)]),
         model: Answer::Accepted,
-        agrees: false,
-        note: "the reply depends on the lower driver; the model asks TRUE (D19)",
+        agrees: true,
+        note: "the model leaves the reply open: the lower driver decides",
     },
     Branch {
         file: "core/fxrequestbase.cpp:478-524",

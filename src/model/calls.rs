@@ -41,8 +41,7 @@ fn breaks(
         request: id,
     };
     if rule.refused.undefined_in(settings) {
-        request.life = Life::Undefined;
-        return Err(Judgement::unjudged(Some(violation)));
+        return Err(undefined(request, rule_id, id));
     }
     if rule.refused.in_settings(settings) {
         // A status written into a request still at its target is the
@@ -55,6 +54,13 @@ fn breaks(
     }
     judgement.let_through.get_or_insert(violation);
     Ok(())
+}
+
+/// A step that breaks `rule` where the framework has no check: what
+/// follows for the request is undefined, and nothing more of it is judged.
+fn undefined(request: &mut Request, rule: RuleId, id: RequestId) -> Judgement {
+    request.life = Life::Undefined;
+    Judgement::unjudged(Some(Violation { rule, request: id }))
 }
 
 /// The rule a call on a dead request breaks.
@@ -223,13 +229,10 @@ fn forget(
     mut judgement: Judgement,
 ) -> CallOutcome {
     if request.is_outstanding() {
-        breaks(
-            settings,
-            &mut judgement,
-            RuleId::SendWhilePending,
-            id,
-            request,
-        )?;
+        // WdfRequestSend sends and forgets without FxIoTarget::Submit: no
+        // check that the previous send came back, so what follows is
+        // undefined (the in-flight IRP is sent again).
+        return Err(undefined(request, RuleId::SendWhilePending, id));
     }
     if !request.is_received() {
         breaks(settings, &mut judgement, RuleId::ForgetCreated, id, request)?;
@@ -264,15 +267,17 @@ fn forget(
     Ok(judgement)
 }
 
-/// CancelSentRequest never fails on a live request: it returns whether a
-/// send was outstanding (WdfRequestCancelSentRequest returns FALSE for a
-/// request already completed). The send stays outstanding until its target
-/// finishes it. In the shared source the cancel sticks until the next
-/// Reuse whatever the request's state (`FxRequestBase::Cancel`).
+/// CancelSentRequest never fails on a live request. With no send
+/// outstanding it returns FALSE; with one, what the lower driver's cancel
+/// answers (`IoCancelIrp`, or UMDF 1's documented "only if the lower driver
+/// made it cancelable"), which the model leaves open. The send stays
+/// outstanding until its target finishes it. In the shared source the
+/// cancel sticks until the next Reuse whatever the request's state
+/// (`FxRequestBase::Cancel`).
 fn cancel(settings: &Settings, request: &mut Request) -> Judgement {
-    let was_outstanding = request.is_outstanding();
+    let returns = (!request.is_outstanding()).then_some(false);
     request.canceled |= settings.shared_source();
-    Judgement::accepted(ExpectedReply::Cancel { was_outstanding })
+    Judgement::accepted(ExpectedReply::Cancel { returns })
 }
 
 /// Reuse (`FxRequest::Reuse` in the shared source, in its order): the

@@ -56,8 +56,10 @@ impl fmt::Display for Violation {
 pub enum ExpectedReply {
     /// Nothing beyond success.
     Done,
-    /// `CancelSentRequest` returns whether a send was outstanding.
-    Cancel { was_outstanding: bool },
+    /// `CancelSentRequest` returns this; `None` where the lower driver
+    /// decides (a send outstanding: TRUE only if it set a cancel routine,
+    /// `FxRequestBase::Cancel` returning `IoCancelIrp`'s answer).
+    Cancel { returns: Option<bool> },
     /// `ReadStatus` returns this status and information; `None` where the
     /// sources leave the value unspecified (any value conforms).
     Status {

@@ -169,8 +169,9 @@ catalogue! {
 
     SEND_WHILE_PENDING = SendWhilePending, Driver, Error, Always, Always,
     says: "A request is sent only when no earlier send of it is outstanding.",
-    source: "src/framework/shared/targets/general/fxiotarget.cpp \
-             FxIoTarget::VerifySubmitLocked (REQUEST_ALREADY_SENT)";
+    source: "src/framework/shared/targets/general/fxiotarget.cpp FxIoTarget::SubmitLocked \
+             (a bugcheck, REQUEST_ALREADY_SENT, verifier on or off); send and forget skips \
+             Submit and has no such check: there what follows is undefined";
 
     SEND_UNFORMATTED = SendUnformatted, Driver, Error, Always, WithVerifier,
     fails_with: REQUEST_NOT_ACCEPTED,

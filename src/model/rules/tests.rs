@@ -556,18 +556,15 @@ fn cancel_never_fails_on_a_live_request_and_reports_whether_it_was_sent() {
     assert_eq!(
         idle,
         crate::model::ExpectedReply::Cancel {
-            was_outstanding: false
+            returns: Some(false)
         }
     );
     model.step(&format(R)).unwrap();
     model.step(&send(R)).unwrap();
     let sent = model.step(&cancel(R)).unwrap().outcome.unwrap().reply;
-    assert_eq!(
-        sent,
-        crate::model::ExpectedReply::Cancel {
-            was_outstanding: true
-        }
-    );
+    // IoCancelIrp's answer: TRUE only if the lower driver set a cancel
+    // routine (fxrequestbase.cpp FxRequestBase::Cancel).
+    assert_eq!(sent, crate::model::ExpectedReply::Cancel { returns: None });
 }
 
 #[test]

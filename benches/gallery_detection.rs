@@ -37,7 +37,10 @@ fn main() {
             let config = HuntConfig {
                 seed: Seed(seed),
                 budget: Budget::Cases(CASES_MAX),
-                case: CaseConfig::default(),
+                case: CaseConfig {
+                    settings: mutant.settings,
+                    ..CaseConfig::default()
+                },
             };
             let started = Instant::now();
             let report = hunt(&config, &|| mutant.framework(), &mut |_| {});

@@ -39,11 +39,14 @@ struct Catch {
     failure: Option<Failure>,
 }
 
-fn config(seed: u64, cases: u64) -> HuntConfig {
+fn config(mutant: &Mutant, seed: u64, cases: u64) -> HuntConfig {
     HuntConfig {
         seed: Seed(seed),
         budget: Budget::Cases(cases),
-        case: CaseConfig::default(),
+        case: CaseConfig {
+            settings: mutant.settings,
+            ..CaseConfig::default()
+        },
     }
 }
 
@@ -51,7 +54,7 @@ fn hunt_every_seed(mutant: &Mutant) -> Vec<Catch> {
     (0..SEEDS)
         .map(|seed| {
             let report = hunt(
-                &config(seed, CASES_MAX),
+                &config(mutant, seed, CASES_MAX),
                 &|| mutant.framework(),
                 &mut |_| {},
             );
@@ -96,7 +99,7 @@ fn tally(mutant: &Mutant) -> Tally {
             "{name}: seed {} caught it with another rule:\n{report}",
             catch.seed,
         );
-        assert_sim_passes_the_case(name, failure.seed);
+        assert_sim_passes_the_case(mutant, failure.seed);
         let steps = failure.steps.len();
         let events = gallery::event_count(&failure.steps);
         if steps == mutant.minimal_len {
@@ -142,8 +145,13 @@ fn assert_caught_minimally(name: &str) {
 
 /// The case that caught `name` passes on the unmodified framework: the
 /// divergence is the bug's, not the suite's.
-fn assert_sim_passes_the_case(name: &str, case: Seed) {
-    let outcome = run_case(case, &CaseConfig::default(), &Framework::new);
+fn assert_sim_passes_the_case(mutant: &Mutant, case: Seed) {
+    let (name, settings) = (mutant.name, mutant.settings);
+    let config = CaseConfig {
+        settings,
+        ..CaseConfig::default()
+    };
+    let outcome = run_case(case, &config, &|| Framework::with_settings(settings));
     if let Some(failure) = outcome.failure {
         panic!(
             "the case {case} that caught {name} also fails on sim:\n{}",
@@ -185,6 +193,8 @@ gallery_tests! {
     callback_sees_previous_completion_is_caught_as_callback_mismatch => "callback-sees-previous-completion",
     contexts_swapped_is_caught_as_callback_mismatch => "contexts-swapped",
     formatting_kept_after_completion_is_caught_as_send_unformatted => "formatting-kept-after-completion",
+    cancel_not_sticky_is_caught_as_send_cancelled => "cancel-not-sticky",
+    refused_send_keeps_status_is_caught_as_status_mismatch => "refused-send-keeps-status",
 }
 
 /// Every mutant in the gallery has a test above, so a new mutant cannot go
@@ -203,16 +213,26 @@ fn every_gallery_mutant_is_tested() {
 }
 
 /// The unmodified simulated framework passes the first [`SIM_CASES`] cases
-/// of the same seeds: the suite finds nothing where there is no bug.
+/// of the same seeds, in every setting a mutant is for: the suite finds
+/// nothing where there is no bug.
 #[test]
 fn unmodified_sim_passes_every_seed() {
-    for seed in 0..SEEDS {
-        let report = hunt(&config(seed, SIM_CASES), &Framework::new, &mut |_| {});
-        if let Some(failure) = report.verdict.into_failure() {
-            panic!(
-                "sim diverges on seed {seed}:\n{}",
-                failure.divergence.report(&failure.steps)
-            );
+    let mut seen = Vec::new();
+    for mutant in gallery::all() {
+        if seen.contains(&mutant.settings) {
+            continue;
+        }
+        seen.push(mutant.settings);
+        let make = || Framework::with_settings(mutant.settings);
+        for seed in 0..SEEDS {
+            let report = hunt(&config(&mutant, seed, SIM_CASES), &make, &mut |_| {});
+            if let Some(failure) = report.verdict.into_failure() {
+                panic!(
+                    "sim diverges on seed {seed} in {}:\n{}",
+                    mutant.settings,
+                    failure.divergence.report(&failure.steps)
+                );
+            }
         }
     }
 }

@@ -95,12 +95,15 @@ fn trace_of_any_simulated_run_passes_check() {
 /// `check` with that mutant's rule.
 #[test]
 fn trace_of_each_mutants_failure_fails_check_with_its_rule() {
-    let settings = Settings::default();
     for mutant in wdfreq::gallery::all() {
+        let settings = mutant.settings;
         let config = HuntConfig {
             seed: Seed(1),
             budget: Budget::Cases(2000),
-            case: CaseConfig::default(),
+            case: CaseConfig {
+                settings,
+                ..CaseConfig::default()
+            },
         };
         let report = hunt(&config, &|| mutant.framework_in(settings), &mut |_| {});
         let failure = report

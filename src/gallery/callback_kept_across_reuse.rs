@@ -5,7 +5,7 @@ use super::framework::Replied;
 use super::witness::{R0, create, format, reuse, send_sync, set_completion};
 use super::{Bug, Faithful, Mutant};
 use crate::sim::Handle;
-use crate::vocab::{Call, Registration, RuleId, Status, Step};
+use crate::vocab::{Call, Registration, RuleId, Settings, Status, Step};
 
 /// Reuse does not deregister the completion callback and its context.
 ///
@@ -36,6 +36,7 @@ pub struct CallbackKeptAcrossReuse;
 
 pub(super) const MUTANT: Mutant = Mutant {
     name: "callback-kept-across-reuse",
+    settings: Settings::DEFAULT,
     description: "Reuse leaves the completion callback and its context registered, \
                   as frameworks before 1.9 did.",
     expected: RuleId::CallbackLeak,

@@ -6,7 +6,7 @@ use super::witness::cancelled_send;
 use super::{Bug, Faithful, Mutant};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Completion, RuleId};
+use crate::vocab::{Completion, RuleId, Settings};
 
 /// A cancelled send finishes without its callback.
 ///
@@ -33,6 +33,7 @@ pub struct CallbackLostOnCancel;
 
 pub(super) const MUTANT: Mutant = Mutant {
     name: "callback-lost-on-cancel",
+    settings: Settings::DEFAULT,
     description: "A cancelled send finishes without invoking its callback: each racing \
                   path leaves the completion to the other.",
     expected: RuleId::CallbackMissing,

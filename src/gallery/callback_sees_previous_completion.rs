@@ -6,7 +6,7 @@ use super::witness::{R0, create, format, send, set_completion, target_completes}
 use super::{Bug, Faithful, Mutant};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Completion, RuleId, Status, Step};
+use crate::vocab::{Completion, RuleId, Settings, Status, Step};
 
 /// The asynchronous completion path fills in the completion parameters
 /// after the callback runs.
@@ -40,6 +40,7 @@ pub struct CallbackSeesPreviousCompletion;
 
 pub(super) const MUTANT: Mutant = Mutant {
     name: "callback-sees-previous-completion",
+    settings: Settings::DEFAULT,
     description: "The callback receives the status and information of the request's \
                   previous completion, copied in only after the call.",
     expected: RuleId::CallbackMismatch,

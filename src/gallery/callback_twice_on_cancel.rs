@@ -6,7 +6,7 @@ use super::witness::cancelled_send;
 use super::{Bug, Faithful, Mutant};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Completion, RuleId};
+use crate::vocab::{Completion, RuleId, Settings};
 
 /// The cancel path and the completion path both complete a cancelled send.
 ///
@@ -32,6 +32,7 @@ pub struct CallbackTwiceOnCancel;
 
 pub(super) const MUTANT: Mutant = Mutant {
     name: "callback-twice-on-cancel",
+    settings: Settings::DEFAULT,
     description: "A cancelled send is completed by both the cancel path and the target's \
                   completion, so its callback runs twice.",
     expected: RuleId::CallbackTwice,

@@ -5,7 +5,7 @@ use super::framework::Replied;
 use super::witness::{R0, complete, create};
 use super::{Bug, Faithful, Mutant};
 use crate::sim::{Handle, Origin};
-use crate::vocab::{Call, Reply, RuleId, Step};
+use crate::vocab::{Call, Reply, RuleId, Settings, Step};
 
 /// Complete accepts a driver-created request, which has no originator.
 ///
@@ -28,6 +28,7 @@ pub struct CompleteCreatedAccepted;
 
 pub(super) const MUTANT: Mutant = Mutant {
     name: "complete-created-accepted",
+    settings: Settings::DEFAULT,
     description: "Completing a driver-created request is accepted and frees it, \
                   as with the verifier off.",
     expected: RuleId::CompleteCreated,

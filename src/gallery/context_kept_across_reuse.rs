@@ -9,7 +9,7 @@ use super::{Bug, Faithful, Mutant, RequestKey, key};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
 use crate::vocab::{
-    Call, Completion, ContextId, Registration, Reply, RuleId, SendMode, Status, Step,
+    Call, Completion, ContextId, Registration, Reply, RuleId, SendMode, Settings, Status, Step,
 };
 
 /// Reuse deregisters the completion routine but leaves its context.
@@ -46,6 +46,7 @@ pub struct ContextKeptAcrossReuse {
 
 pub(super) const MUTANT: Mutant = Mutant {
     name: "context-kept-across-reuse",
+    settings: Settings::DEFAULT,
     description: "Reuse clears the completion routine but not its context, which the next \
                   registration without a context inherits.",
     expected: RuleId::CallbackLeak,

@@ -7,7 +7,9 @@ use super::witness::{R0, R1, create, format, send, set_completion, target_comple
 use super::{Bug, Faithful, Mutant};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Call, Completion, ContextId, RuleId, SendMode, Status, Step, TargetId};
+use crate::vocab::{
+    Call, Completion, ContextId, RuleId, SendMode, Settings, Status, Step, TargetId,
+};
 
 /// The target keeps completion contexts on a stack instead of with each
 /// send.
@@ -46,6 +48,7 @@ pub struct ContextsSwapped {
 
 pub(super) const MUTANT: Mutant = Mutant {
     name: "contexts-swapped",
+    settings: Settings::DEFAULT,
     description: "Completion contexts are kept on a per-target stack, so two sends at one \
                   target completing in send order swap contexts.",
     expected: RuleId::CallbackMismatch,

@@ -7,7 +7,7 @@ use super::witness::{R0, create, format, reuse, send};
 use super::{Bug, Faithful, Mutant};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Call, Completion, RuleId, Status, Step};
+use crate::vocab::{Call, Completion, RuleId, Settings, Status, Step};
 
 /// Reuse releases the request's formatting but leaves its formatted flag
 /// set.
@@ -36,6 +36,7 @@ pub struct FormattingKeptAcrossReuse {
 
 pub(super) const MUTANT: Mutant = Mutant {
     name: "formatting-kept-across-reuse",
+    settings: Settings::DEFAULT,
     description: "Reuse leaves the request formatted for its previous I/O, so an \
                   unformatted send is accepted.",
     expected: RuleId::SendUnformatted,

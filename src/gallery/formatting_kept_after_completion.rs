@@ -7,7 +7,7 @@ use super::witness::{R0, create, format, send, target_completes};
 use super::{Bug, Faithful, Mutant};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Call, Completion, RuleId, Status, Step};
+use crate::vocab::{Call, Completion, RuleId, Settings, Status, Step};
 
 /// The asynchronous completion path does not clear the formatted flag.
 ///
@@ -39,6 +39,7 @@ pub struct FormattingKeptAfterCompletion {
 
 pub(super) const MUTANT: Mutant = Mutant {
     name: "formatting-kept-after-completion",
+    settings: Settings::DEFAULT,
     description: "A completed send leaves the request formatted, so a resend without \
                   a new format is accepted.",
     expected: RuleId::SendUnformatted,

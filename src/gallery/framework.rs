@@ -163,9 +163,9 @@ pub struct GalleryFramework {
 }
 
 impl GalleryFramework {
-    /// A fresh framework with `mutant`'s bug, of the default settings.
+    /// A fresh framework with `mutant`'s bug, in the mutant's settings.
     pub fn new(mutant: &Mutant) -> GalleryFramework {
-        GalleryFramework::with_settings(mutant, Settings::default())
+        GalleryFramework::with_settings(mutant, mutant.settings)
     }
 
     /// A fresh framework of `settings` with `mutant`'s bug.

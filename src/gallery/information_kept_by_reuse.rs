@@ -8,7 +8,7 @@ use super::framework::Replied;
 use super::witness::{R0, create, format, read_status, reuse, send_sync};
 use super::{Bug, Faithful, Mutant, RequestKey, key};
 use crate::sim::{Handle, Origin};
-use crate::vocab::{Call, Reply, RuleId, Status, Step};
+use crate::vocab::{Call, Reply, RuleId, Settings, Status, Step};
 
 /// Reuse of a driver-created request resets the status but not the
 /// information.
@@ -44,6 +44,7 @@ pub struct InformationKeptByReuse {
 
 pub(super) const MUTANT: Mutant = Mutant {
     name: "information-kept-by-reuse",
+    settings: Settings::DEFAULT,
     description: "Reuse of a driver-created request resets the status but leaves the \
                   previous completion's information.",
     expected: RuleId::StatusMismatch,

@@ -10,7 +10,7 @@ use super::witness::{R0, create, format, send_sync, target_completes};
 use super::{Bug, Faithful, Mutant, RequestKey, key};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
-use crate::vocab::{Call, Completion, Delivery, RuleId, Status, Step};
+use crate::vocab::{Call, Completion, Delivery, RuleId, Settings, Status, Step};
 
 /// The completion path checks that the request was sent, not that this
 /// send is still outstanding.
@@ -49,6 +49,7 @@ pub struct LateCompletionAccepted {
 
 pub(super) const MUTANT: Mutant = Mutant {
     name: "late-completion-accepted",
+    settings: Settings::DEFAULT,
     description: "A late or duplicate completion of a send that already finished is \
                   accepted and fires the callback registered now (no send generation).",
     expected: RuleId::TargetCompleteUnsent,

@@ -28,12 +28,15 @@
 //! assert_eq!(failure.divergence.rule(), Some(mutant.expected));
 //! ```
 //!
-//! Each mutant's expected rule and shortest sequence are for the default
-//! [`Settings`] (UMDF 1 at its last version, verifier on), which the tests
-//! use. Some bugs are another setting's documented behaviour: a framework
-//! before 1.9 keeps the callback across Reuse, and with the verifier off
-//! the `*-accepted` mutants' calls are let through, so there the model
-//! expects what those mutants do, and they may conform.
+//! Each mutant's expected rule and shortest sequence are for its own
+//! [`Mutant::settings`], which the tests use: the default [`Settings`]
+//! (UMDF 1 at its last version, verifier on) for most, KMDF for bugs of
+//! behaviour only the shared KMDF and UMDF 2 source has (a cancel that
+//! sticks, a refused send's status). Some bugs are another setting's
+//! documented behaviour: a framework before 1.9 keeps the callback across
+//! Reuse, and with the verifier off the `*-accepted` mutants' calls are let
+//! through, so there the model expects what those mutants do, and they may
+//! conform.
 //!
 //! Like `sim`, the gallery never reads the reference model: a mutant that
 //! asked the spec what to do could not diverge from it.
@@ -45,6 +48,7 @@ mod callback_kept_across_reuse;
 mod callback_lost_on_cancel;
 mod callback_sees_previous_completion;
 mod callback_twice_on_cancel;
+mod cancel_not_sticky;
 mod complete_created_accepted;
 mod context_kept_across_reuse;
 mod contexts_swapped;
@@ -53,6 +57,7 @@ mod formatting_kept_across_reuse;
 mod formatting_kept_after_completion;
 mod information_kept_by_reuse;
 mod late_completion_accepted;
+mod refused_send_keeps_status;
 mod send_while_sent_accepted;
 mod status_kept_by_reuse;
 mod status_reset_to_success;
@@ -61,6 +66,7 @@ pub use callback_kept_across_reuse::CallbackKeptAcrossReuse;
 pub use callback_lost_on_cancel::CallbackLostOnCancel;
 pub use callback_sees_previous_completion::CallbackSeesPreviousCompletion;
 pub use callback_twice_on_cancel::CallbackTwiceOnCancel;
+pub use cancel_not_sticky::CancelNotSticky;
 pub use complete_created_accepted::CompleteCreatedAccepted;
 pub use context_kept_across_reuse::ContextKeptAcrossReuse;
 pub use contexts_swapped::ContextsSwapped;
@@ -69,6 +75,7 @@ pub use formatting_kept_after_completion::FormattingKeptAfterCompletion;
 pub use framework::{Bug, Faithful, GalleryFramework, RequestKey, key};
 pub use information_kept_by_reuse::InformationKeptByReuse;
 pub use late_completion_accepted::LateCompletionAccepted;
+pub use refused_send_keeps_status::RefusedSendKeepsStatus;
 pub use send_while_sent_accepted::SendWhileSentAccepted;
 pub use status_kept_by_reuse::StatusKeptByReuse;
 pub use status_reset_to_success::StatusResetToSuccess;
@@ -83,8 +90,12 @@ pub struct Mutant {
     pub name: &'static str,
     /// One sentence: what the framework gets wrong.
     pub description: &'static str,
-    /// The rule whose check must catch the bug in the default settings
-    /// (the divergence's [`rule`](crate::harness::Divergence::rule)).
+    /// The settings the bug shows in, and the rest of the entry is for:
+    /// [`Settings::DEFAULT`] for most, KMDF for the bugs of behaviour only
+    /// the shared KMDF and UMDF 2 source has.
+    pub settings: Settings,
+    /// The rule whose check must catch the bug in its settings (the
+    /// divergence's [`rule`](crate::harness::Divergence::rule)).
     pub expected: RuleId,
     /// The length of the shortest sequence that shows the bug, derived by
     /// hand (the derivation is in the bug type's docs).
@@ -95,9 +106,10 @@ pub struct Mutant {
 }
 
 impl Mutant {
-    /// A fresh simulated framework with this mutant's bug.
+    /// A fresh simulated framework with this mutant's bug, in its
+    /// settings.
     pub fn framework(&self) -> GalleryFramework {
-        GalleryFramework::new(self)
+        GalleryFramework::with_settings(self, self.settings)
     }
 
     /// A fresh simulated framework of `settings` with this mutant's bug.
@@ -160,6 +172,8 @@ const GALLERY: &[Mutant] = &[
     callback_sees_previous_completion::MUTANT,
     contexts_swapped::MUTANT,
     formatting_kept_after_completion::MUTANT,
+    cancel_not_sticky::MUTANT,
+    refused_send_keeps_status::MUTANT,
 ];
 
 /// Every mutant in the gallery, in a fixed order.

@@ -5,7 +5,7 @@ use super::framework::Replied;
 use super::witness::{R0, create, format, send};
 use super::{Bug, Faithful, Mutant};
 use crate::sim::Handle;
-use crate::vocab::{Call, Reply, RuleId, Step};
+use crate::vocab::{Call, Reply, RuleId, Settings, Step};
 
 /// Send does not check that the request is not already at a target.
 ///
@@ -29,6 +29,7 @@ pub struct SendWhileSentAccepted;
 
 pub(super) const MUTANT: Mutant = Mutant {
     name: "send-while-sent-accepted",
+    settings: Settings::DEFAULT,
     description: "A send of a request already outstanding at a target is accepted \
                   (no REQUEST_ALREADY_SENT check).",
     expected: RuleId::SendWhilePending,

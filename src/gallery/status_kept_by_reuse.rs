@@ -5,7 +5,7 @@ use super::framework::Replied;
 use super::witness::{R0, create, read_status, reuse};
 use super::{Bug, Faithful, Mutant};
 use crate::sim::Handle;
-use crate::vocab::{Call, RuleId, Status, Step};
+use crate::vocab::{Call, RuleId, Settings, Status, Step};
 
 /// Reuse resets everything but the completion status.
 ///
@@ -32,6 +32,7 @@ pub struct StatusKeptByReuse;
 
 pub(super) const MUTANT: Mutant = Mutant {
     name: "status-kept-by-reuse",
+    settings: Settings::DEFAULT,
     description: "Reuse ignores the status it is given: the request keeps reporting \
                   its previous status.",
     expected: RuleId::StatusMismatch,

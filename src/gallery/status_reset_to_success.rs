@@ -5,7 +5,7 @@ use super::framework::Replied;
 use super::witness::{R0, create, read_status, reuse};
 use super::{Bug, Faithful, Mutant};
 use crate::sim::Handle;
-use crate::vocab::{Call, RuleId, Status, Step};
+use crate::vocab::{Call, RuleId, Settings, Status, Step};
 
 /// Reuse resets the status to success instead of the value given.
 ///
@@ -28,6 +28,7 @@ pub struct StatusResetToSuccess;
 
 pub(super) const MUTANT: Mutant = Mutant {
     name: "status-reset-to-success",
+    settings: Settings::DEFAULT,
     description: "Reuse resets the status to STATUS_SUCCESS instead of the status given.",
     expected: RuleId::StatusMismatch,
     minimal_len: 3,

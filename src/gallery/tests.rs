@@ -51,8 +51,8 @@ fn every_witness_conforms_on_the_simulated_framework() {
     for mutant in all() {
         let steps = (mutant.witness)();
         if let Err(divergence) = execute(
-            &mut Framework::new(),
-            crate::vocab::Settings::default(),
+            &mut Framework::with_settings(mutant.settings),
+            mutant.settings,
             &steps,
             None,
             None,
@@ -70,14 +70,8 @@ fn every_witness_conforms_on_the_simulated_framework() {
 fn every_witness_breaks_its_mutant_at_its_last_step_with_the_expected_rule() {
     for mutant in all() {
         let steps = (mutant.witness)();
-        let divergence = execute(
-            &mut mutant.framework(),
-            crate::vocab::Settings::default(),
-            &steps,
-            None,
-            None,
-        )
-        .expect_err(&format!("{}: the witness passes", mutant.name));
+        let divergence = execute(&mut mutant.framework(), mutant.settings, &steps, None, None)
+            .expect_err(&format!("{}: the witness passes", mutant.name));
         assert_eq!(
             (divergence.rule(), divergence.step),
             (Some(mutant.expected), steps.len() - 1),

@@ -104,15 +104,27 @@ pub struct Settings {
 impl Default for Settings {
     /// UMDF 1 at its last version, 1.11, with the verifier on.
     fn default() -> Self {
-        Settings {
-            flavor: Flavor::Umdf1,
-            version: FrameworkVersion::V1_11,
-            verifier: true,
-        }
+        Settings::DEFAULT
     }
 }
 
 impl Settings {
+    /// The defaults: UMDF 1 at its last version, 1.11, with the verifier
+    /// on (what [`Settings::default`] gives).
+    pub const DEFAULT: Settings = Settings {
+        flavor: Flavor::Umdf1,
+        version: FrameworkVersion::V1_11,
+        verifier: true,
+    };
+
+    /// KMDF (and UMDF 2) at the latest version the crate knows, 1.33, with
+    /// the verifier on.
+    pub const KMDF: Settings = Settings {
+        flavor: Flavor::Kmdf,
+        version: FrameworkVersion::V1_33,
+        verifier: true,
+    };
+
     /// Settings that exist: UMDF 1 has Reuse only from 1.9 and ends at
     /// 1.11; KMDF is any `1.x`.
     pub fn new(

@@ -195,6 +195,7 @@ gallery_tests! {
     formatting_kept_after_completion_is_caught_as_send_unformatted => "formatting-kept-after-completion",
     cancel_not_sticky_is_caught_as_send_cancelled => "cancel-not-sticky",
     refused_send_keeps_status_is_caught_as_status_mismatch => "refused-send-keeps-status",
+    timeout_reports_cancelled_is_caught_as_status_mismatch => "timeout-reports-cancelled",
 }
 
 /// Every mutant in the gallery has a test above, so a new mutant cannot go

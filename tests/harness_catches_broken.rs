@@ -65,6 +65,10 @@ impl Conformance for Broken {
         Conformance::target_complete(&mut self.inner, request, completion)
     }
 
+    fn timed_out(&mut self, request: &Handle) -> Result<(), Refusal> {
+        Conformance::timed_out(&mut self.inner, request)
+    }
+
     fn drain_deliveries(&mut self, into: &mut Vec<Delivery<Handle>>) {
         self.inner.drain_deliveries(into)
     }

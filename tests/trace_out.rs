@@ -55,7 +55,7 @@ fn driver_errors(settings: Settings, steps: &[Step]) -> Vec<RuleId> {
             let refused = judgement
                 .outcome
                 .err()
-                .filter(|_| !matches!(s, Step::TargetComplete { .. }));
+                .filter(|_| !matches!(s, Step::TargetComplete { .. } | Step::TimedOut { .. }));
             let undefined = match judgement.judged {
                 wdfreq::model::Judged::Undefined(v) => Some(v),
                 _ => None,

@@ -22,7 +22,7 @@ use wdfreq::vocab::build::{R0, create, receive};
 use wdfreq::vocab::{Call, CallKind, FormatKind, ReuseFlags, SendMode, Settings, Step, StepKind};
 
 /// Every kind of step on an existing request, one of each, and the send
-/// in each of its modes.
+/// in each of its modes and with a timeout.
 fn every_kind() -> Vec<Step> {
     let mut steps = Vec::new();
     for kind in StepKind::ALL {
@@ -33,10 +33,15 @@ fn every_kind() -> Vec<Step> {
                 call: Call::Send { target, .. },
                 ..
             } => {
-                for mode in SendMode::REPRESENTATIVES {
+                let modes = SendMode::REPRESENTATIVES.map(|mode| (mode, false));
+                for (mode, timeout) in modes.into_iter().chain([(SendMode::Async, true)]) {
                     steps.push(Step::Call {
                         request: R0,
-                        call: Call::Send { target, mode },
+                        call: Call::Send {
+                            target,
+                            mode,
+                            timeout,
+                        },
                     });
                 }
                 continue;

@@ -76,6 +76,7 @@ pub enum Event {
     SyncSend {
         request: RequestId,
         target: TargetId,
+        timeout: bool,
         answer: Completion,
         answered: u64,
     },
@@ -119,6 +120,7 @@ impl Event {
             Event::SyncSend {
                 request,
                 target,
+                timeout,
                 answer,
                 ..
             } => Some(Step::Call {
@@ -126,6 +128,7 @@ impl Event {
                 call: Call::Send {
                     target,
                     mode: SendMode::Sync(answer),
+                    timeout,
                 },
             }),
             Event::Status { request, .. } => Some(Step::Call {
@@ -148,6 +151,7 @@ pub enum Parsed {
     SyncSend {
         request: RequestId,
         target: TargetId,
+        timeout: bool,
     },
 }
 
@@ -491,6 +495,9 @@ pub(super) fn parse_object(
                 ),
             })
         }
+        StepKind::TimedOut => step(Step::TimedOut {
+            request: names.known(req)?,
+        }),
         StepKind::Call(kind) => {
             let request = names.known(req)?;
             parse_call(kind, request, &fields, names)
@@ -527,11 +534,20 @@ fn parse_call(
                     value: name.to_owned(),
                     expected: &SendMode::NAMES,
                 })?;
+            let timeout = fields.opt_bool("timeout")?.unwrap_or(false);
             if let SendMode::Sync(_) = mode {
                 // Its answer is the `target_complete` the reader joins to it.
-                return Ok(Parsed::SyncSend { request, target });
+                return Ok(Parsed::SyncSend {
+                    request,
+                    target,
+                    timeout,
+                });
             }
-            Call::Send { target, mode }
+            Call::Send {
+                target,
+                mode,
+                timeout,
+            }
         }
         CallKind::Cancel => Call::Cancel,
         CallKind::Reuse => Call::Reuse {

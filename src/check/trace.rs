@@ -194,11 +194,16 @@ impl<R: BufRead> TraceReader<R> {
         self.forgotten = forgets;
         match parsed {
             Parsed::Event(event) => Ok(Some((line, event))),
-            Parsed::SyncSend { request, target } => {
+            Parsed::SyncSend {
+                request,
+                target,
+                timeout,
+            } => {
                 let (answered, answer) = self.answer(line, request)?;
                 let event = Event::SyncSend {
                     request,
                     target,
+                    timeout,
                     answer,
                     answered,
                 };

@@ -66,6 +66,7 @@ pub fn step_lines(step: &Step) -> Vec<Map<String, Value>> {
             line.insert("queue".into(), json!(queue.to_string()));
         }
         Step::TargetComplete { completion, .. } => completion_fields(&mut line, completion),
+        Step::TimedOut { .. } => {}
         Step::Call { call, .. } => match call {
             Call::Cancel | Call::ReadStatus | Call::Delete => {}
             Call::Format { kind } => {
@@ -77,9 +78,16 @@ pub fn step_lines(step: &Step) -> Vec<Map<String, Value>> {
                     line.insert("context".into(), json!(context.to_string()));
                 }
             }
-            Call::Send { target, mode } => {
+            Call::Send {
+                target,
+                mode,
+                timeout,
+            } => {
                 line.insert("target".into(), json!(target.to_string()));
                 line.insert("mode".into(), json!(mode.name()));
+                if timeout {
+                    line.insert("timeout".into(), json!(true));
+                }
                 if let SendMode::Sync(answer) = mode {
                     let mut done = event(StepKind::TargetComplete.name(), &request);
                     completion_fields(&mut done, answer);
@@ -193,6 +201,7 @@ pub fn renamed_in_order(steps: &[Step]) -> Vec<Step> {
                     request,
                     completion,
                 },
+                Step::TimedOut { .. } => Step::TimedOut { request },
                 Step::Call { call, .. } => {
                     let call = match call {
                         Call::SetCompletionCallback { callback, context } => {
@@ -201,9 +210,14 @@ pub fn renamed_in_order(steps: &[Step]) -> Vec<Step> {
                                 context: context.map(|c| contexts.get(c, |n| ContextId(n as u8))),
                             }
                         }
-                        Call::Send { target, mode } => Call::Send {
+                        Call::Send {
+                            target,
+                            mode,
+                            timeout,
+                        } => Call::Send {
                             target: targets.get(target, |n| TargetId(n as u8)),
                             mode,
+                            timeout,
                         },
                         other => other,
                     };

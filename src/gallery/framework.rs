@@ -37,6 +37,12 @@ pub trait Bug {
     ) -> Result<(), Refusal> {
         sim.target_complete(request, completion)
     }
+
+    /// The timeout of `request`'s outstanding send elapses (see
+    /// [`Conformance::timed_out`]).
+    fn timed_out(&mut self, sim: &mut Faithful, request: &Handle) -> Result<(), Refusal> {
+        sim.timed_out(request)
+    }
 }
 
 /// A key for per-request state a bug keeps: the slot and the generation,
@@ -98,6 +104,14 @@ impl Faithful {
         completion: Completion,
     ) -> Result<(), Refusal> {
         let done = Conformance::target_complete(&mut self.framework, request, completion);
+        self.collect();
+        done
+    }
+
+    /// The timeout of `request`'s send elapsing, exactly as the simulated
+    /// framework handles it.
+    pub fn timed_out(&mut self, request: &Handle) -> Result<(), Refusal> {
+        let done = Conformance::timed_out(&mut self.framework, request);
         self.collect();
         done
     }
@@ -217,6 +231,10 @@ impl Conformance for GalleryFramework {
 
     fn target_complete(&mut self, request: &Handle, completion: Completion) -> Result<(), Refusal> {
         self.bug.target_complete(&mut self.sim, request, completion)
+    }
+
+    fn timed_out(&mut self, request: &Handle) -> Result<(), Refusal> {
+        self.bug.timed_out(&mut self.sim, request)
     }
 
     fn drain_deliveries(&mut self, into: &mut Vec<Delivery<Handle>>) {

@@ -61,6 +61,7 @@ mod refused_send_keeps_status;
 mod send_while_sent_accepted;
 mod status_kept_by_reuse;
 mod status_reset_to_success;
+mod timeout_reports_cancelled;
 
 pub use callback_kept_across_reuse::CallbackKeptAcrossReuse;
 pub use callback_lost_on_cancel::CallbackLostOnCancel;
@@ -79,6 +80,7 @@ pub use refused_send_keeps_status::RefusedSendKeepsStatus;
 pub use send_while_sent_accepted::SendWhileSentAccepted;
 pub use status_kept_by_reuse::StatusKeptByReuse;
 pub use status_reset_to_success::StatusResetToSuccess;
+pub use timeout_reports_cancelled::TimeoutReportsCancelled;
 
 use crate::vocab::{Call, RuleId, SendMode, Settings, Step};
 
@@ -174,6 +176,7 @@ const GALLERY: &[Mutant] = &[
     formatting_kept_after_completion::MUTANT,
     cancel_not_sticky::MUTANT,
     refused_send_keeps_status::MUTANT,
+    timeout_reports_cancelled::MUTANT,
 ];
 
 /// Every mutant in the gallery, in a fixed order.

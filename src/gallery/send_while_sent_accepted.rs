@@ -4,6 +4,7 @@
 use super::framework::Replied;
 use super::witness::{R0, create, format, send};
 use super::{Bug, Faithful, Mutant};
+use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
 use crate::vocab::{Call, Reply, RuleId, Settings, Step};
 
@@ -44,12 +45,14 @@ fn witness() -> Vec<Step> {
 
 impl Bug for SendWhileSentAccepted {
     fn perform(&mut self, sim: &mut Faithful, request: &Handle, call: &Call) -> Replied {
-        let outstanding = sim.request(request).is_some_and(|r| r.is_outstanding());
-        match call {
-            // The bug: the already-sent check is missing. (Queuing the IRP a
-            // second time is not simulated: the harness stops here.)
-            Call::Send { .. } if outstanding => Ok(Reply::Done),
-            _ => sim.perform(request, call),
+        match sim.perform(request, call) {
+            // The bug: the already-sent check is missing; every other check
+            // of the send still runs. (Queuing the IRP a second time is not
+            // simulated: the harness stops here.)
+            Err(Refusal::Rule(RuleId::SendWhilePending)) if matches!(call, Call::Send { .. }) => {
+                Ok(Reply::Done)
+            }
+            other => other,
         }
     }
 }

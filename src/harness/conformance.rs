@@ -37,7 +37,8 @@ impl From<RuleId> for Refusal {
 ///
 /// Required: [`create_request`](Self::create_request),
 /// [`receive_request`](Self::receive_request), [`perform`](Self::perform),
-/// [`target_complete`](Self::target_complete) and
+/// [`target_complete`](Self::target_complete),
+/// [`timed_out`](Self::timed_out) and
 /// [`drain_deliveries`](Self::drain_deliveries). Optional, with defaults:
 /// [`check_invariants`](Self::check_invariants) and [`name`](Self::name).
 ///
@@ -87,6 +88,13 @@ pub trait Conformance {
         completion: Completion,
     ) -> Result<(), Refusal>;
 
+    /// The timeout of the send outstanding for `request`
+    /// (`WDF_REQUEST_SEND_OPTION_TIMEOUT`) elapses before its target
+    /// finishes it: the framework's timer cancels the send. An
+    /// implementation refuses a request with no such timer armed with
+    /// `timeout-unarmed`.
+    fn timed_out(&mut self, request: &Self::Handle) -> Result<(), Refusal>;
+
     /// Moves the completion callbacks invoked since the last drain into
     /// `into`, oldest first.
     fn drain_deliveries(&mut self, into: &mut Vec<Delivery<Self::Handle>>);
@@ -126,6 +134,10 @@ impl<T: Conformance + ?Sized> Conformance for &mut T {
         completion: Completion,
     ) -> Result<(), Refusal> {
         (**self).target_complete(request, completion)
+    }
+
+    fn timed_out(&mut self, request: &Self::Handle) -> Result<(), Refusal> {
+        (**self).timed_out(request)
     }
 
     fn drain_deliveries(&mut self, into: &mut Vec<Delivery<Self::Handle>>) {

@@ -75,6 +75,7 @@ fn merged_sends(steps: &[Step]) -> Vec<Vec<Step>> {
                 Call::Send {
                     target,
                     mode: SendMode::Async,
+                    timeout,
                 },
         } = *step
         else {
@@ -97,7 +98,11 @@ fn merged_sends(steps: &[Step]) -> Vec<Vec<Step>> {
         let mode = SendMode::Sync(answer);
         candidate[at] = Step::Call {
             request,
-            call: Call::Send { target, mode },
+            call: Call::Send {
+                target,
+                mode,
+                timeout,
+            },
         };
         candidate.remove(next);
         candidates.push(candidate);

@@ -76,6 +76,7 @@ impl RawStep {
                     completion,
                 };
             }
+            StepKind::TimedOut => return Step::TimedOut { request },
             StepKind::Call(kind) => match kind {
                 CallKind::Format => Call::Format {
                     kind: FormatKind::ALL[usize::from(self.pick) % FormatKind::ALL.len()],
@@ -91,6 +92,7 @@ impl RawStep {
                         7 => SendMode::Forget,
                         _ => SendMode::Async,
                     },
+                    timeout: self.pick % 4 == 1,
                 },
                 CallKind::Reuse => Call::Reuse {
                     status,

@@ -210,9 +210,9 @@ impl<I: Conformance> SideBySide<I> {
                 request: step.request(),
                 completion: *completion,
             }),
-            // A refused target completion did not happen: a target cannot
-            // finish what it does not hold.
-            Err(_) if matches!(step, Step::TargetComplete { .. }) => {}
+            // A refused target completion or timeout did not happen: the
+            // environment cannot finish or time out what is not sent.
+            Err(_) if matches!(step, Step::TargetComplete { .. } | Step::TimedOut { .. }) => {}
             // A refused call happened too: the driver made it, and what the
             // refusal left (a status written) shows later in the trace.
             Ok(_) | Err(_) => recording.push(Observation::Step(*step)),
@@ -293,6 +293,9 @@ fn call<I: Conformance>(
         Step::Call { request, ref call } => implementation
             .perform(&handles[&request], call)
             .map(Called::Reply),
+        Step::TimedOut { request } => implementation
+            .timed_out(&handles[&request])
+            .map(|()| Called::Reply(Reply::Done)),
         Step::TargetComplete {
             request,
             completion,

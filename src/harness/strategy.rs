@@ -108,6 +108,7 @@ fn base_weight(kind: Kind) -> u32 {
     match kind {
         Kind::Step(StepKind::Create | StepKind::Receive) => 3,
         Kind::Step(StepKind::TargetComplete) => 8,
+        Kind::Step(StepKind::TimedOut) => 6,
         Kind::Step(StepKind::Call(call)) => match call {
             CallKind::Format | CallKind::SetCompletionCallback | CallKind::Send => 8,
             CallKind::Reuse => 6,
@@ -249,15 +250,31 @@ fn arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
             .boxed(),
         Kind::Step(StepKind::Call(kind)) => return call_arm(state, kind),
         Kind::SendSync | Kind::SendForget => return send_arm(state, kind),
-        Kind::Step(StepKind::TargetComplete) => (
-            on(requests_where(state, |r| r.is_outstanding()))?,
-            status(),
-            information(),
-        )
-            .prop_map(|(request, status, information)| Step::TargetComplete {
-                request,
-                completion: Completion::new(status, information),
-            })
+        Kind::Step(StepKind::TargetComplete) => {
+            // A target mostly honours a cancel: what it finishes a send
+            // cancelled by the driver or by its timeout with.
+            let cancelled = requests_where(state, |r| r.timed_out || r.canceled);
+            (
+                on(requests_where(state, |r| r.is_outstanding()))?,
+                status(),
+                information(),
+                0u8..4,
+            )
+                .prop_map(move |(request, status, information, honour)| {
+                    let status = if honour > 0 && cancelled.contains(&request) {
+                        Status::CANCELLED
+                    } else {
+                        status
+                    };
+                    Step::TargetComplete {
+                        request,
+                        completion: Completion::new(status, information),
+                    }
+                })
+                .boxed()
+        }
+        Kind::Step(StepKind::TimedOut) => on(requests_where(state, |r| r.timer_armed))?
+            .prop_map(|request| Step::TimedOut { request })
             .boxed(),
         Kind::Misuse => misuse(on(requests_where(state, live))?),
         Kind::Wild => wild(on(requests_where(state, |_| true))?),
@@ -284,8 +301,11 @@ fn call_arm(state: &GenState, kind: CallKind) -> Option<BoxedStrategy<Step>> {
         CallKind::Send => (
             on(requests_where(state, |r| owned(r) && r.formatted.is_some()))?,
             target(),
+            proptest::bool::weighted(0.35),
         )
-            .prop_map(|(request, target)| send(request, target, SendMode::Async))
+            .prop_map(|(request, target, timeout)| {
+                send_timed(request, target, SendMode::Async, timeout)
+            })
             .boxed(),
         CallKind::Cancel => on(requests_where(state, live))?
             .prop_map(|request| call(request, Call::Cancel))
@@ -349,7 +369,18 @@ fn send_arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
 }
 
 fn send(request: RequestId, target: TargetId, mode: SendMode) -> Step {
-    call(request, Call::Send { target, mode })
+    send_timed(request, target, mode, false)
+}
+
+fn send_timed(request: RequestId, target: TargetId, mode: SendMode, timeout: bool) -> Step {
+    call(
+        request,
+        Call::Send {
+            target,
+            mode,
+            timeout,
+        },
+    )
 }
 
 /// Reuse flags a driver of `settings` may give: none in UMDF 1; in KMDF a
@@ -386,6 +417,7 @@ fn misuses(target: TargetId, status: Status, information: u64) -> [Call; 8] {
         Call::Send {
             target,
             mode: SendMode::Async,
+            timeout: false,
         },
         Call::Format {
             kind: FormatKind::Read,
@@ -398,6 +430,7 @@ fn misuses(target: TargetId, status: Status, information: u64) -> [Call; 8] {
         Call::Send {
             target,
             mode: SendMode::Forget,
+            timeout: false,
         },
         Call::Reuse {
             status,
@@ -463,6 +496,7 @@ fn wild(request: impl Strategy<Value = RequestId> + 'static) -> BoxedStrategy<St
                             completion,
                         }
                     }
+                    StepKind::TimedOut => Step::TimedOut { request },
                     StepKind::Call(kind) => call(
                         request,
                         match kind {
@@ -470,7 +504,12 @@ fn wild(request: impl Strategy<Value = RequestId> + 'static) -> BoxedStrategy<St
                             CallKind::SetCompletionCallback => {
                                 Call::SetCompletionCallback { callback, context }
                             }
-                            CallKind::Send => Call::Send { target, mode },
+                            CallKind::Send => Call::Send {
+                                target,
+                                mode,
+                                // Often enough to arm a timer now and then.
+                                timeout: format == FormatKind::Ioctl,
+                            },
                             CallKind::Reuse => Call::Reuse { status, flags },
                             CallKind::Complete => Call::Complete {
                                 status,

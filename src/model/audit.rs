@@ -236,6 +236,26 @@ pub const BRANCHES: &[Branch] = &[
         note: "the driver still must format again: a driver error the framework lets through",
     },
     Branch {
+        file: "core/fxrequest.cpp:2211-2229",
+        function: "FxRequest::Reuse",
+        condition: "queue-presented, formatted with its current type, reused, sent with no new format",
+        applies: "KMDF, UMDF 2",
+        framework: "only the status and the cancel state are reset: the copied stack location is still there, and the send goes out formatted",
+        settings: KMDF,
+        steps: || {
+            vec![
+                receive(R0),
+                format_as(R0, crate::vocab::FormatKind::Current),
+                reuse(R0, OK),
+                set_completion(R0, 0, None),
+                send(R0),
+            ]
+        },
+        model: Answer::Accepted,
+        agrees: true,
+        note: "",
+    },
+    Branch {
         file: "core/fxrequest.cpp:2200-2209",
         function: "FxRequest::Reuse",
         condition: "queue-presented, SET_NEW_IRP",
@@ -350,6 +370,18 @@ pub const BRANCHES: &[Branch] = &[
         settings: KMDF,
         steps: || vec![create(R0), reuse(R0, OK), send_forget(R0), read_status(R0)],
         model: Answer::Reads(Some(Status::INVALID_DEVICE_STATE)),
+        agrees: true,
+        note: "",
+    },
+    Branch {
+        file: "core/fxrequestapi.cpp:1943-1955",
+        function: "WdfRequestSend",
+        condition: "send and forget of a driver-created request still at a target",
+        applies: "KMDF, UMDF 2; before anything about the send in flight",
+        framework: "STATUS_INVALID_DEVICE_STATE, FALSE",
+        settings: KMDF,
+        steps: || then(sent(), &[send_forget(R0)]),
+        model: Answer::Refused(RuleId::ForgetCreated),
         agrees: true,
         note: "",
     },
@@ -503,6 +535,52 @@ pub const BRANCHES: &[Branch] = &[
         model: Answer::Refused(RuleId::SendCancelled),
         agrees: true,
         note: "",
+    },
+    // Send timeouts.
+    Branch {
+        file: "targets/general/fxiotarget.cpp:2063-2136",
+        function: "FxIoTarget::TimerCallback",
+        condition: "the timer of a send with WDF_REQUEST_SEND_OPTION_TIMEOUT fires before the target finishes it",
+        applies: "KMDF, UMDF 2",
+        framework: "marks the send cancelled by the timer and calls FxRequestBase::Cancel: the cancel sticks until Reuse",
+        settings: KMDF,
+        steps: || {
+            vec![
+                create(R0),
+                format(R0),
+                set_completion(R0, 0, None),
+                send_with_timeout(R0),
+                times_out(R0),
+                target_completes(R0, Status::CANCELLED, 0),
+                format(R0),
+                set_completion(R0, 0, None),
+                send(R0),
+            ]
+        },
+        model: Answer::Refused(RuleId::SendCancelled),
+        agrees: true,
+        note: "",
+    },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:2364-2373",
+        function: "FxIoTarget::RequestCompletionRoutine",
+        condition: "a send cancelled by its timer completes with STATUS_CANCELLED",
+        applies: "KMDF, UMDF 2",
+        framework: "the status becomes STATUS_IO_TIMEOUT (information kept); any other status is kept",
+        settings: KMDF,
+        steps: || {
+            vec![
+                create(R0),
+                format(R0),
+                send_with_timeout(R0),
+                times_out(R0),
+                target_completes(R0, Status::CANCELLED, 0),
+                read_status(R0),
+            ]
+        },
+        model: Answer::Reads(Some(Status::IO_TIMEOUT)),
+        agrees: true,
+        note: "whether the lower driver honours the cancel is its own business: the trace's completion says",
     },
     // Cancel and completion.
     Branch {

@@ -102,7 +102,7 @@ pub fn call(settings: &Settings, request: &mut Request, id: RequestId, call: &Ca
             r.deregister();
             r.registration = Some(Registration { callback, context });
         }),
-        Call::Send { mode, .. } => send(settings, request, id, mode),
+        Call::Send { mode, timeout, .. } => send(settings, request, id, mode, timeout),
         Call::Cancel => Ok(cancel(settings, request)),
         Call::Reuse { status, flags } => reuse(settings, request, id, status, flags),
         Call::ReadStatus => Ok(read_status(request)),
@@ -141,7 +141,13 @@ fn modify(
 /// send still outstanding, the verifier's formatted flag, and a cancel
 /// since the last Reuse. Every refusal writes its status into the request
 /// (see [`breaks`]); none makes the request outstanding or runs a callback.
-fn send(settings: &Settings, request: &mut Request, id: RequestId, mode: SendMode) -> CallOutcome {
+fn send(
+    settings: &Settings,
+    request: &mut Request,
+    id: RequestId,
+    mode: SendMode,
+    timeout: bool,
+) -> CallOutcome {
     let mut judgement = Judgement::accepted(ExpectedReply::Done);
     if mode == SendMode::Forget {
         return forget(settings, request, id, judgement);
@@ -204,6 +210,10 @@ fn send(settings: &Settings, request: &mut Request, id: RequestId, mode: SendMod
     }
     request.life = Life::Outstanding;
     request.sent_since_reuse = true;
+    // FxIoTarget::SubmitLocked starts the timer of an asynchronous send
+    // once it is sure to go; a synchronous send's answer is given with it.
+    request.timer_armed = timeout && mode == SendMode::Async;
+    request.timed_out = false;
     // The status of a request at a target is the target's business until
     // it finishes ("WdfRequestGetStatus" defines no value for it).
     request.status = None;
@@ -211,7 +221,7 @@ fn send(settings: &Settings, request: &mut Request, id: RequestId, mode: SendMod
     if let SendMode::Sync(answer) = mode {
         // FxIoTarget::SubmitSync: the send returns after the target
         // finished, and the driver's routine, if any, has run.
-        let finished = finish(request, id, answer);
+        let finished = finish(settings, request, id, answer);
         judgement.outcome = finished.outcome;
         judgement.at_stake = finished.at_stake;
     }
@@ -228,12 +238,6 @@ fn forget(
     id: RequestId,
     mut judgement: Judgement,
 ) -> CallOutcome {
-    if request.is_outstanding() {
-        // WdfRequestSend sends and forgets without FxIoTarget::Submit: no
-        // check that the previous send came back, so what follows is
-        // undefined (the in-flight IRP is sent again).
-        return Err(undefined(request, RuleId::SendWhilePending, id));
-    }
     if !request.is_received() {
         breaks(settings, &mut judgement, RuleId::ForgetCreated, id, request)?;
     }
@@ -252,6 +256,13 @@ fn forget(
             id,
             request,
         )?;
+    }
+    if request.is_outstanding() {
+        // WdfRequestSend sends and forgets without FxIoTarget::Submit,
+        // after the two checks above: nothing checks that the previous
+        // send came back, so what follows is undefined (the IRP in flight
+        // is sent again).
+        return Err(undefined(request, RuleId::SendWhilePending, id));
     }
     if request.registration.is_some() {
         breaks(
@@ -332,7 +343,15 @@ fn reuse(
     if settings.reuse_clears_callback() {
         request.deregister();
     }
-    request.formatted = None;
+    // A queue-presented request's IRP is not reinitialised (its status is
+    // set, no more): formatting with its current type, which attaches no
+    // I/O context to release, survives in the shared source.
+    let kept = settings.shared_source()
+        && request.is_received()
+        && request.formatted == Some(FormatKind::Current);
+    if !kept {
+        request.formatted = None;
+    }
     if !settings.shared_source() {
         request.verifier_formatted = false;
     }
@@ -471,8 +490,32 @@ pub fn target_complete(
     }
     Judgement {
         let_through: judgement.let_through,
-        ..finish(request, id, completion)
+        ..finish(settings, request, id, completion)
     }
+}
+
+/// Judges the timeout of the outstanding send of `request` (named `id`)
+/// elapsing, and applies it: the model's step for one request, for the
+/// environment's move. The framework's timer cancels the send
+/// (`FxIoTarget::TimerCallback` calls `FxRequestBase::Cancel`, which sticks
+/// until Reuse in the shared source); the send stays outstanding until its
+/// target finishes it, and a cancelled completion then reports
+/// `STATUS_IO_TIMEOUT`.
+pub fn timed_out(settings: &Settings, request: &mut Request, id: RequestId) -> Judgement {
+    if request.life == Life::Undefined {
+        return Judgement::unjudged(None);
+    }
+    let mut judgement = Judgement::accepted(ExpectedReply::Done);
+    if !(request.is_outstanding() && request.timer_armed) {
+        let unarmed = RuleId::TimeoutUnarmed;
+        if let Err(refused) = breaks(settings, &mut judgement, unarmed, id, request) {
+            return refused;
+        }
+    }
+    request.timer_armed = false;
+    request.timed_out = true;
+    request.canceled |= settings.shared_source();
+    judgement
 }
 
 /// An outstanding send finishes: the request is the driver's again, with
@@ -480,7 +523,24 @@ pub fn target_complete(
 /// the registration and the formatted flag
 /// (`FxRequestBase::CompleteSubmitted`), then invokes the callback, if one
 /// was registered, exactly once.
-fn finish(request: &mut Request, id: RequestId, completion: Completion) -> Judgement {
+fn finish(
+    settings: &Settings,
+    request: &mut Request,
+    id: RequestId,
+    completion: Completion,
+) -> Judgement {
+    // FxIoTarget::RequestCompletionRoutine: a send its timer cancelled that
+    // comes back cancelled reports a timeout instead.
+    let completion = if request.timed_out
+        && completion.status == Status::CANCELLED
+        && settings.shared_source()
+    {
+        Completion::new(Status::IO_TIMEOUT, completion.information)
+    } else {
+        completion
+    };
+    request.timer_armed = false;
+    request.timed_out = false;
     request.life = Life::Owned;
     request.status = Some(completion.status);
     request.information = Some(completion.information);

@@ -33,6 +33,10 @@ pub struct Phase {
     /// A queue-presented request that carries an I/O context (it cannot be
     /// sent and forgotten).
     pub io_context: bool,
+    /// Sent with a timeout whose timer has not fired yet.
+    pub timer: bool,
+    /// Sent with a timeout that fired: the send is cancelled.
+    pub timed_out: bool,
 }
 
 impl Phase {
@@ -49,6 +53,8 @@ impl Phase {
             flag_kept: live && request.formatted.is_none() && request.verifier_formatted,
             cancelled: live && request.canceled,
             io_context: live && request.is_received() && request.io_context,
+            timer: live && request.timer_armed,
+            timed_out: live && request.timed_out,
         }
     }
 
@@ -85,6 +91,12 @@ impl fmt::Display for Phase {
         }
         if self.io_context {
             f.write_str(", I/O context")?;
+        }
+        if self.timer {
+            f.write_str(", timer")?;
+        }
+        if self.timed_out {
+            f.write_str(", timed out")?;
         }
         Ok(())
     }
@@ -128,8 +140,14 @@ pub fn tried_steps(request: RequestId) -> Vec<(&'static str, Step)> {
                 call: Call::Send { target, .. },
                 ..
             } => {
-                for mode in SendMode::REPRESENTATIVES {
-                    let call = Call::Send { target, mode };
+                let timed = (SendMode::Async, true);
+                let modes = SendMode::REPRESENTATIVES.map(|mode| (mode, false));
+                for (mode, timeout) in modes.into_iter().chain([timed]) {
+                    let call = Call::Send {
+                        target,
+                        mode,
+                        timeout,
+                    };
                     let send = Step::Call { request, call };
                     steps.push((label(&send), send));
                 }
@@ -144,6 +162,15 @@ pub fn tried_steps(request: RequestId) -> Vec<(&'static str, Step)> {
 /// not asynchronous, its mode.
 pub fn label(step: &Step) -> &'static str {
     match step {
+        Step::Call {
+            call:
+                Call::Send {
+                    mode: SendMode::Async,
+                    timeout: true,
+                    ..
+                },
+            ..
+        } => "send timeout",
         Step::Call {
             call: Call::Send { mode, .. },
             ..
@@ -235,6 +262,8 @@ fn phase(model: &Model, request: RequestId) -> Phase {
             flag_kept: false,
             cancelled: false,
             io_context: false,
+            timer: false,
+            timed_out: false,
         },
         Phase::of,
     )
@@ -316,6 +345,8 @@ mod tests {
             flag_kept: false,
             cancelled: false,
             io_context: false,
+            timer: false,
+            timed_out: false,
         };
         assert_eq!(bare.to_string(), "forgotten");
         let phase = Phase {

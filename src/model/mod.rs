@@ -34,7 +34,7 @@ use std::fmt;
 
 use crate::vocab::{Delivery, RequestId, RuleId, RuleSet, Settings, Status, Step};
 
-pub use calls::{call, target_complete};
+pub use calls::{call, target_complete, timed_out};
 pub use request::{Gone, Life, Origin, Request};
 pub use rules::{CATALOGUE, Rule, rule};
 
@@ -226,6 +226,10 @@ impl Model {
                 return Ok(checked(request, |r| {
                     calls::target_complete(&settings, r, id, completion)
                 }));
+            }
+            Step::TimedOut { .. } => {
+                let request = self.known(id)?;
+                return Ok(checked(request, |r| calls::timed_out(&settings, r, id)));
             }
         };
         if self.requests.contains_key(&id) {

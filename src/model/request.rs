@@ -63,6 +63,7 @@ pub enum Life {
 ///    one owes its Complete by origin.
 /// 4. While `Outstanding`, no status or information is specified: the
 ///    target's, until it finishes.
+/// 5. Only an outstanding request has a timer armed or fired.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Request {
     pub origin: Origin,
@@ -108,6 +109,12 @@ pub struct Request {
     /// call: the I/O context that attaches stays for good, and a request
     /// carrying one cannot be sent and forgotten.
     pub io_context: bool,
+    /// The outstanding send has a timeout whose timer has not fired.
+    pub timer_armed: bool,
+    /// The outstanding send's timer fired and cancelled it: in the shared
+    /// source, a completion with `STATUS_CANCELLED` then reports
+    /// `STATUS_IO_TIMEOUT`.
+    pub timed_out: bool,
 }
 
 impl Request {
@@ -128,6 +135,8 @@ impl Request {
             canceled: false,
             verifier_formatted: false,
             io_context: false,
+            timer_armed: false,
+            timed_out: false,
         }
     }
 
@@ -183,6 +192,12 @@ impl Request {
             (
                 !self.is_outstanding() || (self.status.is_none() && self.information.is_none()),
                 "4: an outstanding request's status is unspecified",
+            ),
+            (
+                self.is_outstanding()
+                    || self.life == Life::Undefined
+                    || !(self.timer_armed || self.timed_out),
+                "5: only an outstanding send has a timer",
             ),
         ];
         match checks.into_iter().find(|(holds, _)| !holds) {

@@ -239,7 +239,7 @@ catalogue! {
              written, no callback); added";
 
     FORMAT_AFTER_REUSE = FormatAfterReuse, Driver, Error, Kmdf, Never,
-    says: "A reused request is formatted again before it is sent: Reuse reinitialises its IRP, so what was formatted is gone, though the verifier's formatted flag is not.",
+    says: "A reused request is formatted again before it is sent: Reuse reinitialises a driver-created request's IRP and releases an I/O context's formatting, so what was formatted is gone, though the verifier's formatted flag is not.",
     source: "fxrequest.cpp FxRequest::Reuse (the request context's ReleaseAndRestore keeps \
              FXREQUEST_FLAG_FORMATTED, so VerifySubmitLocked lets the send through); Reusing \
              Framework Request Objects; the continuous reader in fxusbpipe.cpp formats after \
@@ -271,8 +271,9 @@ catalogue! {
 
     REUSE_FLAG_UNAVAILABLE = ReuseFlagUnavailable, Driver, Error, FlagsLimited, Always,
     says: "Reuse flags are given only to WdfRequestReuse, and MUST_COMPLETE only from framework 1.11.",
-    source: "IWDFIoRequest2::Reuse takes only a status; fxrequest.cpp FxRequest::Reuse \
-             (MUST_COMPLETE before 1.11: STATUS_INVALID_DEVICE_REQUEST)";
+    source: "IWDFIoRequest2::Reuse takes only a status; fxrequestapi.cpp WdfRequestReuse \
+             rejects a flag outside the version's mask (MUST_COMPLETE before 1.11) with \
+             STATUS_INVALID_PARAMETER before FxRequest::Reuse runs";
 
     NEW_IRP_RECEIVED = NewIrpReceived, Driver, Error, Kmdf, Always,
     says: "Reuse is given a new IRP only for a driver-created request.",
@@ -328,6 +329,13 @@ catalogue! {
     says: "An I/O target finishes only a send that is outstanding at it.",
     source: "fxiotarget.cpp FxIoTarget::RequestCompletionRoutine (only sent requests are on the \
              target's list); added so that a trace or an implementation cannot invent completions";
+
+    TIMEOUT_UNARMED = TimeoutUnarmed, Target, Error, Always, Always,
+    says: "A send times out only while it is outstanding with a timeout, and at most once.",
+    source: "fxiotarget.cpp FxIoTarget::SubmitLocked starts the timer only for a send with \
+             WDF_REQUEST_SEND_OPTION_TIMEOUT, and RemoveCompletedRequestLocked / CancelTimer \
+             stop it at completion; added so that a trace or an implementation cannot invent \
+             a timeout";
 }
 
 /// The catalogue entry of `id`.

@@ -34,7 +34,11 @@ impl Conformance for Framework {
             Call::SetCompletionCallback { callback, context } => {
                 self.set_completion_callback(request, callback, context)?
             }
-            Call::Send { target, mode } => self.send(request, target, mode)?,
+            Call::Send {
+                target,
+                mode,
+                timeout,
+            } => self.send(request, target, mode, timeout)?,
             Call::Cancel => {
                 return Ok(Reply::Cancel {
                     was_outstanding: self.cancel_sent_request(request)?,
@@ -53,6 +57,10 @@ impl Conformance for Framework {
 
     fn target_complete(&mut self, request: &Handle, completion: Completion) -> Result<(), Refusal> {
         Ok(Framework::target_complete(self, request, completion)?)
+    }
+
+    fn timed_out(&mut self, request: &Handle) -> Result<(), Refusal> {
+        Ok(Framework::timed_out(self, request)?)
     }
 
     fn drain_deliveries(&mut self, into: &mut Vec<Delivery<Handle>>) {
@@ -94,6 +102,7 @@ mod tests {
         let send = Call::Send {
             target: TargetId(1),
             mode: SendMode::Async,
+            timeout: false,
         };
         assert_eq!(perform(&mut fw, &h, format), Ok(Reply::Done));
         assert_eq!(perform(&mut fw, &h, register), Ok(Reply::Done));
@@ -158,6 +167,7 @@ mod tests {
         let sync = Call::Send {
             target: TargetId(0),
             mode: SendMode::Sync(answer),
+            timeout: false,
         };
         assert_eq!(perform(&mut fw, &received, format), Ok(Reply::Done));
         assert_eq!(perform(&mut fw, &received, sync), Ok(Reply::Done));
@@ -165,6 +175,7 @@ mod tests {
         let forget = Call::Send {
             target: TargetId(0),
             mode: SendMode::Forget,
+            timeout: false,
         };
         assert_eq!(perform(&mut fw, &received, forget), Ok(Reply::Done));
         assert_eq!(

@@ -47,6 +47,10 @@ pub enum SimError {
     /// its I/O context was attached; under UMDF 1, while so formatted.
     #[error("{request} is sent and forgotten with a formatted I/O context")]
     ForgetFormatted { request: Handle },
+    /// A timeout of a request with no timer armed (no send outstanding with
+    /// a timeout, or its timer fired already).
+    #[error("{request} has no send outstanding with a timer to fire")]
+    TimeoutUnarmed { request: Handle },
     /// A send of a request cancelled since its last Reuse (KMDF and UMDF 2:
     /// `STATUS_CANCELLED`).
     #[error("{request} is sent while cancelled: reuse it first")]
@@ -107,6 +111,7 @@ impl SimError {
             SimError::ForgetCreated { .. } => RuleId::ForgetCreated,
             SimError::ForgetFormatted { .. } => RuleId::ForgetFormatted,
             SimError::SendCancelled { .. } => RuleId::SendCancelled,
+            SimError::TimeoutUnarmed { .. } => RuleId::TimeoutUnarmed,
             SimError::ReuseFlagUnavailable { .. } => RuleId::ReuseFlagUnavailable,
             SimError::NewIrpReceived { .. } => RuleId::NewIrpReceived,
             SimError::MustCompleteInternalIrp { .. } => RuleId::MustCompleteInternalIrp,

@@ -182,6 +182,7 @@ impl Framework {
         request: &Handle,
         target: TargetId,
         mode: SendMode,
+        timeout: bool,
     ) -> Result<(), SimError> {
         let refused = self.send_refusal(request, target, mode)?;
         if let Some((refusal, status)) = refused {
@@ -199,7 +200,10 @@ impl Framework {
             debug_assert!(retired);
             return Ok(());
         }
-        self.live_mut(request)?.sent_to = Some(target);
+        let body = self.live_mut(request)?;
+        body.sent_to = Some(target);
+        // The timer of an asynchronous send starts once it surely goes.
+        body.timer = (timeout && mode == SendMode::Async).then_some(false);
         // INVARIANT (pair): `sent_to` and the target's send are recorded in
         // the same call; `target_complete` removes both together.
         self.target_mut(target).submit(*request);
@@ -229,9 +233,6 @@ impl Framework {
             target: at,
         });
         if mode == SendMode::Forget {
-            if let Some(pending) = pending {
-                return Ok(Some((pending, None)));
-            }
             if body.origin != Origin::Received {
                 let state = Some(Status::INVALID_DEVICE_STATE);
                 return Ok(Some((SimError::ForgetCreated { request }, state)));
@@ -246,7 +247,8 @@ impl Framework {
                 let refusal = SimError::ForgetFormatted { request };
                 return Ok(Some((refusal, Some(Status::INVALID_DEVICE_REQUEST))));
             }
-            return Ok(None);
+            // KMDF has no check here (undefined); the simulation refuses.
+            return Ok(pending.map(|pending| (pending, None)));
         }
         if mode == SendMode::Async
             && body.registration.is_none()
@@ -429,6 +431,26 @@ impl Framework {
         Ok(())
     }
 
+    /// The environment's move: the timer of `request`'s outstanding send
+    /// fires before its target finishes it, and cancels it as
+    /// `CancelSentRequest` would (under KMDF the cancel sticks until
+    /// Reuse). Refused for a request with no timer armed
+    /// (`TimeoutUnarmed`).
+    pub fn timed_out(&mut self, request: &Handle) -> Result<(), SimError> {
+        let armed = self
+            .pool
+            .get(request)
+            .is_some_and(|body| body.timer == Some(false));
+        if !armed {
+            return Err(SimError::TimeoutUnarmed { request: *request });
+        }
+        self.cancel_sent_request(request)?;
+        if let Some(body) = self.pool.get_mut(request) {
+            body.timer = Some(true);
+        }
+        Ok(())
+    }
+
     /// The environment's move: the target at which `request` is
     /// outstanding finishes it with `completion`.
     ///
@@ -454,11 +476,22 @@ impl Framework {
             finished.is_some(),
             "{request} is sent to {target}, which does not hold it"
         );
-        let registration = self
+        let body = self
             .pool
             .get_mut(request)
-            .expect("the request was live a moment ago")
-            .finish_send(completion);
+            .expect("the request was live a moment ago");
+        // Under KMDF a send its timer cancelled that comes back cancelled
+        // reports a timeout (FxIoTarget::RequestCompletionRoutine).
+        let timed_out = body.timer == Some(true) && completion.status == Status::CANCELLED;
+        let completion = if timed_out && self.settings.flavor == Flavor::Kmdf {
+            Completion {
+                status: Status::IO_TIMEOUT,
+                ..completion
+            }
+        } else {
+            completion
+        };
+        let registration = body.finish_send(completion);
         if let Some(registration) = registration {
             self.deliveries.push(Delivery {
                 request: *request,

@@ -107,6 +107,9 @@ pub struct Request {
     /// (`HasContext()`): nothing detaches it, and send-and-forget refuses a
     /// request that has one (KMDF and UMDF 2).
     pub io_context: bool,
+    /// The outstanding send's timer: `Some(false)` armed, `Some(true)`
+    /// fired (the send was cancelled by it); `None` without a timeout.
+    pub timer: Option<bool>,
 }
 
 impl Request {
@@ -128,6 +131,7 @@ impl Request {
             canceled: false,
             format_flag: false,
             io_context: false,
+            timer: None,
         }
     }
 
@@ -219,6 +223,7 @@ impl Request {
     pub fn finish_send(&mut self, completion: Completion) -> Option<Registration> {
         debug_assert!(self.sent_to.is_some(), "finish of a send not outstanding");
         self.sent_to = None;
+        self.timer = None;
         self.status = completion.status;
         self.information = completion.information;
         self.formatted = None;

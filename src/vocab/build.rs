@@ -97,7 +97,32 @@ pub const fn send(request: RequestId) -> Step {
 
 /// `WdfRequestSend` to [`T0`] in `mode`.
 pub const fn send_in(request: RequestId, mode: SendMode) -> Step {
-    call(request, Call::Send { target: T0, mode })
+    call(
+        request,
+        Call::Send {
+            target: T0,
+            mode,
+            timeout: false,
+        },
+    )
+}
+
+/// `WdfRequestSend` to [`T0`], asynchronously, with
+/// `WDF_REQUEST_SEND_OPTION_TIMEOUT`.
+pub const fn send_with_timeout(request: RequestId) -> Step {
+    call(
+        request,
+        Call::Send {
+            target: T0,
+            mode: SendMode::Async,
+            timeout: true,
+        },
+    )
+}
+
+/// The timeout of the outstanding send of `request` elapses.
+pub const fn times_out(request: RequestId) -> Step {
+    Step::TimedOut { request }
 }
 
 /// `WdfRequestSend` to [`T0`] with `WDF_REQUEST_SEND_OPTION_SYNCHRONOUS`:

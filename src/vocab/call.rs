@@ -97,6 +97,7 @@ impl CallKind {
             CallKind::Send => Call::Send {
                 target: TargetId(0),
                 mode: SendMode::Async,
+                timeout: false,
             },
             CallKind::Cancel => Call::Cancel,
             CallKind::Reuse => Call::Reuse {
@@ -288,8 +289,16 @@ pub enum Call {
         callback: CallbackId,
         context: Option<ContextId>,
     },
-    /// `IWDFIoRequest::Send` / `WdfRequestSend`, in the given mode.
-    Send { target: TargetId, mode: SendMode },
+    /// `IWDFIoRequest::Send` / `WdfRequestSend`, in the given mode; with
+    /// `timeout`, `WDF_REQUEST_SEND_OPTION_TIMEOUT` (a timer that cancels
+    /// an asynchronous send still outstanding when it fires: see
+    /// [`super::Step::TimedOut`]; for the other modes the model gives it no
+    /// effect).
+    Send {
+        target: TargetId,
+        mode: SendMode,
+        timeout: bool,
+    },
     /// `IWDFIoRequest::CancelSentRequest` / `WdfRequestCancelSentRequest`.
     Cancel,
     /// `IWDFIoRequest2::Reuse(hrStatus)` / `WdfRequestReuse` with
@@ -336,13 +345,23 @@ impl fmt::Display for Call {
                 Some(context) => write!(f, "set completion {callback} with {context}"),
                 None => write!(f, "set completion {callback}"),
             },
-            Call::Send { target, mode } => match mode {
-                SendMode::Async => write!(f, "send to {target}"),
-                SendMode::Sync(answer) => {
-                    write!(f, "send to {target} synchronously, answered with {answer}")
+            Call::Send {
+                target,
+                mode,
+                timeout,
+            } => {
+                match mode {
+                    SendMode::Async => write!(f, "send to {target}")?,
+                    SendMode::Sync(answer) => {
+                        write!(f, "send to {target} synchronously, answered with {answer}")?
+                    }
+                    SendMode::Forget => write!(f, "send to {target} and forget")?,
                 }
-                SendMode::Forget => write!(f, "send to {target} and forget"),
-            },
+                if timeout {
+                    write!(f, ", with a timeout")?;
+                }
+                Ok(())
+            }
             Call::Cancel => write!(f, "cancel"),
             Call::Reuse { status, flags } => {
                 write!(f, "reuse with {status}")?;

@@ -95,6 +95,9 @@ rule_ids! {
     StatusMismatch,
     /// Target: finish only a send that is outstanding.
     TargetCompleteUnsent,
+    /// Target: a send times out only while outstanding with a timeout, and
+    /// once.
+    TimeoutUnarmed,
 }
 
 static KEBAB: LazyLock<Vec<String>> = LazyLock::new(|| {

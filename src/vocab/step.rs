@@ -35,6 +35,11 @@ pub enum Step {
         request: RequestId,
         completion: Completion,
     },
+    /// The timeout of the outstanding send of `request`
+    /// (`WDF_REQUEST_SEND_OPTION_TIMEOUT`) elapses before its target
+    /// finishes it: the framework's timer cancels the send (the
+    /// environment's move, like a target's completion).
+    TimedOut { request: RequestId },
 }
 
 impl Step {
@@ -44,7 +49,8 @@ impl Step {
             Step::Create { request }
             | Step::Receive { request, .. }
             | Step::Call { request, .. }
-            | Step::TargetComplete { request, .. } => request,
+            | Step::TargetComplete { request, .. }
+            | Step::TimedOut { request } => request,
         }
     }
 
@@ -55,6 +61,7 @@ impl Step {
             Step::Receive { .. } => StepKind::Receive,
             Step::Call { call, .. } => StepKind::Call(call.kind()),
             Step::TargetComplete { .. } => StepKind::TargetComplete,
+            Step::TimedOut { .. } => StepKind::TimedOut,
         }
     }
 
@@ -86,6 +93,7 @@ impl fmt::Display for Step {
                 "{request}: target completes with {}, information {}",
                 completion.status, completion.information
             ),
+            Step::TimedOut { request } => write!(f, "{request}: its send times out"),
         }
     }
 }
@@ -97,15 +105,16 @@ pub enum StepKind {
     Receive,
     Call(CallKind),
     TargetComplete,
+    TimedOut,
 }
 
 const CALLS: usize = CallKind::ALL.len();
 
 impl StepKind {
     /// Every kind, in the trace format's table order: create, receive,
-    /// every [`CallKind`], target_complete.
-    pub const ALL: [StepKind; CALLS + 3] = {
-        let mut all = [StepKind::Create; CALLS + 3];
+    /// every [`CallKind`], target_complete, timed_out.
+    pub const ALL: [StepKind; CALLS + 4] = {
+        let mut all = [StepKind::Create; CALLS + 4];
         all[1] = StepKind::Receive;
         let mut i = 0;
         while i < CALLS {
@@ -113,6 +122,7 @@ impl StepKind {
             i += 1;
         }
         all[CALLS + 2] = StepKind::TargetComplete;
+        all[CALLS + 3] = StepKind::TimedOut;
         all
     };
 
@@ -123,6 +133,7 @@ impl StepKind {
             StepKind::Receive => "receive",
             StepKind::Call(kind) => kind.name(),
             StepKind::TargetComplete => "target_complete",
+            StepKind::TimedOut => "timed_out",
         }
     }
 
@@ -132,6 +143,7 @@ impl StepKind {
             "create" => Some(StepKind::Create),
             "receive" => Some(StepKind::Receive),
             "target_complete" => Some(StepKind::TargetComplete),
+            "timed_out" => Some(StepKind::TimedOut),
             other => CallKind::from_name(other).map(StepKind::Call),
         }
     }
@@ -153,6 +165,7 @@ impl StepKind {
                 request,
                 completion: Completion::SUCCESS,
             },
+            StepKind::TimedOut => Step::TimedOut { request },
         }
     }
 }
@@ -176,7 +189,7 @@ mod tests {
             let step = kind.representative(RequestId(3));
             assert_eq!((step.kind(), step.request()), (kind, RequestId(3)));
         }
-        assert_eq!(names.len(), CallKind::ALL.len() + 3);
+        assert_eq!(names.len(), CallKind::ALL.len() + 4);
         assert_eq!(StepKind::from_name("callback"), None);
     }
 }

@@ -1316,3 +1316,63 @@ fn reuse_leaves_a_driver_supplied_irp_status_unspecified_in_kmdf() {
     let steps = [create(R), reuse_with(R, Status::DEVICE_NOT_READY, NEW_IRP)];
     assert_eq!(status_in(KMDF, &steps), None);
 }
+
+#[test]
+fn timeout_unarmed() {
+    // A timeout fires only for a send outstanding with one, and once.
+    assert_fires(
+        RuleId::TimeoutUnarmed,
+        &[create(R), format(R), send(R), times_out(R)],
+    );
+    assert_fires(RuleId::TimeoutUnarmed, &[create(R), times_out(R)]);
+    assert_fires(
+        RuleId::TimeoutUnarmed,
+        &[
+            create(R),
+            format(R),
+            send_with_timeout(R),
+            times_out(R),
+            times_out(R),
+        ],
+    );
+    assert_silent(
+        RuleId::TimeoutUnarmed,
+        &[create(R), format(R), send_with_timeout(R), times_out(R)],
+    );
+}
+
+/// A send its timer cancelled that comes back cancelled reports
+/// `STATUS_IO_TIMEOUT` in the shared source, to its callback and to a
+/// status read; its cancel sticks until Reuse. Another status passes as
+/// it is.
+#[test]
+fn a_timed_out_send_reports_a_timeout() {
+    let timed_out = [
+        create(R),
+        format(R),
+        register(R, CB_A),
+        send_with_timeout(R),
+        times_out(R),
+        target_completes(R, Status::CANCELLED, 0),
+    ];
+    let mut model = Model::with_settings(KMDF);
+    let mut delivered = None;
+    for step in &timed_out {
+        delivered = model.step(step).unwrap().outcome.unwrap().delivery;
+    }
+    let delivered = delivered.expect("the callback runs");
+    assert_eq!(delivered.completion.status, Status::IO_TIMEOUT);
+    assert_eq!(status_in(KMDF, &timed_out), Some(Status::IO_TIMEOUT));
+    let mut resent = timed_out.to_vec();
+    resent.extend([format(R), register(R, CB_A), send(R)]);
+    assert_fires_in(KMDF, RuleId::SendCancelled, &resent);
+    // UMDF 1 (documentation only) passes the target's status on.
+    assert_eq!(
+        status_in(Settings::default(), &timed_out),
+        Some(Status::CANCELLED)
+    );
+    // A completion that is not a cancellation keeps its status.
+    let mut finished = timed_out.to_vec();
+    finished[5] = target_completes(R, Status::SUCCESS, 8);
+    assert_eq!(status_in(KMDF, &finished), Some(Status::SUCCESS));
+}

@@ -13,7 +13,6 @@ use clap::Args;
 
 use super::Outcome;
 use super::settings::SettingsArgs;
-use crate::model::Life;
 use crate::model::Origin;
 use crate::model::explore::{Lifecycle, Phase, lifecycles};
 use crate::vocab::Settings;
@@ -96,15 +95,7 @@ fn origin_name(origin: Origin) -> (&'static str, &'static str) {
 
 /// A node name unique within the diagram: `created_owned_formatted`.
 fn node(prefix: &str, phase: Phase) -> String {
-    let stage = match phase.stage {
-        Life::Owned => "owned",
-        Life::Outstanding => "outstanding",
-        Life::Completed => "completed",
-        Life::Deleted => "deleted",
-        Life::Forgotten => "forgotten",
-        Life::Undefined => "undefined",
-    };
-    let mut id = format!("{prefix}_{stage}");
+    let mut id = format!("{prefix}_{}", phase.stage.name());
     for (set, name) in [
         (phase.formatted, "_formatted"),
         (phase.registered, "_callback"),

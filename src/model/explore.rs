@@ -58,25 +58,19 @@ impl Phase {
         }
     }
 
-    /// Whether the request is gone (completed, deleted or forgotten).
+    /// Whether the request is gone (completed, deleted or forgotten), or
+    /// its state undefined.
     pub fn is_dead(self) -> bool {
         matches!(
             self.stage,
-            Life::Completed | Life::Deleted | Life::Forgotten
+            Life::Completed | Life::Deleted | Life::Forgotten | Life::Undefined
         )
     }
 }
 
 impl fmt::Display for Phase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self.stage {
-            Life::Owned => "owned",
-            Life::Outstanding => "outstanding",
-            Life::Completed => "completed",
-            Life::Deleted => "deleted",
-            Life::Forgotten => "forgotten",
-            Life::Undefined => "undefined",
-        })?;
+        f.write_str(self.stage.name())?;
         if self.formatted {
             f.write_str(", formatted")?;
         }

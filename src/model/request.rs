@@ -117,6 +117,20 @@ pub struct Request {
     pub timed_out: bool,
 }
 
+impl Life {
+    /// The stage's name in a lifecycle diagram (`owned`, `outstanding`, ...).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Life::Owned => "owned",
+            Life::Outstanding => "outstanding",
+            Life::Completed => "completed",
+            Life::Deleted => "deleted",
+            Life::Forgotten => "forgotten",
+            Life::Undefined => "undefined",
+        }
+    }
+}
+
 impl Request {
     /// A request just created or presented: owned, unformatted, with no
     /// callback and no specified status.

@@ -96,14 +96,9 @@ fn origin_name(origin: Origin) -> (&'static str, &'static str) {
 /// A node name unique within the diagram: `created_owned_formatted`.
 fn node(prefix: &str, phase: Phase) -> String {
     let mut id = format!("{prefix}_{}", phase.stage.name());
-    for (set, name) in [
-        (phase.formatted, "_formatted"),
-        (phase.registered, "_callback"),
-        (phase.flag_kept, "_flag_kept"),
-        (phase.cancelled, "_cancelled"),
-        (phase.io_context, "_io_context"),
-    ] {
+    for (set, _, name) in phase.marks() {
         if set {
+            id.push('_');
             id.push_str(name);
         }
     }
@@ -184,6 +179,22 @@ fn dot(settings: Settings) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two phases never share a node: a node name tells every mark of its
+    /// phase.
+    #[test]
+    fn every_phase_has_a_node_of_its_own() {
+        for settings in Settings::all() {
+            for lifecycle in lifecycles(settings) {
+                let mut nodes = std::collections::BTreeMap::new();
+                for phase in lifecycle.transitions.iter().map(|t| t.from) {
+                    let name = node("r", phase);
+                    let known = nodes.entry(name.clone()).or_insert(phase);
+                    assert_eq!(*known, phase, "{name} in {settings}");
+                }
+            }
+        }
+    }
 
     /// Every accepted step that changes the phase, in both origins, is an
     /// edge of both drawings.

@@ -68,29 +68,30 @@ impl Phase {
     }
 }
 
+impl Phase {
+    /// What the phase carries besides its stage, each with its name in
+    /// words and as an identifier, set or not: the one list the phase's
+    /// text and a diagram's node names are both made from.
+    pub fn marks(self) -> [(bool, &'static str, &'static str); 7] {
+        [
+            (self.formatted, "formatted", "formatted"),
+            (self.registered, "callback set", "callback"),
+            (self.flag_kept, "flag kept", "flag_kept"),
+            (self.cancelled, "cancelled", "cancelled"),
+            (self.io_context, "I/O context", "io_context"),
+            (self.timer, "timer", "timer"),
+            (self.timed_out, "timed out", "timed_out"),
+        ]
+    }
+}
+
 impl fmt::Display for Phase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.stage.name())?;
-        if self.formatted {
-            f.write_str(", formatted")?;
-        }
-        if self.registered {
-            f.write_str(", callback set")?;
-        }
-        if self.flag_kept {
-            f.write_str(", flag kept")?;
-        }
-        if self.cancelled {
-            f.write_str(", cancelled")?;
-        }
-        if self.io_context {
-            f.write_str(", I/O context")?;
-        }
-        if self.timer {
-            f.write_str(", timer")?;
-        }
-        if self.timed_out {
-            f.write_str(", timed out")?;
+        for (set, words, _) in self.marks() {
+            if set {
+                write!(f, ", {words}")?;
+            }
         }
         Ok(())
     }

@@ -19,7 +19,8 @@ use serde_json::{Map, Value};
 
 use super::error::TraceErrorKind;
 use super::parse::{Fields, integer};
-use crate::vocab::{Flavor, FrameworkVersion, Settings};
+use crate::vocab::settings::UMDF2;
+use crate::vocab::{Flavor, FrameworkVersion, Settings, SettingsError};
 
 /// The trace format version a header line names.
 pub const FORMAT_WITH_HEADER: u32 = 2;
@@ -65,18 +66,32 @@ pub(super) fn parse_header(object: &Map<String, Value>) -> Result<Header, TraceE
     }
     let default = Settings::default();
     let setting = |field| move |source| TraceErrorKind::HeaderSettings { field, source };
-    let flavor = match fields.opt_str("flavor")? {
+    let flavor_text = fields.opt_str("flavor")?;
+    let flavor = match flavor_text {
         Some(text) => text.parse::<Flavor>().map_err(setting("flavor"))?,
         None => default.flavor,
     };
     let version_text = fields.opt_str("version")?;
+    let verifier = fields.opt_bool("verifier")?.unwrap_or(default.verifier);
+    if flavor_text == Some(UMDF2) {
+        // UMDF 2's 2.x passes every 1.x check: judged as KMDF 1.33.
+        if let Some(text) = version_text {
+            let version = text
+                .parse::<FrameworkVersion>()
+                .map_err(setting("version"))?;
+            return Err(setting("version")(SettingsError::Umdf2Version(version)));
+        }
+        return Ok(Header {
+            format: FORMAT_WITH_HEADER,
+            settings: Settings::umdf2(verifier),
+        });
+    }
     let version = match version_text {
         Some(text) => text
             .parse::<FrameworkVersion>()
             .map_err(setting("version"))?,
         None => default.version,
     };
-    let verifier = fields.opt_bool("verifier")?.unwrap_or(default.verifier);
     let at_fault = if version_text.is_some() {
         "version"
     } else {
@@ -114,6 +129,22 @@ mod tests {
         assert_eq!(kmdf.settings.flavor, Flavor::Kmdf);
         assert_eq!(kmdf.settings.version, Settings::default().version);
         assert!(kmdf.settings.verifier);
+    }
+
+    #[test]
+    fn umdf2_is_judged_as_kmdf_1_33_and_takes_no_version() {
+        let Ok(got) = header(r#"{"wdfreq":2,"flavor":"umdf2","verifier":false}"#) else {
+            panic!("umdf2 header parses");
+        };
+        assert_eq!(got.settings, Settings::umdf2(false));
+        let error = header(r#"{"wdfreq":2,"flavor":"umdf2","version":"1.7"}"#)
+            .expect_err("a 1.x version for umdf2");
+        assert!(
+            error
+                .to_string()
+                .starts_with("field `version`: umdf2 takes no 1.x version"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -125,6 +125,15 @@ impl Settings {
         verifier: true,
     };
 
+    /// UMDF 2 (see [`UMDF2`]): KMDF at 1.33, where every version check of
+    /// the shared code passes.
+    pub const fn umdf2(verifier: bool) -> Settings {
+        Settings {
+            verifier,
+            ..Settings::KMDF
+        }
+    }
+
     /// Settings that exist: UMDF 1 has Reuse only from 1.9 and ends at
     /// 1.11; KMDF is any `1.x`.
     pub fn new(
@@ -212,7 +221,21 @@ pub enum SettingsError {
         flavor: Flavor,
         version: FrameworkVersion,
     },
+    /// A 1.x version given for UMDF 2, whose versions are 2.x.
+    #[error(
+        "umdf2 takes no 1.x version ({0} given): UMDF 2 is 2.x, which passes every 1.x version \
+         check of the shared request code, so it is judged as kmdf 1.33"
+    )]
+    Umdf2Version(FrameworkVersion),
 }
+
+/// The flavor name of UMDF 2. It shares KMDF's request code, so it parses
+/// as [`Flavor::Kmdf`]; its versions, 2.x, pass every 1.x version check of
+/// that code (`src/framework/shared/object/globals.cpp`,
+/// `IsVersionGreaterThanOrEqualTo`), so it is judged as KMDF at the latest
+/// version the crate knows ([`Settings::umdf2`]), and a 1.x version given
+/// with it is refused ([`SettingsError::Umdf2Version`]).
+pub const UMDF2: &str = "umdf2";
 
 #[cfg(test)]
 mod tests {

@@ -2,7 +2,9 @@
 //! into a [`Parsed`] event, its names interned to the vocabulary's ids
 //! ([`Names`]), or into the [`TraceErrorKind`] that names the field at
 //! fault. It accepts exactly the events of the trace format (version 1,
-//! and the additions of version 2: a `reuse`'s `flags`); the header line
+//! and the additions of version 2: a `reuse`'s `flags`, a `send`'s
+//! `timeout`, the `timed_out` event, a `status` without its `value`); the
+//! header line
 //! of version 2 is [`super::header`]'s, and joining a `sync` send with its
 //! answer is the reader's ([`super::trace`]).
 //!

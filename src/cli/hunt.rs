@@ -68,7 +68,8 @@ pub struct HuntArgs {
     /// With --trace-out, write the trace of every passing case too.
     #[arg(long, requires = "trace_out")]
     pub trace_passing: bool,
-    /// The framework to judge for; the implementation is built for the same.
+    /// The framework to judge for; the implementation is built for the same
+    /// (a mutant's own settings when no flag is given).
     #[command(flatten)]
     pub settings: SettingsArgs,
 }
@@ -151,7 +152,13 @@ fn parse(args: &HuntArgs) -> Result<(Implementation, HuntConfig), String> {
         (_, Some(seconds)) => Budget::Time(Duration::from_secs_f64(seconds)),
         (cases, None) => Budget::Cases(cases.unwrap_or(1000)),
     };
-    let settings = args.settings.resolve().map_err(|e| e.to_string())?;
+    // A mutant is hunted in the settings it shows in, unless flags say
+    // otherwise.
+    let base = match implementation {
+        Implementation::Mutant(mutant) => mutant.settings,
+        Implementation::Sim => Settings::default(),
+    };
+    let settings = args.settings.over(base).map_err(|e| e.to_string())?;
     let config = HuntConfig {
         seed: args.seed.unwrap_or_else(Seed::random),
         budget,

@@ -404,7 +404,7 @@ fn legal_flags(settings: Settings) -> BoxedStrategy<ReuseFlags> {
 /// The calls the misuse arm draws from: those only the owner of a request
 /// may make (illegal while it is outstanding), and those that fit only the
 /// other origin.
-fn misuses(target: TargetId, status: Status, information: u64) -> [Call; 8] {
+fn misuses(target: TargetId, status: Status, information: u64) -> [Call; 9] {
     let must_complete = ReuseFlags {
         set_new_irp: false,
         must_complete: true,
@@ -439,6 +439,11 @@ fn misuses(target: TargetId, status: Status, information: u64) -> [Call; 8] {
         Call::SetCompletionCallback {
             callback: CallbackId(0),
             context: None,
+        },
+        Call::Send {
+            target,
+            mode: SendMode::Forget,
+            timeout: true,
         },
     ]
 }

@@ -582,6 +582,59 @@ pub const BRANCHES: &[Branch] = &[
         agrees: true,
         note: "whether the lower driver honours the cancel is its own business: the trace's completion says",
     },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:1840-1856",
+        function: "FxIoTarget::SubmitSync",
+        condition: "the wait of a synchronous send with a timeout runs out; the target answers cancelled",
+        applies: "KMDF, UMDF 2",
+        framework: "marks it cancelled by the timer and cancels it (sticky until Reuse): the cancelled answer reports STATUS_IO_TIMEOUT",
+        settings: KMDF,
+        steps: || {
+            vec![
+                create(R0),
+                format(R0),
+                call(
+                    R0,
+                    crate::vocab::Call::Send {
+                        target: T0,
+                        mode: crate::vocab::SendMode::Sync(crate::vocab::Completion::new(
+                            Status::CANCELLED,
+                            0,
+                        )),
+                        timeout: true,
+                    },
+                ),
+                read_status(R0),
+            ]
+        },
+        model: Answer::Reads(Some(Status::IO_TIMEOUT)),
+        agrees: true,
+        note: "a cancelled answer to a send with a timeout is taken as the timeout's: nothing else runs in the sequence while the driver waits",
+    },
+    Branch {
+        file: "inc/private/common/fxrequestvalidatefunctions.hpp:91",
+        function: "FxValidateRequestOptions",
+        condition: "send and forget with another option, as a timeout",
+        applies: "KMDF, UMDF 2; before any other check of WdfRequestSend",
+        framework: "STATUS_INVALID_PARAMETER written into the request, a break, FALSE: the request stays the driver's",
+        settings: KMDF,
+        steps: || {
+            vec![
+                receive(R0),
+                call(
+                    R0,
+                    crate::vocab::Call::Send {
+                        target: T0,
+                        mode: crate::vocab::SendMode::Forget,
+                        timeout: true,
+                    },
+                ),
+            ]
+        },
+        model: Answer::Refused(RuleId::ForgetWithTimeout),
+        agrees: true,
+        note: "",
+    },
     // Cancel and completion.
     Branch {
         file: "core/fxrequestbase.cpp:562",

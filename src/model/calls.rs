@@ -150,6 +150,16 @@ fn send(
 ) -> CallOutcome {
     let mut judgement = Judgement::accepted(ExpectedReply::Done);
     if mode == SendMode::Forget {
+        if timeout && rule(RuleId::ForgetWithTimeout).scope.applies(settings) {
+            // FxValidateRequestOptions, before anything else.
+            breaks(
+                settings,
+                &mut judgement,
+                RuleId::ForgetWithTimeout,
+                id,
+                request,
+            )?;
+        }
         return forget(settings, request, id, judgement);
     }
     if mode == SendMode::Async
@@ -211,9 +221,18 @@ fn send(
     request.life = Life::Outstanding;
     request.sent_since_reuse = true;
     // FxIoTarget::SubmitLocked starts the timer of an asynchronous send
-    // once it is sure to go; a synchronous send's answer is given with it.
+    // once it is sure to go. A synchronous send's answer is given with it:
+    // answered cancelled with a timeout, it was its timeout that cancelled
+    // it (FxIoTarget::SubmitSync: nothing else runs in the sequence while
+    // the driver waits).
     request.timer_armed = timeout && mode == SendMode::Async;
     request.timed_out = false;
+    if let SendMode::Sync(answer) = mode {
+        if timeout && answer.status == Status::CANCELLED {
+            request.timed_out = true;
+            request.canceled |= settings.shared_source();
+        }
+    }
     // The status of a request at a target is the target's business until
     // it finishes ("WdfRequestGetStatus" defines no value for it).
     request.status = None;
@@ -307,9 +326,9 @@ fn cancel(settings: &Settings, request: &mut Request) -> Judgement {
 /// In UMDF 1 (documentation only) Reuse also drops the verifier's flag, and
 /// the cancel state is not kept at all.
 ///
-/// Reuse of an outstanding request is a driver error the verifier breaks
-/// on; with the verifier off it takes effect on the outstanding request,
-/// which then completes with whatever registration Reuse left.
+/// Reuse of an outstanding request is a driver error the framework has no
+/// check for (from 1.9 a verifier break, after which Reuse goes on): what
+/// follows is undefined.
 fn reuse(
     settings: &Settings,
     request: &mut Request,

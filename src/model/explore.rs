@@ -15,7 +15,8 @@ use crate::vocab::{
 /// while it lives, whether it is formatted and has a callback registered,
 /// and, where the shared source keeps them, whether the verifier's
 /// formatted flag outlived a Reuse, whether it was cancelled since its last
-/// Reuse, and whether a queue-presented request carries an I/O context.
+/// Reuse, and whether a queue-presented request carries an I/O context;
+/// and whether its send's timer is armed or fired ([`Phase::marks`]).
 ///
 /// Everything else the model keeps (status, the callbacks and contexts
 /// gone from it, whether it was sent since the last Reuse) decides no step's

@@ -63,7 +63,8 @@ pub enum Life {
 ///    one owes its Complete by origin.
 /// 4. While `Outstanding`, no status or information is specified: the
 ///    target's, until it finishes.
-/// 5. Only an outstanding request has a timer armed or fired.
+/// 5. Only an outstanding request has a timer armed or fired (or one whose
+///    state is undefined: nothing of it is kept up to date).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Request {
     pub origin: Origin,

@@ -263,6 +263,14 @@ catalogue! {
     says: "A request sent and forgotten has no completion callback registered: none will run.",
     source: "WDF_REQUEST_SEND_OPTIONS_FLAGS (send-and-forget asks for no notification)";
 
+    FORGET_WITH_TIMEOUT = ForgetWithTimeout, Driver, Error, Kmdf, Always,
+    fails_with: INVALID_PARAMETER,
+    says: "A request sent and forgotten is given no other send option, as a timeout.",
+    source: "WDF_REQUEST_SEND_OPTIONS_FLAGS; fxrequestvalidatefunctions.hpp \
+             FxValidateRequestOptions, which WdfRequestSend runs before any other check, \
+             refuses SEND_AND_FORGET with another flag (STATUS_INVALID_PARAMETER written, \
+             the request left alive); added";
+
     ACCESS_AFTER_FORGET = AccessAfterForget, Driver, Error, Always, Undefined,
     says: "After sending a request and forgetting it the driver makes no call on it.",
     source: "WDF_REQUEST_SEND_OPTIONS_FLAGS; fxrequestapi.cpp WdfRequestSend \

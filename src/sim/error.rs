@@ -47,6 +47,10 @@ pub enum SimError {
     /// its I/O context was attached; under UMDF 1, while so formatted.
     #[error("{request} is sent and forgotten with a formatted I/O context")]
     ForgetFormatted { request: Handle },
+    /// Send and forget with a timeout (KMDF and UMDF 2:
+    /// `STATUS_INVALID_PARAMETER`, the request left alive).
+    #[error("{request} is sent and forgotten with a timeout")]
+    ForgetWithTimeout { request: Handle },
     /// A timeout of a request with no timer armed (no send outstanding with
     /// a timeout, or its timer fired already).
     #[error("{request} has no send outstanding with a timer to fire")]
@@ -112,6 +116,7 @@ impl SimError {
             SimError::ForgetFormatted { .. } => RuleId::ForgetFormatted,
             SimError::SendCancelled { .. } => RuleId::SendCancelled,
             SimError::TimeoutUnarmed { .. } => RuleId::TimeoutUnarmed,
+            SimError::ForgetWithTimeout { .. } => RuleId::ForgetWithTimeout,
             SimError::ReuseFlagUnavailable { .. } => RuleId::ReuseFlagUnavailable,
             SimError::NewIrpReceived { .. } => RuleId::NewIrpReceived,
             SimError::MustCompleteInternalIrp { .. } => RuleId::MustCompleteInternalIrp,

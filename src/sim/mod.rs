@@ -184,7 +184,7 @@ impl Framework {
         mode: SendMode,
         timeout: bool,
     ) -> Result<(), SimError> {
-        let refused = self.send_refusal(request, target, mode)?;
+        let refused = self.send_refusal(request, target, mode, timeout)?;
         if let Some((refusal, status)) = refused {
             if self.settings.flavor == Flavor::Kmdf {
                 if let Some(status) = status {
@@ -208,6 +208,14 @@ impl Framework {
         // the same call; `target_complete` removes both together.
         self.target_mut(target).submit(*request);
         if let SendMode::Sync(answer) = mode {
+            if timeout && answer.status == Status::CANCELLED {
+                // Answered cancelled, the wait with a timeout ran out: its
+                // cancel, as a timer's (KMDF's sticks until Reuse).
+                let kmdf = self.settings.flavor == Flavor::Kmdf;
+                let body = self.live_mut(request)?;
+                body.timer = Some(true);
+                body.canceled |= kmdf;
+            }
             // The very path of a target finishing the send, so a
             // synchronous send cannot differ from an asynchronous one
             // finished at once.
@@ -224,6 +232,7 @@ impl Framework {
         request: &Handle,
         target: TargetId,
         mode: SendMode,
+        timeout: bool,
     ) -> Result<Option<(SimError, Option<Status>)>, SimError> {
         let kmdf = self.settings.flavor == Flavor::Kmdf;
         let body = self.live(request)?;
@@ -233,6 +242,11 @@ impl Framework {
             target: at,
         });
         if mode == SendMode::Forget {
+            if timeout && kmdf {
+                // The options are validated before anything else.
+                let refusal = SimError::ForgetWithTimeout { request };
+                return Ok(Some((refusal, Some(Status::INVALID_PARAMETER))));
+            }
             if body.origin != Origin::Received {
                 let state = Some(Status::INVALID_DEVICE_STATE);
                 return Ok(Some((SimError::ForgetCreated { request }, state)));

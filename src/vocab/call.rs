@@ -290,10 +290,11 @@ pub enum Call {
         context: Option<ContextId>,
     },
     /// `IWDFIoRequest::Send` / `WdfRequestSend`, in the given mode; with
-    /// `timeout`, `WDF_REQUEST_SEND_OPTION_TIMEOUT` (a timer that cancels
-    /// an asynchronous send still outstanding when it fires: see
-    /// [`super::Step::TimedOut`]; for the other modes the model gives it no
-    /// effect).
+    /// `timeout`, `WDF_REQUEST_SEND_OPTION_TIMEOUT`: a timer that cancels
+    /// an asynchronous send still outstanding when it fires (see
+    /// [`super::Step::TimedOut`]); a synchronous send answered cancelled
+    /// was cancelled by it; KMDF and UMDF 2 refuse it with send and forget
+    /// (`forget-with-timeout`).
     Send {
         target: TargetId,
         mode: SendMode,

@@ -74,9 +74,11 @@ impl Status {
     pub const INVALID_DEVICE_STATE: Status = Status(0xC000_0184_u32 as i32);
     /// `STATUS_IO_TIMEOUT`: what a send cancelled by its timeout reports.
     pub const IO_TIMEOUT: Status = Status(0xC000_00B5_u32 as i32);
+    /// `STATUS_INVALID_PARAMETER`.
+    pub const INVALID_PARAMETER: Status = Status(0xC000_000D_u32 as i32);
 
     /// The statuses the crate names, with their `NTSTATUS` names.
-    pub const NAMED: [(Status, &'static str); 8] = [
+    pub const NAMED: [(Status, &'static str); 9] = [
         (Status::SUCCESS, "STATUS_SUCCESS"),
         (Status::UNSUCCESSFUL, "STATUS_UNSUCCESSFUL"),
         (Status::CANCELLED, "STATUS_CANCELLED"),
@@ -88,6 +90,7 @@ impl Status {
         ),
         (Status::INVALID_DEVICE_STATE, "STATUS_INVALID_DEVICE_STATE"),
         (Status::IO_TIMEOUT, "STATUS_IO_TIMEOUT"),
+        (Status::INVALID_PARAMETER, "STATUS_INVALID_PARAMETER"),
     ];
 
     /// The status's `NTSTATUS` name, when the crate names it.

@@ -66,6 +66,9 @@ rule_ids! {
     ForgetFormatted,
     /// Driver: register no callback for a request sent and forgotten.
     ForgetWithCallback,
+    /// Driver: give send and forget no other send option, as a timeout
+    /// (KMDF and UMDF 2 refuse it with `STATUS_INVALID_PARAMETER`).
+    ForgetWithTimeout,
     /// Driver: touch nothing after sending a request and forgetting it.
     AccessAfterForget,
     /// Driver: use a Reuse flag only where the framework has it.

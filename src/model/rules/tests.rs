@@ -1376,3 +1376,54 @@ fn a_timed_out_send_reports_a_timeout() {
     finished[5] = target_completes(R, Status::SUCCESS, 8);
     assert_eq!(status_in(KMDF, &finished), Some(Status::SUCCESS));
 }
+
+#[test]
+fn forget_with_timeout() {
+    let timed_forget = Step::Call {
+        request: R,
+        call: Call::Send {
+            target: TargetId(0),
+            mode: SendMode::Forget,
+            timeout: true,
+        },
+    };
+    // Validated before the origin: refused, the request alive, the status
+    // written (KMDF and UMDF 2).
+    assert_fires_in(KMDF, RuleId::ForgetWithTimeout, &[receive(R), timed_forget]);
+    assert_eq!(
+        broken_in(KMDF, &[create(R), timed_forget]),
+        [RuleId::ForgetWithTimeout]
+    );
+    assert_eq!(
+        status_in(KMDF, &[receive(R), timed_forget]),
+        Some(Status::INVALID_PARAMETER)
+    );
+    assert_silent_in(
+        KMDF,
+        RuleId::ForgetWithTimeout,
+        &[receive(R), send_forget(R)],
+    );
+    // UMDF 1 has no such check in its documentation.
+    assert_silent(RuleId::ForgetWithTimeout, &[receive(R), timed_forget]);
+}
+
+/// A synchronous send with a timeout answered cancelled was cancelled by
+/// its timeout: it reports `STATUS_IO_TIMEOUT`, and the cancel sticks.
+#[test]
+fn a_synchronous_send_cancelled_by_its_timeout_reports_a_timeout() {
+    let timed_sync = Step::Call {
+        request: R,
+        call: Call::Send {
+            target: TargetId(0),
+            mode: SendMode::Sync(Completion::new(Status::CANCELLED, 0)),
+            timeout: true,
+        },
+    };
+    let steps = [create(R), format(R), timed_sync];
+    assert_eq!(status_in(KMDF, &steps), Some(Status::IO_TIMEOUT));
+    let mut resent = steps.to_vec();
+    resent.extend([format(R), send(R)]);
+    assert_fires_in(KMDF, RuleId::SendCancelled, &resent);
+    let untimed = [create(R), format(R), send_sync(R, Status::CANCELLED, 0)];
+    assert_eq!(status_in(KMDF, &untimed), Some(Status::CANCELLED));
+}

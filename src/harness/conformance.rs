@@ -52,12 +52,14 @@ impl From<RuleId> for Refusal {
 ///   in the framework (the model's step says what): the harness goes
 ///   on with the next step. A driver error the framework does not refuse
 ///   there (with the verifier off, say) takes effect as the model says.
-/// - A handle stays valid after its request is completed or deleted: the
-///   harness keeps it and uses it again to check that the implementation
-///   refuses a stale handle (`access-after-complete`,
-///   `access-after-delete`). An implementation must therefore detect stale
-///   handles, for instance with a generation number, and never act on
-///   another request through one.
+/// - A step whose outcome the framework leaves undefined (it has no check:
+///   a Reuse, Complete or Delete of a request still at its target, any call
+///   on a completed or deleted request, ...) is not performed: from that
+///   step on the harness never calls the implementation for that request
+///   again, ignores the callbacks it reports for it, and judges only the
+///   other requests. So the harness never hands back a stale handle; a
+///   handle must still name one request only, so that callbacks are told
+///   apart.
 /// - Every completion callback the implementation invokes, during any call,
 ///   is reported by the next [`drain_deliveries`](Self::drain_deliveries),
 ///   in the order invoked. The harness drains after every step and compares

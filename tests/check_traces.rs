@@ -271,16 +271,6 @@ const MALFORMED: &[(&str, u64, &str)] = &[
         3,
         r#"UnknownValue { field: "flags", value: "no_flags","#,
     ),
-    (
-        "sync-send-not-followed-by-its-completion",
-        4,
-        r#"SyncSendNotAnswered { name: "probe", found_line: 6, found_op: "status" }"#,
-    ),
-    (
-        "sync-send-never-completed",
-        3,
-        r#"SyncSendUnansweredAtEnd { name: "probe" }"#,
-    ),
 ];
 
 /// Each malformed trace is refused at the line and with the error kind of

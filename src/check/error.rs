@@ -151,32 +151,6 @@ pub enum TraceErrorKind {
          here it comes after an event"
     )]
     HeaderNotFirst,
-    /// A `sync` send whose request's next event is not its
-    /// `target_complete`.
-    #[error(
-        "field `mode`: a `sync` send returns only after its target finished it, \
-         so the next event of request `{name}` must be its `target_complete`; \
-         line {found_line} is `{found_op}`"
-    )]
-    SyncSendNotAnswered {
-        name: String,
-        found_line: u64,
-        found_op: &'static str,
-    },
-    /// A `sync` send with no later event of its request at all.
-    #[error(
-        "field `mode`: a `sync` send returns only after its target finished it, \
-         but the trace ends before the `target_complete` of request `{name}`"
-    )]
-    SyncSendUnansweredAtEnd { name: String },
-    /// A `sync` send whose `target_complete` is further ahead than the
-    /// reader looks.
-    #[error(
-        "field `mode`: no event of request `{name}` among the {max} events after \
-         its `sync` send, one of which must be its `target_complete` \
-         (the reader looks no further ahead)"
-    )]
-    SyncSendTooFar { name: String, max: usize },
 }
 
 impl TraceErrorKind {

@@ -21,11 +21,15 @@
 //!
 //! Driver ops and `target_complete` are model steps; a send is judged in
 //! its mode by the model itself, a `sync` send together with the
-//! `target_complete` that answered it (the reader joins them). A refused
-//! step is an error finding at its line, and the model's state keeps only
-//! what the refusal leaves (a refused send's status), so the check goes
-//! on; a refused `sync` send never reached its target, so its answer is
-//! not judged apart. A rule broken and let through (the framework does not
+//! `target_complete` that answered it (the reader joins them when it is
+//! the request's next event). A refused step is an error finding at its
+//! line, and the model's state keeps only what the refusal leaves (a
+//! refused send's status), so the check goes on; a refused `sync` send
+//! never reached its target, so an answer joined to it is not judged
+//! apart, and none is needed: the framework returns at once, with no
+//! target completion. A `sync` send the model accepts and the trace shows
+//! no answer for is `sync-send-unanswered`, and the request's later events
+//! are not judged (what the target finished it with is unknown). A rule broken and let through (the framework does not
 //! refuse it in these settings, as with the verifier off) is an error
 //! finding too, and the step takes effect. A rule the framework has no
 //! check for at all (a call on a completed request, say) is an error
@@ -106,13 +110,15 @@ use std::io::{BufRead, Seek};
 pub use diag::{Finding, Summary};
 pub use error::{TraceError, TraceErrorKind};
 pub use header::Header;
-pub use parse::{DEAD_REMEMBERED, Event, Names, OPS};
+pub use parse::{DEAD_REMEMBERED, Event, Names, OPS, SyncAnswer};
 pub use source::{check_path, check_path_with};
 pub use trace::TraceReader;
 
-use crate::model::{Accepted, ExpectedReply, Judged, Life, Model, SequenceError, Violation, rule};
+use crate::model::{
+    Accepted, ExpectedReply, Judged, Life, Model, SequenceError, Violation, call, rule,
+};
 use crate::vocab::{
-    Completion, Delivery, RequestId, RuleId, Settings, SettingsError, Status, Step,
+    Call, Completion, Delivery, RequestId, RuleId, SendMode, Settings, SettingsError, Status, Step,
 };
 
 /// Chooses the settings to judge for from those the trace's header names
@@ -299,13 +305,35 @@ impl Checker {
         }
         self.settle(event.request(), line, names, sink);
         let at = At { line, names };
-        // INVARIANT: only a callback has no step, and it was judged above.
+        if let Event::SyncSend {
+            request,
+            target,
+            timeout,
+            answer: None,
+        } = *event
+        {
+            return self.unanswered(
+                at,
+                request,
+                Call::Send {
+                    target,
+                    mode: SendMode::Sync(Completion::SUCCESS),
+                    timeout,
+                },
+                sink,
+            );
+        }
+        // INVARIANT: only a callback and an unanswered sync send have no
+        // step, and both were judged above.
         let Some(step) = event.step() else {
             return Ok(());
         };
         // A sync send's callback is owed from the line of its answer.
         let finished = match *event {
-            Event::SyncSend { answered, .. } => answered,
+            Event::SyncSend {
+                answer: Some(answer),
+                ..
+            } => answer.line,
             _ => line,
         };
         let accepted = self.step(at, &step, finished, sink)?;
@@ -318,6 +346,53 @@ impl Checker {
             if let Some(reply) = accepted.map(|a| a.reply) {
                 status_read(at, request, reply, value, information, sink);
             }
+        }
+        Ok(())
+    }
+
+    /// A `sync` send that the trace shows no answer for, judged as `send`
+    /// (a synchronous one answered with `placeholder`'s completion). The
+    /// framework answers only a send it accepted: a refused one returns at
+    /// once, with no `target_complete` (FxIoTarget::SubmitSync), and so
+    /// does one whose refusal leaves the request undefined. So the model
+    /// is first asked, on a copy of the request, whether it accepts the
+    /// send, which never depends on the answer. Refused, the send is
+    /// judged as any refused step, and the placeholder answer is never
+    /// looked at. Accepted, the send's rules let through and warnings are
+    /// reported, then `sync-send-unanswered`, and the request is judged no
+    /// further: what the target finished it with is not in the trace.
+    fn unanswered(
+        &mut self,
+        at: At<'_>,
+        request: RequestId,
+        placeholder: Call,
+        sink: &mut dyn FnMut(Finding),
+    ) -> Result<(), SequenceError> {
+        let step = Step::Call {
+            request,
+            call: placeholder,
+        };
+        let Some(mut copy) = self.model.request(request).copied() else {
+            return Err(SequenceError::UnknownRequest(request));
+        };
+        let probe = call(&self.model.settings(), &mut copy, request, &placeholder);
+        let accepted = probe.judged == Judged::Yes && probe.outcome.is_ok();
+        self.step(at, &step, at.line, sink)?;
+        if accepted {
+            self.answers.remove(&request);
+            self.model.abandon(request)?;
+            sink(Finding {
+                line: at.line,
+                rule: RuleId::SyncSendUnanswered,
+                message: format!(
+                    "request `{}`, `send`: {} The framework accepts this send, and its next \
+                     event is not its `target_complete` (the checker looks {} events ahead): \
+                     what follows for the request is not judged.",
+                    at.request(request),
+                    says(RuleId::SyncSendUnanswered),
+                    trace::SYNC_LOOKAHEAD_EVENTS,
+                ),
+            });
         }
         Ok(())
     }
@@ -652,5 +727,66 @@ mod tests {
             "{found:#?}"
         );
         assert!(found.iter().all(|f| f.message.contains("request `y`")));
+    }
+
+    fn rules_and_lines(text: &str) -> Vec<(RuleId, u64)> {
+        let mut found = Vec::new();
+        check("t", std::io::Cursor::new(text), &mut |f| {
+            found.push((f.rule, f.line))
+        })
+        .expect("well formed");
+        found
+    }
+
+    /// An unanswered `sync` send the framework lets through (unformatted,
+    /// verifier off) reports the rule let through, then
+    /// `sync-send-unanswered`, and nothing more of the request: not its
+    /// status read, not the answer that comes too late, not that the
+    /// queue-presented request was never completed.
+    #[test]
+    fn unanswered_sync_send_let_through_is_unanswered_and_ends_the_judging() {
+        let text = "{\"wdfreq\":2,\"flavor\":\"kmdf\",\"version\":\"1.33\",\"verifier\":false}\n\
+                    {\"op\":\"receive\",\"req\":\"q\"}\n\
+                    {\"op\":\"send\",\"req\":\"q\",\"target\":\"t\",\"mode\":\"sync\"}\n\
+                    {\"op\":\"status\",\"req\":\"q\",\"value\":5}\n\
+                    {\"op\":\"target_complete\",\"req\":\"q\",\"status\":0}\n";
+        assert_eq!(
+            rules_and_lines(text),
+            vec![
+                (RuleId::SendUnformatted, 3),
+                (RuleId::SyncSendUnanswered, 3)
+            ]
+        );
+    }
+
+    /// A `sync` send refused without a trace of an answer is judged as
+    /// refused alone, and the request is judged on: its status read gets
+    /// the refusal's status, and a later answered send conforms.
+    #[test]
+    fn unanswered_sync_send_refused_needs_no_answer() {
+        let text = "{\"wdfreq\":2,\"flavor\":\"kmdf\",\"version\":\"1.33\"}\n\
+                    {\"op\":\"create\",\"req\":\"r\"}\n\
+                    {\"op\":\"format\",\"req\":\"r\",\"kind\":\"read\"}\n\
+                    {\"op\":\"cancel\",\"req\":\"r\"}\n\
+                    {\"op\":\"send\",\"req\":\"r\",\"target\":\"t\",\"mode\":\"sync\"}\n\
+                    {\"op\":\"status\",\"req\":\"r\",\"value\":0}\n";
+        assert_eq!(
+            rules_and_lines(text),
+            vec![(RuleId::SendCancelled, 5), (RuleId::StatusMismatch, 6)],
+            "the status read is judged against STATUS_CANCELLED"
+        );
+        let answered_later = text.replace(
+            "\"value\":0}",
+            "\"value\":-1073741536}\n\
+             {\"op\":\"reuse\",\"req\":\"r\",\"status\":0}\n\
+             {\"op\":\"format\",\"req\":\"r\",\"kind\":\"read\"}\n\
+             {\"op\":\"send\",\"req\":\"r\",\"target\":\"t\",\"mode\":\"sync\"}\n\
+             {\"op\":\"target_complete\",\"req\":\"r\",\"status\":0}\n\
+             {\"op\":\"delete\",\"req\":\"r\"}",
+        );
+        assert_eq!(
+            rules_and_lines(&answered_later),
+            vec![(RuleId::SendCancelled, 5)]
+        );
     }
 }

@@ -74,13 +74,16 @@ pub enum Event {
     /// `forget` send is a [`Call::Send`] in its mode), or `target_complete`.
     Step(Step),
     /// A `send` with mode `sync`, joined with its target's answer: the
-    /// `target_complete` of the same request, read on line `answered`.
+    /// `target_complete` of the same request that is its next event, or
+    /// `None` when its next event is something else or does not come
+    /// within the reader's lookahead. The framework answers only a send it
+    /// accepted (a refused one returns at once), so only the model can say
+    /// whether an answer was due (`sync-send-unanswered`).
     SyncSend {
         request: RequestId,
         target: TargetId,
         timeout: bool,
-        answer: Completion,
-        answered: u64,
+        answer: Option<SyncAnswer>,
     },
     /// `status`: the driver read the request's status and got `value` (and
     /// `information`), where the trace records them.
@@ -91,6 +94,15 @@ pub enum Event {
     },
     /// `callback`: the framework invoked a completion callback.
     Callback(Delivery),
+}
+
+/// The `target_complete` that answered a `sync` send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SyncAnswer {
+    /// What the target finished the request with.
+    pub completion: Completion,
+    /// The line of the `target_complete`.
+    pub line: u64,
 }
 
 impl Event {
@@ -115,7 +127,9 @@ impl Event {
 
     /// The step the event stands for in an operation sequence: a `sync`
     /// send with its answer, a status read whatever value it got; `None`
-    /// for a `callback`, which is the framework's doing, not a step.
+    /// for a `callback`, which is the framework's doing, not a step, and
+    /// for a `sync` send without its answer, which no step stands for
+    /// (a step's synchronous send carries its answer).
     pub fn step(&self) -> Option<Step> {
         match *self {
             Event::Step(step) => Some(step),
@@ -124,12 +138,11 @@ impl Event {
                 target,
                 timeout,
                 answer,
-                ..
-            } => Some(Step::Call {
+            } => answer.map(|answer| Step::Call {
                 request,
                 call: Call::Send {
                     target,
-                    mode: SendMode::Sync(answer),
+                    mode: SendMode::Sync(answer.completion),
                     timeout,
                 },
             }),

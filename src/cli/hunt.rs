@@ -191,12 +191,12 @@ fn interrupt_flag() -> &'static AtomicBool {
     &INTERRUPTED
 }
 
-/// How many rules apply in `settings`, and how many of those `report`
-/// exercised.
+/// How many rules a hunt can exercise in `settings`, and how many of
+/// those `report` exercised.
 pub(super) fn exercised(report: &HuntReport, settings: &Settings) -> (usize, usize) {
     let applicable = crate::vocab::RuleId::ALL
         .iter()
-        .filter(|r| crate::model::rule(**r).scope.applies(settings))
+        .filter(|r| crate::model::rule(**r).scope.hunted(settings))
         .count();
     (
         applicable - report.coverage.missing_in(settings).len(),
@@ -226,7 +226,7 @@ fn write_report(
     let (exercised, applicable) = exercised(report, settings);
     writeln!(
         out,
-        "rules exercised: {exercised} of the {applicable} that apply in {settings}"
+        "rules exercised: {exercised} of the {applicable} a hunt can reach in {settings}"
     )?;
     write!(out, "{}", report.coverage)?;
     let missing = report.coverage.missing_in(settings);

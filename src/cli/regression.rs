@@ -46,7 +46,7 @@ use serde_json::{Map, Value, json};
 use super::implementation::Implementation;
 use crate::check::parse::serde_message;
 use crate::check::write::{header, renamed_in_order, step_lines};
-use crate::check::{TraceError, TraceReader};
+use crate::check::{Event, TraceError, TraceReader};
 use crate::harness::Seed;
 use crate::vocab::{RuleId, Settings, Step};
 
@@ -114,7 +114,17 @@ impl Regression {
         let mut reader = TraceReader::new(file, Cursor::new(text));
         let mut steps = Vec::new();
         let trace = |e: TraceError| error(e.line as usize, RegressionErrorKind::Trace(Box::new(e)));
-        while let Some((_, event)) = reader.next_event().map_err(trace)? {
+        while let Some((at, event)) = reader.next_event().map_err(trace)? {
+            if let Event::SyncSend { answer: None, .. } = event {
+                // A regression is a sequence of steps, and a step's
+                // synchronous send carries its answer.
+                return Err(error(
+                    at as usize,
+                    RegressionErrorKind::Malformed(
+                        "a `sync` send is followed by its `target_complete`".to_owned(),
+                    ),
+                ));
+            }
             steps.extend(event.step());
         }
         let settings = reader.header().map_err(trace)?.settings;

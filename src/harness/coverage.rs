@@ -66,12 +66,12 @@ impl Coverage {
             .collect()
     }
 
-    /// The rules that apply in `settings` (see the catalogue's scope) and
-    /// were never exercised.
+    /// The rules a hunt can exercise in `settings` (see the catalogue's
+    /// scope, [`crate::model::rules::Scope::hunted`]) and never did.
     pub fn missing_in(&self, settings: &Settings) -> Vec<RuleId> {
         self.missing()
             .into_iter()
-            .filter(|r| rule(*r).scope.applies(settings))
+            .filter(|r| rule(*r).scope.hunted(settings))
             .collect()
     }
 }

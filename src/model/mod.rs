@@ -245,6 +245,16 @@ impl Model {
             .ok_or(SequenceError::UnknownRequest(id))
     }
 
+    /// Stops judging the request named `id`: the sequence lacks what the
+    /// model needs to go on (a trace's `sync` send without its answer), so
+    /// what follows for it is undefined, as after a step the framework has
+    /// no check for. Its later steps are unjudged and the end owes nothing
+    /// for it.
+    pub fn abandon(&mut self, id: RequestId) -> Result<(), SequenceError> {
+        self.known(id)?.life = Life::Undefined;
+        Ok(())
+    }
+
     /// Forgets the dead request named `id`, so that a long trace with ever
     /// new names need not keep every request it has seen: afterwards its
     /// name is unknown, as if never introduced. Returns false, and forgets

@@ -24,6 +24,10 @@ pub enum Scope {
     /// Where some Reuse flag is missing: UMDF 1 (no flags at all), or
     /// before 1.11 (no `MUST_COMPLETE`).
     FlagsLimited,
+    /// Every flavor and version, but only where a trace is judged: the rule
+    /// is about what a trace records, which a step of the conformance
+    /// harness cannot leave out, so no hunt exercises it.
+    Traces,
 }
 
 impl Scope {
@@ -34,7 +38,14 @@ impl Scope {
             Scope::Kmdf => settings.flavor == Flavor::Kmdf,
             Scope::MustComplete => settings.must_complete_exists(),
             Scope::FlagsLimited => !settings.must_complete_exists(),
+            Scope::Traces => true,
         }
+    }
+
+    /// Whether a hunt can exercise a rule of this scope in `settings`: it
+    /// applies there and is not about traces alone.
+    pub fn hunted(self, settings: &Settings) -> bool {
+        self != Scope::Traces && self.applies(settings)
     }
 
     /// In words, for the rule table.
@@ -44,6 +55,7 @@ impl Scope {
             Scope::Kmdf => "KMDF, UMDF 2",
             Scope::MustComplete => "KMDF, UMDF 2 from 1.11",
             Scope::FlagsLimited => "UMDF 1; KMDF before 1.11",
+            Scope::Traces => "all (traces only)",
         }
     }
 }
@@ -344,6 +356,14 @@ catalogue! {
              WDF_REQUEST_SEND_OPTION_TIMEOUT, and RemoveCompletedRequestLocked / CancelTimer \
              stop it at completion; added so that a trace or an implementation cannot invent \
              a timeout";
+
+    SYNC_SEND_UNANSWERED = SyncSendUnanswered, Framework, Error, Traces, Never,
+    says: "A synchronous send the framework accepts returns only after its I/O target finished the request: a trace records the target's completion before any later event of the request.",
+    source: "src/framework/shared/targets/general/fxiotarget.cpp FxIoTarget::SubmitSync waits \
+             for the completion when SubmitLocked sent the request, and returns at once, with \
+             the refusal's status and no completion, when it did not (so a refused `sync` send \
+             has no `target_complete`); added for traces: the conformance harness performs a \
+             synchronous send and its answer as one call";
 }
 
 /// The catalogue entry of `id`.

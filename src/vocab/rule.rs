@@ -101,6 +101,9 @@ rule_ids! {
     /// Target: a send times out only while outstanding with a timeout, and
     /// once.
     TimeoutUnarmed,
+    /// Framework (traces only): a synchronous send the framework accepted
+    /// returns only after its target finished it.
+    SyncSendUnanswered,
 }
 
 static KEBAB: LazyLock<Vec<String>> = LazyLock::new(|| {

@@ -196,6 +196,7 @@ gallery_tests! {
     cancel_not_sticky_is_caught_as_send_cancelled => "cancel-not-sticky",
     refused_send_keeps_status_is_caught_as_status_mismatch => "refused-send-keeps-status",
     timeout_reports_cancelled_is_caught_as_status_mismatch => "timeout-reports-cancelled",
+    formatted_flag_cleared_by_reuse_is_caught_as_format_after_reuse => "formatted-flag-cleared-by-reuse",
 }
 
 /// Every mutant in the gallery has a test above, so a new mutant cannot go

@@ -208,7 +208,7 @@ fn diverged(kind: &DivergenceKind) -> String {
     match kind {
         DivergenceKind::Broke { actual, .. } => format!("accepted{}", invoked(actual, true)),
         DivergenceKind::AcceptedIllegal { .. } => "accepted".to_owned(),
-        DivergenceKind::RefusedLegal { refusal } => refusal.to_string(),
+        DivergenceKind::RefusedLegal { refusal, .. } => refusal.to_string(),
         DivergenceKind::WrongRule { actual, .. } => actual.to_string(),
         DivergenceKind::WrongReply { actual, .. } => match actual {
             Reply::Done => "accepted".to_owned(),

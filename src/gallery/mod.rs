@@ -53,6 +53,7 @@ mod complete_created_accepted;
 mod context_kept_across_reuse;
 mod contexts_swapped;
 mod formatted_flag;
+mod formatted_flag_cleared_by_reuse;
 mod formatting_kept_across_reuse;
 mod formatting_kept_after_completion;
 mod information_kept_by_reuse;
@@ -71,6 +72,7 @@ pub use cancel_not_sticky::CancelNotSticky;
 pub use complete_created_accepted::CompleteCreatedAccepted;
 pub use context_kept_across_reuse::ContextKeptAcrossReuse;
 pub use contexts_swapped::ContextsSwapped;
+pub use formatted_flag_cleared_by_reuse::FormattedFlagClearedByReuse;
 pub use formatting_kept_across_reuse::FormattingKeptAcrossReuse;
 pub use formatting_kept_after_completion::FormattingKeptAfterCompletion;
 pub use framework::{Bug, Faithful, GalleryFramework, RequestKey, key};
@@ -177,6 +179,7 @@ const GALLERY: &[Mutant] = &[
     cancel_not_sticky::MUTANT,
     refused_send_keeps_status::MUTANT,
     timeout_reports_cancelled::MUTANT,
+    formatted_flag_cleared_by_reuse::MUTANT,
 ];
 
 /// Every mutant in the gallery, in a fixed order.

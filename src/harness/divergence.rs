@@ -21,8 +21,14 @@ pub enum DivergenceKind {
     /// The implementation accepted a call that breaks a driver rule: its
     /// verifier let the bug through.
     AcceptedIllegal { rule: RuleId },
-    /// The implementation refused a legal call.
-    RefusedLegal { refusal: Refusal },
+    /// The implementation refused a call the framework accepts: a legal
+    /// one, or one that breaks `let_through`, a driver rule the framework
+    /// lets through in these settings (then the divergence is about that
+    /// rule: the implementation enforces what the framework does not).
+    RefusedLegal {
+        refusal: Refusal,
+        let_through: Option<RuleId>,
+    },
     /// The implementation refused an illegal call, naming another rule.
     WrongRule { expected: RuleId, actual: Refusal },
     /// The implementation accepted a legal call but replied wrongly.
@@ -55,9 +61,8 @@ impl Divergence {
             DivergenceKind::AcceptedIllegal { rule } => Some(*rule),
             DivergenceKind::WrongRule { expected, .. } => Some(*expected),
             DivergenceKind::WrongReply { rule, .. } => *rule,
-            DivergenceKind::RefusedLegal { .. }
-            | DivergenceKind::Panicked { .. }
-            | DivergenceKind::Invariant { .. } => None,
+            DivergenceKind::RefusedLegal { let_through, .. } => *let_through,
+            DivergenceKind::Panicked { .. } | DivergenceKind::Invariant { .. } => None,
         }
     }
 
@@ -110,12 +115,23 @@ impl fmt::Display for Report<'_> {
                 "error[{rule}]: the implementation accepted `{step}`, which breaks {rule}: {}",
                 crate::model::rule(*rule).says
             ),
-            DivergenceKind::RefusedLegal { refusal } => {
+            DivergenceKind::RefusedLegal {
+                refusal,
+                let_through: None,
+            } => {
                 writeln!(
                     f,
                     "error: the implementation refused the legal call `{step}` ({refusal})"
                 )
             }
+            DivergenceKind::RefusedLegal {
+                refusal,
+                let_through: Some(rule),
+            } => writeln!(
+                f,
+                "error[{rule}]: `{step}` breaks {rule}, which the framework lets through in \
+                 these settings, but the implementation {refusal}"
+            ),
             DivergenceKind::WrongRule { expected, actual } => writeln!(
                 f,
                 "error[{expected}]: `{step}` breaks {expected}, but the implementation {actual}"

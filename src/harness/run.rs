@@ -322,7 +322,10 @@ fn compare<H>(
         (Err(violation), Ok(_)) => Err(DivergenceKind::AcceptedIllegal {
             rule: violation.rule,
         }),
-        (Ok(_), Err(refusal)) => Err(DivergenceKind::RefusedLegal { refusal }),
+        (Ok(_), Err(refusal)) => Err(DivergenceKind::RefusedLegal {
+            refusal,
+            let_through: judgement.let_through.map(|v| v.rule),
+        }),
         (Ok(accepted), Ok(Called::Handle(handle))) => {
             handles.insert(step.request(), handle);
             Ok(accepted.delivery)

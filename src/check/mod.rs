@@ -119,6 +119,7 @@ use crate::model::{
 };
 use crate::vocab::{
     Call, Completion, Delivery, RequestId, RuleId, SendMode, Settings, SettingsError, Status, Step,
+    TargetId,
 };
 
 /// Chooses the settings to judge for from those the trace's header names
@@ -309,34 +310,17 @@ impl Checker {
             request,
             target,
             timeout,
-            answer: None,
+            answer,
         } = *event
         {
-            return self.unanswered(
-                at,
-                request,
-                Call::Send {
-                    target,
-                    mode: SendMode::Sync(Completion::SUCCESS),
-                    timeout,
-                },
-                sink,
-            );
+            return self.sync_send(at, request, (target, timeout), answer, sink);
         }
-        // INVARIANT: only a callback and an unanswered sync send have no
-        // step, and both were judged above.
+        // INVARIANT: a callback and a sync send were judged above; every
+        // other event is a step.
         let Some(step) = event.step() else {
             return Ok(());
         };
-        // A sync send's callback is owed from the line of its answer.
-        let finished = match *event {
-            Event::SyncSend {
-                answer: Some(answer),
-                ..
-            } => answer.line,
-            _ => line,
-        };
-        let accepted = self.step(at, &step, finished, sink)?;
+        let accepted = self.step(at, &step, line, sink)?;
         if let Event::Status {
             request,
             value: Some(value),
@@ -350,49 +334,88 @@ impl Checker {
         Ok(())
     }
 
-    /// A `sync` send that the trace shows no answer for, judged as `send`
-    /// (a synchronous one answered with `placeholder`'s completion). The
-    /// framework answers only a send it accepted: a refused one returns at
-    /// once, with no `target_complete` (FxIoTarget::SubmitSync), and so
-    /// does one whose refusal leaves the request undefined. So the model
-    /// is first asked, on a copy of the request, whether it accepts the
-    /// send, which never depends on the answer. Refused, the send is
-    /// judged as any refused step, and the placeholder answer is never
-    /// looked at. Accepted, the send's rules let through and warnings are
-    /// reported, then `sync-send-unanswered`, and the request is judged no
-    /// further: what the target finished it with is not in the trace.
-    fn unanswered(
+    /// A `sync` send, with the `target_complete` the reader joined to it
+    /// as `answer` (the request's next event), if any. The framework
+    /// answers only a send it accepted: a refused one returns at once,
+    /// with no target completion (FxIoTarget::SubmitSync), and so does one
+    /// whose refusal leaves the request undefined. So the model is first
+    /// asked, on a copy of the request, whether it accepts the send, which
+    /// never depends on the answer.
+    ///
+    /// - Accepted and answered: the send and its answer are one step; the
+    ///   callback is owed from the answer's line.
+    /// - Accepted and unanswered: the send's rules let through and its
+    ///   warnings are reported, then `sync-send-unanswered`, and the
+    ///   request is judged no further: what the target finished it with is
+    ///   not in the trace.
+    /// - Refused: the send is judged as any refused step, and an answer
+    ///   joined to it is no answer of it: it is judged as the
+    ///   `target_complete` it is, at its own line (it may finish an earlier
+    ///   asynchronous send, or be one the target invented).
+    fn sync_send(
         &mut self,
         at: At<'_>,
         request: RequestId,
-        placeholder: Call,
+        (target, timeout): (TargetId, bool),
+        answer: Option<SyncAnswer>,
         sink: &mut dyn FnMut(Finding),
     ) -> Result<(), SequenceError> {
-        let step = Step::Call {
+        let sync = |completion| Call::Send {
+            target,
+            mode: SendMode::Sync(completion),
+            timeout,
+        };
+        let send = |completion| Step::Call {
             request,
-            call: placeholder,
+            call: sync(completion),
         };
         let Some(mut copy) = self.model.request(request).copied() else {
             return Err(SequenceError::UnknownRequest(request));
         };
-        let probe = call(&self.model.settings(), &mut copy, request, &placeholder);
+        let probe = call(
+            &self.model.settings(),
+            &mut copy,
+            request,
+            &sync(Completion::SUCCESS),
+        );
         let accepted = probe.judged == Judged::Yes && probe.outcome.is_ok();
-        self.step(at, &step, at.line, sink)?;
-        if accepted {
-            self.answers.remove(&request);
-            self.model.abandon(request)?;
-            sink(Finding {
-                line: at.line,
-                rule: RuleId::SyncSendUnanswered,
-                message: format!(
-                    "request `{}`, `send`: {} The framework accepts this send, and its next \
-                     event is not its `target_complete` (the checker looks {} events ahead): \
-                     what follows for the request is not judged.",
-                    at.request(request),
-                    says(RuleId::SyncSendUnanswered),
-                    trace::SYNC_LOOKAHEAD_EVENTS,
-                ),
-            });
+        match (accepted, answer) {
+            (true, Some(answer)) => {
+                self.step(at, &send(answer.completion), answer.line, sink)?;
+            }
+            (true, None) => {
+                self.step(at, &send(Completion::SUCCESS), at.line, sink)?;
+                self.answers.remove(&request);
+                self.model.abandon(request)?;
+                sink(Finding {
+                    line: at.line,
+                    rule: RuleId::SyncSendUnanswered,
+                    message: format!(
+                        "request `{}`, `send`: {} The framework accepts this send, and the \
+                         trace shows no `target_complete` as the request's next event (the \
+                         checker looks {} events ahead): what follows for the request is \
+                         not judged.",
+                        at.request(request),
+                        says(RuleId::SyncSendUnanswered),
+                        trace::SYNC_LOOKAHEAD_EVENTS,
+                    ),
+                });
+            }
+            (false, answer) => {
+                // The placeholder answer of a refused send is never looked at.
+                self.step(at, &send(Completion::SUCCESS), at.line, sink)?;
+                if let Some(answer) = answer {
+                    let at = At {
+                        line: answer.line,
+                        names: at.names,
+                    };
+                    let finished = Step::TargetComplete {
+                        request,
+                        completion: answer.completion,
+                    };
+                    self.step(at, &finished, answer.line, sink)?;
+                }
+            }
         }
         Ok(())
     }
@@ -787,6 +810,44 @@ mod tests {
         assert_eq!(
             rules_and_lines(&answered_later),
             vec![(RuleId::SendCancelled, 5)]
+        );
+    }
+
+    /// A `sync` send refused while an asynchronous send of the request is
+    /// outstanding: the `target_complete` after it finishes the
+    /// asynchronous send, and its callback is due, whether or not a status
+    /// read comes between.
+    #[test]
+    fn target_complete_after_a_refused_sync_send_is_judged_as_its_own() {
+        let text = "{\"wdfreq\":2,\"flavor\":\"kmdf\",\"version\":\"1.33\"}\n\
+                    {\"op\":\"create\",\"req\":\"r\"}\n\
+                    {\"op\":\"format\",\"req\":\"r\",\"kind\":\"read\"}\n\
+                    {\"op\":\"set_completion\",\"req\":\"r\",\"callback\":\"cb\"}\n\
+                    {\"op\":\"send\",\"req\":\"r\",\"target\":\"t\"}\n\
+                    {\"op\":\"send\",\"req\":\"r\",\"target\":\"t\",\"mode\":\"sync\"}\n\
+                    {\"op\":\"target_complete\",\"req\":\"r\",\"status\":0}\n\
+                    {\"op\":\"callback\",\"req\":\"r\",\"callback\":\"cb\",\"status\":0}\n\
+                    {\"op\":\"delete\",\"req\":\"r\"}\n";
+        assert_eq!(rules_and_lines(text), vec![(RuleId::SendWhilePending, 6)]);
+    }
+
+    /// A `target_complete` after a `sync` send refused as cancelled, with
+    /// nothing outstanding, is one the target invented.
+    #[test]
+    fn target_complete_after_a_refused_sync_send_with_nothing_sent_is_unsent() {
+        let text = "{\"wdfreq\":2,\"flavor\":\"kmdf\",\"version\":\"1.33\"}\n\
+                    {\"op\":\"create\",\"req\":\"r\"}\n\
+                    {\"op\":\"format\",\"req\":\"r\",\"kind\":\"read\"}\n\
+                    {\"op\":\"cancel\",\"req\":\"r\"}\n\
+                    {\"op\":\"send\",\"req\":\"r\",\"target\":\"t\",\"mode\":\"sync\"}\n\
+                    {\"op\":\"target_complete\",\"req\":\"r\",\"status\":0}\n\
+                    {\"op\":\"delete\",\"req\":\"r\"}\n";
+        assert_eq!(
+            rules_and_lines(text),
+            vec![
+                (RuleId::SendCancelled, 5),
+                (RuleId::TargetCompleteUnsent, 6)
+            ]
         );
     }
 }

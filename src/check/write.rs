@@ -5,7 +5,8 @@
 //! reads back as the same event (a test below holds it to that). Names are
 //! the vocabulary's own: `r0`, `cb1`, `ctx2`, `t0`, `q1`. A synchronous
 //! send is written as the trace format wants it, its `send` line followed
-//! by its `target_complete`. A header names the settings, unless they are
+//! by its `target_complete`, unless it was refused: then its `send` line
+//! alone. A header names the settings, unless they are
 //! the defaults, so that a default run's trace is a version 1 trace.
 
 use std::io::{self, Write};
@@ -120,6 +121,13 @@ pub fn step_lines(step: &Step) -> Vec<Map<String, Value>> {
 fn lines(observation: &Observation) -> Vec<Map<String, Value>> {
     match observation {
         Observation::Step(step) => step_lines(step),
+        Observation::Refused(step) => {
+            let mut lines = step_lines(step);
+            // FxIoTarget::SubmitSync returns at once from a refused send:
+            // no target completion follows it.
+            lines.truncate(1);
+            lines
+        }
         Observation::Status {
             request,
             completion,

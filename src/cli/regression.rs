@@ -48,7 +48,7 @@ use crate::check::parse::serde_message;
 use crate::check::write::{header, renamed_in_order, step_lines};
 use crate::check::{Event, TraceError, TraceReader};
 use crate::harness::Seed;
-use crate::vocab::{RuleId, Settings, Step};
+use crate::vocab::{Call, Completion, RuleId, SendMode, Settings, Step};
 
 /// The header field that makes a trace a regression file.
 pub const FIELD: &str = "regression";
@@ -114,18 +114,27 @@ impl Regression {
         let mut reader = TraceReader::new(file, Cursor::new(text));
         let mut steps = Vec::new();
         let trace = |e: TraceError| error(e.line as usize, RegressionErrorKind::Trace(Box::new(e)));
-        while let Some((at, event)) = reader.next_event().map_err(trace)? {
-            if let Event::SyncSend { answer: None, .. } = event {
-                // A regression is a sequence of steps, and a step's
-                // synchronous send carries its answer.
-                return Err(error(
-                    at as usize,
-                    RegressionErrorKind::Malformed(
-                        "a `sync` send is followed by its `target_complete`".to_owned(),
-                    ),
-                ));
-            }
-            steps.extend(event.step());
+        while let Some((_, event)) = reader.next_event().map_err(trace)? {
+            steps.extend(match event {
+                // A `sync` send without its answer is one the recorded run
+                // refused (a trace from `--trace-out` writes it alone), and
+                // a refusal never looks at the answer: a replay answers it
+                // with success.
+                Event::SyncSend {
+                    request,
+                    target,
+                    timeout,
+                    answer: None,
+                } => Some(Step::Call {
+                    request,
+                    call: Call::Send {
+                        target,
+                        mode: SendMode::Sync(Completion::SUCCESS),
+                        timeout,
+                    },
+                }),
+                event => event.step(),
+            });
         }
         let settings = reader.header().map_err(trace)?.settings;
         let expected = expected.ok_or_else(|| error(line, RegressionErrorKind::NotARegression))?;

@@ -81,3 +81,29 @@ fn every_witness_breaks_its_mutant_at_its_last_step_with_the_expected_rule() {
         );
     }
 }
+
+/// A send the framework lets through as `format-after-reuse` and then
+/// refuses as cancelled, refused by the mutant as unformatted: the
+/// divergence is about the rule the framework let through, not the
+/// cancel both refuse for.
+#[test]
+fn a_refusal_for_the_rule_let_through_names_it_even_where_a_later_check_refuses() {
+    use crate::vocab::Status;
+    use crate::vocab::build::{R0, cancel, create, format, reuse, send};
+    let mutant = super::by_name("formatted-flag-cleared-by-reuse").expect("in the gallery");
+    let steps = vec![
+        create(R0),
+        format(R0),
+        reuse(R0, Status::SUCCESS),
+        cancel(R0),
+        send(R0),
+    ];
+    let divergence = execute(&mut mutant.framework(), mutant.settings, &steps, None, None)
+        .expect_err("the mutant refuses for another rule");
+    assert_eq!(
+        (divergence.rule(), divergence.step),
+        (Some(RuleId::FormatAfterReuse), 4),
+        "{}",
+        divergence.report(&steps)
+    );
+}

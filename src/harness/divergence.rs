@@ -25,6 +25,9 @@ pub enum DivergenceKind {
     /// one, or one that breaks `let_through`, a driver rule the framework
     /// lets through in these settings (then the divergence is about that
     /// rule: the implementation enforces what the framework does not).
+    /// Also a call the framework lets `let_through` through and then
+    /// refuses for a later rule, which the implementation refused for
+    /// another.
     RefusedLegal {
         refusal: Refusal,
         let_through: Option<RuleId>,

@@ -215,7 +215,8 @@ impl<I: Conformance> SideBySide<I> {
             Err(_) if matches!(step, Step::TargetComplete { .. } | Step::TimedOut { .. }) => {}
             // A refused call happened too: the driver made it, and what the
             // refusal left (a status written) shows later in the trace.
-            Ok(_) | Err(_) => recording.push(Observation::Step(*step)),
+            Err(_) => recording.push(Observation::Refused(*step)),
+            Ok(_) => recording.push(Observation::Step(*step)),
         }
     }
 }
@@ -313,8 +314,16 @@ fn compare<H>(
     called: Result<Called<H>, Refusal>,
     handles: &mut BTreeMap<RequestId, H>,
 ) -> Result<Option<Delivery>, DivergenceKind> {
+    let let_through = judgement.let_through.map(|v| v.rule);
     match (judgement.outcome, called) {
         (Err(violation), Err(Refusal::Rule(rule))) if rule == violation.rule => Ok(None),
+        // The framework let a rule through and refused later; refused
+        // for another rule, the implementation enforced the one let
+        // through: that is the divergence.
+        (Err(_), Err(refusal)) if let_through.is_some() => Err(DivergenceKind::RefusedLegal {
+            refusal,
+            let_through,
+        }),
         (Err(violation), Err(actual)) => Err(DivergenceKind::WrongRule {
             expected: violation.rule,
             actual,
@@ -324,7 +333,7 @@ fn compare<H>(
         }),
         (Ok(_), Err(refusal)) => Err(DivergenceKind::RefusedLegal {
             refusal,
-            let_through: judgement.let_through.map(|v| v.rule),
+            let_through,
         }),
         (Ok(accepted), Ok(Called::Handle(handle))) => {
             handles.insert(step.request(), handle);

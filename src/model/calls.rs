@@ -50,7 +50,11 @@ fn breaks(
         if let Some(status) = rule.fails_with.filter(|_| written) {
             request.status = Some(status);
         }
-        return Err(Judgement::refused(rule_id, id));
+        // A rule let through by an earlier check stays on the record: an
+        // implementation that refused the call for it diverges on it.
+        let mut refused = Judgement::refused(rule_id, id);
+        refused.let_through = judgement.let_through;
+        return Err(refused);
     }
     judgement.let_through.get_or_insert(violation);
     Ok(())

@@ -102,8 +102,11 @@ pub struct Judgement {
     /// is unchanged).
     pub outcome: Result<Accepted, Violation>,
     /// A driver rule the step breaks that the framework does not refuse in
-    /// these settings (the verifier is off): the driver is still wrong, but
-    /// the step takes effect and `outcome` says what follows.
+    /// these settings (the verifier is off, or the framework has no check):
+    /// the driver is still wrong, and `outcome` says what follows: the
+    /// step takes effect, or a later check refuses it (the rule let
+    /// through stays on the record, for an implementation that refused it
+    /// for that one).
     pub let_through: Option<Violation>,
     /// Warnings: rules of severity warning that the step breaks. A step
     /// with warnings is still legal and takes effect.

@@ -107,6 +107,11 @@ pub enum Observation {
     /// An accepted step. A status read is recorded as [`Observation::Status`]
     /// instead.
     Step(Step),
+    /// A driver call the implementation refused: the driver made it, and
+    /// what the refusal left (a status written) shows later. A refused
+    /// synchronous send returned at once, so its answer never came: a
+    /// trace writes its `send` alone.
+    Refused(Step),
     /// A status read of `request` returned `completion`.
     Status {
         request: RequestId,

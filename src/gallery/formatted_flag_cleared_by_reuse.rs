@@ -34,6 +34,10 @@ use crate::vocab::{Call, RuleId, SendMode, Settings, Status, Step};
 ///
 /// Shortest sequence (4): `create r0; r0: format; r0: reuse; r0: send`.
 /// The format is needed, or both refuse the send; the Reuse is the bug.
+///
+/// The mutant's refusal writes no status into the request (KMDF's would
+/// write `STATUS_REQUEST_NOT_ACCEPTED`): the harness stops at the refused
+/// send, so nothing after it is compared.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FormattedFlagClearedByReuse;
 

@@ -122,3 +122,26 @@ fn trace_of_each_mutants_failure_fails_check_with_its_rule() {
         );
     }
 }
+
+/// A synchronous send the framework refuses (cancelled, KMDF) returns at
+/// once: its trace has no `target_complete`, and `check` reports the
+/// refusal alone, with the status read after it agreeing.
+#[test]
+fn trace_of_a_refused_sync_send_has_no_target_completion() {
+    use wdfreq::vocab::Status;
+    use wdfreq::vocab::build::{R0, cancel, create, delete, format, read_status, send_sync};
+    let settings = Settings::KMDF;
+    let steps = vec![
+        create(R0),
+        format(R0),
+        cancel(R0),
+        send_sync(R0, Status::SUCCESS, 0),
+        read_status(R0),
+        delete(R0),
+    ];
+    let (observations, divergence) = record(Framework::with_settings(settings), settings, &steps);
+    assert_eq!(divergence, None);
+    let trace = trace_text(settings, &observations);
+    assert!(!trace.contains("target_complete"), "{trace}");
+    assert_eq!(errors(&trace), vec![RuleId::SendCancelled], "{trace}");
+}

@@ -114,9 +114,7 @@ pub use parse::{DEAD_REMEMBERED, Event, Names, OPS, SyncAnswer};
 pub use source::{check_path, check_path_with};
 pub use trace::TraceReader;
 
-use crate::model::{
-    Accepted, ExpectedReply, Judged, Life, Model, SequenceError, Violation, call, rule,
-};
+use crate::model::{Accepted, ExpectedReply, Judged, Life, Model, SequenceError, Violation, rule};
 use crate::vocab::{
     Call, Completion, Delivery, RequestId, RuleId, SendMode, Settings, SettingsError, Status, Step,
     TargetId,
@@ -338,9 +336,8 @@ impl Checker {
     /// as `answer` (the request's next event), if any. The framework
     /// answers only a send it accepted: a refused one returns at once,
     /// with no target completion (FxIoTarget::SubmitSync), and so does one
-    /// whose refusal leaves the request undefined. So the model is first
-    /// asked, on a copy of the request, whether it accepts the send, which
-    /// never depends on the answer.
+    /// whose refusal leaves the request undefined. So what follows the
+    /// send depends on whether the model accepts it:
     ///
     /// - Accepted and answered: the send and its answer are one step; the
     ///   callback is owed from the answer's line.
@@ -360,31 +357,23 @@ impl Checker {
         answer: Option<SyncAnswer>,
         sink: &mut dyn FnMut(Finding),
     ) -> Result<(), SequenceError> {
-        let sync = |completion| Call::Send {
-            target,
-            mode: SendMode::Sync(completion),
-            timeout,
-        };
-        let send = |completion| Step::Call {
+        // Whether the model accepts a send never depends on its answer, so
+        // an unanswered one is judged with a placeholder, never looked at
+        // unless the send is accepted, and then abandoned below.
+        let (completion, finished) =
+            answer.map_or((Completion::SUCCESS, at.line), |a| (a.completion, a.line));
+        let send = Step::Call {
             request,
-            call: sync(completion),
+            call: Call::Send {
+                target,
+                mode: SendMode::Sync(completion),
+                timeout,
+            },
         };
-        let Some(mut copy) = self.model.request(request).copied() else {
-            return Err(SequenceError::UnknownRequest(request));
-        };
-        let probe = call(
-            &self.model.settings(),
-            &mut copy,
-            request,
-            &sync(Completion::SUCCESS),
-        );
-        let accepted = probe.judged == Judged::Yes && probe.outcome.is_ok();
+        let accepted = self.step(at, &send, finished, sink)?.is_some();
         match (accepted, answer) {
-            (true, Some(answer)) => {
-                self.step(at, &send(answer.completion), answer.line, sink)?;
-            }
+            (true, Some(_)) => {}
             (true, None) => {
-                self.step(at, &send(Completion::SUCCESS), at.line, sink)?;
                 self.answers.remove(&request);
                 self.model.abandon(request)?;
                 sink(Finding {
@@ -401,21 +390,18 @@ impl Checker {
                     ),
                 });
             }
-            (false, answer) => {
-                // The placeholder answer of a refused send is never looked at.
-                self.step(at, &send(Completion::SUCCESS), at.line, sink)?;
-                if let Some(answer) = answer {
-                    let at = At {
-                        line: answer.line,
-                        names: at.names,
-                    };
-                    let finished = Step::TargetComplete {
-                        request,
-                        completion: answer.completion,
-                    };
-                    self.step(at, &finished, answer.line, sink)?;
-                }
+            (false, Some(answer)) => {
+                let at = At {
+                    line: answer.line,
+                    names: at.names,
+                };
+                let finished = Step::TargetComplete {
+                    request,
+                    completion: answer.completion,
+                };
+                self.step(at, &finished, answer.line, sink)?;
             }
+            (false, None) => {}
         }
         Ok(())
     }

@@ -435,10 +435,12 @@ mod tests {
 {"op":"target_complete","req":"a","status":0,"information":4}
 {"op":"delete","req":"a"}
 "#;
+        let lines_and_ops = |events: &[(u64, Event)]| -> Vec<(u64, &str)> {
+            events.iter().map(|(l, e)| (*l, e.op_name())).collect()
+        };
         let unanswered = read_all(text).expect("well formed");
-        let got: Vec<(u64, &str)> = unanswered.iter().map(|(l, e)| (*l, e.op_name())).collect();
         assert_eq!(
-            got,
+            lines_and_ops(&unanswered),
             vec![
                 (1, "create"),
                 (2, "create"),
@@ -458,9 +460,8 @@ mod tests {
             r#""target_complete","req":"b","status":1"#,
         );
         let events = read_all(&text).expect("well formed");
-        let got: Vec<(u64, &str)> = events.iter().map(|(l, e)| (*l, e.op_name())).collect();
         assert_eq!(
-            got,
+            lines_and_ops(&events),
             vec![
                 (1, "create"),
                 (2, "create"),

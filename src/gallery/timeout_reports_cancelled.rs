@@ -2,7 +2,7 @@
 //! cancelled reports `STATUS_CANCELLED` to a status read; `status-mismatch`
 //! catches it in six steps (KMDF).
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use super::framework::{Replied, RequestKey, key};
 use super::witness::{
@@ -37,9 +37,10 @@ use crate::vocab::{Call, Completion, Reply, RuleId, Settings, Status, Step};
 /// STATUS_CANCELLED; r0: read status`.
 #[derive(Clone, Debug, Default)]
 pub struct TimeoutReportsCancelled {
-    /// Per request, the completion it reports instead of the framework's,
-    /// until another call changes it.
-    reported: BTreeMap<RequestKey, Completion>,
+    /// The requests that report STATUS_CANCELLED instead of the
+    /// framework's STATUS_IO_TIMEOUT (with the framework's information),
+    /// until another call changes their status.
+    reported: BTreeSet<RequestKey>,
 }
 
 pub(super) const MUTANT: Mutant = Mutant {
@@ -74,10 +75,12 @@ impl Bug for TimeoutReportsCancelled {
         if !matches!(call, Call::ReadStatus) {
             return reply;
         }
-        match (reply, self.reported.get(&key(request))) {
+        match reply {
             // The bug: the status the framework turned into a timeout.
-            (Ok(Reply::Status(_)), Some(reported)) => Ok(Reply::Status(*reported)),
-            (reply, _) => reply,
+            Ok(Reply::Status(completion)) if self.reported.contains(&key(request)) => Ok(
+                Reply::Status(Completion::new(Status::CANCELLED, completion.information)),
+            ),
+            reply => reply,
         }
     }
 
@@ -91,9 +94,7 @@ impl Bug for TimeoutReportsCancelled {
         sim.target_complete(request, completion)?;
         if timed_out && completion.status == Status::CANCELLED {
             // The bug: the request keeps the target's status.
-            let information = completion.information;
-            let reported = Completion::new(Status::CANCELLED, information);
-            self.reported.insert(key(request), reported);
+            self.reported.insert(key(request));
         }
         Ok(())
     }

@@ -17,7 +17,10 @@
 
 use super::{Accepted, ExpectedReply, Judged, Model};
 use crate::vocab::build::*;
-use crate::vocab::{Flavor, FrameworkVersion, ReuseFlags, RuleId, Settings, Status, Step};
+use crate::vocab::{
+    Call, Completion, Flavor, FormatKind, FrameworkVersion, ReuseFlags, RuleId, SendMode, Settings,
+    Status, Step,
+};
 
 /// What the model answers to the last step of a row's sequence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -245,7 +248,7 @@ pub const BRANCHES: &[Branch] = &[
         steps: || {
             vec![
                 receive(R0),
-                format_as(R0, crate::vocab::FormatKind::Current),
+                format_as(R0, FormatKind::Current),
                 reuse(R0, OK),
                 set_completion(R0, 0, None),
                 send(R0),
@@ -407,7 +410,7 @@ pub const BRANCHES: &[Branch] = &[
         steps: || {
             vec![
                 receive(R0),
-                format_as(R0, crate::vocab::FormatKind::Current),
+                format_as(R0, FormatKind::Current),
                 set_completion(R0, 0, None),
                 send_forget(R0),
             ]
@@ -426,7 +429,7 @@ pub const BRANCHES: &[Branch] = &[
         steps: || {
             vec![
                 receive(R0),
-                format_as(R0, crate::vocab::FormatKind::Current),
+                format_as(R0, FormatKind::Current),
                 set_completion(R0, 0, None),
                 send(R0),
                 send_forget(R0),
@@ -595,12 +598,9 @@ pub const BRANCHES: &[Branch] = &[
                 format(R0),
                 call(
                     R0,
-                    crate::vocab::Call::Send {
+                    Call::Send {
                         target: T0,
-                        mode: crate::vocab::SendMode::Sync(crate::vocab::Completion::new(
-                            Status::CANCELLED,
-                            0,
-                        )),
+                        mode: SendMode::Sync(Completion::new(Status::CANCELLED, 0)),
                         timeout: true,
                     },
                 ),
@@ -623,9 +623,9 @@ pub const BRANCHES: &[Branch] = &[
                 receive(R0),
                 call(
                     R0,
-                    crate::vocab::Call::Send {
+                    Call::Send {
                         target: T0,
-                        mode: crate::vocab::SendMode::Forget,
+                        mode: SendMode::Forget,
                         timeout: true,
                     },
                 ),

@@ -41,21 +41,37 @@ pub struct Phase {
 }
 
 impl Phase {
+    /// The phase in `stage` that carries nothing.
+    pub const fn bare(stage: Life) -> Phase {
+        Phase {
+            stage,
+            formatted: false,
+            registered: false,
+            flag_kept: false,
+            cancelled: false,
+            io_context: false,
+            timer: false,
+            timed_out: false,
+        }
+    }
+
     /// The phase of `request`.
     pub fn of(request: &Request) -> Phase {
         let stage = request.life;
         // A dead request is never touched again: what it carried no longer
         // tells anything apart.
-        let live = !request.is_dead();
+        if request.is_dead() {
+            return Phase::bare(stage);
+        }
         Phase {
             stage,
-            formatted: live && request.formatted.is_some(),
-            registered: live && request.registration.is_some(),
-            flag_kept: live && request.formatted.is_none() && request.verifier_formatted,
-            cancelled: live && request.canceled,
-            io_context: live && request.is_received() && request.io_context,
-            timer: live && request.timer_armed,
-            timed_out: live && request.timed_out,
+            formatted: request.formatted.is_some(),
+            registered: request.registration.is_some(),
+            flag_kept: request.formatted.is_none() && request.verifier_formatted,
+            cancelled: request.canceled,
+            io_context: request.is_received() && request.io_context,
+            timer: request.timer_armed,
+            timed_out: request.timed_out,
         }
     }
 
@@ -250,19 +266,9 @@ fn introduction(origin: Origin, request: RequestId) -> Step {
 }
 
 fn phase(model: &Model, request: RequestId) -> Phase {
-    model.request(request).map_or(
-        Phase {
-            stage: Life::Deleted,
-            formatted: false,
-            registered: false,
-            flag_kept: false,
-            cancelled: false,
-            io_context: false,
-            timer: false,
-            timed_out: false,
-        },
-        Phase::of,
-    )
+    model
+        .request(request)
+        .map_or(Phase::bare(Life::Deleted), Phase::of)
 }
 
 #[cfg(test)]
@@ -334,16 +340,7 @@ mod tests {
 
     #[test]
     fn a_phase_reads_as_its_stage_and_what_it_carries() {
-        let bare = Phase {
-            stage: Life::Forgotten,
-            formatted: false,
-            registered: false,
-            flag_kept: false,
-            cancelled: false,
-            io_context: false,
-            timer: false,
-            timed_out: false,
-        };
+        let bare = Phase::bare(Life::Forgotten);
         assert_eq!(bare.to_string(), "forgotten");
         let phase = Phase {
             stage: Life::Outstanding,

@@ -22,9 +22,10 @@ use crate::vocab::{
 /// refused.
 type CallOutcome = Result<Judgement, Judgement>;
 
-/// Breaking `rule`: a refusal where the catalogue says the framework
-/// refuses it in `settings`; otherwise recorded in `judgement` as let
-/// through, and the call goes on. A refusal writes the status the
+/// Breaking `rule`: nothing where the rule does not apply in `settings`
+/// (its catalogue scope); a refusal where the catalogue says the framework
+/// refuses it; otherwise recorded in `judgement` as let through, and the
+/// call goes on. A refusal writes the status the
 /// catalogue names into the request, where the framework's code does
 /// ([`Settings::shared_source`]): whatever the call changed before it was
 /// refused stays changed too, as in the framework.
@@ -36,6 +37,11 @@ fn breaks(
     request: &mut Request,
 ) -> Result<(), Judgement> {
     let rule = rule(rule_id);
+    // A rule outside the settings it applies in is no rule there (the
+    // KMDF source's checks, in UMDF 1).
+    if !rule.scope.applies(settings) {
+        return Ok(());
+    }
     let violation = Violation {
         rule: rule_id,
         request: id,
@@ -154,7 +160,7 @@ fn send(
 ) -> CallOutcome {
     let mut judgement = Judgement::accepted(ExpectedReply::Done);
     if mode == SendMode::Forget {
-        if timeout && rule(RuleId::ForgetWithTimeout).scope.applies(settings) {
+        if timeout {
             // FxValidateRequestOptions, before anything else.
             breaks(
                 settings,
@@ -166,13 +172,7 @@ fn send(
         }
         return forget(settings, request, id, judgement);
     }
-    if mode == SendMode::Async
-        && request.registration.is_none()
-        && request.is_received()
-        && rule(RuleId::SendReceivedWithoutCallback)
-            .scope
-            .applies(settings)
-    {
+    if mode == SendMode::Async && request.registration.is_none() && request.is_received() {
         breaks(
             settings,
             &mut judgement,

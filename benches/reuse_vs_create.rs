@@ -86,7 +86,7 @@ fn send_once(framework: &mut Framework, request: &Handle, deliveries: &mut Vec<D
         .set_completion_callback(request, CallbackId(0), Some(ContextId(0)))
         .unwrap();
     framework
-        .send(request, TargetId(0), SendMode::Async, false)
+        .send(request, TargetId(0), SendMode::Async, false, false)
         .unwrap();
     framework.target_complete(request, COMPLETION).unwrap();
     framework.drain_deliveries(deliveries);

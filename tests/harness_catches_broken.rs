@@ -6,7 +6,7 @@ use wdfreq::harness::{
     Budget, CaseConfig, Conformance, DivergenceKind, HuntConfig, HuntReport, Refusal, Seed, hunt,
 };
 use wdfreq::sim::{Framework, Handle};
-use wdfreq::vocab::{Call, Completion, Delivery, QueueId, Reply, RuleId};
+use wdfreq::vocab::{Call, Completion, Delivery, QueueId, Reply, RuleId, TargetChange, TargetId};
 
 /// A simulated framework with one behaviour changed.
 struct Broken {
@@ -67,6 +67,10 @@ impl Conformance for Broken {
 
     fn timed_out(&mut self, request: &Handle) -> Result<(), Refusal> {
         Conformance::timed_out(&mut self.inner, request)
+    }
+
+    fn change_target(&mut self, target: TargetId, change: TargetChange) -> Result<(), Refusal> {
+        Conformance::change_target(&mut self.inner, target, change)
     }
 
     fn drain_deliveries(&mut self, into: &mut Vec<Delivery<Handle>>) {

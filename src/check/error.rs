@@ -129,6 +129,10 @@ pub enum TraceErrorKind {
          a name stands for one request for the whole trace"
     )]
     DuplicateRequest { name: String },
+    /// An event the framework judged for does not have
+    /// (`WdfIoTargetPurge` before KMDF 1.11 or in UMDF 1).
+    #[error("field `op`: `{function}` does not exist in the framework this trace is judged for")]
+    Unavailable { function: &'static str },
     /// The trace has no events at all.
     #[error("the trace has no events")]
     NoEvents,

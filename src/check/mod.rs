@@ -238,6 +238,7 @@ fn sequence_error(error: &SequenceError, names: &Names) -> TraceErrorKind {
         SequenceError::DuplicateRequest(id) => TraceErrorKind::DuplicateRequest {
             name: names.request(id).to_owned(),
         },
+        SequenceError::Unavailable(function) => TraceErrorKind::Unavailable { function },
     }
 }
 
@@ -302,16 +303,20 @@ impl Checker {
             self.callback(line, delivery, names, sink);
             return Ok(());
         }
-        self.settle(event.request(), line, names, sink);
+        if let Some(request) = event.request() {
+            self.settle(request, line, names, sink);
+        }
         let at = At { line, names };
         if let Event::SyncSend {
             request,
             target,
             timeout,
+            ignore_state,
             answer,
         } = *event
         {
-            return self.sync_send(at, request, (target, timeout), answer, sink);
+            let send = (target, timeout, ignore_state);
+            return self.sync_send(at, request, send, answer, sink);
         }
         // INVARIANT: a callback and a sync send were judged above; every
         // other event is a step.
@@ -353,7 +358,7 @@ impl Checker {
         &mut self,
         at: At<'_>,
         request: RequestId,
-        (target, timeout): (TargetId, bool),
+        (target, timeout, ignore_state): (TargetId, bool, bool),
         answer: Option<SyncAnswer>,
         sink: &mut dyn FnMut(Finding),
     ) -> Result<(), SequenceError> {
@@ -368,6 +373,7 @@ impl Checker {
                 target,
                 mode: SendMode::Sync(completion),
                 timeout,
+                ignore_state,
             },
         };
         let accepted = self.step(at, &send, finished, sink)?.is_some();
@@ -417,12 +423,17 @@ impl Checker {
         sink: &mut dyn FnMut(Finding),
     ) -> Result<Option<Accepted>, SequenceError> {
         let judgement = self.model.step(step)?;
-        let request = step.request();
         let op = step.name();
+        let subject = match *step {
+            Step::Target { target, .. } => format!("target `{}`", at.names.target(target)),
+            _ => step
+                .request()
+                .map_or_else(String::new, |r| format!("request `{}`", at.request(r))),
+        };
         let report = |rule: RuleId| Finding {
             line: at.line,
             rule,
-            message: format!("request `{}`, `{op}`: {}", at.request(request), says(rule)),
+            message: format!("{subject}, `{op}`: {}", says(rule)),
         };
         match judgement.judged {
             Judged::Yes => {}
@@ -454,10 +465,10 @@ impl Checker {
         for warning in judgement.warnings.iter() {
             sink(report(warning));
         }
-        if let Some(delivery) = accepted.delivery {
+        for &delivery in &accepted.deliveries {
             let line = finished;
             self.answers
-                .insert(request, Answer::Owed { delivery, line });
+                .insert(delivery.request, Answer::Owed { delivery, line });
         }
         Ok(Some(accepted))
     }

@@ -49,7 +49,8 @@ use serde_json::{Map, Value};
 use super::error::TraceErrorKind;
 use crate::vocab::{
     Call, CallKind, CallbackId, Completion, ContextId, Delivery, FormatKind, QueueId, Registration,
-    RequestId, ReuseFlags, SendMode, Status, Step, StepKind, TargetId,
+    RequestId, ReuseFlags, SendMode, SentIoAction, Status, Step, StepKind, TargetChange, TargetId,
+    TargetOp,
 };
 
 const STEP_KINDS: usize = StepKind::ALL.len();
@@ -83,6 +84,7 @@ pub enum Event {
         request: RequestId,
         target: TargetId,
         timeout: bool,
+        ignore_state: bool,
         answer: Option<SyncAnswer>,
     },
     /// `status`: the driver read the request's status and got `value` (and
@@ -106,12 +108,13 @@ pub struct SyncAnswer {
 }
 
 impl Event {
-    /// The request the event is about.
-    pub fn request(&self) -> RequestId {
+    /// The request the event is about; `None` for a change of a target's
+    /// state.
+    pub fn request(&self) -> Option<RequestId> {
         match self {
             Event::Step(step) => step.request(),
-            Event::SyncSend { request, .. } | Event::Status { request, .. } => *request,
-            Event::Callback(delivery) => delivery.request,
+            Event::SyncSend { request, .. } | Event::Status { request, .. } => Some(*request),
+            Event::Callback(delivery) => Some(delivery.request),
         }
     }
 
@@ -137,6 +140,7 @@ impl Event {
                 request,
                 target,
                 timeout,
+                ignore_state,
                 answer,
             } => answer.map(|answer| Step::Call {
                 request,
@@ -144,6 +148,7 @@ impl Event {
                     target,
                     mode: SendMode::Sync(answer.completion),
                     timeout,
+                    ignore_state,
                 },
             }),
             Event::Status { request, .. } => Some(Step::Call {
@@ -167,15 +172,17 @@ pub enum Parsed {
         request: RequestId,
         target: TargetId,
         timeout: bool,
+        ignore_state: bool,
     },
 }
 
 impl Parsed {
-    /// The request the line is about.
-    pub fn request(&self) -> RequestId {
+    /// The request the line is about; `None` for a change of a target's
+    /// state.
+    pub fn request(&self) -> Option<RequestId> {
         match self {
             Parsed::Event(event) => event.request(),
-            Parsed::SyncSend { request, .. } => *request,
+            Parsed::SyncSend { request, .. } => Some(*request),
         }
     }
 
@@ -340,6 +347,11 @@ impl Names {
         self.requests.names.len()
     }
 
+    /// The trace's name of `target`.
+    pub fn target(&self, target: TargetId) -> &str {
+        self.targets.name(u32::from(target.0))
+    }
+
     /// The trace's name of `callback`.
     pub fn callback(&self, callback: CallbackId) -> &str {
         self.callbacks.name(u32::from(callback.0))
@@ -472,6 +484,9 @@ pub(super) fn parse_object(
         None if op == "callback" => None,
         None => return Err(TraceErrorKind::UnknownOp { op: op.to_owned() }),
     };
+    if let Some(StepKind::Target(op)) = kind {
+        return parse_target_change(op, &fields, names);
+    }
     let req = fields.str("req")?;
     if req.is_empty() {
         return Err(TraceErrorKind::EmptyRequestName);
@@ -517,7 +532,38 @@ pub(super) fn parse_object(
             let request = names.known(req)?;
             parse_call(kind, request, &fields, names)
         }
+        // INVARIANT: parsed before the request's name was read.
+        StepKind::Target(op) => parse_target_change(op, &fields, names),
     }
+}
+
+/// Parses a change of a target's state: `target`, and a stop's `action`
+/// (`cancel_sent_io` when absent, the action drivers stop with before a
+/// reset).
+fn parse_target_change(
+    op: TargetOp,
+    fields: &Fields<'_>,
+    names: &mut Names,
+) -> Result<Parsed, TraceErrorKind> {
+    let target = TargetId(Names::small(&mut names.targets, fields.str("target")?)?);
+    let change = match op {
+        TargetOp::Start => TargetChange::Start,
+        TargetOp::Stop => {
+            let name = fields
+                .opt_str("action")?
+                .unwrap_or(SentIoAction::Cancel.name());
+            let action =
+                SentIoAction::from_name(name).ok_or_else(|| TraceErrorKind::UnknownValue {
+                    field: "action",
+                    value: name.to_owned(),
+                    expected: &SentIoAction::NAMES,
+                })?;
+            TargetChange::Stop(action)
+        }
+        TargetOp::Purge => TargetChange::Purge,
+        TargetOp::Close => TargetChange::Close,
+    };
+    Ok(Parsed::Event(Event::Step(Step::Target { target, change })))
 }
 
 /// Parses a call on a request that `create` or `receive` introduced.
@@ -550,18 +596,21 @@ fn parse_call(
                     expected: &SendMode::NAMES,
                 })?;
             let timeout = fields.opt_bool("timeout")?.unwrap_or(false);
+            let ignore_state = fields.opt_bool("ignore_target_state")?.unwrap_or(false);
             if let SendMode::Sync(_) = mode {
                 // Its answer is the `target_complete` the reader joins to it.
                 return Ok(Parsed::SyncSend {
                     request,
                     target,
                     timeout,
+                    ignore_state,
                 });
             }
             Call::Send {
                 target,
                 mode,
                 timeout,
+                ignore_state,
             }
         }
         CallKind::Cancel => Call::Cancel,

@@ -201,12 +201,14 @@ impl<R: BufRead> TraceReader<R> {
                 request,
                 target,
                 timeout,
+                ignore_state,
             } => {
                 let answer = self.answer(request)?;
                 let event = Event::SyncSend {
                     request,
                     target,
                     timeout,
+                    ignore_state,
                     answer,
                 };
                 Ok(Some((line, event)))
@@ -229,7 +231,7 @@ impl<R: BufRead> TraceReader<R> {
             let Some(found) = self.ahead.get(index) else {
                 break;
             };
-            if found.parsed.request() != request {
+            if found.parsed.request() != Some(request) {
                 continue;
             }
             // INVARIANT: a `target_complete` retires nothing, so taking it

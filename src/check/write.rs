@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 
 use crate::vocab::{
     Call, CallKind, CallbackId, Completion, ContextId, Delivery, Observation, QueueId, RequestId,
-    SendMode, Settings, Status, Step, StepKind, TargetId,
+    SendMode, Settings, Status, Step, StepKind, TargetChange, TargetId,
 };
 
 /// Writes `observations`, a run in `settings`, as a trace to `out`.
@@ -58,10 +58,14 @@ pub fn header(settings: Settings) -> Map<String, Value> {
 /// (its `send` and its answer's `target_complete`). A status read is
 /// written without the value it got, which a step does not know.
 pub fn step_lines(step: &Step) -> Vec<Map<String, Value>> {
-    let request = step.request().to_string();
+    let Some(request) = step.request().map(|r| r.to_string()) else {
+        return vec![target_line(step)];
+    };
     let mut line = event(step.name(), &request);
     let mut more = Vec::new();
     match *step {
+        // INVARIANT: a target change names no request, written above.
+        Step::Target { .. } => return vec![target_line(step)],
         Step::Create { .. } => {}
         Step::Receive { queue, .. } => {
             line.insert("queue".into(), json!(queue.to_string()));
@@ -83,11 +87,15 @@ pub fn step_lines(step: &Step) -> Vec<Map<String, Value>> {
                 target,
                 mode,
                 timeout,
+                ignore_state,
             } => {
                 line.insert("target".into(), json!(target.to_string()));
                 line.insert("mode".into(), json!(mode.name()));
                 if timeout {
                     line.insert("timeout".into(), json!(true));
+                }
+                if ignore_state {
+                    line.insert("ignore_target_state".into(), json!(true));
                 }
                 if let SendMode::Sync(answer) = mode {
                     let mut done = event(StepKind::TargetComplete.name(), &request);
@@ -139,6 +147,19 @@ fn lines(observation: &Observation) -> Vec<Map<String, Value>> {
         }
         Observation::Callback(delivery) => vec![callback(delivery)],
     }
+}
+
+/// A change of a target's state: `op`, `target`, and a stop's `action`.
+fn target_line(step: &Step) -> Map<String, Value> {
+    let mut line = Map::new();
+    line.insert("op".into(), json!(step.name()));
+    if let Step::Target { target, change } = *step {
+        line.insert("target".into(), json!(target.to_string()));
+        if let TargetChange::Stop(action) = change {
+            line.insert("action".into(), json!(action.name()));
+        }
+    }
+    line
 }
 
 fn event(op: &str, request: &str) -> Map<String, Value> {
@@ -197,40 +218,51 @@ pub fn renamed_in_order(steps: &[Step]) -> Vec<Step> {
     let request_id = |n: usize| RequestId(n as u32);
     steps
         .iter()
-        .map(|step| {
-            let request = requests.get(step.request(), request_id);
-            match *step {
-                Step::Create { .. } => Step::Create { request },
-                Step::Receive { queue, .. } => Step::Receive {
-                    request,
-                    queue: queues.get(queue, |n| QueueId(n as u8)),
-                },
-                Step::TargetComplete { completion, .. } => Step::TargetComplete {
-                    request,
-                    completion,
-                },
-                Step::TimedOut { .. } => Step::TimedOut { request },
-                Step::Call { call, .. } => {
-                    let call = match call {
-                        Call::SetCompletionCallback { callback, context } => {
-                            Call::SetCompletionCallback {
-                                callback: callbacks.get(callback, |n| CallbackId(n as u8)),
-                                context: context.map(|c| contexts.get(c, |n| ContextId(n as u8))),
-                            }
+        .map(|step| match *step {
+            Step::Target { target, change } => Step::Target {
+                target: targets.get(target, |n| TargetId(n as u8)),
+                change,
+            },
+            Step::Create { request } => Step::Create {
+                request: requests.get(request, request_id),
+            },
+            Step::Receive { request, queue } => Step::Receive {
+                request: requests.get(request, request_id),
+                queue: queues.get(queue, |n| QueueId(n as u8)),
+            },
+            Step::TargetComplete {
+                request,
+                completion,
+            } => Step::TargetComplete {
+                request: requests.get(request, request_id),
+                completion,
+            },
+            Step::TimedOut { request } => Step::TimedOut {
+                request: requests.get(request, request_id),
+            },
+            Step::Call { request, call } => {
+                let request = requests.get(request, request_id);
+                let call = match call {
+                    Call::SetCompletionCallback { callback, context } => {
+                        Call::SetCompletionCallback {
+                            callback: callbacks.get(callback, |n| CallbackId(n as u8)),
+                            context: context.map(|c| contexts.get(c, |n| ContextId(n as u8))),
                         }
-                        Call::Send {
-                            target,
-                            mode,
-                            timeout,
-                        } => Call::Send {
-                            target: targets.get(target, |n| TargetId(n as u8)),
-                            mode,
-                            timeout,
-                        },
-                        other => other,
-                    };
-                    Step::Call { request, call }
-                }
+                    }
+                    Call::Send {
+                        target,
+                        mode,
+                        timeout,
+                        ignore_state,
+                    } => Call::Send {
+                        target: targets.get(target, |n| TargetId(n as u8)),
+                        mode,
+                        timeout,
+                        ignore_state,
+                    },
+                    other => other,
+                };
+                Step::Call { request, call }
             }
         })
         .collect()

@@ -124,6 +124,7 @@ impl Regression {
                     request,
                     target,
                     timeout,
+                    ignore_state,
                     answer: None,
                 } => Some(Step::Call {
                     request,
@@ -131,6 +132,7 @@ impl Regression {
                         target,
                         mode: SendMode::Sync(Completion::SUCCESS),
                         timeout,
+                        ignore_state,
                     },
                 }),
                 event => event.step(),

@@ -175,7 +175,7 @@ fn expected(judgement: &Judgement, finishes: bool) -> String {
                     information.map_or("(any)".to_owned(), |i| i.to_string())
                 ),
             };
-            text + &invoked(&accepted.delivery, finishes)
+            text + &invoked(&accepted.deliveries, finishes)
         }
     };
     for warning in judgement.warnings.iter() {

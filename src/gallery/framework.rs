@@ -8,7 +8,7 @@ use std::fmt;
 use super::Mutant;
 use crate::harness::conformance::{Conformance, Refusal};
 use crate::sim::{Framework, Handle, Request};
-use crate::vocab::{Call, Completion, Delivery, QueueId, Reply, Settings};
+use crate::vocab::{Call, Completion, Delivery, QueueId, Reply, Settings, TargetChange, TargetId};
 
 /// One deliberate bug: the calls it intercepts on the way to the simulated
 /// framework.
@@ -42,6 +42,17 @@ pub trait Bug {
     /// [`Conformance::timed_out`]).
     fn timed_out(&mut self, sim: &mut Faithful, request: &Handle) -> Result<(), Refusal> {
         sim.timed_out(request)
+    }
+
+    /// The driver changes a target's state (see
+    /// [`Conformance::change_target`]).
+    fn change_target(
+        &mut self,
+        sim: &mut Faithful,
+        target: TargetId,
+        change: TargetChange,
+    ) -> Result<(), Refusal> {
+        sim.change_target(target, change)
     }
 }
 
@@ -112,6 +123,14 @@ impl Faithful {
     /// framework handles it.
     pub fn timed_out(&mut self, request: &Handle) -> Result<(), Refusal> {
         let done = Conformance::timed_out(&mut self.framework, request);
+        self.collect();
+        done
+    }
+
+    /// The target's change, exactly as the simulated framework makes it;
+    /// the callbacks it invokes, if any, are then in the log.
+    pub fn change_target(&mut self, target: TargetId, change: TargetChange) -> Result<(), Refusal> {
+        let done = Conformance::change_target(&mut self.framework, target, change);
         self.collect();
         done
     }
@@ -235,6 +254,10 @@ impl Conformance for GalleryFramework {
 
     fn timed_out(&mut self, request: &Handle) -> Result<(), Refusal> {
         self.bug.timed_out(&mut self.sim, request)
+    }
+
+    fn change_target(&mut self, target: TargetId, change: TargetChange) -> Result<(), Refusal> {
+        self.bug.change_target(&mut self.sim, target, change)
     }
 
     fn drain_deliveries(&mut self, into: &mut Vec<Delivery<Handle>>) {

@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use crate::vocab::{Call, Completion, Delivery, QueueId, Reply, RuleId};
+use crate::vocab::{Call, Completion, Delivery, QueueId, Reply, RuleId, TargetChange, TargetId};
 
 /// Why an implementation declined a call.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -38,7 +38,8 @@ impl From<RuleId> for Refusal {
 /// Required: [`create_request`](Self::create_request),
 /// [`receive_request`](Self::receive_request), [`perform`](Self::perform),
 /// [`target_complete`](Self::target_complete),
-/// [`timed_out`](Self::timed_out) and
+/// [`timed_out`](Self::timed_out),
+/// [`change_target`](Self::change_target) and
 /// [`drain_deliveries`](Self::drain_deliveries). Optional, with defaults:
 /// [`check_invariants`](Self::check_invariants) and [`name`](Self::name).
 ///
@@ -97,6 +98,17 @@ pub trait Conformance {
     /// `timeout-unarmed`.
     fn timed_out(&mut self, request: &Self::Handle) -> Result<(), Refusal>;
 
+    /// The driver changes the state of I/O target `target`
+    /// (`WdfIoTargetStart`, `WdfIoTargetStop`, `WdfIoTargetPurge`,
+    /// `WdfIoTargetClose`). Every target starts started. The framework
+    /// refuses no change; what it does to the requests queued at the
+    /// target or sent to it is the model's
+    /// [`target_change`](crate::model::target_change): a start sends the
+    /// queued ones, a purge or close fails them (their callbacks invoked
+    /// during this call), a stop that cancels, a purge or a close cancels
+    /// the sent ones.
+    fn change_target(&mut self, target: TargetId, change: TargetChange) -> Result<(), Refusal>;
+
     /// Moves the completion callbacks invoked since the last drain into
     /// `into`, oldest first.
     fn drain_deliveries(&mut self, into: &mut Vec<Delivery<Self::Handle>>);
@@ -140,6 +152,10 @@ impl<T: Conformance + ?Sized> Conformance for &mut T {
 
     fn timed_out(&mut self, request: &Self::Handle) -> Result<(), Refusal> {
         (**self).timed_out(request)
+    }
+
+    fn change_target(&mut self, target: TargetId, change: TargetChange) -> Result<(), Refusal> {
+        (**self).change_target(target, change)
     }
 
     fn drain_deliveries(&mut self, into: &mut Vec<Delivery<Self::Handle>>) {

@@ -76,6 +76,7 @@ fn merged_sends(steps: &[Step]) -> Vec<Vec<Step>> {
                     target,
                     mode: SendMode::Async,
                     timeout,
+                    ignore_state,
                 },
         } = *step
         else {
@@ -83,7 +84,7 @@ fn merged_sends(steps: &[Step]) -> Vec<Vec<Step>> {
         };
         let next = steps[at + 1..]
             .iter()
-            .position(|s| s.request() == request)
+            .position(|s| s.request() == Some(request))
             .map(|offset| at + 1 + offset);
         let Some((
             next,
@@ -102,6 +103,7 @@ fn merged_sends(steps: &[Step]) -> Vec<Vec<Step>> {
                 target,
                 mode,
                 timeout,
+                ignore_state,
             },
         };
         candidate.remove(next);

@@ -11,7 +11,7 @@ use quickcheck::Gen;
 use crate::model::Model;
 use crate::vocab::{
     Call, CallKind, CallbackId, Completion, ContextId, FormatKind, QueueId, RequestId, ReuseFlags,
-    SendMode, Status, Step, StepKind, TargetId,
+    SendMode, SentIoAction, Status, Step, StepKind, TargetChange, TargetId, TargetOp,
 };
 
 /// Request names blind generators draw from.
@@ -77,6 +77,16 @@ impl RawStep {
                 };
             }
             StepKind::TimedOut => return Step::TimedOut { request },
+            StepKind::Target(op) => {
+                let change = match op {
+                    TargetOp::Stop => TargetChange::Stop(
+                        SentIoAction::ALL[usize::from(self.pick) % SentIoAction::ALL.len()],
+                    ),
+                    other => other.representative(),
+                };
+                let target = TargetId(self.target % 3);
+                return Step::Target { target, change };
+            }
             StepKind::Call(kind) => match kind {
                 CallKind::Format => Call::Format {
                     kind: FormatKind::ALL[usize::from(self.pick) % FormatKind::ALL.len()],
@@ -93,6 +103,7 @@ impl RawStep {
                         _ => SendMode::Async,
                     },
                     timeout: self.pick % 4 == 1,
+                    ignore_state: self.pick % 16 == 5,
                 },
                 CallKind::Reuse => Call::Reuse {
                     status,

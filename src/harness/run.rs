@@ -43,9 +43,6 @@ pub enum Answer {
 /// from text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stepped {
-    /// The model's judgement; `None` for an ill-formed step, which neither
-    /// side ran.
-    pub judgement: Option<Judgement>,
     /// The implementation's answer; `None` when it was not called.
     pub answer: Option<Answer>,
     /// The callbacks it invoked during the step, oldest first, their
@@ -130,16 +127,30 @@ impl<I: Conformance> SideBySide<I> {
     ) -> Result<Stepped, Divergence> {
         let index = self.index;
         self.index += 1;
-        self.judged = self.model.step(step).ok();
-        let Some(judgement) = self.judged else {
-            return Ok(Stepped {
-                judgement: None,
+        let judgement = self.model.step(step).ok();
+        let result = match &judgement {
+            Some(judgement) => self.judged_step(step, judgement, coverage),
+            None => Ok(Stepped {
                 answer: None,
                 deliveries: Vec::new(),
-            });
+            }),
         };
+        // Kept whether or not the step diverged: a report of the
+        // divergence shows what the model said.
+        self.judged = judgement;
+        result.map_err(|kind| Divergence { step: index, kind })
+    }
+
+    /// Performs a step the model has judged as `judgement` on the
+    /// implementation, and compares.
+    fn judged_step(
+        &mut self,
+        step: &Step,
+        judgement: &Judgement,
+        coverage: Option<&mut Coverage>,
+    ) -> Result<Stepped, DivergenceKind> {
         if let Some(coverage) = coverage {
-            coverage.record(&judgement);
+            coverage.record(judgement);
         }
         if judgement.is_unjudged() {
             // What follows is undefined: the implementation may do anything
@@ -149,23 +160,21 @@ impl<I: Conformance> SideBySide<I> {
                 recording.push(Observation::Step(*step));
             }
             return Ok(Stepped {
-                judgement: Some(judgement),
                 answer: None,
                 deliveries: Vec::new(),
             });
         }
-        let diverge = |kind| Divergence { step: index, kind };
-        let called = call(&mut self.implementation, &self.handles, step).map_err(diverge)?;
-        self.record_call(step, &called);
+        let called = call(&mut self.implementation, &self.handles, step)?;
+        record_call(&mut self.recording, step, &called);
         let answer = match &called {
             Ok(Called::Handle(_)) => Answer::Introduced,
             Ok(Called::Reply(reply)) => Answer::Replied(*reply),
             Err(refusal) => Answer::Refused(refusal.clone()),
         };
-        let expected = compare(&judgement, step, called, &mut self.handles).map_err(diverge)?;
+        let expected = compare(judgement, step, called, &mut self.handles)?;
         self.drained.clear();
         let (implementation, drained) = (&mut self.implementation, &mut self.drained);
-        guard(|| implementation.drain_deliveries(drained)).map_err(diverge)?;
+        guard(|| implementation.drain_deliveries(drained))?;
         let (handles, model) = (&self.handles, &self.model);
         // A request whose state is undefined may be called back or not.
         let actual: Vec<Delivery> = self
@@ -181,43 +190,46 @@ impl<I: Conformance> SideBySide<I> {
         if let Some(recording) = &mut self.recording {
             recording.extend(actual.iter().copied().map(Observation::Callback));
         }
-        if let Err(violation) = self.model.judge_deliveries(expected.as_ref(), &actual) {
-            return Err(diverge(DivergenceKind::Broke {
+        if let Err(violation) = self.model.judge_deliveries(expected, &actual) {
+            return Err(DivergenceKind::Broke {
                 violation,
-                expected: expected.into_iter().collect(),
+                expected: expected.to_vec(),
                 actual,
-            }));
+            });
         }
         let implementation = &self.implementation;
-        guard(|| implementation.check_invariants())
-            .map_err(diverge)?
-            .map_err(|message| diverge(DivergenceKind::Invariant { message }))?;
+        guard(|| implementation.check_invariants())?
+            .map_err(|message| DivergenceKind::Invariant { message })?;
         Ok(Stepped {
-            judgement: Some(judgement),
             answer: Some(answer),
             deliveries: actual,
         })
     }
 }
 
-impl<I: Conformance> SideBySide<I> {
-    fn record_call(&mut self, step: &Step, called: &Result<Called<I::Handle>, Refusal>) {
-        let Some(recording) = &mut self.recording else {
-            return;
-        };
-        match called {
-            Ok(Called::Reply(Reply::Status(completion))) => recording.push(Observation::Status {
-                request: step.request(),
+/// Records a call as a trace would, when recording.
+fn record_call<H>(
+    recording: &mut Option<Vec<Observation>>,
+    step: &Step,
+    called: &Result<Called<H>, Refusal>,
+) {
+    let Some(recording) = recording else {
+        return;
+    };
+    match (called, step.request()) {
+        (Ok(Called::Reply(Reply::Status(completion))), Some(request)) => {
+            recording.push(Observation::Status {
+                request,
                 completion: *completion,
-            }),
-            // A refused target completion or timeout did not happen: the
-            // environment cannot finish or time out what is not sent.
-            Err(_) if matches!(step, Step::TargetComplete { .. } | Step::TimedOut { .. }) => {}
-            // A refused call happened too: the driver made it, and what the
-            // refusal left (a status written) shows later in the trace.
-            Err(_) => recording.push(Observation::Refused(*step)),
-            Ok(_) => recording.push(Observation::Step(*step)),
+            })
         }
+        // A refused target completion or timeout did not happen: the
+        // environment cannot finish or time out what is not sent.
+        (Err(_), _) if matches!(step, Step::TargetComplete { .. } | Step::TimedOut { .. }) => {}
+        // A refused call happened too: the driver made it, and what the
+        // refusal left (a status written) shows later in the trace.
+        (Err(_), _) => recording.push(Observation::Refused(*step)),
+        (Ok(_), _) => recording.push(Observation::Step(*step)),
     }
 }
 
@@ -303,20 +315,23 @@ fn call<I: Conformance>(
         } => implementation
             .target_complete(&handles[&request], completion)
             .map(|()| Called::Reply(Reply::Done)),
+        Step::Target { target, change } => implementation
+            .change_target(target, change)
+            .map(|()| Called::Reply(Reply::Done)),
     })
 }
 
 /// Compares the implementation's answer with the model's judgement; on
-/// agreement returns the delivery the step owes.
-fn compare<H>(
-    judgement: &Judgement,
+/// agreement returns the deliveries the step owes.
+fn compare<'j, H>(
+    judgement: &'j Judgement,
     step: &Step,
     called: Result<Called<H>, Refusal>,
     handles: &mut BTreeMap<RequestId, H>,
-) -> Result<Option<Delivery>, DivergenceKind> {
+) -> Result<&'j [Delivery], DivergenceKind> {
     let let_through = judgement.let_through.map(|v| v.rule);
-    match (judgement.outcome, called) {
-        (Err(violation), Err(Refusal::Rule(rule))) if rule == violation.rule => Ok(None),
+    match (&judgement.outcome, called) {
+        (Err(violation), Err(Refusal::Rule(rule))) if rule == violation.rule => Ok(&[]),
         // The framework let a rule through and refused later; refused
         // for another rule, the implementation enforced the one let
         // through: that is the divergence.
@@ -336,12 +351,15 @@ fn compare<H>(
             let_through,
         }),
         (Ok(accepted), Ok(Called::Handle(handle))) => {
-            handles.insert(step.request(), handle);
-            Ok(accepted.delivery)
+            if let Some(request) = step.request() {
+                handles.insert(request, handle);
+            }
+            Ok(&accepted.deliveries)
         }
         (Ok(accepted), Ok(Called::Reply(reply))) => {
-            check_reply(&accepted, step.request(), reply)?;
-            Ok(accepted.delivery)
+            let request = step.request().unwrap_or(UNKNOWN_REQUEST);
+            check_reply(accepted, request, reply)?;
+            Ok(&accepted.deliveries)
         }
     }
 }

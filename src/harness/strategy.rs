@@ -16,7 +16,7 @@ use proptest_state_machine::strategy::Sequential;
 use crate::model::{Life, Model, Request};
 use crate::vocab::{
     Call, CallKind, CallbackId, Completion, ContextId, FormatKind, QueueId, RequestId, ReuseFlags,
-    SendMode, Settings, Status, Step, StepKind, TargetId,
+    SendMode, SentIoAction, Settings, Status, Step, StepKind, TargetChange, TargetId, TargetOp,
 };
 
 /// How many of each resource a sequence uses: small, so that steps collide.
@@ -109,6 +109,10 @@ fn base_weight(kind: Kind) -> u32 {
         Kind::Step(StepKind::Create | StepKind::Receive) => 3,
         Kind::Step(StepKind::TargetComplete) => 8,
         Kind::Step(StepKind::TimedOut) => 6,
+        // Rare: a stopped or closed target changes what every send to it
+        // does, so a change now and then reaches the queue and the
+        // failures without starving the sends of a started target.
+        Kind::Step(StepKind::Target(_)) => 1,
         Kind::Step(StepKind::Call(call)) => match call {
             CallKind::Format | CallKind::SetCompletionCallback | CallKind::Send => 8,
             CallKind::Reuse => 6,
@@ -202,7 +206,10 @@ impl ReferenceStateMachine for Generator {
     /// A step is well-formed when it introduces a fresh request or names
     /// one the sequence introduced before; shrinking keeps that.
     fn preconditions(state: &GenState, step: &Step) -> bool {
-        let known = state.model.request(step.request()).is_some();
+        let Some(request) = step.request() else {
+            return state.model.step_is_available(step);
+        };
+        let known = state.model.request(request).is_some();
         match step {
             Step::Create { .. } | Step::Receive { .. } => !known,
             _ => known,
@@ -254,8 +261,10 @@ fn arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
             // A target mostly honours a cancel: what it finishes a send
             // cancelled by the driver or by its timeout with.
             let cancelled = requests_where(state, |r| r.timed_out || r.canceled);
+            // A send queued at a stopped target has not reached it.
+            let sent = |r: &Request| r.is_outstanding() && r.queued.is_none();
             (
-                on(requests_where(state, |r| r.is_outstanding()))?,
+                on(requests_where(state, sent))?,
                 status(),
                 information(),
                 0u8..4,
@@ -276,6 +285,20 @@ fn arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
         Kind::Step(StepKind::TimedOut) => on(requests_where(state, |r| r.timer_armed))?
             .prop_map(|request| Step::TimedOut { request })
             .boxed(),
+        Kind::Step(StepKind::Target(op)) => {
+            let change = match op {
+                TargetOp::Start => Just(TargetChange::Start).boxed(),
+                TargetOp::Stop => proptest::sample::select(SentIoAction::ALL.to_vec())
+                    .prop_map(TargetChange::Stop)
+                    .boxed(),
+                TargetOp::Purge if !state.model.settings().purge_exists() => return None,
+                TargetOp::Purge => Just(TargetChange::Purge).boxed(),
+                TargetOp::Close => Just(TargetChange::Close).boxed(),
+            };
+            (target(), change)
+                .prop_map(|(target, change)| Step::Target { target, change })
+                .boxed()
+        }
         Kind::Misuse => misuse(on(requests_where(state, live))?),
         Kind::Wild => wild(on(requests_where(state, |_| true))?),
     })
@@ -302,9 +325,16 @@ fn call_arm(state: &GenState, kind: CallKind) -> Option<BoxedStrategy<Step>> {
             on(requests_where(state, |r| owned(r) && r.formatted.is_some()))?,
             target(),
             proptest::bool::weighted(0.35),
+            proptest::bool::weighted(0.1),
         )
-            .prop_map(|(request, target, timeout)| {
-                send_timed(request, target, SendMode::Async, timeout)
+            .prop_map(|(request, target, timeout, ignore_state)| {
+                let send = Call::Send {
+                    target,
+                    mode: SendMode::Async,
+                    timeout,
+                    ignore_state,
+                };
+                call(request, send)
             })
             .boxed(),
         CallKind::Cancel => on(requests_where(state, live))?
@@ -369,18 +399,13 @@ fn send_arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
 }
 
 fn send(request: RequestId, target: TargetId, mode: SendMode) -> Step {
-    send_timed(request, target, mode, false)
-}
-
-fn send_timed(request: RequestId, target: TargetId, mode: SendMode, timeout: bool) -> Step {
-    call(
-        request,
-        Call::Send {
-            target,
-            mode,
-            timeout,
-        },
-    )
+    let send = Call::Send {
+        target,
+        mode,
+        timeout: false,
+        ignore_state: false,
+    };
+    call(request, send)
 }
 
 /// Reuse flags a driver of `settings` may give: none in UMDF 1; in KMDF a
@@ -418,6 +443,7 @@ fn misuses(target: TargetId, status: Status, information: u64) -> [Call; 9] {
             target,
             mode: SendMode::Async,
             timeout: false,
+            ignore_state: false,
         },
         Call::Format {
             kind: FormatKind::Read,
@@ -431,6 +457,7 @@ fn misuses(target: TargetId, status: Status, information: u64) -> [Call; 9] {
             target,
             mode: SendMode::Forget,
             timeout: false,
+            ignore_state: false,
         },
         Call::Reuse {
             status,
@@ -444,6 +471,7 @@ fn misuses(target: TargetId, status: Status, information: u64) -> [Call; 9] {
             target,
             mode: SendMode::Forget,
             timeout: true,
+            ignore_state: false,
         },
     ]
 }
@@ -463,7 +491,12 @@ fn misuse(request: impl Strategy<Value = RequestId> + 'static) -> BoxedStrategy<
 fn wild(request: impl Strategy<Value = RequestId> + 'static) -> BoxedStrategy<Step> {
     let kinds: Vec<StepKind> = StepKind::ALL
         .into_iter()
-        .filter(|k| !matches!(k, StepKind::Create | StepKind::Receive))
+        .filter(|k| {
+            !matches!(
+                k,
+                StepKind::Create | StepKind::Receive | StepKind::Target(_)
+            )
+        })
         .collect();
     let mode = prop_oneof![
         2 => Just(SendMode::Async),
@@ -502,6 +535,9 @@ fn wild(request: impl Strategy<Value = RequestId> + 'static) -> BoxedStrategy<St
                         }
                     }
                     StepKind::TimedOut => Step::TimedOut { request },
+                    // A target change is no call on a request: the wild
+                    // arm cancels the request instead.
+                    StepKind::Target(_) => call(request, Call::Cancel),
                     StepKind::Call(kind) => call(
                         request,
                         match kind {
@@ -514,6 +550,7 @@ fn wild(request: impl Strategy<Value = RequestId> + 'static) -> BoxedStrategy<St
                                 mode,
                                 // Often enough to arm a timer now and then.
                                 timeout: format == FormatKind::Ioctl,
+                                ignore_state: format == FormatKind::Write,
                             },
                             CallKind::Reuse => Call::Reuse { status, flags },
                             CallKind::Complete => Call::Complete {

@@ -602,6 +602,7 @@ pub const BRANCHES: &[Branch] = &[
                         target: T0,
                         mode: SendMode::Sync(Completion::new(Status::CANCELLED, 0)),
                         timeout: true,
+                        ignore_state: false,
                     },
                 ),
                 read_status(R0),
@@ -627,6 +628,7 @@ pub const BRANCHES: &[Branch] = &[
                         target: T0,
                         mode: SendMode::Forget,
                         timeout: true,
+                        ignore_state: false,
                     },
                 ),
             ]
@@ -794,11 +796,11 @@ pub fn answer(settings: Settings, steps: &[Step]) -> Answer {
     if let Judged::Undefined(violation) = judgement.judged {
         return Answer::Undefined(violation.rule);
     }
-    match judgement.outcome {
+    match &judgement.outcome {
         Err(violation) => Answer::Refused(violation.rule),
-        Ok(Accepted { reply, delivery }) => {
+        Ok(Accepted { reply, deliveries }) => {
             if let ExpectedReply::Status { status, .. } = reply {
-                return Answer::Reads(status);
+                return Answer::Reads(*status);
             }
             if let Some(violation) = judgement.let_through {
                 return Answer::LetThrough(violation.rule);
@@ -807,7 +809,7 @@ pub fn answer(settings: Settings, steps: &[Step]) -> Answer {
                 return Answer::Warns(warning);
             }
             match steps.last() {
-                Some(Step::TargetComplete { .. }) => Answer::Invokes(delivery.is_some()),
+                Some(Step::TargetComplete { .. }) => Answer::Invokes(!deliveries.is_empty()),
                 _ => Answer::Accepted,
             }
         }

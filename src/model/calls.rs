@@ -12,10 +12,11 @@
 
 use super::request::{Life, Request};
 use super::rules::rule;
+use super::targets::Targets;
 use super::{Accepted, ExpectedReply, Judgement, Violation};
 use crate::vocab::{
     Call, Completion, Delivery, FormatKind, Registration, RequestId, ReuseFlags, RuleId, RuleSet,
-    SendMode, Settings, Status,
+    SendMode, Settings, Status, TargetId, TargetState,
 };
 
 /// The result of a call: accepted (perhaps with a rule let through), or
@@ -83,13 +84,21 @@ fn dead_rule(request: &Request) -> Option<RuleId> {
     }
 }
 
-/// Judges `call` on `request` (named `id`) in `settings`, and applies it
-/// when the framework accepts it: the model's step for one request.
+/// Judges `call` on `request` (named `id`) in `settings`, with the I/O
+/// targets in the states `targets` holds, and applies it when the
+/// framework accepts it: the model's step for one request (a send queued
+/// at a stopped target takes its place in `targets`).
 ///
 /// Checks run in a fixed order: a dead request first, then the request
 /// being outstanding, then the call's own conditions. A refused call
-/// leaves `request` as it was.
-pub fn call(settings: &Settings, request: &mut Request, id: RequestId, call: &Call) -> Judgement {
+/// leaves `request` as it was but for what the refusal writes.
+pub fn call(
+    settings: &Settings,
+    targets: &mut Targets,
+    request: &mut Request,
+    id: RequestId,
+    call: &Call,
+) -> Judgement {
     if request.life == Life::Undefined {
         return Judgement::unjudged(None);
     }
@@ -112,8 +121,27 @@ pub fn call(settings: &Settings, request: &mut Request, id: RequestId, call: &Ca
             r.deregister();
             r.registration = Some(Registration { callback, context });
         }),
-        Call::Send { mode, timeout, .. } => send(settings, request, id, mode, timeout),
-        Call::Cancel => Ok(cancel(settings, request)),
+        Call::Send {
+            target,
+            mode,
+            timeout,
+            ignore_state,
+        } => {
+            let sent = Send {
+                target,
+                state: targets.state(target),
+                mode,
+                timeout,
+                ignore_state,
+            };
+            send(settings, request, id, sent).map(|(judgement, queued)| {
+                if queued {
+                    request.queued = Some(targets.ticket());
+                }
+                judgement
+            })
+        }
+        Call::Cancel => Ok(cancel(settings, request, id)),
         Call::Reuse { status, flags } => reuse(settings, request, id, status, flags),
         Call::ReadStatus => Ok(read_status(request)),
         Call::Complete { .. } => complete(settings, request, id),
@@ -144,20 +172,37 @@ fn modify(
     Ok(judgement)
 }
 
+/// A send, with the state of its target when it is made.
+struct Send {
+    target: TargetId,
+    state: TargetState,
+    mode: SendMode,
+    timeout: bool,
+    ignore_state: bool,
+}
+
 /// `WdfRequestSend` / `IWDFIoRequest::Send`, in the order the shared
 /// source checks (`WdfRequestSend`, then `FxIoTarget::SubmitLocked` and
 /// `VerifySubmitLocked`): the mode's own conditions first (send and
 /// forget's, or a queue-presented asynchronous send's callback), then a
-/// send still outstanding, the verifier's formatted flag, and a cancel
-/// since the last Reuse. Every refusal writes its status into the request
-/// (see [`breaks`]); none makes the request outstanding or runs a callback.
+/// send still outstanding, the verifier's formatted flag, the target's
+/// state, and a cancel since the last Reuse. Every refusal writes its
+/// status into the request (see [`breaks`]); none makes the request
+/// outstanding or runs a callback. Accepted, the send is outstanding, and
+/// queued (the second value) when its target is stopped and it does not
+/// ignore that.
 fn send(
     settings: &Settings,
     request: &mut Request,
     id: RequestId,
-    mode: SendMode,
-    timeout: bool,
-) -> CallOutcome {
+    Send {
+        target,
+        state,
+        mode,
+        timeout,
+        ignore_state,
+    }: Send,
+) -> Result<(Judgement, bool), Judgement> {
     let mut judgement = Judgement::accepted(ExpectedReply::Done);
     if mode == SendMode::Forget {
         if timeout {
@@ -170,7 +215,9 @@ fn send(
                 request,
             )?;
         }
-        return forget(settings, request, id, judgement);
+        // Send and forget skips FxIoTarget::Submit: the target's state is
+        // not looked at.
+        return forget(settings, request, id, judgement).map(|j| (j, false));
     }
     if mode == SendMode::Async && request.registration.is_none() && request.is_received() {
         breaks(
@@ -210,9 +257,33 @@ fn send(
             request,
         )?;
     }
+    let takes_it = match state {
+        TargetState::Started | TargetState::Stopped => true,
+        TargetState::Purged => ignore_state,
+        TargetState::Closed => false,
+    };
+    if !takes_it {
+        breaks(
+            settings,
+            &mut judgement,
+            RuleId::SendTargetNotAccepting,
+            id,
+            request,
+        )?;
+    }
     if request.canceled {
         // FxIoTarget::SubmitLocked, after the target-state checks.
         breaks(settings, &mut judgement, RuleId::SendCancelled, id, request)?;
+    }
+    let queued = state == TargetState::Stopped && !ignore_state;
+    if queued && matches!(mode, SendMode::Sync(_)) {
+        breaks(
+            settings,
+            &mut judgement,
+            RuleId::SyncSendWhileStopped,
+            id,
+            request,
+        )?;
     }
     // A queue-presented request that got here without a callback is in
     // settings where the framework sends it anyway.
@@ -223,6 +294,8 @@ fn send(
         judgement.warnings.insert(RuleId::ResendWithoutReuse);
     }
     request.life = Life::Outstanding;
+    request.target = Some(target);
+    request.ignores_state = ignore_state;
     request.sent_since_reuse = true;
     // FxIoTarget::SubmitLocked starts the timer of an asynchronous send
     // once it is sure to go. A synchronous send's answer is given with it:
@@ -248,7 +321,7 @@ fn send(
         judgement.outcome = finished.outcome;
         judgement.at_stake = finished.at_stake;
     }
-    Ok(judgement)
+    Ok((judgement, queued))
 }
 
 /// Send and forget (`WdfRequestSend`, `SEND_AND_FORGET`): only for a
@@ -308,10 +381,35 @@ fn forget(
 /// outstanding until its target finishes it. In the shared source the
 /// cancel sticks until the next Reuse whatever the request's state
 /// (`FxRequestBase::Cancel`).
-fn cancel(settings: &Settings, request: &mut Request) -> Judgement {
+///
+/// A send queued at a stopped target is the framework's own to cancel:
+/// the queue's cancel routine (`FxIoTarget::_RequestCancelled`) takes it
+/// out and fails it at once with `STATUS_CANCELLED` and information 0
+/// (`FailPendedRequest`), its callback invoked during the call, which
+/// returns TRUE.
+fn cancel(settings: &Settings, request: &mut Request, id: RequestId) -> Judgement {
+    cancelled(settings, request);
+    if request.queued.is_some() {
+        let failed = finish(settings, request, id, Completion::new(Status::CANCELLED, 0));
+        return Judgement {
+            outcome: failed.outcome.map(|accepted| Accepted {
+                reply: ExpectedReply::Cancel {
+                    returns: Some(true),
+                },
+                ..accepted
+            }),
+            ..failed
+        };
+    }
     let returns = (!request.is_outstanding()).then_some(false);
-    request.canceled |= settings.shared_source();
     Judgement::accepted(ExpectedReply::Cancel { returns })
+}
+
+/// What `FxRequestBase::Cancel` keeps of a cancel, whoever makes it (the
+/// driver, a send's timer, a target stopping): `m_Canceled`, until Reuse,
+/// in the shared source.
+pub(super) fn cancelled(settings: &Settings, request: &mut Request) {
+    request.canceled |= settings.shared_source();
 }
 
 /// Reuse (`FxRequest::Reuse` in the shared source, in its order): the
@@ -505,7 +603,8 @@ pub fn target_complete(
         return Judgement::unjudged(None);
     }
     let mut judgement = Judgement::accepted(ExpectedReply::Done);
-    if !request.is_outstanding() {
+    // A queued send has not reached its target.
+    if !request.is_outstanding() || request.queued.is_some() {
         let unsent = RuleId::TargetCompleteUnsent;
         if let Err(refused) = breaks(settings, &mut judgement, unsent, id, request) {
             return refused;
@@ -523,7 +622,8 @@ pub fn target_complete(
 /// (`FxIoTarget::TimerCallback` calls `FxRequestBase::Cancel`, which sticks
 /// until Reuse in the shared source); the send stays outstanding until its
 /// target finishes it, and a cancelled completion then reports
-/// `STATUS_IO_TIMEOUT`.
+/// `STATUS_IO_TIMEOUT`. A send still queued at a stopped target fails at
+/// once, as a cancel fails it, with the status a timeout reports.
 pub fn timed_out(settings: &Settings, request: &mut Request, id: RequestId) -> Judgement {
     if request.life == Life::Undefined {
         return Judgement::unjudged(None);
@@ -537,7 +637,14 @@ pub fn timed_out(settings: &Settings, request: &mut Request, id: RequestId) -> J
     }
     request.timer_armed = false;
     request.timed_out = true;
-    request.canceled |= settings.shared_source();
+    cancelled(settings, request);
+    if request.queued.is_some() {
+        let failed = finish(settings, request, id, Completion::new(Status::CANCELLED, 0));
+        return Judgement {
+            let_through: judgement.let_through,
+            ..failed
+        };
+    }
     judgement
 }
 
@@ -546,7 +653,7 @@ pub fn timed_out(settings: &Settings, request: &mut Request, id: RequestId) -> J
 /// the registration and the formatted flag
 /// (`FxRequestBase::CompleteSubmitted`), then invokes the callback, if one
 /// was registered, exactly once.
-fn finish(
+pub(super) fn finish(
     settings: &Settings,
     request: &mut Request,
     id: RequestId,
@@ -564,6 +671,9 @@ fn finish(
     };
     request.timer_armed = false;
     request.timed_out = false;
+    request.target = None;
+    request.queued = None;
+    request.ignores_state = false;
     request.life = Life::Owned;
     request.status = Some(completion.status);
     request.information = Some(completion.information);
@@ -589,7 +699,7 @@ fn finish(
     Judgement {
         outcome: Ok(Accepted {
             reply: ExpectedReply::Done,
-            delivery,
+            deliveries: delivery.into_iter().collect(),
         }),
         at_stake,
         ..Judgement::accepted(ExpectedReply::Done)

@@ -65,7 +65,7 @@ fn callback_after_reuse(settings: Settings) -> String {
     let mut delivered = None;
     for step in &steps {
         if let Ok(j) = model.step(step) {
-            delivered = j.outcome.ok().and_then(|a| a.delivery);
+            delivered = j.outcome.ok().and_then(|a| a.deliveries.first().copied());
         }
     }
     match delivered {

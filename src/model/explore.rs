@@ -142,12 +142,17 @@ pub struct Lifecycle {
 /// of every kind of step on an existing request ([`StepKind::ALL`] but
 /// create and receive), the send once in each mode
 /// ([`SendMode::REPRESENTATIVES`]).
+///
+/// A change of a target's state is no step on a request, and the table is
+/// of one request at a target that stays started: what a stopped, purged
+/// or closed target does to a send is the model's `targets` module, and
+/// its tests, not a phase here.
 pub fn tried_steps(request: RequestId) -> Vec<(&'static str, Step)> {
     let mut steps = Vec::new();
     for kind in StepKind::ALL {
         let step = kind.representative(request);
         match step {
-            Step::Create { .. } | Step::Receive { .. } => {}
+            Step::Create { .. } | Step::Receive { .. } | Step::Target { .. } => {}
             Step::Call {
                 call: Call::Send { target, .. },
                 ..
@@ -159,6 +164,7 @@ pub fn tried_steps(request: RequestId) -> Vec<(&'static str, Step)> {
                         target,
                         mode,
                         timeout,
+                        ignore_state: false,
                     };
                     let send = Step::Call { request, call };
                     steps.push((label(&send), send));
@@ -251,8 +257,8 @@ pub fn lifecycles(settings: Settings) -> [Lifecycle; 2] {
 /// broken where the framework refuses the step or has no check for it (a
 /// step whose outcome is undefined leads nowhere the lifecycle can draw).
 fn transition(judgement: &Judgement, next: &Model, request: RequestId) -> Result<Phase, RuleId> {
-    match (judgement.judged, judgement.outcome) {
-        (Judged::Undefined(violation), _) | (_, Err(violation)) => Err(violation.rule),
+    match (judgement.judged, &judgement.outcome) {
+        (Judged::Undefined(violation), _) | (_, &Err(violation)) => Err(violation.rule),
         (_, Ok(_)) => Ok(phase(next, request)),
     }
 }

@@ -6,28 +6,35 @@ use crate::vocab::{Completion, Delivery, Registration, RequestId, RuleId, Status
 
 impl Model {
     /// Judges the completion callbacks an implementation invoked during one
-    /// step (`actual`, in the order invoked) against the one the model
-    /// expects for that step (`expected`, from [`super::Accepted`]).
+    /// step (`actual`, in the order invoked) against those the model
+    /// expects for that step (`expected`, from [`super::Accepted`]: at most
+    /// one per request).
     ///
     /// Call it after [`Model::step`] has applied the step. The first
     /// offence found decides: a delivery nobody expected is
-    /// `callback-without-send`, a second one for the expected request
+    /// `callback-without-send`, a second one for an expected request
     /// `callback-twice`, a wrong callback, context, status or information
     /// `callback-mismatch`, and a missing one `callback-missing`; a wrong or
     /// unexpected delivery that carries a callback or context gone from the
     /// request (deregistered by a Reuse, replaced, or consumed by an earlier
-    /// completion) is `callback-leak`.
+    /// completion) is `callback-leak`. Deliveries for different requests
+    /// may come in any order: the framework's order among them (a purge
+    /// fails its queue oldest first) is not a rule.
     pub fn judge_deliveries(
         &self,
-        expected: Option<&Delivery>,
+        expected: &[Delivery],
         actual: &[Delivery],
     ) -> Result<(), Violation> {
-        let mut delivered = false;
+        let mut delivered: Vec<RequestId> = Vec::new();
         for delivery in actual {
-            self.judge_delivery(expected, delivered, delivery)?;
-            delivered = true;
+            let want = expected.iter().find(|w| w.request == delivery.request);
+            let already = delivered.contains(&delivery.request);
+            self.judge_delivery(want, already, delivery)?;
+            delivered.push(delivery.request);
         }
-        Model::judge_missing(expected, delivered)
+        expected.iter().try_for_each(|want| {
+            Model::judge_missing(Some(want), delivered.contains(&want.request))
+        })
     }
 
     /// Judges one `delivery` made during a step for which the model expects

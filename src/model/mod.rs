@@ -28,15 +28,17 @@ pub mod explore;
 mod judge;
 mod request;
 pub mod rules;
+mod targets;
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::vocab::{Delivery, RequestId, RuleId, RuleSet, Settings, Status, Step};
+use crate::vocab::{Delivery, RequestId, RuleId, RuleSet, Settings, Status, Step, TargetState};
 
 pub use calls::{call, target_complete, timed_out};
 pub use request::{Gone, Life, Origin, Request};
 pub use rules::{CATALOGUE, Rule, rule};
+pub use targets::{Targets, target_change};
 
 /// A step breaks a rule: `rule` names which, `request` which request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -86,16 +88,18 @@ pub enum Judged {
 }
 
 /// The model's answer to a legal step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Accepted {
     pub reply: ExpectedReply,
-    /// The completion callback the framework must invoke during this step,
-    /// or `None` when it must invoke none.
-    pub delivery: Option<Delivery>,
+    /// The completion callbacks the framework must invoke during this
+    /// step, each for another request, in the order the framework invokes
+    /// them: at most one for a step on one request; one for each queued
+    /// request a purge or close of their target fails.
+    pub deliveries: Vec<Delivery>,
 }
 
 /// The model's judgement of one step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Judgement {
     /// Accepted by the framework, with what must follow; or the rule the
     /// step breaks and the framework refuses it for (then the model's state
@@ -127,7 +131,7 @@ impl Judgement {
         Judgement {
             outcome: Ok(Accepted {
                 reply,
-                delivery: None,
+                deliveries: Vec::new(),
             }),
             let_through: None,
             warnings: RuleSet::EMPTY,
@@ -144,6 +148,21 @@ impl Judgement {
             judged: undefined.map_or(Judged::No, Judged::Undefined),
             ..Judgement::accepted(ExpectedReply::Any)
         }
+    }
+
+    /// The callbacks the framework must invoke during the step (none for a
+    /// refused one).
+    pub fn deliveries(&self) -> &[Delivery] {
+        self.outcome.as_ref().map_or(&[], |a| &a.deliveries)
+    }
+
+    fn deliveries_mut(&mut self) -> &mut Vec<Delivery> {
+        // INVARIANT: only called on an accepted judgement being built.
+        &mut self
+            .outcome
+            .as_mut()
+            .expect("deliveries of an accepted step")
+            .deliveries
     }
 
     /// Whether the step leaves its request's state undefined or finds it so.
@@ -169,6 +188,10 @@ pub enum SequenceError {
     /// stands for one request for the whole sequence.
     #[error("{0} was already created or received")]
     DuplicateRequest(RequestId),
+    /// A step the framework judged for does not have: `WdfIoTargetPurge`
+    /// before KMDF 1.11 or in UMDF 1.
+    #[error("`{0}` does not exist in the framework judged for")]
+    Unavailable(&'static str),
 }
 
 /// The state of every request a sequence has named.
@@ -182,6 +205,7 @@ pub enum SequenceError {
 pub struct Model {
     settings: Settings,
     requests: BTreeMap<RequestId, Request>,
+    targets: Targets,
 }
 
 impl Model {
@@ -196,6 +220,7 @@ impl Model {
         Model {
             settings,
             requests: BTreeMap::new(),
+            targets: Targets::default(),
         }
     }
 
@@ -209,20 +234,64 @@ impl Model {
         self.requests.get(&id)
     }
 
+    /// The state of `target` (started until the sequence changes it).
+    pub fn target_state(&self, target: crate::vocab::TargetId) -> TargetState {
+        self.targets.state(target)
+    }
+
     /// Every request named so far, in name order.
     pub fn requests(&self) -> impl Iterator<Item = (RequestId, &Request)> {
         self.requests.iter().map(|(id, r)| (*id, r))
     }
 
+    /// Whether the framework judged for has `step` at all (a purge exists
+    /// from KMDF 1.11 and in UMDF 2 only).
+    pub fn step_is_available(&self, step: &Step) -> bool {
+        !matches!(
+            step,
+            Step::Target {
+                change: crate::vocab::TargetChange::Purge,
+                ..
+            }
+        ) || self.settings.purge_exists()
+    }
+
     /// Judges `step` and, when it is legal, applies it.
     pub fn step(&mut self, step: &Step) -> Result<Judgement, SequenceError> {
-        let (id, settings) = (step.request(), self.settings);
+        let settings = self.settings;
+        let id = match *step {
+            Step::Target { target, change } => {
+                if !self.step_is_available(step) {
+                    return Err(SequenceError::Unavailable(change.op().kmdf()));
+                }
+                let (targets, requests) = (&mut self.targets, &mut self.requests);
+                let judgement = target_change(&settings, targets, requests, target, change);
+                #[cfg(debug_assertions)]
+                for (id, request) in &self.requests {
+                    if let Err(broken) = request.check_invariants() {
+                        panic!("model invariant {broken} broken for {id} by {step}: {request:?}");
+                    }
+                }
+                return Ok(judgement);
+            }
+            Step::Create { request }
+            | Step::Receive { request, .. }
+            | Step::Call { request, .. }
+            | Step::TargetComplete { request, .. }
+            | Step::TimedOut { request } => request,
+        };
         let origin = match *step {
             Step::Create { .. } => Origin::Created,
             Step::Receive { queue, .. } => Origin::Received { queue },
             Step::Call { ref call, .. } => {
-                let request = self.known(id)?;
-                return Ok(checked(request, |r| calls::call(&settings, r, id, call)));
+                let targets = &mut self.targets;
+                let request = self
+                    .requests
+                    .get_mut(&id)
+                    .ok_or(SequenceError::UnknownRequest(id))?;
+                return Ok(checked(request, |r| {
+                    calls::call(&settings, targets, r, id, call)
+                }));
             }
             Step::TargetComplete { completion, .. } => {
                 let request = self.known(id)?;
@@ -234,6 +303,7 @@ impl Model {
                 let request = self.known(id)?;
                 return Ok(checked(request, |r| calls::timed_out(&settings, r, id)));
             }
+            Step::Target { .. } => unreachable!("judged above"),
         };
         if self.requests.contains_key(&id) {
             return Err(SequenceError::DuplicateRequest(id));

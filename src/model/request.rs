@@ -1,7 +1,7 @@
 //! One request object as the specification sees it: where it came from,
 //! who owns it, and what the framework holds for it.
 
-use crate::vocab::{CallbackId, ContextId, FormatKind, QueueId, Registration, Status};
+use crate::vocab::{CallbackId, ContextId, FormatKind, QueueId, Registration, Status, TargetId};
 
 /// Where a request came from. It decides how the request's life ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -32,7 +32,8 @@ pub enum Life {
     /// its last send came back. This is the "completed" of "reuse only
     /// after completion": not outstanding.
     Owned,
-    /// Sent and not yet finished by its target; the framework and the
+    /// Sent and not yet finished by its target, or queued at a stopped
+    /// target until it starts ([`Request::queued`]); the framework and the
     /// target own it ("Request Ownership").
     Outstanding,
     /// A queue-presented request completed to its originator. Dead.
@@ -65,6 +66,10 @@ pub enum Life {
 ///    target's, until it finishes.
 /// 5. Only an outstanding request has a timer armed or fired (or one whose
 ///    state is undefined: nothing of it is kept up to date).
+/// 6. An outstanding request has a target, and only an outstanding one is
+///    queued or ignores its target's state (again but for an undefined
+///    one). A queued request's send has not reached its target, so its
+///    timer cannot have fired.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Request {
     pub origin: Origin,
@@ -116,6 +121,18 @@ pub struct Request {
     /// source, a completion with `STATUS_CANCELLED` then reports
     /// `STATUS_IO_TIMEOUT`.
     pub timed_out: bool,
+    /// The target of the outstanding send.
+    pub target: Option<TargetId>,
+    /// The outstanding send waits at its stopped target
+    /// (`FxIoTarget::PendRequestLocked`): it holds its place in the target's
+    /// queue (lower goes first) until a start sends it, a cancel, timeout,
+    /// purge or close fails it.
+    pub queued: Option<u64>,
+    /// The outstanding send ignored the target's state
+    /// (`WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE`: the target's
+    /// `m_IgnoredIoListHead`): a stop or purge leaves it alone, a close
+    /// cancels it.
+    pub ignores_state: bool,
 }
 
 impl Life {
@@ -152,6 +169,9 @@ impl Request {
             io_context: false,
             timer_armed: false,
             timed_out: false,
+            target: None,
+            queued: None,
+            ignores_state: false,
         }
     }
 
@@ -213,6 +233,14 @@ impl Request {
                     || self.life == Life::Undefined
                     || !(self.timer_armed || self.timed_out),
                 "5: only an outstanding send has a timer",
+            ),
+            (
+                self.life == Life::Undefined
+                    || (self.is_outstanding() == self.target.is_some()
+                        && (self.is_outstanding()
+                            || (self.queued.is_none() && !self.ignores_state))
+                        && (self.queued.is_none() || !self.timed_out)),
+                "6: an outstanding request has a target; only it is queued",
             ),
         ];
         match checks.into_iter().find(|(holds, _)| !holds) {

@@ -250,6 +250,22 @@ catalogue! {
              fxiotarget.cpp FxIoTarget::SubmitLocked then fails the send (STATUS_CANCELLED \
              written, no callback); added";
 
+    SEND_TARGET_NOT_ACCEPTING = SendTargetNotAccepting, Driver, Error, Always, Always,
+    fails_with: INVALID_DEVICE_STATE,
+    says: "A request is sent only to an I/O target that takes requests: started; stopped, where the send is queued until the next start; or purged, with the send ignoring the target's state. A purged or closed target fails the send with STATUS_INVALID_DEVICE_STATE.",
+    source: "src/framework/shared/targets/general/fxiotarget.cpp FxIoTarget::SubmitLocked \
+             (the state check comes after VerifySubmitLocked and before the m_Canceled one; \
+             IGNORE_TARGET_STATE passes every state but closed and deleted; the status is \
+             written, no callback runs); UMDF 1: IWDFIoTargetStateManagement (documentation \
+             only); added";
+
+    SYNC_SEND_WHILE_STOPPED = SyncSendWhileStopped, Driver, Error, Always, Undefined,
+    says: "A synchronous send goes to a started target or ignores the target's state: at a stopped one it is queued, and the caller waits until another thread starts the target and the target finishes the request (the only caller never returns).",
+    source: "fxiotarget.cpp FxIoTarget::SubmitSync waits on its event whether SubmitLocked \
+             sent or queued the request; FxIoTarget::GotoStartState resubmits the queued \
+             ones; added: a sequence here has one caller, which no step can wake, so the \
+             model judges nothing more of the request";
+
     FORMAT_AFTER_REUSE = FormatAfterReuse, Driver, Error, Kmdf, Never,
     says: "A reused request is formatted again before it is sent: Reuse reinitialises a driver-created request's IRP and releases an I/O context's formatting, so what was formatted is gone, though the verifier's formatted flag is not.",
     source: "fxrequest.cpp FxRequest::Reuse (the request context's ReleaseAndRestore keeps \

@@ -4,7 +4,7 @@
 
 use super::{Framework, Handle, SimError};
 use crate::harness::conformance::{Conformance, Refusal};
-use crate::vocab::{Call, Completion, Delivery, QueueId, Reply};
+use crate::vocab::{Call, Completion, Delivery, QueueId, Reply, TargetChange, TargetId};
 
 impl From<SimError> for Refusal {
     fn from(error: SimError) -> Self {
@@ -38,7 +38,8 @@ impl Conformance for Framework {
                 target,
                 mode,
                 timeout,
-            } => self.send(request, target, mode, timeout)?,
+                ignore_state,
+            } => self.send(request, target, mode, timeout, ignore_state)?,
             Call::Cancel => {
                 return Ok(Reply::Cancel {
                     was_outstanding: self.cancel_sent_request(request)?,
@@ -61,6 +62,10 @@ impl Conformance for Framework {
 
     fn timed_out(&mut self, request: &Handle) -> Result<(), Refusal> {
         Ok(Framework::timed_out(self, request)?)
+    }
+
+    fn change_target(&mut self, target: TargetId, change: TargetChange) -> Result<(), Refusal> {
+        Ok(Framework::change_target(self, target, change)?)
     }
 
     fn drain_deliveries(&mut self, into: &mut Vec<Delivery<Handle>>) {
@@ -103,6 +108,7 @@ mod tests {
             target: TargetId(1),
             mode: SendMode::Async,
             timeout: false,
+            ignore_state: false,
         };
         assert_eq!(perform(&mut fw, &h, format), Ok(Reply::Done));
         assert_eq!(perform(&mut fw, &h, register), Ok(Reply::Done));
@@ -168,6 +174,7 @@ mod tests {
             target: TargetId(0),
             mode: SendMode::Sync(answer),
             timeout: false,
+            ignore_state: false,
         };
         assert_eq!(perform(&mut fw, &received, format), Ok(Reply::Done));
         assert_eq!(perform(&mut fw, &received, sync), Ok(Reply::Done));
@@ -176,6 +183,7 @@ mod tests {
             target: TargetId(0),
             mode: SendMode::Forget,
             timeout: false,
+            ignore_state: false,
         };
         assert_eq!(perform(&mut fw, &received, forget), Ok(Reply::Done));
         assert_eq!(

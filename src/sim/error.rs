@@ -59,6 +59,15 @@ pub enum SimError {
     /// `STATUS_CANCELLED`).
     #[error("{request} is sent while cancelled: reuse it first")]
     SendCancelled { request: Handle },
+    /// A send to a target that takes none: purged (unless the send ignores
+    /// the state) or closed (`STATUS_INVALID_DEVICE_STATE`).
+    #[error("{request} is sent to {target}, which takes no requests now")]
+    SendTargetNotAccepting { request: Handle, target: TargetId },
+    /// A synchronous send to a stopped target, which would wait for a
+    /// start no later call of this caller can make: the simulation refuses
+    /// it.
+    #[error("{request} is sent synchronously to the stopped {target}")]
+    SyncSendWhileStopped { request: Handle, target: TargetId },
     /// `Reuse` with a flag this framework does not have.
     #[error("{request} is reused with flags {flags:?}, which this framework does not have")]
     ReuseFlagUnavailable { request: Handle, flags: ReuseFlags },
@@ -115,6 +124,8 @@ impl SimError {
             SimError::ForgetCreated { .. } => RuleId::ForgetCreated,
             SimError::ForgetFormatted { .. } => RuleId::ForgetFormatted,
             SimError::SendCancelled { .. } => RuleId::SendCancelled,
+            SimError::SendTargetNotAccepting { .. } => RuleId::SendTargetNotAccepting,
+            SimError::SyncSendWhileStopped { .. } => RuleId::SyncSendWhileStopped,
             SimError::TimeoutUnarmed { .. } => RuleId::TimeoutUnarmed,
             SimError::ForgetWithTimeout { .. } => RuleId::ForgetWithTimeout,
             SimError::ReuseFlagUnavailable { .. } => RuleId::ReuseFlagUnavailable,

@@ -32,7 +32,7 @@ pub use target::{IoTarget, OutstandingSend};
 
 use crate::vocab::{
     CallbackId, Completion, ContextId, Delivery, Flavor, FormatKind, QueueId, Registration,
-    ReuseFlags, SendMode, Settings, Status, TargetId,
+    ReuseFlags, SendMode, Settings, Status, TargetChange, TargetId, TargetState,
 };
 
 /// The simulated framework for one device.
@@ -177,14 +177,23 @@ impl Framework {
     /// - `Forget`: the framework frees the request for the driver; no
     ///   callback ever runs, and its handle is stale from now on
     ///   (`AccessAfterForget`).
+    ///
+    /// The target's state decides where a send goes: a started target
+    /// takes it; a stopped one queues it until the next start, unless it
+    /// ignores the state (`ignore_state`); a purged one refuses it
+    /// (`SendTargetNotAccepting`) unless it ignores the state, a closed one
+    /// always. That check comes after the verifier's and before the cancel
+    /// one. A synchronous send to a stopped target is refused
+    /// (`SyncSendWhileStopped`): it would wait for ever.
     pub fn send(
         &mut self,
         request: &Handle,
         target: TargetId,
         mode: SendMode,
         timeout: bool,
+        ignore_state: bool,
     ) -> Result<(), SimError> {
-        let refused = self.send_refusal(request, target, mode, timeout)?;
+        let refused = self.send_refusal(request, target, mode, timeout, ignore_state)?;
         if let Some((refusal, status)) = refused {
             if self.settings.flavor == Flavor::Kmdf {
                 if let Some(status) = status {
@@ -206,7 +215,12 @@ impl Framework {
         body.timer = (timeout && mode == SendMode::Async).then_some(false);
         // INVARIANT (pair): `sent_to` and the target's send are recorded in
         // the same call; `target_complete` removes both together.
-        self.target_mut(target).submit(*request);
+        let at = self.target_mut(target);
+        if at.state() == TargetState::Stopped && !ignore_state {
+            at.queue(*request);
+            return Ok(());
+        }
+        at.submit(*request, ignore_state);
         if let SendMode::Sync(answer) = mode {
             if timeout && answer.status == Status::CANCELLED {
                 // Answered cancelled, the wait with a timeout ran out: its
@@ -233,6 +247,7 @@ impl Framework {
         target: TargetId,
         mode: SendMode,
         timeout: bool,
+        ignore_state: bool,
     ) -> Result<Option<(SimError, Option<Status>)>, SimError> {
         let kmdf = self.settings.flavor == Flavor::Kmdf;
         let body = self.live(request)?;
@@ -279,13 +294,86 @@ impl Framework {
             let refusal = SimError::SendUnformatted { request };
             return Ok(Some((refusal, Some(Status::REQUEST_NOT_ACCEPTED))));
         }
+        let state = self.target_state(target);
+        let takes_it = match state {
+            TargetState::Started | TargetState::Stopped => true,
+            TargetState::Purged => ignore_state,
+            TargetState::Closed => false,
+        };
+        if !takes_it {
+            let refusal = SimError::SendTargetNotAccepting { request, target };
+            return Ok(Some((refusal, Some(Status::INVALID_DEVICE_STATE))));
+        }
         if body.canceled && kmdf {
             return Ok(Some((
                 SimError::SendCancelled { request },
                 Some(Status::CANCELLED),
             )));
         }
+        if state == TargetState::Stopped && !ignore_state && matches!(mode, SendMode::Sync(_)) {
+            let refusal = SimError::SyncSendWhileStopped { request, target };
+            return Ok(Some((refusal, None)));
+        }
         Ok(None)
+    }
+
+    /// The state of `target` (started until changed).
+    pub fn target_state(&self, target: TargetId) -> TargetState {
+        self.targets
+            .get(usize::from(target.0))
+            .map_or(TargetState::Started, IoTarget::state)
+    }
+
+    /// `WdfIoTargetStart`, `WdfIoTargetStop`, `WdfIoTargetPurge`,
+    /// `WdfIoTargetClose` on `target`. A start sends the requests queued
+    /// there, oldest first; a stop that cancels sent I/O cancels every send
+    /// outstanding there (not those that ignored the state), as
+    /// `CancelSentRequest` does; a purge does too, and fails every queued
+    /// request with `STATUS_WDF_DEVICE_REMOVED_NOT_SENT` and information 0,
+    /// invoking its callback; a close is a purge that cancels the sends
+    /// that ignored the state as well. Never refused.
+    pub fn change_target(
+        &mut self,
+        target: TargetId,
+        change: TargetChange,
+    ) -> Result<(), SimError> {
+        let kmdf = self.settings.flavor == Flavor::Kmdf;
+        let close = change == TargetChange::Close;
+        let cancels = !matches!(
+            change,
+            TargetChange::Start | TargetChange::Stop(crate::vocab::SentIoAction::Leave)
+        );
+        let cancelled: Vec<Handle> = self
+            .outstanding(target)
+            .iter()
+            .filter(|send| cancels && (close || !send.ignores_state))
+            .map(|send| send.request)
+            .collect();
+        let dequeued = self.target_mut(target).change(change);
+        for request in &cancelled {
+            self.live_mut(request)?.canceled |= kmdf;
+        }
+        if matches!(change, TargetChange::Purge | TargetChange::Close) {
+            for request in dequeued {
+                let failed = Completion::new(Status::WDF_DEVICE_REMOVED_NOT_SENT, 0);
+                self.fail_queued(&request, target, failed)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Fails `request`, queued at `target`, with `completion`, as if the
+    /// target had finished it (`FxIoTarget::FailPendedRequest`).
+    fn fail_queued(
+        &mut self,
+        request: &Handle,
+        target: TargetId,
+        completion: Completion,
+    ) -> Result<(), SimError> {
+        let at = self.target_mut(target);
+        at.unqueue(request);
+        at.submit(*request, false);
+        self.target_complete(request, completion)
     }
 
     /// `IWDFIoRequest::CancelSentRequest` / `WdfRequestCancelSentRequest`:
@@ -301,6 +389,11 @@ impl Framework {
         let Some(target) = body.sent_to else {
             return Ok(false);
         };
+        if self.target_mut(target).is_queued(request) {
+            // The queue's cancel routine fails it at once.
+            self.fail_queued(request, target, Completion::new(Status::CANCELLED, 0))?;
+            return Ok(true);
+        }
         let marked = self.target_mut(target).request_cancel(request);
         // INVARIANT: `sent_to == Some(target)` means the target holds it.
         assert!(
@@ -458,10 +551,12 @@ impl Framework {
         if !armed {
             return Err(SimError::TimeoutUnarmed { request: *request });
         }
-        self.cancel_sent_request(request)?;
+        // Fired before the cancel, so that a queued send, failed at once,
+        // reports the timeout.
         if let Some(body) = self.pool.get_mut(request) {
             body.timer = Some(true);
         }
+        self.cancel_sent_request(request)?;
         Ok(())
     }
 
@@ -484,6 +579,10 @@ impl Framework {
         let Some(target) = body.sent_to else {
             return Err(SimError::TargetCompleteUnsent { request: *request });
         };
+        if self.target_mut(target).is_queued(request) {
+            // Queued at a stopped target: the target never saw it.
+            return Err(SimError::TargetCompleteUnsent { request: *request });
+        }
         let finished = self.target_mut(target).finish(request);
         // INVARIANT (pair with `send`): the target held this send.
         assert!(
@@ -552,7 +651,11 @@ impl Framework {
         for (handle, body) in self.pool.live() {
             let Some(target) = body.sent_to else { continue };
             outstanding_count += 1;
-            if !self.outstanding(target).iter().any(|s| s.request == handle) {
+            let queued = self
+                .targets
+                .get(usize::from(target.0))
+                .is_some_and(|t| t.is_queued(&handle));
+            if !queued && !self.outstanding(target).iter().any(|s| s.request == handle) {
                 return Err(format!(
                     "{handle} is sent to {target}, which does not hold it"
                 ));
@@ -569,7 +672,11 @@ impl Framework {
                 }
             }
         }
-        let held_count: usize = self.targets.iter().map(|t| t.outstanding().len()).sum();
+        let held_count: usize = self
+            .targets
+            .iter()
+            .map(|t| t.outstanding().len() + t.queued().len())
+            .sum();
         if held_count != outstanding_count {
             return Err(format!(
                 "targets hold {held_count} sends, but {outstanding_count} requests are sent"

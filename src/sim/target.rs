@@ -1,8 +1,10 @@
-//! An I/O target: it holds each outstanding send exactly once, in the order
-//! sent, until it finishes that send; nothing about it depends on hash
-//! order, so the same calls always give the same state.
+//! An I/O target: its state, and each outstanding send exactly once, in the
+//! order sent, until it finishes that send, or queued while it is stopped;
+//! nothing about it depends on hash order, so the same calls always give
+//! the same state.
 
 use super::pool::Handle;
+use crate::vocab::{SentIoAction, TargetChange, TargetState};
 
 /// One send outstanding at a target.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,6 +15,8 @@ pub struct OutstandingSend {
     /// send stays outstanding until the target finishes it anyway; the
     /// target decides the status it reports.
     pub cancel_requested: bool,
+    /// Sent with `IGNORE_TARGET_STATE`: a stop or purge leaves it alone.
+    pub ignores_state: bool,
 }
 
 /// An I/O target (`IWDFIoTarget`, `WDFIOTARGET`): the lower driver or
@@ -22,10 +26,13 @@ pub struct OutstandingSend {
 ///
 /// - Each request appears at most once among the outstanding sends (the
 ///   framework refuses to send an outstanding request).
-/// - The sends are kept in the order they were sent.
+/// - The sends are kept in the order they were sent, the queued requests
+///   in the order they were queued; a request is in one list at most.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct IoTarget {
+    state: TargetState,
     sends: Vec<OutstandingSend>,
+    queued: Vec<Handle>,
 }
 
 impl IoTarget {
@@ -34,18 +41,86 @@ impl IoTarget {
         IoTarget::default()
     }
 
+    /// The target's state.
+    pub fn state(&self) -> TargetState {
+        self.state
+    }
+
     /// Records a send of `request`, now outstanding here.
-    pub fn submit(&mut self, request: Handle) {
+    pub fn submit(&mut self, request: Handle, ignores_state: bool) {
         // INVARIANT (pair with `finish`): at most one outstanding send per
         // request; the framework refused the send otherwise.
         assert!(
-            self.position(&request).is_none(),
+            self.position(&request).is_none() && !self.is_queued(&request),
             "{request} is already outstanding at this target"
         );
         self.sends.push(OutstandingSend {
             request,
             cancel_requested: false,
+            ignores_state,
         });
+    }
+
+    /// Queues `request` until the target starts again.
+    pub fn queue(&mut self, request: Handle) {
+        assert!(
+            self.position(&request).is_none() && !self.is_queued(&request),
+            "{request} is already outstanding at this target"
+        );
+        self.queued.push(request);
+    }
+
+    /// Whether `request` waits here for a start.
+    pub fn is_queued(&self, request: &Handle) -> bool {
+        self.queued.contains(request)
+    }
+
+    /// Takes `request` out of the queue. Returns whether it was queued.
+    pub fn unqueue(&mut self, request: &Handle) -> bool {
+        let before = self.queued.len();
+        self.queued.retain(|r| r != request);
+        self.queued.len() != before
+    }
+
+    /// Changes the state as `change` says, and returns the requests queued
+    /// here that it takes out of the queue, oldest first: those a start
+    /// sends (already moved to the sends) or those a purge or close fails
+    /// (for the caller to finish). A stop that cancels, a purge or a close
+    /// marks the sends it cancels; the caller keeps the cancel on the
+    /// request too.
+    pub fn change(&mut self, change: TargetChange) -> Vec<Handle> {
+        self.state = match (self.state, change) {
+            (_, TargetChange::Start) => TargetState::Started,
+            (_, TargetChange::Close) | (TargetState::Closed, _) => TargetState::Closed,
+            (_, TargetChange::Stop(_)) => TargetState::Stopped,
+            (_, TargetChange::Purge) => TargetState::Purged,
+        };
+        let close = change == TargetChange::Close;
+        let cancels = matches!(
+            change,
+            TargetChange::Stop(SentIoAction::Cancel) | TargetChange::Purge | TargetChange::Close
+        );
+        if cancels {
+            for send in &mut self.sends {
+                send.cancel_requested |= close || !send.ignores_state;
+            }
+        }
+        match change {
+            TargetChange::Start => {
+                let queued = std::mem::take(&mut self.queued);
+                for request in &queued {
+                    self.submit(*request, false);
+                }
+                queued
+            }
+            TargetChange::Purge | TargetChange::Close => std::mem::take(&mut self.queued),
+            TargetChange::Stop(_) => Vec::new(),
+        }
+    }
+
+    /// The requests queued here, oldest first.
+    pub fn queued(&self) -> &[Handle] {
+        &self.queued
     }
 
     /// Marks the outstanding send of `request` as cancel-requested. Returns
@@ -104,7 +179,7 @@ mod tests {
         let h = handles(3);
         let mut target = IoTarget::new();
         for request in &h {
-            target.submit(*request);
+            target.submit(*request, false);
         }
         assert!(target.finish(&h[0]).is_some());
         let left: Vec<Handle> = target.outstanding().iter().map(|s| s.request).collect();
@@ -116,7 +191,7 @@ mod tests {
     fn cancel_marks_only_an_outstanding_send() {
         let h = handles(2);
         let mut target = IoTarget::new();
-        target.submit(h[0]);
+        target.submit(h[0], false);
         assert!(!target.request_cancel(&h[1]));
         assert!(target.request_cancel(&h[0]));
         assert!(target.holds(&h[0]), "cancel must not finish the send");
@@ -130,7 +205,7 @@ mod tests {
     fn submitting_an_outstanding_request_twice_breaks_the_invariant() {
         let h = handles(1);
         let mut target = IoTarget::new();
-        target.submit(h[0]);
-        target.submit(h[0]);
+        target.submit(h[0], false);
+        target.submit(h[0], false);
     }
 }

@@ -56,7 +56,7 @@ fn sent(fw: &mut Framework, origin: Origin) -> Handle {
     };
     fw.format(&h, FormatKind::Read).unwrap();
     fw.set_completion_callback(&h, CB, CTX).unwrap();
-    fw.send(&h, T0, ASYNC, false).unwrap();
+    fw.send(&h, T0, ASYNC, false, false).unwrap();
     h
 }
 
@@ -117,7 +117,7 @@ fn reuse_drops_callback_and_context() {
     fw.reuse(&h, Status::SUCCESS, NO_FLAGS).unwrap();
     assert_eq!(fw.request(&h).unwrap().registration, None);
     fw.format(&h, FormatKind::Read).unwrap();
-    fw.send(&h, T0, ASYNC, false).unwrap();
+    fw.send(&h, T0, ASYNC, false, false).unwrap();
     fw.target_complete(&h, done(Status::SUCCESS, 2)).unwrap();
     assert_eq!(drained(&mut fw), vec![], "a callback leaked across reuse");
 }
@@ -131,7 +131,7 @@ fn callback_registered_after_reuse_fires_with_its_own_context() {
     fw.reuse(&h, Status::SUCCESS, NO_FLAGS).unwrap();
     fw.set_completion_callback(&h, CallbackId(2), None).unwrap();
     fw.format(&h, FormatKind::Write).unwrap();
-    fw.send(&h, T1, ASYNC, false).unwrap();
+    fw.send(&h, T1, ASYNC, false, false).unwrap();
     fw.target_complete(&h, done(Status::SUCCESS, 3)).unwrap();
     let got = drained(&mut fw);
     assert_eq!(got.len(), 1);
@@ -173,7 +173,7 @@ fn callback_fires_once_with_target_status() {
         Err(SimError::TargetCompleteUnsent { request: h })
     );
     fw.format(&h, FormatKind::Current).unwrap();
-    fw.send(&h, T0, ASYNC, false).unwrap();
+    fw.send(&h, T0, ASYNC, false, false).unwrap();
     fw.target_complete(&h, completion).unwrap();
     assert_eq!(drained(&mut fw), vec![], "the callback fired twice");
 }
@@ -196,12 +196,12 @@ fn completed_send_must_be_formatted_again_before_resend() {
     let h = sent(&mut fw, Origin::Created);
     fw.target_complete(&h, done(Status::SUCCESS, 0)).unwrap();
     assert_eq!(
-        fw.send(&h, T0, ASYNC, false),
+        fw.send(&h, T0, ASYNC, false, false),
         Err(SimError::SendUnformatted { request: h })
     );
     fw.format(&h, FormatKind::Read).unwrap();
     assert_eq!(
-        fw.send(&h, T0, ASYNC, false),
+        fw.send(&h, T0, ASYNC, false, false),
         Ok(()),
         "resend without reuse is allowed"
     );
@@ -239,7 +239,7 @@ fn reuse_does_not_allocate() {
         fw.reuse(&h, Status(round), NO_FLAGS).unwrap();
         fw.format(&h, FormatKind::Read).unwrap();
         fw.set_completion_callback(&h, CB, CTX).unwrap();
-        fw.send(&h, T0, ASYNC, false).unwrap();
+        fw.send(&h, T0, ASYNC, false, false).unwrap();
         fw.target_complete(&h, done(Status::SUCCESS, 8)).unwrap();
     }
     assert_eq!(fw.pool().allocations_count(), allocations);
@@ -262,7 +262,7 @@ fn cancel_reports_whether_outstanding_and_leaves_the_send_to_the_target() {
     let h = fw.create_request().unwrap();
     assert_eq!(fw.cancel_sent_request(&h), Ok(false));
     fw.format(&h, FormatKind::Read).unwrap();
-    fw.send(&h, T1, ASYNC, false).unwrap();
+    fw.send(&h, T1, ASYNC, false, false).unwrap();
     assert_eq!(fw.cancel_sent_request(&h), Ok(true));
     assert_eq!(
         fw.outstanding(T1).len(),
@@ -288,7 +288,7 @@ fn completion_params_are_readable_while_outstanding() {
     let h = fw.create_request().unwrap();
     fw.reuse(&h, Status::DEVICE_NOT_READY, NO_FLAGS).unwrap();
     fw.format(&h, FormatKind::Ioctl).unwrap();
-    fw.send(&h, T0, ASYNC, false).unwrap();
+    fw.send(&h, T0, ASYNC, false, false).unwrap();
     assert_eq!(
         fw.completion_params(&h),
         Ok(done(Status::DEVICE_NOT_READY, 0))
@@ -300,7 +300,7 @@ fn send_without_callback_is_allowed_and_invokes_nothing() {
     let mut fw = Framework::new();
     let h = fw.create_request().unwrap();
     fw.format(&h, FormatKind::Read).unwrap();
-    fw.send(&h, T0, ASYNC, false).unwrap();
+    fw.send(&h, T0, ASYNC, false, false).unwrap();
     fw.target_complete(&h, done(Status::SUCCESS, 3)).unwrap();
     assert_eq!(drained(&mut fw), vec![]);
     assert_eq!(fw.completion_params(&h), Ok(done(Status::SUCCESS, 3)));
@@ -364,7 +364,7 @@ fn formatted_received(fw: &mut Framework) -> Handle {
 }
 fn forgotten(fw: &mut Framework) -> Handle {
     let h = fw.receive_request(QueueId(1)).unwrap();
-    fw.send(&h, T0, SendMode::Forget, false).unwrap();
+    fw.send(&h, T0, SendMode::Forget, false, false).unwrap();
     h
 }
 /// A created request marked must-complete by one Reuse, and unmarked by
@@ -379,9 +379,17 @@ fn unmarked_created(fw: &mut Framework) -> Handle {
 
 const FORMAT: Call = |fw, h| fw.format(h, FormatKind::Read);
 const REGISTER: Call = |fw, h| fw.set_completion_callback(h, CB, None);
-const SEND: Call = |fw, h| fw.send(h, T0, ASYNC, false);
-const SYNC: Call = |fw, h| fw.send(h, T0, SendMode::Sync(done(Status::SUCCESS, 1)), false);
-const FORGET: Call = |fw, h| fw.send(h, T0, SendMode::Forget, false);
+const SEND: Call = |fw, h| fw.send(h, T0, ASYNC, false, false);
+const SYNC: Call = |fw, h| {
+    fw.send(
+        h,
+        T0,
+        SendMode::Sync(done(Status::SUCCESS, 1)),
+        false,
+        false,
+    )
+};
+const FORGET: Call = |fw, h| fw.send(h, T0, SendMode::Forget, false, false);
 const CANCEL: Call = |fw, h| fw.cancel_sent_request(h).map(drop);
 const REUSE: Call = |fw, h| fw.reuse(h, Status::SUCCESS, NO_FLAGS);
 const REUSE_NEW_IRP: Call = |fw, h| fw.reuse(h, Status::SUCCESS, NEW_IRP);
@@ -607,7 +615,7 @@ fn legacy_1_7_reuse_keeps_the_callback_and_the_next_completion_invokes_it() {
     };
     assert_eq!(fw.request(&h).unwrap().registration, Some(kept));
     fw.format(&h, FormatKind::Read).unwrap();
-    fw.send(&h, T0, ASYNC, false).unwrap();
+    fw.send(&h, T0, ASYNC, false, false).unwrap();
     let completion = done(Status::SUCCESS, 5);
     fw.target_complete(&h, completion).unwrap();
     let expected = Delivery {
@@ -621,7 +629,7 @@ fn legacy_1_7_reuse_keeps_the_callback_and_the_next_completion_invokes_it() {
     // keep, and the next send invokes nothing.
     fw.reuse(&h, Status::SUCCESS, NO_FLAGS).unwrap();
     fw.format(&h, FormatKind::Read).unwrap();
-    fw.send(&h, T0, ASYNC, false).unwrap();
+    fw.send(&h, T0, ASYNC, false, false).unwrap();
     fw.target_complete(&h, completion).unwrap();
     assert_eq!(drained(&mut fw), vec![], "the callback fired twice");
 }
@@ -701,7 +709,7 @@ fn verifier_off_lets_an_unformatted_send_through() {
     let mut fw = Framework::with_settings(KMDF_NO_VERIFIER);
     let h = fw.create_request().unwrap();
     fw.set_completion_callback(&h, CB, None).unwrap();
-    assert_eq!(fw.send(&h, T1, ASYNC, false), Ok(()));
+    assert_eq!(fw.send(&h, T1, ASYNC, false, false), Ok(()));
     assert_eq!(fw.request(&h).unwrap().sent_to, Some(T1));
     assert_eq!(fw.request(&h).unwrap().formatted, None);
     fw.target_complete(&h, done(Status::SUCCESS, 1)).unwrap();
@@ -709,7 +717,10 @@ fn verifier_off_lets_an_unformatted_send_through() {
 
     // Synchronously as well.
     let answer = done(Status::DEVICE_NOT_READY, 2);
-    assert_eq!(fw.send(&h, T1, SendMode::Sync(answer), false), Ok(()));
+    assert_eq!(
+        fw.send(&h, T1, SendMode::Sync(answer), false, false),
+        Ok(())
+    );
     assert_eq!(fw.completion_params(&h), Ok(answer));
 }
 
@@ -718,20 +729,23 @@ fn send_without_callback_is_refused_only_for_an_async_received_request_under_kmd
     // UMDF 1 lets a received request go out without a callback.
     let mut fw = Framework::with_settings(UMDF1);
     let h = formatted_received(&mut fw);
-    assert_eq!(fw.send(&h, T0, ASYNC, false), Ok(()));
+    assert_eq!(fw.send(&h, T0, ASYNC, false, false), Ok(()));
 
     // KMDF refuses it asynchronously, but not synchronously.
     let mut fw = Framework::with_settings(KMDF);
     let h = formatted_received(&mut fw);
-    assert!(fw.send(&h, T0, ASYNC, false).is_err());
+    assert!(fw.send(&h, T0, ASYNC, false, false).is_err());
     let answer = done(Status::SUCCESS, 4);
-    assert_eq!(fw.send(&h, T0, SendMode::Sync(answer), false), Ok(()));
+    assert_eq!(
+        fw.send(&h, T0, SendMode::Sync(answer), false, false),
+        Ok(())
+    );
     assert_eq!(fw.completion_params(&h), Ok(answer));
 
     // Nor for a created request.
     let c = fw.create_request().unwrap();
     fw.format(&c, FormatKind::Read).unwrap();
-    assert_eq!(fw.send(&c, T0, ASYNC, false), Ok(()));
+    assert_eq!(fw.send(&c, T0, ASYNC, false, false), Ok(()));
 }
 
 #[test]
@@ -741,7 +755,8 @@ fn sync_send_delivers_the_callback_inside_the_send_call() {
     fw.format(&h, FormatKind::Ioctl).unwrap();
     fw.set_completion_callback(&h, CB, CTX).unwrap();
     let answer = done(Status::DEVICE_NOT_READY, 11);
-    fw.send(&h, T1, SendMode::Sync(answer), false).unwrap();
+    fw.send(&h, T1, SendMode::Sync(answer), false, false)
+        .unwrap();
     let expected = Delivery {
         request: h,
         registration: Registration {
@@ -772,7 +787,7 @@ fn forget_frees_the_request_and_later_access_is_access_after_forget_after_recycl
     let mut fw = Framework::with_settings(KMDF);
     let old = fw.receive_request(QueueId(0)).unwrap();
     fw.format(&old, FormatKind::Current).unwrap();
-    fw.send(&old, T0, SendMode::Forget, false).unwrap();
+    fw.send(&old, T0, SendMode::Forget, false, false).unwrap();
     assert_eq!(fw.requests_live_count(), 0, "the forgotten request lives");
     assert_eq!(
         fw.outstanding(T0),
@@ -811,7 +826,7 @@ fn forget_with_a_callback_is_let_through_and_never_invokes_it() {
         let h = fw.receive_request(QueueId(0)).unwrap();
         fw.set_completion_callback(&h, CB, CTX).unwrap();
         assert_eq!(
-            fw.send(&h, T0, SendMode::Forget, false),
+            fw.send(&h, T0, SendMode::Forget, false, false),
             Ok(()),
             "{settings}"
         );
@@ -910,7 +925,7 @@ fn invariant_check_catches_a_send_the_target_does_not_hold() {
 fn invariant_check_catches_a_target_holding_an_owned_request() {
     let mut fw = Framework::new();
     let h = fw.create_request().unwrap();
-    fw.target_mut(T1).submit(h);
+    fw.target_mut(T1).submit(h, false);
     assert!(fw.check_invariants().is_err());
 }
 

@@ -25,6 +25,7 @@ use super::call::{Call, FormatKind, ReuseFlags, SendMode};
 use super::event::{Completion, Registration};
 use super::ids::{CallbackId, ContextId, QueueId, RequestId, Status, TargetId};
 use super::step::Step;
+use super::target::TargetChange;
 
 /// The first request a sequence names.
 pub const R0: RequestId = RequestId(0);
@@ -103,6 +104,7 @@ pub const fn send_in(request: RequestId, mode: SendMode) -> Step {
             target: T0,
             mode,
             timeout: false,
+            ignore_state: false,
         },
     )
 }
@@ -116,8 +118,28 @@ pub const fn send_with_timeout(request: RequestId) -> Step {
             target: T0,
             mode: SendMode::Async,
             timeout: true,
+            ignore_state: false,
         },
     )
+}
+
+/// `WdfRequestSend` to [`T0`], asynchronously, with
+/// `WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE`.
+pub const fn send_ignoring_state(request: RequestId) -> Step {
+    call(
+        request,
+        Call::Send {
+            target: T0,
+            mode: SendMode::Async,
+            timeout: false,
+            ignore_state: true,
+        },
+    )
+}
+
+/// The driver changes the state of [`T0`].
+pub const fn target(change: TargetChange) -> Step {
+    Step::Target { target: T0, change }
 }
 
 /// The timeout of the outstanding send of `request` elapses.

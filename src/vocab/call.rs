@@ -98,6 +98,7 @@ impl CallKind {
                 target: TargetId(0),
                 mode: SendMode::Async,
                 timeout: false,
+                ignore_state: false,
             },
             CallKind::Cancel => Call::Cancel,
             CallKind::Reuse => Call::Reuse {
@@ -294,11 +295,14 @@ pub enum Call {
     /// an asynchronous send still outstanding when it fires (see
     /// [`super::Step::TimedOut`]); a synchronous send answered cancelled
     /// was cancelled by it; KMDF and UMDF 2 refuse it with send and forget
-    /// (`forget-with-timeout`).
+    /// (`forget-with-timeout`). With `ignore_state`,
+    /// `WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE`: the send goes to a
+    /// stopped or purged target at once (not to a closed one).
     Send {
         target: TargetId,
         mode: SendMode,
         timeout: bool,
+        ignore_state: bool,
     },
     /// `IWDFIoRequest::CancelSentRequest` / `WdfRequestCancelSentRequest`.
     Cancel,
@@ -350,6 +354,7 @@ impl fmt::Display for Call {
                 target,
                 mode,
                 timeout,
+                ignore_state,
             } => {
                 match mode {
                     SendMode::Async => write!(f, "send to {target}")?,
@@ -360,6 +365,9 @@ impl fmt::Display for Call {
                 }
                 if timeout {
                     write!(f, ", with a timeout")?;
+                }
+                if ignore_state {
+                    write!(f, ", ignoring the target's state")?;
                 }
                 Ok(())
             }

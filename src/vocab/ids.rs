@@ -76,9 +76,12 @@ impl Status {
     pub const IO_TIMEOUT: Status = Status(0xC000_00B5_u32 as i32);
     /// `STATUS_INVALID_PARAMETER`.
     pub const INVALID_PARAMETER: Status = Status(0xC000_000D_u32 as i32);
+    /// `STATUS_WDF_DEVICE_REMOVED_NOT_SENT` (wdfstatus.h): what a request
+    /// queued at a target that is purged or closed fails with.
+    pub const WDF_DEVICE_REMOVED_NOT_SENT: Status = Status(0xC020_0206_u32 as i32);
 
     /// The statuses the crate names, with their `NTSTATUS` names.
-    pub const NAMED: [(Status, &'static str); 9] = [
+    pub const NAMED: [(Status, &'static str); 10] = [
         (Status::SUCCESS, "STATUS_SUCCESS"),
         (Status::UNSUCCESSFUL, "STATUS_UNSUCCESSFUL"),
         (Status::CANCELLED, "STATUS_CANCELLED"),
@@ -91,6 +94,10 @@ impl Status {
         (Status::INVALID_DEVICE_STATE, "STATUS_INVALID_DEVICE_STATE"),
         (Status::IO_TIMEOUT, "STATUS_IO_TIMEOUT"),
         (Status::INVALID_PARAMETER, "STATUS_INVALID_PARAMETER"),
+        (
+            Status::WDF_DEVICE_REMOVED_NOT_SENT,
+            "STATUS_WDF_DEVICE_REMOVED_NOT_SENT",
+        ),
     ];
 
     /// The status's `NTSTATUS` name, when the crate names it.

@@ -11,6 +11,8 @@
 //! - [`event`]: what the environment and the framework produce: a
 //!   [`Completion`] and the framework invoking a completion callback
 //!   ([`Delivery`]); what a trace records ([`Observation`]).
+//! - [`target`]: [`TargetChange`], what a driver does to an I/O target as
+//!   a whole, and the [`TargetState`] that decides what a send does.
 //! - [`rule`]: [`RuleId`], the stable ID of every rule of the lifecycle.
 //! - [`settings`]: [`Settings`], the framework judged for.
 //! - [`build`]: shorthands for writing sequences by hand.
@@ -26,6 +28,7 @@ pub mod ids;
 pub mod rule;
 pub mod settings;
 pub mod step;
+pub mod target;
 
 pub use call::{Call, CallKind, FormatKind, Reply, ReuseFlags, SendMode};
 pub use event::{Completion, Delivery, Observation, Registration};
@@ -33,3 +36,4 @@ pub use ids::{CallbackId, ContextId, QueueId, RequestId, Status, TargetId};
 pub use rule::{Obligation, RuleId, RuleSet, Severity};
 pub use settings::{Flavor, FrameworkVersion, Settings, SettingsError};
 pub use step::{Step, StepKind};
+pub use target::{SentIoAction, TargetChange, TargetOp, TargetState};

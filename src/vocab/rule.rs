@@ -56,6 +56,12 @@ rule_ids! {
     /// Driver: reuse a request before sending it again once it was
     /// cancelled (KMDF and UMDF 2 fail the send with `STATUS_CANCELLED`).
     SendCancelled,
+    /// Driver: send only to a target that takes requests: started, stopped
+    /// (the send is queued), or purged with the target's state ignored.
+    SendTargetNotAccepting,
+    /// Driver: a synchronous send to a stopped target waits for another
+    /// thread to start it; the model has one caller.
+    SyncSendWhileStopped,
     /// Driver: format a reused request again before sending it (KMDF and
     /// UMDF 2 send it anyway: the verifier's formatted flag survives Reuse).
     FormatAfterReuse,
@@ -233,6 +239,11 @@ impl RuleSet {
     /// Adds `rule`.
     pub fn insert(&mut self, rule: RuleId) {
         self.0 |= 1 << rule.index();
+    }
+
+    /// Adds every rule of `other`.
+    pub fn extend(&mut self, other: RuleSet) {
+        self.0 |= other.0;
     }
 
     /// Whether `rule` is in the set.

@@ -188,6 +188,12 @@ impl Settings {
         self.reuse_takes_flags() && self.version >= FrameworkVersion::V1_11
     }
 
+    /// Whether `WdfIoTargetPurge` exists: KMDF 1.11 and later, UMDF 2
+    /// (UMDF 1's `IWDFIoTargetStateManagement` has no purge).
+    pub fn purge_exists(&self) -> bool {
+        self.must_complete_exists()
+    }
+
     /// Whether the request code is the shared KMDF and UMDF 2 source
     /// (microsoft/Windows-Driver-Frameworks `src/framework/shared/`), whose
     /// branches the model follows. UMDF 1's host is not in that source: for

@@ -7,7 +7,8 @@ use std::fmt;
 
 use super::call::{Call, CallKind};
 use super::event::Completion;
-use super::ids::{QueueId, RequestId};
+use super::ids::{QueueId, RequestId, TargetId};
+use super::target::{TargetChange, TargetOp};
 
 /// One entry of an operation sequence.
 ///
@@ -40,17 +41,25 @@ pub enum Step {
     /// finishes it: the framework's timer cancels the send (the
     /// environment's move, like a target's completion).
     TimedOut { request: RequestId },
+    /// The driver changes the state of `target` (start, stop, purge,
+    /// close): the one step that names no request, since it acts on every
+    /// request queued at the target or sent to it.
+    Target {
+        target: TargetId,
+        change: TargetChange,
+    },
 }
 
 impl Step {
-    /// The request this step acts on.
-    pub const fn request(&self) -> RequestId {
+    /// The request this step acts on; `None` for a [`Step::Target`].
+    pub const fn request(&self) -> Option<RequestId> {
         match *self {
             Step::Create { request }
             | Step::Receive { request, .. }
             | Step::Call { request, .. }
             | Step::TargetComplete { request, .. }
-            | Step::TimedOut { request } => request,
+            | Step::TimedOut { request } => Some(request),
+            Step::Target { .. } => None,
         }
     }
 
@@ -62,6 +71,7 @@ impl Step {
             Step::Call { call, .. } => StepKind::Call(call.kind()),
             Step::TargetComplete { .. } => StepKind::TargetComplete,
             Step::TimedOut { .. } => StepKind::TimedOut,
+            Step::Target { change, .. } => StepKind::Target(change.op()),
         }
     }
 
@@ -94,6 +104,7 @@ impl fmt::Display for Step {
                 completion.status, completion.information
             ),
             Step::TimedOut { request } => write!(f, "{request}: its send times out"),
+            Step::Target { target, change } => write!(f, "{target}: {change}"),
         }
     }
 }
@@ -106,15 +117,17 @@ pub enum StepKind {
     Call(CallKind),
     TargetComplete,
     TimedOut,
+    Target(TargetOp),
 }
 
 const CALLS: usize = CallKind::ALL.len();
+const TARGET_OPS: usize = TargetOp::ALL.len();
 
 impl StepKind {
     /// Every kind, in the trace format's table order: create, receive,
-    /// every [`CallKind`], target_complete, timed_out.
-    pub const ALL: [StepKind; CALLS + 4] = {
-        let mut all = [StepKind::Create; CALLS + 4];
+    /// every [`CallKind`], target_complete, timed_out, every [`TargetOp`].
+    pub const ALL: [StepKind; CALLS + 4 + TARGET_OPS] = {
+        let mut all = [StepKind::Create; CALLS + 4 + TARGET_OPS];
         all[1] = StepKind::Receive;
         let mut i = 0;
         while i < CALLS {
@@ -123,6 +136,11 @@ impl StepKind {
         }
         all[CALLS + 2] = StepKind::TargetComplete;
         all[CALLS + 3] = StepKind::TimedOut;
+        let mut j = 0;
+        while j < TARGET_OPS {
+            all[CALLS + 4 + j] = StepKind::Target(TargetOp::ALL[j]);
+            j += 1;
+        }
         all
     };
 
@@ -134,6 +152,7 @@ impl StepKind {
             StepKind::Call(kind) => kind.name(),
             StepKind::TargetComplete => "target_complete",
             StepKind::TimedOut => "timed_out",
+            StepKind::Target(op) => op.name(),
         }
     }
 
@@ -144,12 +163,15 @@ impl StepKind {
             "receive" => Some(StepKind::Receive),
             "target_complete" => Some(StepKind::TargetComplete),
             "timed_out" => Some(StepKind::TimedOut),
-            other => CallKind::from_name(other).map(StepKind::Call),
+            other => CallKind::from_name(other)
+                .map(StepKind::Call)
+                .or_else(|| TargetOp::from_name(other).map(StepKind::Target)),
         }
     }
 
     /// One step of this kind on `request`, with plain arguments (see
-    /// [`CallKind::representative`]; a target completes with success).
+    /// [`CallKind::representative`]; a target completes with success; a
+    /// target change is made to the first target and names no request).
     pub const fn representative(self, request: RequestId) -> Step {
         match self {
             StepKind::Create => Step::Create { request },
@@ -166,7 +188,16 @@ impl StepKind {
                 completion: Completion::SUCCESS,
             },
             StepKind::TimedOut => Step::TimedOut { request },
+            StepKind::Target(op) => Step::Target {
+                target: TargetId(0),
+                change: op.representative(),
+            },
         }
+    }
+
+    /// Whether a step of this kind names a request (all but target changes).
+    pub const fn names_request(self) -> bool {
+        !matches!(self, StepKind::Target(_))
     }
 }
 
@@ -187,9 +218,10 @@ mod tests {
             assert!(names.insert(kind.name()), "{kind:?} listed twice");
             assert_eq!(StepKind::from_name(kind.name()), Some(kind));
             let step = kind.representative(RequestId(3));
-            assert_eq!((step.kind(), step.request()), (kind, RequestId(3)));
+            let request = kind.names_request().then_some(RequestId(3));
+            assert_eq!((step.kind(), step.request()), (kind, request));
         }
-        assert_eq!(names.len(), CallKind::ALL.len() + 4);
+        assert_eq!(names.len(), CallKind::ALL.len() + 4 + TargetOp::ALL.len());
         assert_eq!(StepKind::from_name("callback"), None);
     }
 }

@@ -62,12 +62,12 @@ fn judge_last(steps: &[Step], actual: &[Delivery]) -> Result<(), Violation> {
 
 fn judge_last_in(settings: Settings, steps: &[Step], actual: &[Delivery]) -> Result<(), Violation> {
     let mut model = Model::with_settings(settings);
-    let mut expected = None;
+    let mut expected = Vec::new();
     for step in steps {
         let judgement = model.step(step).expect("well-formed sequence");
-        expected = judgement.outcome.expect("legal step").delivery;
+        expected = judgement.outcome.expect("legal step").deliveries;
     }
-    model.judge_deliveries(expected.as_ref(), actual)
+    model.judge_deliveries(&expected, actual)
 }
 
 fn delivery(reg: Registration, information: u64) -> Delivery {
@@ -863,7 +863,7 @@ fn verifier_off_lets_errors_through_and_shows_what_follows() {
         .unwrap()
         .outcome
         .unwrap();
-    assert!(done.delivery.is_some());
+    assert_eq!(done.deliveries.len(), 1);
     assert_eq!(
         broken_in(off, &[create(R), send(R)]),
         vec![RuleId::SendUnformatted, RuleId::SendWithoutCallback]
@@ -1358,7 +1358,7 @@ fn a_timed_out_send_reports_a_timeout() {
     let mut model = Model::with_settings(KMDF);
     let mut delivered = None;
     for step in &timed_out {
-        delivered = model.step(step).unwrap().outcome.unwrap().delivery;
+        delivered = model.step(step).unwrap().outcome.unwrap().deliveries.pop();
     }
     let delivered = delivered.expect("the callback runs");
     assert_eq!(delivered.completion.status, Status::IO_TIMEOUT);
@@ -1385,6 +1385,7 @@ fn forget_with_timeout() {
             target: TargetId(0),
             mode: SendMode::Forget,
             timeout: true,
+            ignore_state: false,
         },
     };
     // Validated before the origin: refused, the request alive, the status
@@ -1417,6 +1418,7 @@ fn a_synchronous_send_cancelled_by_its_timeout_reports_a_timeout() {
             target: TargetId(0),
             mode: SendMode::Sync(Completion::new(Status::CANCELLED, 0)),
             timeout: true,
+            ignore_state: false,
         },
     };
     let steps = [create(R), format(R), timed_sync];

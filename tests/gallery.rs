@@ -199,6 +199,8 @@ gallery_tests! {
     refused_send_keeps_status_is_caught_as_status_mismatch => "refused-send-keeps-status",
     timeout_reports_cancelled_is_caught_as_status_mismatch => "timeout-reports-cancelled",
     formatted_flag_cleared_by_reuse_is_caught_as_format_after_reuse => "formatted-flag-cleared-by-reuse",
+    purge_drops_queued_callbacks_is_caught_as_callback_missing => "purge-drops-queued-callbacks",
+    ignore_state_passes_closed_target_is_caught_as_send_target_not_accepting => "ignore-state-passes-closed-target",
 }
 
 /// Every mutant in the gallery has a test above, so a new mutant cannot go

@@ -56,8 +56,10 @@ mod formatted_flag;
 mod formatted_flag_cleared_by_reuse;
 mod formatting_kept_across_reuse;
 mod formatting_kept_after_completion;
+mod ignore_state_passes_closed_target;
 mod information_kept_by_reuse;
 mod late_completion_accepted;
+mod purge_drops_queued_callbacks;
 mod refused_send_keeps_status;
 mod send_while_sent_accepted;
 mod status_kept_by_reuse;
@@ -76,8 +78,10 @@ pub use formatted_flag_cleared_by_reuse::FormattedFlagClearedByReuse;
 pub use formatting_kept_across_reuse::FormattingKeptAcrossReuse;
 pub use formatting_kept_after_completion::FormattingKeptAfterCompletion;
 pub use framework::{Bug, Faithful, GalleryFramework, RequestKey, key};
+pub use ignore_state_passes_closed_target::IgnoreStatePassesClosedTarget;
 pub use information_kept_by_reuse::InformationKeptByReuse;
 pub use late_completion_accepted::LateCompletionAccepted;
+pub use purge_drops_queued_callbacks::PurgeDropsQueuedCallbacks;
 pub use refused_send_keeps_status::RefusedSendKeepsStatus;
 pub use send_while_sent_accepted::SendWhileSentAccepted;
 pub use status_kept_by_reuse::StatusKeptByReuse;
@@ -160,7 +164,8 @@ pub fn event_count(steps: &[Step]) -> usize {
 }
 
 /// Every mutant, grouped by the call whose handling it breaks: Reuse, the
-/// verifier's refusals, then completion and callbacks.
+/// verifier's refusals, completion and callbacks, then the I/O target's
+/// state.
 const GALLERY: &[Mutant] = &[
     callback_kept_across_reuse::MUTANT,
     context_kept_across_reuse::MUTANT,
@@ -180,6 +185,8 @@ const GALLERY: &[Mutant] = &[
     refused_send_keeps_status::MUTANT,
     timeout_reports_cancelled::MUTANT,
     formatted_flag_cleared_by_reuse::MUTANT,
+    purge_drops_queued_callbacks::MUTANT,
+    ignore_state_passes_closed_target::MUTANT,
 ];
 
 /// Every mutant in the gallery, in a fixed order.

@@ -29,7 +29,7 @@ pub fn delete_steps<I: Conformance>(
     // Steps after the divergence never matter.
     steps.truncate(divergence.step + 1);
     let still_fails = |candidate: Vec<Step>, divergence: &Divergence| {
-        if !well_formed(&candidate) {
+        if !well_formed(settings, &candidate) {
             return None;
         }
         let found = execute(make(), settings, &candidate, None, None).err()?;
@@ -112,10 +112,11 @@ fn merged_sends(steps: &[Step]) -> Vec<Vec<Step>> {
     candidates
 }
 
-/// Whether every step names a request introduced earlier, and no request
-/// is introduced twice.
-pub fn well_formed(steps: &[Step]) -> bool {
-    let mut model = Model::new();
+/// Whether every step names a request introduced earlier, no request is
+/// introduced twice, and the framework of `settings` has every step (a
+/// purge exists from KMDF 1.11 only).
+pub fn well_formed(settings: Settings, steps: &[Step]) -> bool {
+    let mut model = Model::with_settings(settings);
     steps.iter().all(|step| model.step(step).is_ok())
 }
 

@@ -18,8 +18,8 @@
 use super::{Accepted, ExpectedReply, Judged, Model};
 use crate::vocab::build::*;
 use crate::vocab::{
-    Call, Completion, Flavor, FormatKind, FrameworkVersion, ReuseFlags, RuleId, SendMode, Settings,
-    Status, Step,
+    Call, Completion, Flavor, FormatKind, FrameworkVersion, ReuseFlags, RuleId, SendMode,
+    SentIoAction, Settings, Status, Step, TargetChange,
 };
 
 /// What the model answers to the last step of a row's sequence.
@@ -40,6 +40,12 @@ pub enum Answer {
     Reads(Option<Status>),
     /// A completion that invokes the registered callback (`true`) or none.
     Invokes(bool),
+    /// A send that waits, queued at its stopped target.
+    Queued,
+    /// A step that fails a send queued at a stopped target at once, its
+    /// callback invoked with this status (a cancel, a timeout, a purge or
+    /// close of the target).
+    Fails(Status),
 }
 
 impl std::fmt::Display for Answer {
@@ -57,6 +63,17 @@ impl std::fmt::Display for Answer {
             Answer::Reads(None) => f.write_str("status read: unspecified"),
             Answer::Invokes(true) => f.write_str("the callback runs"),
             Answer::Invokes(false) => f.write_str("no callback runs"),
+            Answer::Queued => f.write_str("queued until the target starts"),
+            Answer::Fails(status) => match status.name() {
+                Some(name) => write!(
+                    f,
+                    "the queued send fails now: the callback runs with {name}"
+                ),
+                None => write!(
+                    f,
+                    "the queued send fails now: the callback runs with {status}"
+                ),
+            },
         }
     }
 }
@@ -637,6 +654,373 @@ pub const BRANCHES: &[Branch] = &[
         agrees: true,
         note: "",
     },
+    // The I/O target's state: FxIoTarget::SubmitLocked, the Goto*State
+    // functions and the pended queue (targets/general/fxiotarget.cpp).
+    Branch {
+        file: "targets/general/fxiotarget.cpp:1404-1415",
+        function: "FxIoTarget::SubmitLocked",
+        condition: "an asynchronous send to a stopped target, not ignoring its state",
+        applies: "KMDF, UMDF 2; UMDF 1: documentation only",
+        framework: "STATUS_WDF_QUEUED: PendRequestLocked puts it in the target's queue; WdfRequestSend returns TRUE; the timer, if any, starts",
+        settings: KMDF,
+        steps: || {
+            let mut steps = vec![target(TargetChange::Stop(SentIoAction::Leave))];
+            steps.extend(sent());
+            steps
+        },
+        model: Answer::Queued,
+        agrees: true,
+        note: "",
+    },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:1418-1431",
+        function: "FxIoTarget::SubmitLocked",
+        condition: "a send to a purged target, not ignoring its state",
+        applies: "KMDF 1.11 and later, UMDF 2",
+        framework: "STATUS_INVALID_DEVICE_STATE written into the request, FALSE, no callback",
+        settings: KMDF,
+        steps: || {
+            let mut steps = vec![target(TargetChange::Purge)];
+            steps.extend(sent());
+            steps.push(read_status(R0));
+            steps
+        },
+        model: Answer::Reads(Some(Status::INVALID_DEVICE_STATE)),
+        agrees: true,
+        note: "`send-target-not-accepting` refuses the send; the status read shows what the refusal wrote",
+    },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:1418-1431",
+        function: "FxIoTarget::SubmitLocked",
+        condition: "a send to a closed target",
+        applies: "KMDF, UMDF 2; UMDF 1 (removed target): documentation only",
+        framework: "STATUS_INVALID_DEVICE_STATE written, FALSE, no callback",
+        settings: KMDF,
+        steps: || {
+            let mut steps = vec![target(TargetChange::Close)];
+            steps.extend(sent());
+            steps
+        },
+        model: Answer::Refused(RuleId::SendTargetNotAccepting),
+        agrees: true,
+        note: "",
+    },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:1360-1389",
+        function: "FxIoTarget::SubmitLocked",
+        condition: "a send with IGNORE_TARGET_STATE to a stopped or purged target",
+        applies: "KMDF, UMDF 2",
+        framework: "sent at once, kept on m_IgnoredIoListHead (FX_REQUEST_IGNORE_STATE)",
+        settings: KMDF,
+        steps: || {
+            vec![
+                target(TargetChange::Purge),
+                create(R0),
+                format(R0),
+                set_completion(R0, 0, None),
+                send_ignoring_state(R0),
+                target_completes(R0, OK, 0),
+            ]
+        },
+        model: Answer::Invokes(true),
+        agrees: true,
+        note: "the target finishes it as any sent request",
+    },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:1364-1381",
+        function: "FxIoTarget::SubmitLocked",
+        condition: "a send with IGNORE_TARGET_STATE to a closed target (not in the middle of removing)",
+        applies: "KMDF, UMDF 2",
+        framework: "STATUS_INVALID_DEVICE_STATE written, FALSE, no callback",
+        settings: KMDF,
+        steps: || {
+            vec![
+                target(TargetChange::Close),
+                create(R0),
+                format(R0),
+                set_completion(R0, 0, None),
+                send_ignoring_state(R0),
+            ]
+        },
+        model: Answer::Refused(RuleId::SendTargetNotAccepting),
+        agrees: true,
+        note: "the transitional m_Removing window is within one call here",
+    },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:1391-1431, 1486-1526",
+        function: "FxIoTarget::SubmitLocked",
+        condition: "a request cancelled since its last Reuse, sent to a purged target",
+        applies: "KMDF 1.11 and later, UMDF 2",
+        framework: "the state check comes first: STATUS_INVALID_DEVICE_STATE, not STATUS_CANCELLED",
+        settings: KMDF,
+        steps: || {
+            vec![
+                target(TargetChange::Purge),
+                create(R0),
+                format(R0),
+                set_completion(R0, 0, None),
+                cancel(R0),
+                send(R0),
+            ]
+        },
+        model: Answer::Refused(RuleId::SendTargetNotAccepting),
+        agrees: true,
+        note: "",
+    },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:1656-1800",
+        function: "FxIoTarget::SubmitSync",
+        condition: "a synchronous send to a stopped target, not ignoring its state",
+        applies: "KMDF, UMDF 2",
+        framework: "queued like any send; the caller waits on its event until another thread starts the target and the target finishes the request (or its timeout fails it)",
+        settings: KMDF,
+        steps: || {
+            vec![
+                target(TargetChange::Stop(SentIoAction::Leave)),
+                create(R0),
+                format(R0),
+                send_sync(R0, OK, 0),
+            ]
+        },
+        model: Answer::Undefined(RuleId::SyncSendWhileStopped),
+        agrees: false,
+        note: "a sequence here has one caller, which no later step can wake: the model reports the wait and judges the request no further",
+    },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:2533-2591, 1879-1918",
+        function: "FxIoTarget::_RequestCancelled, FailPendedRequest",
+        condition: "WdfRequestCancelSentRequest of a request queued at a stopped target",
+        applies: "KMDF, UMDF 2",
+        framework: "the queue's cancel routine takes it out and fails it at once: STATUS_CANCELLED, information 0, the completion routine runs; the cancel returns TRUE and sticks until Reuse",
+        settings: KMDF,
+        steps: || {
+            let mut steps = vec![target(TargetChange::Stop(SentIoAction::Leave))];
+            steps.extend(sent());
+            steps.push(cancel(R0));
+            steps
+        },
+        model: Answer::Fails(Status::CANCELLED),
+        agrees: true,
+        note: "",
+    },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:2063-2130, 2364-2373",
+        function: "FxIoTarget::TimerCallback, RequestCompletionRoutine",
+        condition: "the timeout of a send still queued at a stopped target elapses",
+        applies: "KMDF, UMDF 2",
+        framework: "the timer cancels it (FX_REQUEST_CANCELLED_FROM_TIMER): the queue fails it with STATUS_CANCELLED, which the completion routine turns into STATUS_IO_TIMEOUT",
+        settings: KMDF,
+        steps: || {
+            vec![
+                target(TargetChange::Stop(SentIoAction::Leave)),
+                create(R0),
+                format(R0),
+                set_completion(R0, 0, None),
+                send_with_timeout(R0),
+                times_out(R0),
+            ]
+        },
+        model: Answer::Fails(Status::IO_TIMEOUT),
+        agrees: true,
+        note: "",
+    },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:2306-2330",
+        function: "FxIoTarget::RequestCompletionRoutine",
+        condition: "a target finishing a request queued at it, never sent",
+        applies: "KMDF, UMDF 2",
+        framework: "no path: a queued request is on m_PendedQueue, not sent to the device",
+        settings: KMDF,
+        steps: || {
+            let mut steps = vec![target(TargetChange::Stop(SentIoAction::Leave))];
+            steps.extend(sent());
+            steps.push(target_completes(R0, OK, 0));
+            steps
+        },
+        model: Answer::Refused(RuleId::TargetCompleteUnsent),
+        agrees: true,
+        note: "",
+    },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:374-385, 397-507",
+        function: "FxIoTarget::GotoStartState, DrainPendedRequestsLocked",
+        condition: "a start of a target with requests queued",
+        applies: "KMDF, UMDF 2",
+        framework: "moves to started and resubmits each queued request through Submit, oldest first: it is sent to the device",
+        settings: KMDF,
+        steps: || {
+            let mut steps = vec![target(TargetChange::Stop(SentIoAction::Leave))];
+            steps.extend(sent());
+            steps.push(target(TargetChange::Start));
+            steps.push(target_completes(R0, OK, 0));
+            steps
+        },
+        model: Answer::Invokes(true),
+        agrees: true,
+        note: "a resubmission fails only if the request was cancelled while queued, which takes it out of the queue first",
+    },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:324-326",
+        function: "FxIoTarget::GotoStartState",
+        condition: "a start of a closed target",
+        applies: "KMDF, UMDF 2",
+        framework: "only a deleted target refuses to start (STATUS_INVALID_DEVICE_STATE); a closed one moves to started",
+        settings: KMDF,
+        steps: || {
+            let mut steps = vec![target(TargetChange::Close), target(TargetChange::Start)];
+            steps.extend(sent());
+            steps
+        },
+        model: Answer::Accepted,
+        agrees: true,
+        note: "a remote target is opened again (WdfIoTargetOpen) before drivers start it; deleting a target is not modelled",
+    },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:676-720",
+        function: "FxIoTarget::GotoStopState",
+        condition: "WdfIoTargetStop with WdfIoTargetCancelSentIo while a request is sent",
+        applies: "KMDF, UMDF 2",
+        framework: "each request on m_SentIoListHead is cancelled (FxRequestBase::Cancel: m_Canceled sticks until Reuse); it stays sent until the target finishes it",
+        settings: KMDF,
+        steps: || {
+            let mut steps = sent();
+            steps.push(target(TargetChange::Stop(SentIoAction::Cancel)));
+            steps.push(target_completes(R0, OK, 0));
+            steps.push(target(TargetChange::Start));
+            steps.push(format(R0));
+            steps.push(send(R0));
+            steps
+        },
+        model: Answer::Refused(RuleId::SendCancelled),
+        agrees: true,
+        note: "the stop's wait for the cancelled sends is not taken: the target finishes them as later steps",
+    },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:676-720",
+        function: "FxIoTarget::GotoStopState",
+        condition: "WdfIoTargetStop with WdfIoTargetLeaveSentIoPending while a request is sent",
+        applies: "KMDF, UMDF 2",
+        framework: "the sent request is left alone",
+        settings: KMDF,
+        steps: || {
+            let mut steps = sent();
+            steps.push(target(TargetChange::Stop(SentIoAction::Leave)));
+            steps.push(target_completes(R0, OK, 0));
+            steps.push(target(TargetChange::Start));
+            steps.push(reuse(R0, OK));
+            steps.push(format(R0));
+            steps.push(send(R0));
+            steps
+        },
+        model: Answer::Warns(RuleId::SendWithoutCallback),
+        agrees: true,
+        note: "the send goes out (its warning is only that no callback was registered again after the Reuse)",
+    },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:676-720, 1529-1531",
+        function: "FxIoTarget::GotoStopState",
+        condition: "WdfIoTargetStop with WdfIoTargetCancelSentIo while a request sent ignoring the state is out",
+        applies: "KMDF, UMDF 2",
+        framework: "only m_SentIoListHead is cancelled; a request on m_IgnoredIoListHead is not",
+        settings: KMDF,
+        steps: || {
+            vec![
+                create(R0),
+                format(R0),
+                set_completion(R0, 0, None),
+                send_ignoring_state(R0),
+                target(TargetChange::Stop(SentIoAction::Cancel)),
+                target_completes(R0, OK, 0),
+                target(TargetChange::Start),
+                format(R0),
+                set_completion(R0, 0, None),
+                send(R0),
+            ]
+        },
+        model: Answer::Warns(RuleId::ResendWithoutReuse),
+        agrees: true,
+        note: "not cancelled: a send without Reuse goes out (with the warning a resend without Reuse earns)",
+    },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:853-858, 510-519",
+        function: "FxIoTarget::GotoPurgeState, CompletePendedRequest",
+        condition: "WdfIoTargetPurge with requests queued",
+        applies: "KMDF 1.11 and later, UMDF 2",
+        framework: "each queued request fails with STATUS_WDF_DEVICE_REMOVED_NOT_SENT and information 0 (FailPendedRequest): its completion routine runs",
+        settings: KMDF,
+        steps: || {
+            let mut steps = vec![target(TargetChange::Stop(SentIoAction::Leave))];
+            steps.extend(sent());
+            steps.push(target(TargetChange::Purge));
+            steps
+        },
+        model: Answer::Fails(Status::WDF_DEVICE_REMOVED_NOT_SENT),
+        agrees: true,
+        note: "",
+    },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:857-858",
+        function: "FxIoTarget::GotoPurgeState",
+        condition: "WdfIoTargetPurge while a request is sent",
+        applies: "KMDF 1.11 and later, UMDF 2",
+        framework: "each request on m_SentIoListHead is cancelled (sticky until Reuse)",
+        settings: KMDF,
+        steps: || {
+            let mut steps = sent();
+            steps.push(target(TargetChange::Purge));
+            steps.push(target_completes(R0, OK, 0));
+            steps.push(target(TargetChange::Start));
+            steps.push(format(R0));
+            steps.push(send(R0));
+            steps
+        },
+        model: Answer::Refused(RuleId::SendCancelled),
+        agrees: true,
+        note: "",
+    },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:1006-1030",
+        function: "FxIoTarget::GotoRemoveState",
+        condition: "WdfIoTargetClose while a request sent ignoring the state is out",
+        applies: "KMDF, UMDF 2",
+        framework: "queued requests fail as in a purge; the sent and the ignored-state lists are both cancelled",
+        settings: KMDF,
+        steps: || {
+            vec![
+                create(R0),
+                format(R0),
+                set_completion(R0, 0, None),
+                send_ignoring_state(R0),
+                target(TargetChange::Close),
+                target_completes(R0, OK, 0),
+                target(TargetChange::Start),
+                format(R0),
+                send(R0),
+            ]
+        },
+        model: Answer::Refused(RuleId::SendCancelled),
+        agrees: true,
+        note: "",
+    },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:655-668",
+        function: "FxIoTarget::GotoStopState",
+        condition: "WdfIoTargetStop of a closed target",
+        applies: "KMDF, UMDF 2",
+        framework: "logged, not fatal: the state stays closed, so sends still fail",
+        settings: KMDF,
+        steps: || {
+            let mut steps = vec![
+                target(TargetChange::Close),
+                target(TargetChange::Stop(SentIoAction::Leave)),
+            ];
+            steps.extend(sent());
+            steps
+        },
+        model: Answer::Refused(RuleId::SendTargetNotAccepting),
+        agrees: true,
+        note: "",
+    },
     // Cancel and completion.
     Branch {
         file: "core/fxrequestbase.cpp:562",
@@ -808,8 +1192,20 @@ pub fn answer(settings: Settings, steps: &[Step]) -> Answer {
             if let Some(warning) = judgement.warnings.iter().next() {
                 return Answer::Warns(warning);
             }
+            let queued = |request| model.request(request).is_some_and(|r| r.queued.is_some());
             match steps.last() {
                 Some(Step::TargetComplete { .. }) => Answer::Invokes(!deliveries.is_empty()),
+                Some(
+                    Step::Target { .. }
+                    | Step::TimedOut { .. }
+                    | Step::Call {
+                        call: Call::Cancel, ..
+                    },
+                ) if !deliveries.is_empty() => Answer::Fails(deliveries[0].completion.status),
+                Some(&Step::Call {
+                    request,
+                    call: Call::Send { .. },
+                }) if queued(request) => Answer::Queued,
                 _ => Answer::Accepted,
             }
         }

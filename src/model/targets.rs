@@ -121,3 +121,164 @@ pub fn target_change(
         .extend(RuleSet::of(RuleId::CallbackWithoutSend));
     judgement
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ExpectedReply, Model, SequenceError};
+    use crate::vocab::build::*;
+    use crate::vocab::{Delivery, Flavor, FrameworkVersion, Step};
+
+    const KMDF: Settings = Settings {
+        flavor: Flavor::Kmdf,
+        version: FrameworkVersion::V1_33,
+        verifier: true,
+    };
+    const T1: TargetId = TargetId(1);
+    const R2: RequestId = RequestId(2);
+    const STOP: TargetChange = TargetChange::Stop(SentIoAction::Leave);
+
+    /// A request with callback `callback` and no context, formatted.
+    fn ready(request: RequestId, callback: u8) -> [Step; 3] {
+        [
+            create(request),
+            format(request),
+            set_completion(request, callback, None),
+        ]
+    }
+
+    fn run(settings: Settings, steps: &[Step]) -> (Model, Judgement) {
+        let mut model = Model::with_settings(settings);
+        let mut last = None;
+        for step in steps {
+            last = Some(model.step(step).expect("well-formed"));
+        }
+        (model, last.expect("a step"))
+    }
+
+    fn to(target: TargetId, request: RequestId) -> Step {
+        call(
+            request,
+            crate::vocab::Call::Send {
+                target,
+                mode: crate::vocab::SendMode::Async,
+                timeout: false,
+                ignore_state: false,
+            },
+        )
+    }
+
+    /// Property: a purge fails the requests queued at its target, in the
+    /// order they were queued (not their names' order), each with its own
+    /// callback, and leaves those queued at another target alone.
+    #[test]
+    fn purge_fails_its_queue_oldest_first_and_no_other() {
+        let mut steps = vec![
+            Step::Target {
+                target: T0,
+                change: STOP,
+            },
+            Step::Target {
+                target: T1,
+                change: STOP,
+            },
+        ];
+        steps.extend(ready(R0, 0));
+        steps.extend(ready(R1, 1));
+        steps.extend(ready(R2, 2));
+        steps.extend([
+            to(T0, R1),
+            to(T0, R0),
+            to(T1, R2),
+            target(TargetChange::Purge),
+        ]);
+        let (model, purged) = run(KMDF, &steps);
+        let failed = Completion::new(Status::WDF_DEVICE_REMOVED_NOT_SENT, 0);
+        let got: Vec<(RequestId, u8, Completion)> = purged
+            .deliveries()
+            .iter()
+            .map(|d: &Delivery| (d.request, d.registration.callback.0, d.completion))
+            .collect();
+        assert_eq!(got, vec![(R1, 1, failed), (R0, 0, failed)]);
+        assert_eq!(model.request(R0).map(|r| r.life), Some(Life::Owned));
+        assert!(model.request(R2).and_then(|r| r.queued).is_some());
+        assert_eq!(model.target_state(T0), TargetState::Purged);
+        assert_eq!(model.target_state(T1), TargetState::Stopped);
+    }
+
+    /// A start sends what was queued: the target may then finish it.
+    #[test]
+    fn start_sends_the_queue() {
+        let mut steps = vec![target(STOP)];
+        steps.extend(ready(R0, 0));
+        steps.extend([send(R0), target(TargetChange::Start)]);
+        let (model, started) = run(KMDF, &steps);
+        assert!(started.deliveries().is_empty());
+        let request = model.request(R0).expect("known");
+        assert_eq!((request.life, request.queued), (Life::Outstanding, None));
+        steps.push(target_completes(R0, Status::SUCCESS, 4));
+        let (_, finished) = run(KMDF, &steps);
+        assert_eq!(finished.deliveries().len(), 1);
+    }
+
+    /// A cancel of a queued send fails it during the call and returns
+    /// TRUE; the cancel sticks (KMDF) so the next send, Reuse-less, fails.
+    #[test]
+    fn a_queued_send_is_cancelled_at_once() {
+        let mut steps = vec![target(STOP)];
+        steps.extend(ready(R0, 0));
+        steps.extend([send(R0), cancel(R0)]);
+        let (model, cancelled) = run(KMDF, &steps);
+        let accepted = cancelled.outcome.as_ref().expect("accepted");
+        assert_eq!(
+            accepted.reply,
+            ExpectedReply::Cancel {
+                returns: Some(true)
+            }
+        );
+        assert_eq!(
+            accepted.deliveries[0].completion,
+            Completion::new(Status::CANCELLED, 0)
+        );
+        assert!(model.request(R0).expect("known").canceled);
+    }
+
+    /// Stop with CancelSentIo and purge cancel what was sent, not what was
+    /// sent ignoring the state; close cancels both.
+    #[test]
+    fn which_sent_requests_a_change_cancels() {
+        for (change, plain, ignoring) in [
+            (TargetChange::Stop(SentIoAction::Cancel), true, false),
+            (STOP, false, false),
+            (TargetChange::Purge, true, false),
+            (TargetChange::Close, true, true),
+            (TargetChange::Start, false, false),
+        ] {
+            let mut steps = Vec::new();
+            steps.extend(ready(R0, 0));
+            steps.extend(ready(R1, 1));
+            steps.extend([send(R0), send_ignoring_state(R1), target(change)]);
+            let (model, _) = run(KMDF, &steps);
+            let canceled = |r| model.request(r).expect("known").canceled;
+            assert_eq!((canceled(R0), canceled(R1)), (plain, ignoring), "{change}");
+            // Still sent: the target finishes them.
+            assert_eq!(model.request(R0).map(|r| r.life), Some(Life::Outstanding));
+        }
+    }
+
+    /// UMDF 1 keeps no cancel state, and has no purge.
+    #[test]
+    fn umdf1_keeps_no_cancel_and_has_no_purge() {
+        let umdf1 = Settings::default();
+        let mut steps = Vec::new();
+        steps.extend(ready(R0, 0));
+        steps.extend([send(R0), target(TargetChange::Close)]);
+        let (model, _) = run(umdf1, &steps);
+        assert!(!model.request(R0).expect("known").canceled);
+        let mut model = Model::with_settings(umdf1);
+        assert_eq!(
+            model.step(&target(TargetChange::Purge)),
+            Err(SequenceError::Unavailable("WdfIoTargetPurge"))
+        );
+    }
+}

@@ -940,3 +940,104 @@ fn a_received_request_records_the_queue_that_presented_it() {
     assert_eq!(queue(&from_zero), Some(Some(QueueId(0))));
     assert_eq!(queue(&created), Some(None));
 }
+
+/// A driver-created request, formatted, with a callback, not yet sent.
+fn ready(fw: &mut Framework) -> Handle {
+    let h = fw.create_request().unwrap();
+    fw.format(&h, FormatKind::Read).unwrap();
+    fw.set_completion_callback(&h, CB, CTX).unwrap();
+    h
+}
+
+const LEAVE: TargetChange = TargetChange::Stop(crate::vocab::SentIoAction::Leave);
+
+/// A send to a stopped target is queued, not outstanding at the device:
+/// the target cannot finish it; a start sends it, and then it can.
+#[test]
+fn a_stopped_target_queues_sends_until_it_starts() {
+    let mut fw = Framework::with_settings(KMDF);
+    fw.change_target(T0, LEAVE).unwrap();
+    let h = ready(&mut fw);
+    fw.send(&h, T0, ASYNC, false, false).unwrap();
+    assert!(fw.outstanding(T0).is_empty());
+    assert_eq!(
+        fw.target_complete(&h, done(Status::SUCCESS, 0)),
+        Err(SimError::TargetCompleteUnsent { request: h })
+    );
+    fw.check_invariants().unwrap();
+    fw.change_target(T0, TargetChange::Start).unwrap();
+    assert_eq!(fw.outstanding(T0).len(), 1);
+    fw.target_complete(&h, done(Status::SUCCESS, 2)).unwrap();
+    let mut got = Vec::new();
+    fw.drain_deliveries(&mut got);
+    assert_eq!(got.len(), 1);
+}
+
+/// A purge fails the queue, oldest first, with
+/// `STATUS_WDF_DEVICE_REMOVED_NOT_SENT`, invoking each callback; a send
+/// after it fails unless it ignores the state, and a close refuses even
+/// that.
+#[test]
+fn purge_fails_the_queue_and_refuses_later_sends() {
+    let mut fw = Framework::with_settings(KMDF);
+    fw.change_target(T0, LEAVE).unwrap();
+    let (a, b) = (ready(&mut fw), ready(&mut fw));
+    fw.send(&b, T0, ASYNC, false, false).unwrap();
+    fw.send(&a, T0, ASYNC, false, false).unwrap();
+    fw.change_target(T0, TargetChange::Purge).unwrap();
+    let mut got = Vec::new();
+    fw.drain_deliveries(&mut got);
+    let failed = done(Status::WDF_DEVICE_REMOVED_NOT_SENT, 0);
+    let order: Vec<(Handle, Completion)> = got.iter().map(|d| (d.request, d.completion)).collect();
+    assert_eq!(order, vec![(b, failed), (a, failed)]);
+    fw.format(&a, FormatKind::Read).unwrap();
+    assert_eq!(
+        fw.send(&a, T0, ASYNC, false, false),
+        Err(SimError::SendTargetNotAccepting {
+            request: a,
+            target: T0
+        })
+    );
+    assert_eq!(
+        fw.completion_params(&a).unwrap().status,
+        Status::INVALID_DEVICE_STATE
+    );
+    fw.send(&a, T0, ASYNC, false, true).unwrap();
+    fw.change_target(T1, TargetChange::Close).unwrap();
+    fw.format(&b, FormatKind::Read).unwrap();
+    assert!(matches!(
+        fw.send(&b, T1, ASYNC, false, true),
+        Err(SimError::SendTargetNotAccepting { .. })
+    ));
+    fw.check_invariants().unwrap();
+}
+
+/// Cancelling a queued send, or its timeout firing, fails it at once;
+/// a synchronous send to a stopped target is refused.
+#[test]
+fn a_queued_send_fails_at_once_when_cancelled_or_timed_out() {
+    let mut fw = Framework::with_settings(KMDF);
+    fw.change_target(T0, LEAVE).unwrap();
+    let (a, b) = (ready(&mut fw), ready(&mut fw));
+    fw.send(&a, T0, ASYNC, false, false).unwrap();
+    fw.send(&b, T0, ASYNC, true, false).unwrap();
+    assert_eq!(fw.cancel_sent_request(&a), Ok(true));
+    fw.timed_out(&b).unwrap();
+    let mut got = Vec::new();
+    fw.drain_deliveries(&mut got);
+    let statuses: Vec<Status> = got.iter().map(|d| d.completion.status).collect();
+    assert_eq!(statuses, vec![Status::CANCELLED, Status::IO_TIMEOUT]);
+    assert_eq!(fw.request(&a).map(|r| r.sent_to), Some(None));
+    let c = ready(&mut fw);
+    assert!(matches!(
+        fw.send(
+            &c,
+            T0,
+            SendMode::Sync(done(Status::SUCCESS, 0)),
+            false,
+            false
+        ),
+        Err(SimError::SyncSendWhileStopped { .. })
+    ));
+    fw.check_invariants().unwrap();
+}

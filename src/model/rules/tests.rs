@@ -2,7 +2,7 @@
 //! that breaks it, and a near miss that must stay silent.
 
 use super::*;
-use crate::model::{Model, Violation};
+use crate::model::{Life, Model, Violation};
 use crate::vocab::build::*;
 use crate::vocab::*;
 
@@ -1428,4 +1428,73 @@ fn a_synchronous_send_cancelled_by_its_timeout_reports_a_timeout() {
     assert_fires_in(KMDF, RuleId::SendCancelled, &resent);
     let untimed = [create(R), format(R), send_sync(R, Status::CANCELLED, 0)];
     assert_eq!(status_in(KMDF, &untimed), Some(Status::CANCELLED));
+}
+
+#[test]
+fn send_target_not_accepting() {
+    let ready = [create(R), format(R), set_completion(R, 0, None)];
+    let to = |change: TargetChange, send: Step| {
+        let mut steps = vec![target(change)];
+        steps.extend(ready);
+        steps.push(send);
+        steps
+    };
+    for settings in [KMDF, Settings::default()] {
+        assert_fires_in(
+            settings,
+            RuleId::SendTargetNotAccepting,
+            &to(TargetChange::Close, send(R)),
+        );
+        // Ignoring the state gets no further than a closed target.
+        let ignoring = to(TargetChange::Close, send_ignoring_state(R));
+        assert_fires_in(settings, RuleId::SendTargetNotAccepting, &ignoring);
+        // A stopped target queues the send; a started one sends it.
+        let stop = TargetChange::Stop(SentIoAction::Leave);
+        assert_silent_in(settings, RuleId::SendTargetNotAccepting, &to(stop, send(R)));
+        assert_silent_in(settings, RuleId::SendTargetNotAccepting, &ready);
+    }
+    assert_fires_in(
+        KMDF,
+        RuleId::SendTargetNotAccepting,
+        &to(TargetChange::Purge, send(R)),
+    );
+    let ignoring = to(TargetChange::Purge, send_ignoring_state(R));
+    assert_silent_in(KMDF, RuleId::SendTargetNotAccepting, &ignoring);
+    // Send and forget does not go through the target's Submit.
+    let forget = [target(TargetChange::Close), receive(R), send_forget(R)];
+    assert_silent_in(KMDF, RuleId::SendTargetNotAccepting, &forget);
+}
+
+#[test]
+fn sync_send_while_stopped() {
+    let stopped = |send: Step| {
+        vec![
+            target(TargetChange::Stop(SentIoAction::Cancel)),
+            create(R),
+            format(R),
+            send,
+        ]
+    };
+    for settings in [KMDF, Settings::default()] {
+        let waits = stopped(send_sync(R, OK, 0));
+        assert_fires_in(settings, RuleId::SyncSendWhileStopped, &waits);
+        let mut model = Model::with_settings(settings);
+        for step in &waits {
+            model.step(step).unwrap();
+        }
+        assert_eq!(model.request(R).map(|r| r.life), Some(Life::Undefined));
+        // Asynchronously it is queued; ignoring the state it is sent.
+        assert_silent_in(settings, RuleId::SyncSendWhileStopped, &stopped(send(R)));
+        let mut ignoring = stopped(send_ignoring_state(R));
+        ignoring[3] = call(
+            R,
+            Call::Send {
+                target: T0,
+                mode: SendMode::Sync(Completion::SUCCESS),
+                timeout: false,
+                ignore_state: true,
+            },
+        );
+        assert_silent_in(settings, RuleId::SyncSendWhileStopped, &ignoring);
+    }
 }

@@ -12,7 +12,8 @@ use wdfreq::gallery;
 use wdfreq::harness::{Budget, CaseConfig, HuntConfig, Seed, hunt};
 
 const SEEDS: u64 = 20;
-const CASES_MAX: u64 = 2000;
+/// As in the gallery test: the target-state arms spread the cases.
+const CASES_MAX: u64 = 5000;
 
 fn median<T: Copy + Ord>(values: &mut [T]) -> T {
     values.sort_unstable();

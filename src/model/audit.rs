@@ -1165,6 +1165,53 @@ pub const BRANCHES: &[Branch] = &[
         agrees: true,
         note: "",
     },
+    // Branches the model does not follow, with the reason.
+    Branch {
+        file: "core/fxrequest.cpp:482-511",
+        function: "FxRequest::VerifyCompleteInternal",
+        condition: "Complete of a read, a write or a user-mode IOCTL with success and more information than the request's buffer holds",
+        applies: "KMDF, UMDF 2; verifier on",
+        framework: "a bugcheck, WDF_REQUEST_FATAL_ERROR_INFORMATION_LENGTH_MISMATCH",
+        settings: KMDF,
+        steps: || vec![receive(R0), complete_with(R0, OK, u64::MAX)],
+        model: Answer::Accepted,
+        agrees: false,
+        note: "a sequence and a trace carry no buffer lengths (the originator's request is not recorded), so the model cannot tell how long the buffer is; D26",
+    },
+    Branch {
+        file: "core/fxrequest.cpp:775-814",
+        function: "FxRequest::CompleteInternal",
+        condition: "Complete while a WDFMEMORY retrieved from the request is still referenced",
+        applies: "KMDF, UMDF 2; every verifier setting",
+        framework: "a bugcheck (m_IrpReferenceCount is not zero)",
+        settings: KMDF,
+        steps: || vec![receive(R0), complete(R0)],
+        model: Answer::Accepted,
+        agrees: false,
+        note: "the model has no memory objects: retrieving a request's buffers is not a step; D27",
+    },
+    Branch {
+        file: "core/fxrequest.cpp:2314-2316, 2364-2374; core/fxrequestbase.cpp:530",
+        function: "FxRequest::Reuse",
+        condition: "Reuse with MUST_COMPLETE made inside the completion routine of the request's send",
+        applies: "KMDF 1.11 and later, UMDF 2",
+        framework: "the comment at 2314 promises success from the completion routine, but the target's reference is released only after the routine returns (fxrequestbase.cpp:530), so the reference-count test at 2364 would refuse it with STATUS_INVALID_DEVICE_REQUEST",
+        settings: KMDF,
+        steps: || {
+            vec![
+                create(R0),
+                reuse_with(R0, OK, NEW_IRP),
+                format(R0),
+                set_completion(R0, 0, None),
+                send(R0),
+                target_completes(R0, OK, 0),
+                reuse_with(R0, OK, MUST_COMPLETE),
+            ]
+        },
+        model: Answer::Accepted,
+        agrees: false,
+        note: "a sequence and a trace cannot say whether a call is made inside the callback or after it: the model takes every call as made after it, where the reference is gone and the code agrees; which the framework does inside is to be confirmed on real WDF; D8",
+    },
 ];
 
 /// The model's answer to the last of `steps` in `settings`.

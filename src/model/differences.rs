@@ -6,9 +6,9 @@
 use super::Model;
 use crate::vocab::build::{
     R0 as R, cancel, complete, create, format, read_status, receive, reuse_with, send,
-    set_completion, target_completes,
+    set_completion, target, target_completes,
 };
-use crate::vocab::{ReuseFlags, RuleId, Settings, Status, Step};
+use crate::vocab::{ReuseFlags, RuleId, SentIoAction, Settings, Status, Step, TargetChange};
 
 /// One difference: what is probed, where the sources say it, and the probe.
 pub struct Difference {
@@ -164,6 +164,38 @@ fn status_after_refused_send(settings: Settings) -> String {
     }
 }
 
+fn purge_then_send(settings: Settings) -> String {
+    let steps = [
+        create(R),
+        format(R),
+        register(),
+        target(TargetChange::Purge),
+        send(R),
+    ];
+    match verdict(settings, &steps[..4]) {
+        purged if purged.starts_with("ill-formed") => "no WdfIoTargetPurge".to_owned(),
+        _ => verdict(settings, &steps),
+    }
+}
+
+fn send_after_stop_cancelled_it(settings: Settings) -> String {
+    verdict(
+        settings,
+        &[
+            create(R),
+            format(R),
+            register(),
+            send(R),
+            target(TargetChange::Stop(SentIoAction::Cancel)),
+            target_completes(R, Status::CANCELLED, 0),
+            target(TargetChange::Start),
+            format(R),
+            register(),
+            send(R),
+        ],
+    )
+}
+
 /// Every difference the suite knows, in table order.
 pub const DIFFERENCES: &[Difference] = &[
     Difference {
@@ -213,6 +245,18 @@ pub const DIFFERENCES: &[Difference] = &[
         question: "Status read after Reuse(0) and a send refused as unformatted",
         source: "fxiotarget.cpp FxIoTarget::SubmitLocked writes the refusal's status",
         probe: status_after_refused_send,
+    },
+    Difference {
+        question: "A purge of the target, then a send to it",
+        source: "WdfIoTargetPurge exists from KMDF 1.11 (UMDF 1's IWDFIoTargetStateManagement has \
+                 none); fxiotarget.cpp FxIoTarget::SubmitLocked fails a send to a purged target",
+        probe: purge_then_send,
+    },
+    Difference {
+        question: "A stop that cancels sent I/O, the send finished, a start: the next send without Reuse",
+        source: "fxiotarget.cpp FxIoTarget::GotoStopState cancels through FxRequestBase::Cancel, \
+                 sticky until Reuse; UMDF 1: documentation only",
+        probe: send_after_stop_cancelled_it,
     },
 ];
 

@@ -95,16 +95,19 @@ fn hunt_broken(bug: Bug, seed: u64) -> HuntReport {
 /// `callback-leak` for every seed tried, shrunk to the five steps it takes
 /// (create, register, reuse, format, synchronous send) or, where the
 /// shrinker keeps an asynchronous send, to six (its completion is a step
-/// of its own); at least one seed reaches five.
+/// of its own), or to seven where the send waits at a stopped target and a
+/// cancel fails it (stop, create, register, reuse, format, send, cancel: no
+/// single deletion or merge shortens that one); at least one seed reaches
+/// five.
 #[test]
-fn callback_kept_across_reuse_is_caught_as_callback_leak_in_five_or_six_steps() {
+fn callback_kept_across_reuse_is_caught_as_callback_leak_in_five_to_seven_steps() {
     let mut lengths = Vec::new();
     for seed in 0..5 {
         let report = hunt_broken(Bug::KeepsCallbackAcrossReuse, seed);
         let failure = report.verdict.into_failure().expect("the leak is found");
         assert_eq!(failure.divergence.rule(), Some(RuleId::CallbackLeak));
         let report = failure.divergence.report(&failure.steps).to_string();
-        assert!(failure.steps.len() <= 6, "{report}");
+        assert!(failure.steps.len() <= 7, "{report}");
         lengths.push(failure.steps.len());
     }
     assert_eq!(lengths.iter().min(), Some(&5), "{lengths:?}");

@@ -574,9 +574,14 @@ fn parse_call(
     names: &mut Names,
 ) -> Result<Parsed, TraceErrorKind> {
     let call = match kind {
-        CallKind::Format => Call::Format {
-            kind: format_kind(fields.str("kind")?)?,
-        },
+        CallKind::Format => {
+            let kind = format_kind(fields.str("kind")?)?;
+            let target = match fields.opt_str("target")? {
+                Some(name) => Some(TargetId(Names::small(&mut names.targets, name)?)),
+                None => None,
+            };
+            Call::Format { kind, target }
+        }
         CallKind::SetCompletionCallback => {
             let registration = registration(fields, names)?;
             Call::SetCompletionCallback {

@@ -74,8 +74,11 @@ pub fn step_lines(step: &Step) -> Vec<Map<String, Value>> {
         Step::TimedOut { .. } => {}
         Step::Call { call, .. } => match call {
             Call::Cancel | Call::ReadStatus | Call::Delete => {}
-            Call::Format { kind } => {
+            Call::Format { kind, target } => {
                 line.insert("kind".into(), json!(kind.name()));
+                if let Some(target) = target {
+                    line.insert("target".into(), json!(target.to_string()));
+                }
             }
             Call::SetCompletionCallback { callback, context } => {
                 line.insert("callback".into(), json!(callback.to_string()));
@@ -243,6 +246,10 @@ pub fn renamed_in_order(steps: &[Step]) -> Vec<Step> {
             Step::Call { request, call } => {
                 let request = requests.get(request, request_id);
                 let call = match call {
+                    Call::Format { kind, target } => Call::Format {
+                        kind,
+                        target: target.map(|t| targets.get(t, |n| TargetId(n as u8))),
+                    },
                     Call::SetCompletionCallback { callback, context } => {
                         Call::SetCompletionCallback {
                             callback: callbacks.get(callback, |n| CallbackId(n as u8)),

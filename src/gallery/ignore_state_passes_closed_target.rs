@@ -6,7 +6,7 @@ use super::framework::Replied;
 use super::witness::{R0, create, format, send_ignoring_state, target};
 use super::{Bug, Faithful, Mutant};
 use crate::sim::Handle;
-use crate::vocab::{Call, RuleId, Settings, Step, TargetChange, TargetState};
+use crate::vocab::{Call, RuleId, Settings, Step, TargetChange, TargetId, TargetState};
 
 /// The ignore-state check trusts the flag alone.
 ///
@@ -26,9 +26,10 @@ use crate::vocab::{Call, RuleId, Settings, Step, TargetChange, TargetState};
 /// `send-target-not-accepting`: the harness sees the send to the closed
 /// target accepted.
 ///
-/// Shortest sequence (4): `t0: close; create r0; r0: format; r0: send to
-/// t0, ignoring its state`. The verifier refuses an unformatted send, and
-/// without the flag the send is refused here too.
+/// Shortest sequence (4): `create r0; r0: format for t0; t0: close; r0:
+/// send to t0, ignoring its state`. The format comes before the close (a
+/// format for a closed target fails), since the verifier refuses an
+/// unformatted send; without the flag the send is refused here too.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct IgnoreStatePassesClosedTarget;
 
@@ -45,9 +46,9 @@ pub(super) const MUTANT: Mutant = Mutant {
 
 fn witness() -> Vec<Step> {
     vec![
-        target(TargetChange::Close),
         create(R0),
         format(R0),
+        target(TargetChange::Close),
         send_ignoring_state(R0),
     ]
 }
@@ -56,8 +57,9 @@ impl Bug for IgnoreStatePassesClosedTarget {
     fn perform(&mut self, sim: &mut Faithful, request: &Handle, call: &Call) -> Replied {
         let Call::Send {
             target,
+            mode,
+            timeout,
             ignore_state: true,
-            ..
         } = *call
         else {
             return sim.perform(request, call);
@@ -65,12 +67,16 @@ impl Bug for IgnoreStatePassesClosedTarget {
         if sim.framework().target_state(target) != TargetState::Closed {
             return sim.perform(request, call);
         }
-        // The bug: the send goes out as if the target were started. (The
-        // harness stops at the acceptance; the target is closed again
-        // after, which cancels the send as a close would have.)
-        sim.change_target(target, TargetChange::Start)?;
-        let sent = sim.perform(request, call);
-        sim.change_target(target, TargetChange::Close)?;
-        sent
+        // The bug: every other check of the send runs, as for a started
+        // target. (Simulated as a send to a target the sequence never
+        // names: the harness stops at the acceptance, and a closed target
+        // has no device to send to anyway.)
+        let elsewhere = Call::Send {
+            target: TargetId(u8::MAX),
+            mode,
+            timeout,
+            ignore_state: true,
+        };
+        sim.perform(request, &elsewhere)
     }
 }

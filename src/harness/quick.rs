@@ -91,9 +91,11 @@ impl RawStep {
                 return Step::Target { target, change };
             }
             StepKind::Call(kind) => match kind {
-                CallKind::Format => Call::Format {
-                    kind: FormatKind::ALL[usize::from(self.pick) % FormatKind::ALL.len()],
-                },
+                CallKind::Format => {
+                    let kind = FormatKind::ALL[usize::from(self.pick) % FormatKind::ALL.len()];
+                    let target = (kind != FormatKind::Current).then_some(TargetId(self.target % 3));
+                    Call::Format { kind, target }
+                }
                 CallKind::SetCompletionCallback => Call::SetCompletionCallback {
                     callback: CallbackId(self.callback % 3),
                     context: (self.context % 4 != 3).then_some(ContextId(self.context % 4)),

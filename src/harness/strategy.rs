@@ -313,8 +313,9 @@ fn call_arm(state: &GenState, kind: CallKind) -> Option<BoxedStrategy<Step>> {
         CallKind::Format => (
             on(requests_where(state, |r| owned(r) && r.formatted.is_none()))?,
             format_kind(),
+            target(),
         )
-            .prop_map(|(request, kind)| call(request, Call::Format { kind }))
+            .prop_map(|(request, kind, target)| call(request, format_for(kind, target)))
             .boxed(),
         CallKind::SetCompletionCallback => (on(requests_where(state, owned))?, registration())
             .prop_map(|(request, (callback, context))| {
@@ -398,6 +399,13 @@ fn send_arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
     })
 }
 
+/// Formatting of `kind`, for `target` unless with the current type (which
+/// names no target).
+fn format_for(kind: FormatKind, target: TargetId) -> Call {
+    let target = (kind != FormatKind::Current).then_some(target);
+    Call::Format { kind, target }
+}
+
 fn send(request: RequestId, target: TargetId, mode: SendMode) -> Step {
     let send = Call::Send {
         target,
@@ -445,9 +453,7 @@ fn misuses(target: TargetId, status: Status, information: u64) -> [Call; 9] {
             timeout: false,
             ignore_state: false,
         },
-        Call::Format {
-            kind: FormatKind::Read,
-        },
+        format_for(FormatKind::Read, target),
         Call::Delete,
         Call::Complete {
             status,
@@ -541,7 +547,7 @@ fn wild(request: impl Strategy<Value = RequestId> + 'static) -> BoxedStrategy<St
                     StepKind::Call(kind) => call(
                         request,
                         match kind {
-                            CallKind::Format => Call::Format { kind: format },
+                            CallKind::Format => format_for(format, target),
                             CallKind::SetCompletionCallback => {
                                 Call::SetCompletionCallback { callback, context }
                             }

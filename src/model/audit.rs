@@ -19,7 +19,7 @@ use super::{Accepted, ExpectedReply, Judged, Model};
 use crate::vocab::build::*;
 use crate::vocab::{
     Call, Completion, Flavor, FormatKind, FrameworkVersion, ReuseFlags, RuleId, SendMode,
-    SentIoAction, Settings, Status, Step, TargetChange,
+    SentIoAction, Settings, Status, Step, TargetChange, TargetId,
 };
 
 /// What the model answers to the last step of a row's sequence.
@@ -119,6 +119,7 @@ const KMDF_1_9: Settings = Settings {
     ..KMDF
 };
 const OK: Status = Status::SUCCESS;
+const T1: TargetId = TargetId(1);
 const NEW_IRP: ReuseFlags = ReuseFlags {
     set_new_irp: true,
     must_complete: false,
@@ -692,13 +693,13 @@ pub const BRANCHES: &[Branch] = &[
     Branch {
         file: "targets/general/fxiotarget.cpp:1418-1431",
         function: "FxIoTarget::SubmitLocked",
-        condition: "a send to a closed target",
+        condition: "a send to a closed target, of a request formatted before the close",
         applies: "KMDF, UMDF 2; UMDF 1 (removed target): documentation only",
         framework: "STATUS_INVALID_DEVICE_STATE written, FALSE, no callback",
         settings: KMDF,
         steps: || {
-            let mut steps = vec![target(TargetChange::Close)];
-            steps.extend(sent());
+            let mut steps = sent();
+            steps.insert(3, target(TargetChange::Close));
             steps
         },
         model: Answer::Refused(RuleId::SendTargetNotAccepting),
@@ -735,16 +736,35 @@ pub const BRANCHES: &[Branch] = &[
         settings: KMDF,
         steps: || {
             vec![
-                target(TargetChange::Close),
                 create(R0),
                 format(R0),
                 set_completion(R0, 0, None),
+                target(TargetChange::Close),
                 send_ignoring_state(R0),
             ]
         },
         model: Answer::Refused(RuleId::SendTargetNotAccepting),
         agrees: true,
         note: "the transitional m_Removing window is within one call here",
+    },
+    Branch {
+        file: "core/fxrequestbase.cpp:299-326",
+        function: "FxRequestBase::ValidateTarget",
+        condition: "WdfIoTargetFormatRequestFor* for a closed target",
+        applies: "KMDF, UMDF 2",
+        framework: "ContextReleaseAndRestore first (the verifier's formatted flag cleared), then STATUS_INVALID_DEVICE_STATE: the close cleared the target's stack size",
+        settings: KMDF,
+        steps: || {
+            vec![
+                create(R0),
+                format(R0),
+                target(TargetChange::Close),
+                format(R0),
+            ]
+        },
+        model: Answer::Refused(RuleId::FormatTargetClosed),
+        agrees: true,
+        note: "the earlier formatting is released: a send after it is unformatted",
     },
     Branch {
         file: "targets/general/fxiotarget.cpp:1391-1431, 1486-1526",
@@ -862,18 +882,19 @@ pub const BRANCHES: &[Branch] = &[
     Branch {
         file: "targets/general/fxiotarget.cpp:324-326",
         function: "FxIoTarget::GotoStartState",
-        condition: "a start of a closed target",
+        condition: "a start of a closed target, then a send of a request formatted before the close",
         applies: "KMDF, UMDF 2",
-        framework: "only a deleted target refuses to start (STATUS_INVALID_DEVICE_STATE); a closed one moves to started",
+        framework: "only a deleted target refuses to start (STATUS_INVALID_DEVICE_STATE): a closed one moves to started, but its device was cleared at the close (ClearTargetPointers, fxiotarget.cpp:1049), so the send goes to no device",
         settings: KMDF,
         steps: || {
-            let mut steps = vec![target(TargetChange::Close), target(TargetChange::Start)];
-            steps.extend(sent());
+            let mut steps = sent();
+            steps.insert(3, target(TargetChange::Close));
+            steps.insert(4, target(TargetChange::Start));
             steps
         },
-        model: Answer::Accepted,
-        agrees: true,
-        note: "a remote target is opened again (WdfIoTargetOpen) before drivers start it; deleting a target is not modelled",
+        model: Answer::Refused(RuleId::SendTargetNotAccepting),
+        agrees: false,
+        note: "the model keeps a closed target closed until it is opened again (WdfIoTargetOpen, not modelled), so a send to it stays refused where the framework would send to no device; deleting a target is not modelled either",
     },
     Branch {
         file: "targets/general/fxiotarget.cpp:676-720",
@@ -993,9 +1014,22 @@ pub const BRANCHES: &[Branch] = &[
                 send_ignoring_state(R0),
                 target(TargetChange::Close),
                 target_completes(R0, OK, 0),
-                target(TargetChange::Start),
-                format(R0),
-                send(R0),
+                call(
+                    R0,
+                    Call::Format {
+                        kind: FormatKind::Read,
+                        target: Some(T1),
+                    },
+                ),
+                call(
+                    R0,
+                    Call::Send {
+                        target: T1,
+                        mode: SendMode::Async,
+                        timeout: false,
+                        ignore_state: false,
+                    },
+                ),
             ]
         },
         model: Answer::Refused(RuleId::SendCancelled),
@@ -1010,11 +1044,9 @@ pub const BRANCHES: &[Branch] = &[
         framework: "logged, not fatal: the state stays closed, so sends still fail",
         settings: KMDF,
         steps: || {
-            let mut steps = vec![
-                target(TargetChange::Close),
-                target(TargetChange::Stop(SentIoAction::Leave)),
-            ];
-            steps.extend(sent());
+            let mut steps = sent();
+            steps.insert(3, target(TargetChange::Close));
+            steps.insert(4, target(TargetChange::Stop(SentIoAction::Leave)));
             steps
         },
         model: Answer::Refused(RuleId::SendTargetNotAccepting),

@@ -109,14 +109,10 @@ pub fn call(
         }
     }
     let outcome = match *call {
-        Call::Format { kind } => modify(settings, request, id, |r| {
-            r.formatted = Some(kind);
-            r.verifier_formatted = true;
-            // FxIoTarget::FormatIoRequest attaches an I/O context; the
-            // current type's formatting attaches none. (UMDF 1 keeps no
-            // such record.)
-            r.io_context |= settings.shared_source() && kind != FormatKind::Current;
-        }),
+        Call::Format { kind, target } => {
+            let closed = target.is_some_and(|t| targets.state(t) == TargetState::Closed);
+            format(settings, request, id, kind, closed)
+        }
         Call::SetCompletionCallback { callback, context } => modify(settings, request, id, |r| {
             r.deregister();
             r.registration = Some(Registration { callback, context });
@@ -179,6 +175,47 @@ struct Send {
     mode: SendMode,
     timeout: bool,
     ignore_state: bool,
+}
+
+/// Formatting (`WdfIoTargetFormatRequestFor*`,
+/// `WdfRequestFormatRequestUsingCurrentType`): legal only while the driver
+/// owns the request (`modify-while-pending`), and, in the shared source,
+/// only for a target that is not `closed` (`FxRequestBase::ValidateTarget`
+/// releases the formatting first, then fails: `format-target-closed`).
+fn format(
+    settings: &Settings,
+    request: &mut Request,
+    id: RequestId,
+    kind: FormatKind,
+    closed: bool,
+) -> CallOutcome {
+    let mut judgement = Judgement::accepted(ExpectedReply::Done);
+    if request.is_outstanding() {
+        breaks(
+            settings,
+            &mut judgement,
+            RuleId::ModifyWhilePending,
+            id,
+            request,
+        )?;
+    }
+    if closed && settings.shared_source() {
+        request.formatted = None;
+        request.verifier_formatted = false;
+        breaks(
+            settings,
+            &mut judgement,
+            RuleId::FormatTargetClosed,
+            id,
+            request,
+        )?;
+    }
+    request.formatted = Some(kind);
+    request.verifier_formatted = true;
+    // FxIoTarget::FormatIoRequest attaches an I/O context; the current
+    // type's formatting attaches none. (UMDF 1 keeps no such record.)
+    request.io_context |= settings.shared_source() && kind != FormatKind::Current;
+    Ok(judgement)
 }
 
 /// `WdfRequestSend` / `IWDFIoRequest::Send`, in the order the shared

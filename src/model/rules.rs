@@ -259,6 +259,14 @@ catalogue! {
              written, no callback runs); UMDF 1: IWDFIoTargetStateManagement (documentation \
              only); added";
 
+    FORMAT_TARGET_CLOSED = FormatTargetClosed, Driver, Error, Kmdf, Always,
+    says: "A request is formatted only for an I/O target that is open: formatting it for a closed target fails with STATUS_INVALID_DEVICE_STATE and releases what the request was formatted with.",
+    source: "src/framework/shared/core/fxrequestbase.cpp FxRequestBase::ValidateTarget, which \
+             FxIoTarget::FormatIoRequest runs first: ContextReleaseAndRestore (the verifier's \
+             formatted flag cleared), then STATUS_INVALID_DEVICE_STATE when the target has no \
+             stack size, as after GotoRemoveState's ClearTargetPointers \
+             (targets/general/fxiotarget.cpp); added";
+
     SYNC_SEND_WHILE_STOPPED = SyncSendWhileStopped, Driver, Error, Always, Undefined,
     says: "A synchronous send goes to a started target or ignores the target's state: at a stopped one it is queued, and the caller waits until another thread starts the target and the target finishes the request (the only caller never returns).",
     source: "fxiotarget.cpp FxIoTarget::SubmitSync waits on its event whether SubmitLocked \

@@ -30,7 +30,7 @@ impl Conformance for Framework {
 
     fn perform(&mut self, request: &Handle, call: &Call) -> Result<Reply, Refusal> {
         match *call {
-            Call::Format { kind } => self.format(request, kind)?,
+            Call::Format { kind, target } => self.format_for(request, kind, target)?,
             Call::SetCompletionCallback { callback, context } => {
                 self.set_completion_callback(request, callback, context)?
             }
@@ -99,6 +99,7 @@ mod tests {
         let h = Conformance::create_request(&mut fw).unwrap();
         let format = Call::Format {
             kind: FormatKind::Read,
+            target: None,
         };
         let register = Call::SetCompletionCallback {
             callback: CallbackId(3),
@@ -169,6 +170,7 @@ mod tests {
         // sent and forgotten afterwards.
         let format = Call::Format {
             kind: FormatKind::Current,
+            target: None,
         };
         let sync = Call::Send {
             target: TargetId(0),

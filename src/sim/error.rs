@@ -63,6 +63,10 @@ pub enum SimError {
     /// the state) or closed (`STATUS_INVALID_DEVICE_STATE`).
     #[error("{request} is sent to {target}, which takes no requests now")]
     SendTargetNotAccepting { request: Handle, target: TargetId },
+    /// Formatting for a closed target (KMDF and UMDF 2:
+    /// `STATUS_INVALID_DEVICE_STATE`; the formatting is released first).
+    #[error("{request} is formatted for {target}, which is closed")]
+    FormatTargetClosed { request: Handle, target: TargetId },
     /// A synchronous send to a stopped target, which would wait for a
     /// start no later call of this caller can make: the simulation refuses
     /// it.
@@ -126,6 +130,7 @@ impl SimError {
             SimError::SendCancelled { .. } => RuleId::SendCancelled,
             SimError::SendTargetNotAccepting { .. } => RuleId::SendTargetNotAccepting,
             SimError::SyncSendWhileStopped { .. } => RuleId::SyncSendWhileStopped,
+            SimError::FormatTargetClosed { .. } => RuleId::FormatTargetClosed,
             SimError::TimeoutUnarmed { .. } => RuleId::TimeoutUnarmed,
             SimError::ForgetWithTimeout { .. } => RuleId::ForgetWithTimeout,
             SimError::ReuseFlagUnavailable { .. } => RuleId::ReuseFlagUnavailable,

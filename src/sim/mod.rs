@@ -116,11 +116,34 @@ impl Framework {
         Ok(handle)
     }
 
-    /// `IWDFIoTarget::FormatRequestFor*` / `WdfIoTargetFormatRequestFor*`.
+    /// `IWDFIoTarget::FormatRequestFor*` / `WdfIoTargetFormatRequestFor*`,
+    /// for no target in particular (see [`Framework::format_for`]).
     pub fn format(&mut self, request: &Handle, kind: FormatKind) -> Result<(), SimError> {
+        self.format_for(request, kind, None)
+    }
+
+    /// Formatting for `target`: under KMDF refused for a closed target
+    /// (`FormatTargetClosed`), after releasing what the request was
+    /// formatted with, as `FxRequestBase::ValidateTarget` does.
+    pub fn format_for(
+        &mut self,
+        request: &Handle,
+        kind: FormatKind,
+        target: Option<TargetId>,
+    ) -> Result<(), SimError> {
+        let kmdf = self.settings.flavor == Flavor::Kmdf;
+        let closed = target.filter(|t| self.target_state(*t) == TargetState::Closed);
         let body = self.live_mut(request)?;
         if let Some(target) = body.sent_to {
             return Err(SimError::FormatWhilePending {
+                request: *request,
+                target,
+            });
+        }
+        if let Some(target) = closed.filter(|_| kmdf) {
+            body.formatted = None;
+            body.format_flag = false;
+            return Err(SimError::FormatTargetClosed {
                 request: *request,
                 target,
             });

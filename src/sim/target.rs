@@ -89,9 +89,10 @@ impl IoTarget {
     /// marks the sends it cancels; the caller keeps the cancel on the
     /// request too.
     pub fn change(&mut self, change: TargetChange) -> Vec<Handle> {
+        // A closed target's device is gone: nothing here revives it.
         self.state = match (self.state, change) {
-            (_, TargetChange::Start) => TargetState::Started,
             (_, TargetChange::Close) | (TargetState::Closed, _) => TargetState::Closed,
+            (_, TargetChange::Start) => TargetState::Started,
             (_, TargetChange::Stop(_)) => TargetState::Stopped,
             (_, TargetChange::Purge) => TargetState::Purged,
         };

@@ -54,15 +54,20 @@ pub const fn receive_from(request: RequestId, queue: QueueId) -> Step {
     Step::Receive { request, queue }
 }
 
-/// `WdfIoTargetFormatRequestForRead`.
+/// `WdfIoTargetFormatRequestForRead` for [`T0`].
 pub const fn format(request: RequestId) -> Step {
     format_as(request, FormatKind::Read)
 }
 
-/// Formatting of `kind` (`WdfIoTargetFormatRequestFor*`,
-/// `WdfRequestFormatRequestUsingCurrentType`).
+/// Formatting of `kind` for [`T0`] (`WdfIoTargetFormatRequestFor*`), or
+/// with the current type (`WdfRequestFormatRequestUsingCurrentType`, which
+/// names no target).
 pub const fn format_as(request: RequestId, kind: FormatKind) -> Step {
-    call(request, Call::Format { kind })
+    let target = match kind {
+        FormatKind::Current => None,
+        _ => Some(T0),
+    };
+    call(request, Call::Format { kind, target })
 }
 
 /// `WdfRequestSetCompletionRoutine(request, cb<callback>, ctx<context>)`.

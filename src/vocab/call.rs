@@ -89,6 +89,7 @@ impl CallKind {
         match self {
             CallKind::Format => Call::Format {
                 kind: FormatKind::Read,
+                target: Some(TargetId(0)),
             },
             CallKind::SetCompletionCallback => Call::SetCompletionCallback {
                 callback: CallbackId(0),
@@ -282,8 +283,15 @@ impl ReuseFlags {
 /// ([`CallKind::umdf1`], [`CallKind::kmdf`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, arbitrary::Arbitrary)]
 pub enum Call {
-    /// `IWDFIoTarget::FormatRequestFor*` / `WdfIoTargetFormatRequestFor*`.
-    Format { kind: FormatKind },
+    /// `IWDFIoTarget::FormatRequestFor*` / `WdfIoTargetFormatRequestFor*`
+    /// for `target`, or `WdfRequestFormatRequestUsingCurrentType` (kind
+    /// [`FormatKind::Current`], which names no target). `target` is `None`
+    /// where the sequence does not say (a trace's `format` without its
+    /// `target`): then the target's state is not looked at.
+    Format {
+        kind: FormatKind,
+        target: Option<TargetId>,
+    },
     /// `IWDFIoRequest::SetCompletionCallback` /
     /// `WdfRequestSetCompletionRoutine`.
     SetCompletionCallback {
@@ -345,7 +353,10 @@ impl Call {
 impl fmt::Display for Call {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            Call::Format { kind } => write!(f, "format {kind:?}"),
+            Call::Format { kind, target } => match target {
+                Some(target) => write!(f, "format {kind:?} for {target}"),
+                None => write!(f, "format {kind:?}"),
+            },
             Call::SetCompletionCallback { callback, context } => match context {
                 Some(context) => write!(f, "set completion {callback} with {context}"),
                 None => write!(f, "set completion {callback}"),

@@ -59,6 +59,9 @@ rule_ids! {
     /// Driver: send only to a target that takes requests: started, stopped
     /// (the send is queued), or purged with the target's state ignored.
     SendTargetNotAccepting,
+    /// Driver: format a request only for a target that is open (a closed
+    /// target's device is gone: the format fails).
+    FormatTargetClosed,
     /// Driver: a synchronous send to a stopped target waits for another
     /// thread to start it; the model has one caller.
     SyncSendWhileStopped,

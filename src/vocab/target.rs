@@ -61,7 +61,10 @@ pub enum TargetChange {
     Purge,
     /// `WdfIoTargetClose` / `IWDFIoTargetStateManagement::Remove`: as a
     /// purge, and the requests sent ignoring the target's state are
-    /// cancelled too; later sends fail, even those that ignore it.
+    /// cancelled too; later sends fail, even those that ignore it, and so
+    /// does formatting for it. A closed target stays closed: its device is
+    /// gone until the driver opens it again (`WdfIoTargetOpen`, which is
+    /// not modelled).
     Close,
 }
 
@@ -156,20 +159,28 @@ pub enum TargetState {
     Stopped,
     /// `WdfIoTargetPurged`: sends fail, unless they ignore the state.
     Purged,
-    /// `WdfIoTargetClosed`: sends fail, even those that ignore the state.
+    /// `WdfIoTargetClosed`: sends fail, even those that ignore the state;
+    /// formatting for it fails.
     Closed,
 }
 
 impl TargetState {
     /// The state `change` leaves the target in
     /// (`FxIoTarget::GotoStartState`, `GotoStopState`, `GotoPurgeState`,
-    /// `GotoRemoveState`): a start from any state but deleted starts it; a
-    /// stop stops a started or purged one and leaves a closed one closed; a
-    /// purge purges any but a closed one.
+    /// `GotoRemoveState`): a start starts it; a stop stops a started or
+    /// purged one; a purge purges any but a closed one; nothing but opening
+    /// it again (not modelled) revives a closed one.
+    ///
+    /// The framework's own state machine lets a start move a closed target
+    /// to started (`GotoStartState` refuses only a deleted one), but the
+    /// close cleared the target's device (`ClearTargetPointers`): formats
+    /// for it still fail, and a send of a request formatted before the
+    /// close would go to no device. The model keeps it closed, so that
+    /// sends to it stay refused; the audit marks that row.
     pub const fn after(self, change: TargetChange) -> TargetState {
         match (self, change) {
-            (_, TargetChange::Start) => TargetState::Started,
             (_, TargetChange::Close) | (TargetState::Closed, _) => TargetState::Closed,
+            (_, TargetChange::Start) => TargetState::Started,
             (_, TargetChange::Stop(_)) => TargetState::Stopped,
             (_, TargetChange::Purge) => TargetState::Purged,
         }
@@ -194,15 +205,20 @@ mod tests {
     }
 
     #[test]
-    fn a_closed_target_stays_closed_until_started() {
+    fn a_closed_target_stays_closed() {
         let closed = TargetState::Started.after(TargetChange::Close);
         assert_eq!(closed, TargetState::Closed);
-        assert_eq!(closed.after(TargetChange::Purge), TargetState::Closed);
+        for change in [
+            TargetChange::Purge,
+            TargetChange::Stop(SentIoAction::Leave),
+            TargetChange::Start,
+        ] {
+            assert_eq!(closed.after(change), TargetState::Closed, "{change}");
+        }
         assert_eq!(
-            closed.after(TargetChange::Stop(SentIoAction::Leave)),
-            TargetState::Closed
+            TargetState::Stopped.after(TargetChange::Start),
+            TargetState::Started
         );
-        assert_eq!(closed.after(TargetChange::Start), TargetState::Started);
         assert_eq!(
             TargetState::Purged.after(TargetChange::Stop(SentIoAction::Cancel)),
             TargetState::Stopped

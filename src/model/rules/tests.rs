@@ -1433,9 +1433,11 @@ fn a_synchronous_send_cancelled_by_its_timeout_reports_a_timeout() {
 #[test]
 fn send_target_not_accepting() {
     let ready = [create(R), format(R), set_completion(R, 0, None)];
+    // Formatted before the change: formatting for a closed target fails
+    // on its own (`format-target-closed`).
     let to = |change: TargetChange, send: Step| {
-        let mut steps = vec![target(change)];
-        steps.extend(ready);
+        let mut steps = ready.to_vec();
+        steps.push(target(change));
         steps.push(send);
         steps
     };
@@ -1497,4 +1499,43 @@ fn sync_send_while_stopped() {
         );
         assert_silent_in(settings, RuleId::SyncSendWhileStopped, &ignoring);
     }
+}
+
+#[test]
+fn format_target_closed() {
+    let closed_first = [target(TargetChange::Close), create(R), format(R)];
+    assert_fires_in(KMDF, RuleId::FormatTargetClosed, &closed_first);
+    // UMDF 1's documentation says nothing of it; the current type names no
+    // target; another target is open.
+    assert_silent(RuleId::FormatTargetClosed, &closed_first);
+    let current = [
+        target(TargetChange::Close),
+        receive(R),
+        format_as(R, FormatKind::Current),
+    ];
+    assert_silent_in(KMDF, RuleId::FormatTargetClosed, &current);
+    let elsewhere = [
+        target(TargetChange::Close),
+        create(R),
+        call(
+            R,
+            Call::Format {
+                kind: FormatKind::Read,
+                target: Some(TargetId(1)),
+            },
+        ),
+    ];
+    assert_silent_in(KMDF, RuleId::FormatTargetClosed, &elsewhere);
+    // The refused format released the earlier one: the send is unformatted.
+    let mut released = vec![create(R), format(R), target(TargetChange::Close), format(R)];
+    released.push(call(
+        R,
+        Call::Send {
+            target: TargetId(1),
+            mode: SendMode::Async,
+            timeout: false,
+            ignore_state: false,
+        },
+    ));
+    assert_fires_in(KMDF, RuleId::SendUnformatted, &released);
 }

@@ -28,8 +28,8 @@ enum Bug {
 impl Conformance for Broken {
     type Handle = Handle;
 
-    fn create_request(&mut self) -> Result<Handle, Refusal> {
-        self.inner.create_request().map_err(Refusal::from)
+    fn create_request(&mut self, irp: bool) -> Result<Handle, Refusal> {
+        self.inner.create_request_with(irp).map_err(Refusal::from)
     }
 
     fn receive_request(&mut self, queue: QueueId) -> Result<Handle, Refusal> {

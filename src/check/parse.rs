@@ -504,9 +504,12 @@ pub(super) fn parse_object(
     };
     let step = |step: Step| Ok(Parsed::Event(Event::Step(step)));
     match kind {
-        StepKind::Create => step(Step::Create {
-            request: names.introduce(req)?,
-        }),
+        StepKind::Create => {
+            // Optional: a trace that does not say was created with a target.
+            let irp = fields.opt_bool("irp")?.unwrap_or(true);
+            let request = names.introduce(req)?;
+            step(Step::Create { request, irp })
+        }
         StepKind::Receive => {
             let queue = QueueId(Names::small(
                 &mut names.queues,

@@ -66,7 +66,11 @@ pub fn step_lines(step: &Step) -> Vec<Map<String, Value>> {
     match *step {
         // INVARIANT: a target change names no request, written above.
         Step::Target { .. } => return vec![target_line(step)],
-        Step::Create { .. } => {}
+        Step::Create { irp, .. } => {
+            if !irp {
+                line.insert("irp".into(), json!(false));
+            }
+        }
         Step::Receive { queue, .. } => {
             line.insert("queue".into(), json!(queue.to_string()));
         }
@@ -226,8 +230,9 @@ pub fn renamed_in_order(steps: &[Step]) -> Vec<Step> {
                 target: targets.get(target, |n| TargetId(n as u8)),
                 change,
             },
-            Step::Create { request } => Step::Create {
+            Step::Create { request, irp } => Step::Create {
                 request: requests.get(request, request_id),
+                irp,
             },
             Step::Receive { request, queue } => Step::Receive {
                 request: requests.get(request, request_id),

@@ -236,8 +236,8 @@ impl fmt::Debug for GalleryFramework {
 impl Conformance for GalleryFramework {
     type Handle = Handle;
 
-    fn create_request(&mut self) -> Result<Handle, Refusal> {
-        Conformance::create_request(self.sim.framework_mut())
+    fn create_request(&mut self, irp: bool) -> Result<Handle, Refusal> {
+        Conformance::create_request(self.sim.framework_mut(), irp)
     }
 
     fn receive_request(&mut self, queue: QueueId) -> Result<Handle, Refusal> {

@@ -71,8 +71,12 @@ pub trait Conformance {
     /// The implementation's own name for a request object.
     type Handle: Clone + PartialEq + fmt::Debug;
 
-    /// `IWDFDevice::CreateRequest` / `WdfRequestCreate`.
-    fn create_request(&mut self) -> Result<Self::Handle, Refusal>;
+    /// `IWDFDevice::CreateRequest` / `WdfRequestCreate`; `irp` is false
+    /// where `WdfRequestCreate` is given no I/O target, so that the request
+    /// has no IRP until it is formatted for a target or reused with a new
+    /// IRP (KMDF and UMDF 2: UMDF 1's requests always have one, and an
+    /// implementation of it ignores `irp`).
+    fn create_request(&mut self, irp: bool) -> Result<Self::Handle, Refusal>;
 
     /// An I/O queue presents a new request (as the framework does when an
     /// originator sends one to the device).
@@ -130,8 +134,8 @@ pub trait Conformance {
 impl<T: Conformance + ?Sized> Conformance for &mut T {
     type Handle = T::Handle;
 
-    fn create_request(&mut self) -> Result<Self::Handle, Refusal> {
-        (**self).create_request()
+    fn create_request(&mut self, irp: bool) -> Result<Self::Handle, Refusal> {
+        (**self).create_request(irp)
     }
 
     fn receive_request(&mut self, queue: QueueId) -> Result<Self::Handle, Refusal> {

@@ -68,7 +68,10 @@ impl RawStep {
         let completion = Completion::new(status, information);
         let kind = StepKind::ALL[usize::from(self.kind) % StepKind::ALL.len()];
         let call = match kind {
-            StepKind::Create => return Step::Create { request },
+            StepKind::Create => {
+                let irp = self.pick % 8 != 7;
+                return Step::Create { request, irp };
+            }
             StepKind::Receive => {
                 let queue = QueueId(self.pick % 2);
                 return Step::Receive { request, queue };

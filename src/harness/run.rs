@@ -299,7 +299,7 @@ fn call<I: Conformance>(
     step: &Step,
 ) -> Result<Result<Called<I::Handle>, Refusal>, DivergenceKind> {
     guard(|| match *step {
-        Step::Create { .. } => implementation.create_request().map(Called::Handle),
+        Step::Create { irp, .. } => implementation.create_request(irp).map(Called::Handle),
         Step::Receive { queue, .. } => implementation.receive_request(queue).map(Called::Handle),
         // INVARIANT: Model::step accepted the step's request as known, and
         // every known request's handle was stored when introduced.

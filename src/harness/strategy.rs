@@ -195,7 +195,7 @@ impl ReferenceStateMachine for Generator {
     }
 
     fn apply(mut state: GenState, step: &Step) -> GenState {
-        if let Step::Create { request } | Step::Receive { request, .. } = step {
+        if let Step::Create { request, .. } | Step::Receive { request, .. } = step {
             state.next_request = state.next_request.max(request.0 + 1);
         }
         // A sequence error cannot happen: preconditions exclude it.
@@ -220,6 +220,7 @@ impl ReferenceStateMachine for Generator {
 fn create(state: &GenState) -> Step {
     Step::Create {
         request: RequestId(state.next_request),
+        irp: true,
     }
 }
 
@@ -248,7 +249,13 @@ fn arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
         Kind::Step(StepKind::Create | StepKind::Receive) if live_count >= REQUESTS_LIVE_MAX => {
             return None;
         }
-        Kind::Step(StepKind::Create) => Just(Step::Create { request: fresh }).boxed(),
+        // Now and then without an I/O target, so without an IRP (in KMDF).
+        Kind::Step(StepKind::Create) => proptest::bool::weighted(0.85)
+            .prop_map(move |irp| Step::Create {
+                request: fresh,
+                irp,
+            })
+            .boxed(),
         Kind::Step(StepKind::Receive) => (0..QUEUES)
             .prop_map(move |q| Step::Receive {
                 request: fresh,

@@ -1197,6 +1197,108 @@ pub const BRANCHES: &[Branch] = &[
         agrees: true,
         note: "",
     },
+    // Requests without an IRP (D10).
+    Branch {
+        file: "core/fxrequest.cpp:168-205; core/fxrequestapi.cpp:108-140",
+        function: "WdfRequestCreate, FxRequest::_Create",
+        condition: "WdfRequestCreate with no I/O target, then a status read",
+        applies: "KMDF, UMDF 2",
+        framework: "no IRP is allocated (ValidateTarget runs only for a target); FxRequest::GetStatus (1202-1231) reads m_Irp with no check: a NULL dereference",
+        settings: KMDF,
+        steps: || vec![create_without_irp(R0), read_status(R0)],
+        model: Answer::Undefined(RuleId::StatusWithoutIrp),
+        agrees: true,
+        note: "a trace says so with `\"irp\": false` on `create`; one that does not say was created with a target",
+    },
+    Branch {
+        file: "core/fxrequest.cpp:2191-2252",
+        function: "FxRequest::Reuse",
+        condition: "Reuse of a request with no IRP, without a new one",
+        applies: "KMDF, UMDF 2",
+        framework: "nothing is reinitialised (currentIrp is NULL): the status is written nowhere",
+        settings: KMDF,
+        steps: || {
+            vec![
+                create_without_irp(R0),
+                reuse(R0, Status::UNSUCCESSFUL),
+                format(R0),
+                read_status(R0),
+            ]
+        },
+        model: Answer::Reads(None),
+        agrees: true,
+        note: "formatted for a target afterwards, the request has the framework's new IRP, whose status no call set",
+    },
+    Branch {
+        file: "core/fxrequestapi.cpp:2262-2270",
+        function: "WdfRequestFormatRequestUsingCurrentType",
+        condition: "a request with no IRP",
+        applies: "KMDF, UMDF 2",
+        framework: "a bugcheck, WDF_REQUEST_FATAL_ERROR_NULL_IRP",
+        settings: KMDF,
+        steps: || vec![create_without_irp(R0), format_as(R0, FormatKind::Current)],
+        model: Answer::Refused(RuleId::FormatCurrentWithoutIrp),
+        agrees: true,
+        note: "a fatal refusal: the call never returns",
+    },
+    Branch {
+        file: "core/fxrequestbase.cpp:328-349",
+        function: "FxRequestBase::ValidateTarget",
+        condition: "WdfIoTargetFormatRequestFor* of a request with no IRP",
+        applies: "KMDF, UMDF 2",
+        framework: "allocates an IRP sized for the target (REQUEST_ALLOCATED_INTERNAL)",
+        settings: KMDF,
+        steps: || {
+            vec![
+                create_without_irp(R0),
+                format(R0),
+                set_completion(R0, 0, None),
+                send(R0),
+                target_completes(R0, OK, 0),
+            ]
+        },
+        model: Answer::Invokes(true),
+        agrees: true,
+        note: "",
+    },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:1324, 1612-1619",
+        function: "FxIoTarget::SubmitLocked",
+        condition: "a send of a request with no IRP (created without a target, never formatted for one)",
+        applies: "KMDF, UMDF 2",
+        framework: "takes the request's IRP and writes into it on every path, a refusal's included (CheckError): a NULL dereference",
+        settings: KMDF_OFF,
+        steps: || {
+            vec![
+                create_without_irp(R0),
+                set_completion(R0, 0, None),
+                send(R0),
+            ]
+        },
+        model: Answer::Undefined(RuleId::SendWithoutIrp),
+        agrees: true,
+        note: "with the verifier on too: VerifySubmitLocked's refusal goes through the same write",
+    },
+    Branch {
+        file: "core/fxrequest.cpp:3140-3156",
+        function: "FxRequest::CompleteInternal",
+        condition: "Complete of a driver-created request reused MUST_COMPLETE",
+        applies: "KMDF 1.11 and later, UMDF 2",
+        framework: "completes the driver's IRP and detaches it (m_Irp.SetIrp(NULL)): the request lives on without one",
+        settings: KMDF,
+        steps: || {
+            vec![
+                create(R0),
+                reuse_with(R0, OK, NEW_IRP),
+                reuse_with(R0, OK, MUST_COMPLETE),
+                complete(R0),
+                read_status(R0),
+            ]
+        },
+        model: Answer::Undefined(RuleId::StatusWithoutIrp),
+        agrees: true,
+        note: "",
+    },
     // Branches the model does not follow, with the reason.
     Branch {
         file: "core/fxrequest.cpp:482-511",

@@ -139,7 +139,7 @@ pub fn call(
         }
         Call::Cancel => Ok(cancel(settings, request, id)),
         Call::Reuse { status, flags } => reuse(settings, request, id, status, flags),
-        Call::ReadStatus => Ok(read_status(request)),
+        Call::ReadStatus => read_status(settings, request, id),
         Call::Complete { .. } => complete(settings, request, id),
         Call::Delete => delete(settings, request, id),
     };
@@ -179,9 +179,11 @@ struct Send {
 
 /// Formatting (`WdfIoTargetFormatRequestFor*`,
 /// `WdfRequestFormatRequestUsingCurrentType`): legal only while the driver
-/// owns the request (`modify-while-pending`), and, in the shared source,
-/// only for a target that is not `closed` (`FxRequestBase::ValidateTarget`
-/// releases the formatting first, then fails: `format-target-closed`).
+/// owns the request (`modify-while-pending`); with the current type only
+/// for a request with an IRP (`format-current-without-irp`); for a target,
+/// in the shared source, only one that is not `closed`
+/// (`FxRequestBase::ValidateTarget` releases the formatting first, then
+/// fails: `format-target-closed`), and a request without an IRP gets one.
 fn format(
     settings: &Settings,
     request: &mut Request,
@@ -199,6 +201,16 @@ fn format(
             request,
         )?;
     }
+    if kind == FormatKind::Current && !request.irp {
+        // WdfRequestFormatRequestUsingCurrentType: a bugcheck.
+        breaks(
+            settings,
+            &mut judgement,
+            RuleId::FormatCurrentWithoutIrp,
+            id,
+            request,
+        )?;
+    }
     if closed && settings.shared_source() {
         request.formatted = None;
         request.verifier_formatted = false;
@@ -209,6 +221,11 @@ fn format(
             id,
             request,
         )?;
+    }
+    if kind != FormatKind::Current && !request.irp {
+        // FxRequestBase::ValidateTarget allocates one, the framework's own.
+        request.irp = true;
+        request.driver_irp = false;
     }
     request.formatted = Some(kind);
     request.verifier_formatted = true;
@@ -270,6 +287,17 @@ fn send(
             settings,
             &mut judgement,
             RuleId::SendWhilePending,
+            id,
+            request,
+        )?;
+    }
+    if !request.irp {
+        // FxIoTarget::SubmitLocked takes the request's IRP next, and every
+        // path from there, a refusal's included, writes into it.
+        breaks(
+            settings,
+            &mut judgement,
+            RuleId::SendWithoutIrp,
             id,
             request,
         )?;
@@ -531,10 +559,12 @@ fn reuse(
         }
     } else {
         request.driver_irp |= flags.set_new_irp;
+        request.irp |= flags.set_new_irp;
         if !outstanding {
             // An outstanding send's status is the target's until it
-            // finishes; a driver-supplied IRP is not reinitialised.
-            let internal = !request.driver_irp || !settings.shared_source();
+            // finishes; a driver-supplied IRP is not reinitialised, and
+            // with no IRP there is nothing to write the status into.
+            let internal = request.irp && (!request.driver_irp || !settings.shared_source());
             request.status = internal.then_some(status);
             request.information = internal.then_some(0);
         }
@@ -560,15 +590,26 @@ fn reuse(
     Ok(judgement)
 }
 
-fn read_status(request: &Request) -> Judgement {
+/// A status read: `FxRequest::GetStatus` reads the IRP with no check, so
+/// a request without one is `status-without-irp`, undefined.
+fn read_status(settings: &Settings, request: &mut Request, id: RequestId) -> CallOutcome {
     let mut judgement = Judgement::accepted(ExpectedReply::Status {
         status: request.status,
         information: request.information,
     });
+    if !request.irp {
+        breaks(
+            settings,
+            &mut judgement,
+            RuleId::StatusWithoutIrp,
+            id,
+            request,
+        )?;
+    }
     if request.status.is_some() || request.information.is_some() {
         judgement.at_stake.insert(RuleId::StatusMismatch);
     }
-    judgement
+    Ok(judgement)
 }
 
 /// Complete: ends a queue-presented request. A driver-created request
@@ -599,6 +640,9 @@ fn complete(settings: &Settings, request: &mut Request, id: RequestId) -> CallOu
         request.life = Life::Completed;
     } else {
         request.must_complete = false;
+        // FxRequest::CompleteInternal completes the driver's IRP and
+        // detaches it (m_Irp.SetIrp(NULL)).
+        request.irp = !settings.shared_source();
     }
     Ok(judgement)
 }

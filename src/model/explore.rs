@@ -266,7 +266,7 @@ fn transition(judgement: &Judgement, next: &Model, request: RequestId) -> Result
 /// The step that introduces a request of `origin`.
 fn introduction(origin: Origin, request: RequestId) -> Step {
     match origin {
-        Origin::Created => Step::Create { request },
+        Origin::Created => Step::Create { request, irp: true },
         Origin::Received { queue } => Step::Receive { request, queue },
     }
 }

@@ -274,15 +274,16 @@ impl Model {
                 }
                 return Ok(judgement);
             }
-            Step::Create { request }
+            Step::Create { request, .. }
             | Step::Receive { request, .. }
             | Step::Call { request, .. }
             | Step::TargetComplete { request, .. }
             | Step::TimedOut { request } => request,
         };
-        let origin = match *step {
-            Step::Create { .. } => Origin::Created,
-            Step::Receive { queue, .. } => Origin::Received { queue },
+        let (origin, irp) = match *step {
+            // UMDF 1's requests always have an IRP.
+            Step::Create { irp, .. } => (Origin::Created, irp || !settings.shared_source()),
+            Step::Receive { queue, .. } => (Origin::Received { queue }, true),
             Step::Call { ref call, .. } => {
                 let targets = &mut self.targets;
                 let request = self
@@ -308,7 +309,13 @@ impl Model {
         if self.requests.contains_key(&id) {
             return Err(SequenceError::DuplicateRequest(id));
         }
-        self.requests.insert(id, Request::new(origin));
+        self.requests.insert(
+            id,
+            Request {
+                irp,
+                ..Request::new(origin)
+            },
+        );
         Ok(Judgement::accepted(ExpectedReply::Done))
     }
 

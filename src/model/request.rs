@@ -70,6 +70,7 @@ pub enum Life {
 ///    queued or ignores its target's state (again but for an undefined
 ///    one). A queued request's send has not reached its target, so its
 ///    timer cannot have fired.
+/// 7. An outstanding request has an IRP: a send without one is undefined.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Request {
     pub origin: Origin,
@@ -128,6 +129,12 @@ pub struct Request {
     /// queue (lower goes first) until a start sends it, a cancel, timeout,
     /// purge or close fails it.
     pub queued: Option<u64>,
+    /// Whether the request has an IRP: false after `WdfRequestCreate`
+    /// without an I/O target (until a format for a target allocates one,
+    /// or a Reuse gives a new one) and after a `MUST_COMPLETE` request's
+    /// completion detached its IRP. Kept in the shared source only; UMDF
+    /// 1's requests always have one.
+    pub irp: bool,
     /// The outstanding send ignored the target's state
     /// (`WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE`: the target's
     /// `m_IgnoredIoListHead`): a stop or purge leaves it alone, a close
@@ -172,6 +179,7 @@ impl Request {
             target: None,
             queued: None,
             ignores_state: false,
+            irp: true,
         }
     }
 
@@ -241,6 +249,10 @@ impl Request {
                             || (self.queued.is_none() && !self.ignores_state))
                         && (self.queued.is_none() || !self.timed_out)),
                 "6: an outstanding request has a target; only it is queued",
+            ),
+            (
+                self.irp || !self.is_outstanding(),
+                "7: an outstanding request has an IRP",
             ),
         ];
         match checks.into_iter().find(|(holds, _)| !holds) {

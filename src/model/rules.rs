@@ -267,6 +267,24 @@ catalogue! {
              stack size, as after GotoRemoveState's ClearTargetPointers \
              (targets/general/fxiotarget.cpp); added";
 
+    FORMAT_CURRENT_WITHOUT_IRP = FormatCurrentWithoutIrp, Driver, Error, Kmdf, Always,
+    says: "A request is formatted with its current type only when it has an IRP: one created without an I/O target has none until it is formatted for a target or reused with a new IRP.",
+    source: "src/framework/shared/core/fxrequestapi.cpp WdfRequestFormatRequestUsingCurrentType \
+             (a bugcheck, WDF_REQUEST_FATAL_ERROR_NULL_IRP); core/fxrequest.cpp FxRequest::_Create \
+             allocates no IRP without a target; added";
+
+    STATUS_WITHOUT_IRP = StatusWithoutIrp, Driver, Error, Kmdf, Undefined,
+    says: "The status of a request is read only while it has an IRP: not after it was created without an I/O target (until formatted for one or reused with a new IRP), nor after a MUST_COMPLETE request was completed.",
+    source: "core/fxrequest.cpp FxRequest::GetStatus reads m_Irp with no check (a NULL \
+             dereference: undefined); FxRequest::_Create allocates no IRP without a target, and \
+             completing a MUST_COMPLETE request detaches its IRP (m_Irp.SetIrp(NULL)); added";
+
+    SEND_WITHOUT_IRP = SendWithoutIrp, Driver, Error, Kmdf, Undefined,
+    says: "A request is sent only while it has an IRP: not after it was created without an I/O target and never formatted for one or given a new IRP, nor after a MUST_COMPLETE request was completed.",
+    source: "targets/general/fxiotarget.cpp FxIoTarget::SubmitLocked takes the request's IRP \
+             after its sent-to-target check and writes into it on every path, a refusal's \
+             included (CheckError): a NULL dereference, undefined; added";
+
     SYNC_SEND_WHILE_STOPPED = SyncSendWhileStopped, Driver, Error, Always, Undefined,
     says: "A synchronous send goes to a started target or ignores the target's state: at a stopped one it is queued, and the caller waits until another thread starts the target and the target finishes the request (the only caller never returns).",
     source: "fxiotarget.cpp FxIoTarget::SubmitSync waits on its event whether SubmitLocked \

@@ -20,8 +20,8 @@ impl From<SimError> for Refusal {
 impl Conformance for Framework {
     type Handle = Handle;
 
-    fn create_request(&mut self) -> Result<Handle, Refusal> {
-        Ok(Framework::create_request(self)?)
+    fn create_request(&mut self, irp: bool) -> Result<Handle, Refusal> {
+        Ok(Framework::create_request_with(self, irp)?)
     }
 
     fn receive_request(&mut self, queue: QueueId) -> Result<Handle, Refusal> {
@@ -96,7 +96,7 @@ mod tests {
     #[test]
     fn every_op_reaches_the_native_call_and_replies_in_kind() {
         let mut fw = Framework::new();
-        let h = Conformance::create_request(&mut fw).unwrap();
+        let h = Conformance::create_request(&mut fw, true).unwrap();
         let format = Call::Format {
             kind: FormatKind::Read,
             target: None,
@@ -150,7 +150,7 @@ mod tests {
     fn send_mode_and_reuse_flags_reach_the_native_call() {
         let kmdf = Settings::new(Flavor::Kmdf, FrameworkVersion::V1_33, true).unwrap();
         let mut fw = Framework::with_settings(kmdf);
-        let created = Conformance::create_request(&mut fw).unwrap();
+        let created = Conformance::create_request(&mut fw, true).unwrap();
         let must_complete = Call::Reuse {
             status: Status::SUCCESS,
             flags: ReuseFlags {

@@ -63,6 +63,18 @@ pub enum SimError {
     /// the state) or closed (`STATUS_INVALID_DEVICE_STATE`).
     #[error("{request} is sent to {target}, which takes no requests now")]
     SendTargetNotAccepting { request: Handle, target: TargetId },
+    /// Formatting with the current type of a request without an IRP (a
+    /// bugcheck in KMDF and UMDF 2).
+    #[error("{request} is formatted with its current type, but has no IRP")]
+    FormatCurrentWithoutIrp { request: Handle },
+    /// A status read of a request without an IRP (a NULL dereference in
+    /// KMDF and UMDF 2; the simulation refuses it).
+    #[error("{request}'s status is read, but it has no IRP")]
+    StatusWithoutIrp { request: Handle },
+    /// A send of a request without an IRP (a NULL dereference in KMDF and
+    /// UMDF 2; the simulation refuses it).
+    #[error("{request} is sent, but has no IRP")]
+    SendWithoutIrp { request: Handle },
     /// Formatting for a closed target (KMDF and UMDF 2:
     /// `STATUS_INVALID_DEVICE_STATE`; the formatting is released first).
     #[error("{request} is formatted for {target}, which is closed")]
@@ -131,6 +143,9 @@ impl SimError {
             SimError::SendTargetNotAccepting { .. } => RuleId::SendTargetNotAccepting,
             SimError::SyncSendWhileStopped { .. } => RuleId::SyncSendWhileStopped,
             SimError::FormatTargetClosed { .. } => RuleId::FormatTargetClosed,
+            SimError::FormatCurrentWithoutIrp { .. } => RuleId::FormatCurrentWithoutIrp,
+            SimError::StatusWithoutIrp { .. } => RuleId::StatusWithoutIrp,
+            SimError::SendWithoutIrp { .. } => RuleId::SendWithoutIrp,
             SimError::TimeoutUnarmed { .. } => RuleId::TimeoutUnarmed,
             SimError::ForgetWithTimeout { .. } => RuleId::ForgetWithTimeout,
             SimError::ReuseFlagUnavailable { .. } => RuleId::ReuseFlagUnavailable,

@@ -101,9 +101,22 @@ impl Framework {
     /// `IWDFDevice::CreateRequest` / `WdfRequestCreate`: a new request the
     /// driver owns until it deletes it.
     pub fn create_request(&mut self) -> Result<Handle, SimError> {
-        self.pool
+        self.create_request_with(true)
+    }
+
+    /// `WdfRequestCreate`, given an I/O target (`irp`) or not: without one,
+    /// under KMDF the request has no IRP until it is formatted for a target
+    /// or reused with a new IRP (UMDF 1's requests always have one).
+    pub fn create_request_with(&mut self, irp: bool) -> Result<Handle, SimError> {
+        let kmdf = self.settings.flavor == Flavor::Kmdf;
+        let handle = self
+            .pool
             .insert(Origin::Created, None)
-            .map_err(|PoolExhausted| SimError::PoolExhausted)
+            .map_err(|PoolExhausted| SimError::PoolExhausted)?;
+        if let Some(body) = self.pool.get_mut(&handle) {
+            body.irp = irp || !kmdf;
+        }
+        Ok(handle)
     }
 
     /// `queue` presents a new request; the driver owns it until it
@@ -140,6 +153,9 @@ impl Framework {
                 target,
             });
         }
+        if kind == FormatKind::Current && !body.irp {
+            return Err(SimError::FormatCurrentWithoutIrp { request: *request });
+        }
         if let Some(target) = closed.filter(|_| kmdf) {
             body.formatted = None;
             body.format_flag = false;
@@ -147,6 +163,11 @@ impl Framework {
                 request: *request,
                 target,
             });
+        }
+        if kind != FormatKind::Current && !body.irp {
+            // Validating the target allocates the framework's own IRP.
+            body.irp = true;
+            body.driver_irp = false;
         }
         body.formatted = Some(kind);
         body.format_flag = true;
@@ -312,6 +333,10 @@ impl Framework {
         }
         if let Some(pending) = pending {
             return Ok(Some((pending, None)));
+        }
+        if !body.irp {
+            // The framework writes into the IRP on every path from here.
+            return Ok(Some((SimError::SendWithoutIrp { request }, None)));
         }
         if !body.format_flag && self.settings.verifier {
             let refusal = SimError::SendUnformatted { request };
@@ -493,7 +518,11 @@ impl Framework {
     /// `WdfRequestGetInformation`: the status and information the request
     /// reports now. Allowed for any live request, outstanding or not.
     pub fn completion_params(&self, request: &Handle) -> Result<Completion, SimError> {
-        Ok(self.live(request)?.completion())
+        let body = self.live(request)?;
+        if !body.irp {
+            return Err(SimError::StatusWithoutIrp { request: *request });
+        }
+        Ok(body.completion())
     }
 
     /// `IWDFIoRequest::CompleteWithInformation` /
@@ -531,6 +560,8 @@ impl Framework {
             // retired it.
             if let Some(body) = self.pool.get_mut(request) {
                 body.must_complete = false;
+                // Its IRP is completed and detached (KMDF).
+                body.irp = self.settings.flavor != Flavor::Kmdf;
             }
             return Ok(());
         }

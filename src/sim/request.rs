@@ -110,6 +110,10 @@ pub struct Request {
     /// The outstanding send's timer: `Some(false)` armed, `Some(true)`
     /// fired (the send was cancelled by it); `None` without a timeout.
     pub timer: Option<bool>,
+    /// Whether it has an IRP (KMDF and UMDF 2): not when created without a
+    /// target, until formatted for one or given a new IRP; not after a
+    /// `MUST_COMPLETE` completion detached it.
+    pub irp: bool,
 }
 
 impl Request {
@@ -132,6 +136,7 @@ impl Request {
             format_flag: false,
             io_context: false,
             timer: None,
+            irp: true,
         }
     }
 
@@ -206,8 +211,10 @@ impl Request {
     pub fn reinitialise(&mut self, status: Status, flags: ReuseFlags, driver_irp_kept: bool) {
         if self.origin == Origin::Created {
             self.driver_irp |= flags.set_new_irp;
+            self.irp |= flags.set_new_irp;
         }
-        if self.sent_to.is_some() || (self.driver_irp && driver_irp_kept) {
+        // Nothing to write the status into without an IRP.
+        if self.sent_to.is_some() || (self.driver_irp && driver_irp_kept) || !self.irp {
             return;
         }
         self.status = status;

@@ -1041,3 +1041,31 @@ fn a_queued_send_fails_at_once_when_cancelled_or_timed_out() {
     ));
     fw.check_invariants().unwrap();
 }
+
+/// Under KMDF a request created without a target has no IRP: a format
+/// with the current type, a status read and a send are refused until a
+/// format for a target gives it one; UMDF 1's requests always have one.
+#[test]
+fn a_request_created_without_a_target_has_no_irp_until_formatted() {
+    let mut fw = Framework::with_settings(KMDF);
+    let h = fw.create_request_with(false).unwrap();
+    assert_eq!(
+        fw.format(&h, FormatKind::Current),
+        Err(SimError::FormatCurrentWithoutIrp { request: h })
+    );
+    assert_eq!(
+        fw.completion_params(&h),
+        Err(SimError::StatusWithoutIrp { request: h })
+    );
+    fw.set_completion_callback(&h, CB, CTX).unwrap();
+    assert_eq!(
+        fw.send(&h, T0, ASYNC, false, false),
+        Err(SimError::SendWithoutIrp { request: h })
+    );
+    fw.format_for(&h, FormatKind::Read, Some(T0)).unwrap();
+    fw.send(&h, T0, ASYNC, false, false).unwrap();
+    fw.check_invariants().unwrap();
+    let mut umdf1 = Framework::with_settings(UMDF1);
+    let h = umdf1.create_request_with(false).unwrap();
+    assert!(umdf1.completion_params(&h).is_ok());
+}

@@ -39,9 +39,17 @@ pub const fn call(request: RequestId, call: Call) -> Step {
     Step::Call { request, call }
 }
 
-/// `WdfRequestCreate`.
+/// `WdfRequestCreate` with an I/O target: the request has an IRP.
 pub const fn create(request: RequestId) -> Step {
-    Step::Create { request }
+    Step::Create { request, irp: true }
+}
+
+/// `WdfRequestCreate` with no I/O target: the request has no IRP yet.
+pub const fn create_without_irp(request: RequestId) -> Step {
+    Step::Create {
+        request,
+        irp: false,
+    }
 }
 
 /// Queue 0 presents `request`.

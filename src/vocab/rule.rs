@@ -62,6 +62,13 @@ rule_ids! {
     /// Driver: format a request only for a target that is open (a closed
     /// target's device is gone: the format fails).
     FormatTargetClosed,
+    /// Driver: format a request with its current type only when it has an
+    /// IRP (one created without a target has none: a bugcheck).
+    FormatCurrentWithoutIrp,
+    /// Driver: read the status of a request only when it has an IRP.
+    StatusWithoutIrp,
+    /// Driver: send a request only when it has an IRP.
+    SendWithoutIrp,
     /// Driver: a synchronous send to a stopped target waits for another
     /// thread to start it; the model has one caller.
     SyncSendWhileStopped,

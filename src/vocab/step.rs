@@ -20,8 +20,11 @@ use super::target::{TargetChange, TargetOp};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, arbitrary::Arbitrary)]
 pub enum Step {
     /// `IWDFDevice::CreateRequest` / `WdfRequestCreate`: the driver creates
-    /// a request it owns until it deletes it.
-    Create { request: RequestId },
+    /// a request it owns until it deletes it. `irp` is false where
+    /// `WdfRequestCreate` was given no I/O target: the request then has no
+    /// IRP until it is formatted for a target or reused with a new IRP
+    /// (KMDF and UMDF 2; UMDF 1's requests always have one).
+    Create { request: RequestId, irp: bool },
     /// The framework presents a request from an I/O queue
     /// (`IQueueCallbackDefaultIoHandler::OnDefaultIoHandler` and friends /
     /// `EvtIoRead` and friends). The driver owns it until it completes it.
@@ -54,7 +57,7 @@ impl Step {
     /// The request this step acts on; `None` for a [`Step::Target`].
     pub const fn request(&self) -> Option<RequestId> {
         match *self {
-            Step::Create { request }
+            Step::Create { request, .. }
             | Step::Receive { request, .. }
             | Step::Call { request, .. }
             | Step::TargetComplete { request, .. }
@@ -92,7 +95,11 @@ impl Step {
 impl fmt::Display for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Step::Create { request } => write!(f, "{request}: create"),
+            Step::Create { request, irp: true } => write!(f, "{request}: create"),
+            Step::Create {
+                request,
+                irp: false,
+            } => write!(f, "{request}: create without a target (no IRP)"),
             Step::Receive { request, queue } => write!(f, "{request}: receive from {queue}"),
             Step::Call { request, call } => write!(f, "{request}: {call}"),
             Step::TargetComplete {
@@ -174,7 +181,7 @@ impl StepKind {
     /// target change is made to the first target and names no request).
     pub const fn representative(self, request: RequestId) -> Step {
         match self {
-            StepKind::Create => Step::Create { request },
+            StepKind::Create => Step::Create { request, irp: true },
             StepKind::Receive => Step::Receive {
                 request,
                 queue: QueueId(0),

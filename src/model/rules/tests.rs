@@ -1539,3 +1539,65 @@ fn format_target_closed() {
     ));
     assert_fires_in(KMDF, RuleId::SendUnformatted, &released);
 }
+
+/// A request created without an I/O target has no IRP: formatting it for
+/// a target gives it one, a new IRP at Reuse too; until then a format with
+/// the current type is refused (a bugcheck) and a status read or a send is
+/// undefined. UMDF 1's requests always have one.
+#[test]
+fn requests_without_an_irp() {
+    let bare = create_without_irp(R);
+    assert_fires_in(
+        KMDF,
+        RuleId::FormatCurrentWithoutIrp,
+        &[bare, format_as(R, FormatKind::Current)],
+    );
+    assert_fires_in(
+        KMDF,
+        RuleId::StatusWithoutIrp,
+        &[bare, reuse(R, OK), read_status(R)],
+    );
+    let sent = [bare, set_completion(R, 0, None), send(R)];
+    assert_fires_in(KMDF, RuleId::SendWithoutIrp, &sent);
+    for rule in [RuleId::StatusWithoutIrp, RuleId::SendWithoutIrp] {
+        assert_silent(
+            rule,
+            &[bare, read_status(R), set_completion(R, 0, None), send(R)],
+        );
+    }
+    // A format for a target allocates one; so does a new IRP at Reuse.
+    let formatted = [
+        bare,
+        format(R),
+        format_as(R, FormatKind::Current),
+        read_status(R),
+    ];
+    assert_silent_in(KMDF, RuleId::FormatCurrentWithoutIrp, &formatted);
+    assert_silent_in(KMDF, RuleId::StatusWithoutIrp, &formatted);
+    let given = [bare, reuse_with(R, OK, NEW_IRP), read_status(R)];
+    assert_silent_in(KMDF, RuleId::StatusWithoutIrp, &given);
+    // Reuse writes no status where there is no IRP: nothing is specified.
+    let mut model = Model::with_settings(KMDF);
+    for step in [bare, reuse(R, Status::UNSUCCESSFUL)] {
+        model.step(&step).unwrap();
+    }
+    assert_eq!(model.request(R).and_then(|r| r.status), None);
+}
+
+/// Completing a MUST_COMPLETE request detaches its IRP: its status can no
+/// longer be read, and a send needs a new IRP or a format first.
+#[test]
+fn a_must_complete_completion_detaches_the_irp() {
+    let completed = [
+        create(R),
+        reuse_with(R, OK, NEW_IRP),
+        reuse_with(R, OK, MUST_COMPLETE),
+        complete(R),
+    ];
+    let mut read = completed.to_vec();
+    read.push(read_status(R));
+    assert_fires_in(KMDF, RuleId::StatusWithoutIrp, &read);
+    let mut formatted = completed.to_vec();
+    formatted.extend([format(R), read_status(R)]);
+    assert_silent_in(KMDF, RuleId::StatusWithoutIrp, &formatted);
+}

@@ -117,7 +117,7 @@ pub use trace::TraceReader;
 use crate::model::{Accepted, ExpectedReply, Judged, Life, Model, SequenceError, Violation, rule};
 use crate::vocab::{
     Call, Completion, Delivery, RequestId, RuleId, SendMode, Settings, SettingsError, Status, Step,
-    TargetId,
+    TargetId, TargetState,
 };
 
 /// Chooses the settings to judge for from those the trace's header names
@@ -354,6 +354,9 @@ impl Checker {
     ///   joined to it is no answer of it: it is judged as the
     ///   `target_complete` it is, at its own line (it may finish an earlier
     ///   asynchronous send, or be one the target invented).
+    /// - Accepted at a stopped target with a timeout: the framework answers
+    ///   it (the wait times out), so it needs no answer, and one joined to
+    ///   it is judged as its own event too.
     fn sync_send(
         &mut self,
         at: At<'_>,
@@ -365,8 +368,15 @@ impl Checker {
         // Whether the model accepts a send never depends on its answer, so
         // an unanswered one is judged with a placeholder, never looked at
         // unless the send is accepted, and then abandoned below.
+        // Queued at a stopped target with a timeout, the send is answered
+        // by the framework itself: its wait times out and fails it
+        // (FxIoTarget::SubmitSync), with no target_complete; one joined to
+        // it belongs to something else.
+        let answers_itself =
+            timeout && !ignore_state && self.model.target_state(target) == TargetState::Stopped;
+        let answer_for_send = answer.filter(|_| !answers_itself);
         let (completion, finished) =
-            answer.map_or((Completion::SUCCESS, at.line), |a| (a.completion, a.line));
+            answer_for_send.map_or((Completion::SUCCESS, at.line), |a| (a.completion, a.line));
         let send = Step::Call {
             request,
             call: Call::Send {
@@ -377,7 +387,8 @@ impl Checker {
             },
         };
         let accepted = self.step(at, &send, finished, sink)?.is_some();
-        match (accepted, answer) {
+        let accepted_needing_answer = accepted && !answers_itself;
+        match (accepted_needing_answer, answer) {
             (true, Some(_)) => {}
             (true, None) => {
                 self.answers.remove(&request);

@@ -136,10 +136,11 @@ pub fn step_lines(step: &Step) -> Vec<Map<String, Value>> {
 fn lines(observation: &Observation) -> Vec<Map<String, Value>> {
     match observation {
         Observation::Step(step) => step_lines(step),
-        Observation::Refused(step) => {
+        Observation::Refused(step) | Observation::AnsweredByTimeout(step) => {
             let mut lines = step_lines(step);
-            // FxIoTarget::SubmitSync returns at once from a refused send:
-            // no target completion follows it.
+            // FxIoTarget::SubmitSync returns at once from a refused send,
+            // and from one whose wait timed out at a stopped target: no
+            // target completion follows either.
             lines.truncate(1);
             lines
         }

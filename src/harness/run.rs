@@ -15,7 +15,9 @@ use super::divergence::{Divergence, DivergenceKind};
 use super::seed::Seed;
 use super::strategy::sequences;
 use crate::model::{Accepted, ExpectedReply, Judgement, Life, Model};
-use crate::vocab::{Delivery, Observation, Reply, RequestId, RuleId, Settings, Step};
+use crate::vocab::{
+    Call, Delivery, Observation, Reply, RequestId, RuleId, SendMode, Settings, Step, TargetState,
+};
 
 /// The name given to a delivery whose handle the harness never issued.
 pub const UNKNOWN_REQUEST: RequestId = RequestId(u32::MAX);
@@ -165,7 +167,20 @@ impl<I: Conformance> SideBySide<I> {
             });
         }
         let called = call(&mut self.implementation, &self.handles, step)?;
-        record_call(&mut self.recording, step, &called);
+        let answered_by_timeout = match *step {
+            Step::Call {
+                call:
+                    Call::Send {
+                        target,
+                        mode: SendMode::Sync(_),
+                        timeout: true,
+                        ignore_state: false,
+                    },
+                ..
+            } => self.model.target_state(target) == TargetState::Stopped,
+            _ => false,
+        };
+        record_call(&mut self.recording, step, &called, answered_by_timeout);
         let answer = match &called {
             Ok(Called::Handle(_)) => Answer::Introduced,
             Ok(Called::Reply(reply)) => Answer::Replied(*reply),
@@ -212,6 +227,7 @@ fn record_call<H>(
     recording: &mut Option<Vec<Observation>>,
     step: &Step,
     called: &Result<Called<H>, Refusal>,
+    answered_by_timeout: bool,
 ) {
     let Some(recording) = recording else {
         return;
@@ -229,6 +245,7 @@ fn record_call<H>(
         // A refused call happened too: the driver made it, and what the
         // refusal left (a status written) shows later in the trace.
         (Err(_), _) => recording.push(Observation::Refused(*step)),
+        (Ok(_), _) if answered_by_timeout => recording.push(Observation::AnsweredByTimeout(*step)),
         (Ok(_), _) => recording.push(Observation::Step(*step)),
     }
 }

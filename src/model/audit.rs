@@ -1197,6 +1197,154 @@ pub const BRANCHES: &[Branch] = &[
         agrees: true,
         note: "",
     },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:440-450, 206-220",
+        function: "FxIoTarget::DrainPendedRequestsLocked, SubmitPendedRequest",
+        condition: "a start of a target with a send queued with a timeout, then the timeout",
+        applies: "KMDF, UMDF 2",
+        framework: "draining the queue stops the request's timer (CancelTimer), and the resubmission has no options: no timeout runs for the send any more",
+        settings: KMDF,
+        steps: || {
+            vec![
+                target(TargetChange::Stop(SentIoAction::Leave)),
+                create(R0),
+                format(R0),
+                set_completion(R0, 0, None),
+                send_with_timeout(R0),
+                target(TargetChange::Start),
+                times_out(R0),
+            ]
+        },
+        model: Answer::Refused(RuleId::TimeoutUnarmed),
+        agrees: true,
+        note: "a timeout of it is one the environment invents",
+    },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:1656-1860, 2191-2201",
+        function: "FxIoTarget::SubmitSync",
+        condition: "a synchronous send with a timeout to a stopped target",
+        applies: "KMDF, UMDF 2",
+        framework: "queued; the wait times out, SubmitSync cancels the request as its timer would, the queue fails it with STATUS_CANCELLED and information 0, which reports STATUS_IO_TIMEOUT; the routine runs; the cancel sticks",
+        settings: KMDF,
+        steps: || {
+            vec![
+                target(TargetChange::Stop(SentIoAction::Leave)),
+                create(R0),
+                format(R0),
+                call(
+                    R0,
+                    Call::Send {
+                        target: T0,
+                        mode: SendMode::Sync(Completion::new(OK, 0)),
+                        timeout: true,
+                        ignore_state: false,
+                    },
+                ),
+                read_status(R0),
+            ]
+        },
+        model: Answer::Reads(Some(Status::IO_TIMEOUT)),
+        agrees: true,
+        note: "the send's answer is not used: the target never saw the request; a trace has no target_complete for it",
+    },
+    Branch {
+        file: "targets/general/fxiotarget.cpp:1030-1046, 1364-1369; core/fxrequestbase.cpp:317",
+        function: "FxIoTarget::GotoRemoveState, SubmitLocked, ValidateTarget",
+        condition: "a close while a send is still out, then another request formatted for the target and sent ignoring its state",
+        applies: "KMDF, UMDF 2",
+        framework: "the close waits for the send (m_Removing); until it comes back the target keeps its device: the format succeeds and a send that ignores the state goes through",
+        settings: KMDF,
+        steps: || {
+            let mut steps = sent();
+            steps.extend([
+                target(TargetChange::Close),
+                create(R1),
+                format(R1),
+                set_completion(R1, 0, None),
+                send_ignoring_state(R1),
+            ]);
+            steps
+        },
+        model: Answer::Accepted,
+        agrees: true,
+        note: "the close's wait is not taken, so the steps before the last send comes back are that window",
+    },
+    Branch {
+        file: "core/fxrequestapi.cpp:1990-2000; targets/general/fxiotarget.cpp:1049",
+        function: "WdfRequestSend (send and forget)",
+        condition: "send and forget to a closed target with no send out",
+        applies: "KMDF",
+        framework: "sent straight to the target's device (FxIoTarget::Send), which the close cleared: a NULL device",
+        settings: KMDF,
+        steps: || {
+            vec![
+                target(TargetChange::Close),
+                receive(R0),
+                format_as(R0, FormatKind::Current),
+                send_forget(R0),
+            ]
+        },
+        model: Answer::Undefined(RuleId::ForgetTargetClosed),
+        agrees: true,
+        note: "UMDF 2's user-mode target differs; the model takes UMDF 2 as KMDF 1.33",
+    },
+    Branch {
+        file: "core/fxrequestbase.cpp:315; inc/private/common/fxrequestbase.hpp:270-273",
+        function: "FxRequestBase::ValidateTarget, ContextReleaseAndRestore",
+        condition: "formatting for a closed target a request formatted with its current type",
+        applies: "KMDF",
+        framework: "the release touches only an I/O context, and the current type attaches none: the earlier formatting survives the failed format, and a send to an open target goes out",
+        settings: KMDF,
+        steps: || {
+            vec![
+                receive(R0),
+                format_as(R0, FormatKind::Current),
+                set_completion(R0, 0, None),
+                Step::Target {
+                    target: T1,
+                    change: TargetChange::Close,
+                },
+                call(
+                    R0,
+                    Call::Format {
+                        kind: FormatKind::Read,
+                        target: Some(T1),
+                    },
+                ),
+                send(R0),
+            ]
+        },
+        model: Answer::Accepted,
+        agrees: true,
+        note: "",
+    },
+    Branch {
+        file: "core/fxrequest.cpp:2270-2300; targets/general/fxiotarget.cpp:2019-2058, 1556-1580",
+        function: "FxRequest::Reuse, FxIoTarget::PendRequestLocked",
+        condition: "a driver-supplied IRP cancelled in an earlier send, reused, then sent to a stopped target",
+        applies: "KMDF, UMDF 2",
+        framework: "Reuse does not reinitialise a driver-supplied IRP, so its Cancel flag may still be set; the pended queue then refuses it: STATUS_CANCELLED, FALSE, no callback",
+        settings: KMDF,
+        steps: || {
+            vec![
+                create(R0),
+                reuse_with(R0, OK, NEW_IRP),
+                format(R0),
+                set_completion(R0, 0, None),
+                send(R0),
+                cancel(R0),
+                target_completes(R0, Status::CANCELLED, 0),
+                reuse(R0, OK),
+                format(R0),
+                set_completion(R0, 0, None),
+                target(TargetChange::Stop(SentIoAction::Leave)),
+                send(R0),
+            ]
+        },
+        model: Answer::Queued,
+        agrees: false,
+        note: "what a driver-supplied IRP holds is the driver's: it reinitialises its own IRP (IoReuseIrp) or not, which no step records; the model takes the IRP as the driver left it ready",
+    },
     // Requests without an IRP (D10).
     Branch {
         file: "core/fxrequest.cpp:168-205; core/fxrequestapi.cpp:108-140",

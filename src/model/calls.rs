@@ -110,7 +110,7 @@ pub fn call(
     }
     let outcome = match *call {
         Call::Format { kind, target } => {
-            let closed = target.is_some_and(|t| targets.state(t) == TargetState::Closed);
+            let closed = target.is_some_and(|t| targets.closed_for_good(t));
             format(settings, request, id, kind, closed)
         }
         Call::SetCompletionCallback { callback, context } => modify(settings, request, id, |r| {
@@ -126,6 +126,7 @@ pub fn call(
             let sent = Send {
                 target,
                 state: targets.state(target),
+                device_gone: targets.closed_for_good(target),
                 mode,
                 timeout,
                 ignore_state,
@@ -172,6 +173,8 @@ fn modify(
 struct Send {
     target: TargetId,
     state: TargetState,
+    /// The target is closed and no send of it is out any more.
+    device_gone: bool,
     mode: SendMode,
     timeout: bool,
     ignore_state: bool,
@@ -212,8 +215,12 @@ fn format(
         )?;
     }
     if closed && settings.shared_source() {
-        request.formatted = None;
-        request.verifier_formatted = false;
+        // ContextReleaseAndRestore releases only an I/O context: formatting
+        // with the current type attaches none, and survives.
+        if request.io_context {
+            request.formatted = None;
+            request.verifier_formatted = false;
+        }
         breaks(
             settings,
             &mut judgement,
@@ -252,6 +259,7 @@ fn send(
     Send {
         target,
         state,
+        device_gone,
         mode,
         timeout,
         ignore_state,
@@ -271,7 +279,7 @@ fn send(
         }
         // Send and forget skips FxIoTarget::Submit: the target's state is
         // not looked at.
-        return forget(settings, request, id, judgement).map(|j| (j, false));
+        return forget(settings, request, id, judgement, device_gone).map(|j| (j, false));
     }
     if mode == SendMode::Async && request.registration.is_none() && request.is_received() {
         breaks(
@@ -325,7 +333,9 @@ fn send(
     let takes_it = match state {
         TargetState::Started | TargetState::Stopped => true,
         TargetState::Purged => ignore_state,
-        TargetState::Closed => false,
+        // While the close still waits for sends to come back (m_Removing),
+        // a send that ignores the state goes through.
+        TargetState::Closed => ignore_state && !device_gone,
     };
     if !takes_it {
         breaks(
@@ -341,7 +351,8 @@ fn send(
         breaks(settings, &mut judgement, RuleId::SendCancelled, id, request)?;
     }
     let queued = state == TargetState::Stopped && !ignore_state;
-    if queued && matches!(mode, SendMode::Sync(_)) {
+    let sync = matches!(mode, SendMode::Sync(_));
+    if queued && sync && !timeout {
         breaks(
             settings,
             &mut judgement,
@@ -381,12 +392,22 @@ fn send(
     request.information = None;
     if let SendMode::Sync(answer) = mode {
         // FxIoTarget::SubmitSync: the send returns after the target
-        // finished, and the driver's routine, if any, has run.
+        // finished, and the driver's routine, if any, has run. Queued at a
+        // stopped target, its wait times out instead: SubmitSync cancels
+        // it as its timer would, the queue fails it cancelled, and that
+        // reports STATUS_IO_TIMEOUT (fxiotarget.cpp:1839-1853, 2191-2201).
+        let answer = if queued {
+            request.timed_out = true;
+            cancelled(settings, request);
+            Completion::new(Status::CANCELLED, 0)
+        } else {
+            answer
+        };
         let finished = finish(settings, request, id, answer);
         judgement.outcome = finished.outcome;
         judgement.at_stake = finished.at_stake;
     }
-    Ok((judgement, queued))
+    Ok((judgement, queued && !sync))
 }
 
 /// Send and forget (`WdfRequestSend`, `SEND_AND_FORGET`): only for a
@@ -398,6 +419,7 @@ fn forget(
     request: &mut Request,
     id: RequestId,
     mut judgement: Judgement,
+    device_gone: bool,
 ) -> CallOutcome {
     if !request.is_received() {
         breaks(settings, &mut judgement, RuleId::ForgetCreated, id, request)?;
@@ -424,6 +446,17 @@ fn forget(
         // send came back, so what follows is undefined (the IRP in flight
         // is sent again).
         return Err(undefined(request, RuleId::SendWhilePending, id));
+    }
+    if device_gone {
+        // WdfRequestSend sends and forgets straight to the target's device
+        // (FxIoTarget::Send, IoCallDriver), which the close cleared.
+        breaks(
+            settings,
+            &mut judgement,
+            RuleId::ForgetTargetClosed,
+            id,
+            request,
+        )?;
     }
     if request.registration.is_some() {
         breaks(

@@ -285,6 +285,7 @@ impl Model {
             Step::Create { irp, .. } => (Origin::Created, irp || !settings.shared_source()),
             Step::Receive { queue, .. } => (Origin::Received { queue }, true),
             Step::Call { ref call, .. } => {
+                self.targets.refresh(&self.requests);
                 let targets = &mut self.targets;
                 let request = self
                     .requests

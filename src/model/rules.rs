@@ -265,7 +265,11 @@ catalogue! {
              FxIoTarget::FormatIoRequest runs first: ContextReleaseAndRestore (the verifier's \
              formatted flag cleared), then STATUS_INVALID_DEVICE_STATE when the target has no \
              stack size, as after GotoRemoveState's ClearTargetPointers \
-             (targets/general/fxiotarget.cpp); added";
+             (targets/general/fxiotarget.cpp), which happens when no send of it is out any more \
+             (m_Removing until then); ContextReleaseAndRestore releases only an I/O context, so \
+             formatting with the current type survives. UMDF 2's user-mode target always reports a \
+             stack size (um/fxiotargetum.hpp), so there the format succeeds: the model takes UMDF 2 \
+             as KMDF 1.33 and does not tell them apart; added";
 
     FORMAT_CURRENT_WITHOUT_IRP = FormatCurrentWithoutIrp, Driver, Error, Kmdf, Always,
     says: "A request is formatted with its current type only when it has an IRP: one created without an I/O target has none until it is formatted for a target or reused with a new IRP.",
@@ -285,8 +289,17 @@ catalogue! {
              after its sent-to-target check and writes into it on every path, a refusal's \
              included (CheckError): a NULL dereference, undefined; added";
 
+    FORGET_TARGET_CLOSED = ForgetTargetClosed, Driver, Error, Kmdf, Undefined,
+    says: "A request is sent and forgotten only to an I/O target that is not closed: the send goes straight to the target's device, which the close took away.",
+    source: "core/fxrequestapi.cpp WdfRequestSend sends and forgets through FxIoTarget::Send \
+             (IoCallDriver on m_TargetDevice) without SubmitLocked's state check; \
+             targets/general/fxiotarget.cpp GotoRemoveState and RemoveCompletedRequestLocked \
+             clear the device once no send is out (ClearTargetPointers): undefined. UMDF 2's \
+             user-mode target differs and is not told apart here (the model takes UMDF 2 as KMDF \
+             1.33); added";
+
     SYNC_SEND_WHILE_STOPPED = SyncSendWhileStopped, Driver, Error, Always, Undefined,
-    says: "A synchronous send goes to a started target or ignores the target's state: at a stopped one it is queued, and the caller waits until another thread starts the target and the target finishes the request (the only caller never returns).",
+    says: "A synchronous send without a timeout goes to a started target or ignores the target's state: at a stopped one it is queued, and the caller waits until another thread starts the target and the target finishes the request (the only caller never returns). With a timeout the wait runs out, and the send fails with STATUS_IO_TIMEOUT.",
     source: "fxiotarget.cpp FxIoTarget::SubmitSync waits on its event whether SubmitLocked \
              sent or queued the request; FxIoTarget::GotoStartState resubmits the queued \
              ones; added: a sequence here has one caller, which no step can wake, so the \

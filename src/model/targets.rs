@@ -11,7 +11,7 @@
 //! what it cancelled) is taken without the wait: the requests it waits
 //! for stay outstanding, and their targets finish them as later steps.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::Judgement;
 use super::calls::{cancelled, finish};
@@ -30,16 +30,47 @@ use crate::vocab::{
 ///   a sequence names targets only by sending to them or changing them.
 /// - `next_ticket` is above every [`Request::queued`] handed out, so a
 ///   target's queue is the order of the tickets.
+/// - `removing` holds the closed targets that still have sends out (set by
+///   [`Targets::refresh`] before every call on a request): the close
+///   waits for those, and until the last one comes back the target keeps
+///   its device (`m_Removing`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Targets {
     states: BTreeMap<TargetId, TargetState>,
     next_ticket: u64,
+    removing: BTreeSet<TargetId>,
 }
 
 impl Targets {
     /// The state of `target`.
     pub fn state(&self, target: TargetId) -> TargetState {
         self.states.get(&target).copied().unwrap_or_default()
+    }
+
+    /// Whether `target` is closed and has no send out any more: its device
+    /// is gone (`GotoRemoveState`, then `ClearTargetPointers` when the last
+    /// sent request comes back, fxiotarget.cpp:1049 and 1992-2003). Until
+    /// then a closed target still formats requests and takes sends that
+    /// ignore its state.
+    pub fn closed_for_good(&self, target: TargetId) -> bool {
+        self.state(target) == TargetState::Closed && !self.removing.contains(&target)
+    }
+
+    /// Recomputes which closed targets still have sends out, from the
+    /// requests (only where some target is closed).
+    pub(super) fn refresh(&mut self, requests: &BTreeMap<RequestId, Request>) {
+        if !self.states.values().any(|s| *s == TargetState::Closed) {
+            return;
+        }
+        // A request left undefined while it was out counts as out: the
+        // step that made it so was not performed (the harness does not
+        // call an implementation for it), and nothing says it came back.
+        self.removing = requests
+            .values()
+            .filter(|r| matches!(r.life, Life::Outstanding | Life::Undefined) && r.queued.is_none())
+            .filter_map(|r| r.target)
+            .filter(|t| self.state(*t) == TargetState::Closed)
+            .collect();
     }
 
     /// A place at the end of a stopped target's queue.
@@ -57,8 +88,9 @@ impl Targets {
 /// oldest first.
 ///
 /// - Start: the queued requests are sent, oldest first
-///   (`DrainPendedRequestsLocked`, then `Submit` again; nothing a
-///   sequential driver can do between the queueing and the start makes
+///   (`DrainPendedRequestsLocked`, which stops their timers, then `Submit`
+///   again with no options, so no timeout runs for them any more; nothing
+///   a sequential driver can do between the queueing and the start makes
 ///   that resubmission fail).
 /// - Stop: with [`SentIoAction::Cancel`], every request sent to the target
 ///   (not ignoring its state) is cancelled, as `CancelSentRequest` cancels
@@ -98,7 +130,13 @@ pub fn target_change(
         // INVARIANT: collected from `requests` above.
         let request = requests.get_mut(&id).expect("a queued request is known");
         match change {
-            TargetChange::Start => request.queued = None,
+            // DrainPendedRequestsLocked stops the queued send's timer, and
+            // SubmitPendedRequest resubmits it with no options: no timer
+            // runs for it any more.
+            TargetChange::Start => {
+                request.queued = None;
+                request.timer_armed = false;
+            }
             TargetChange::Purge | TargetChange::Close => {
                 let failed = Completion::new(Status::WDF_DEVICE_REMOVED_NOT_SENT, 0);
                 let finished = finish(settings, request, id, failed);
@@ -108,6 +146,23 @@ pub fn target_change(
                 }
             }
             TargetChange::Stop(_) => {}
+        }
+    }
+    // A request left undefined while queued here is still queued in the
+    // implementation, which was not asked to perform the undefined step:
+    // its place follows the change, so that whether the target still has
+    // sends out (`Targets::refresh`) agrees; nothing else of it is judged.
+    for request in requests.values_mut() {
+        let queued_here = request.life == Life::Undefined
+            && request.target == Some(target)
+            && request.queued.is_some();
+        match change {
+            TargetChange::Start if queued_here => request.queued = None,
+            TargetChange::Purge | TargetChange::Close if queued_here => {
+                request.queued = None;
+                request.target = None;
+            }
+            _ => {}
         }
     }
     targets

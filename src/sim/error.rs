@@ -79,6 +79,10 @@ pub enum SimError {
     /// `STATUS_INVALID_DEVICE_STATE`; the formatting is released first).
     #[error("{request} is formatted for {target}, which is closed")]
     FormatTargetClosed { request: Handle, target: TargetId },
+    /// Send and forget to a closed target whose device is gone (undefined
+    /// in KMDF; the simulation refuses it).
+    #[error("{request} is sent and forgotten to {target}, which is closed")]
+    ForgetTargetClosed { request: Handle, target: TargetId },
     /// A synchronous send to a stopped target, which would wait for a
     /// start no later call of this caller can make: the simulation refuses
     /// it.
@@ -146,6 +150,7 @@ impl SimError {
             SimError::FormatCurrentWithoutIrp { .. } => RuleId::FormatCurrentWithoutIrp,
             SimError::StatusWithoutIrp { .. } => RuleId::StatusWithoutIrp,
             SimError::SendWithoutIrp { .. } => RuleId::SendWithoutIrp,
+            SimError::ForgetTargetClosed { .. } => RuleId::ForgetTargetClosed,
             SimError::TimeoutUnarmed { .. } => RuleId::TimeoutUnarmed,
             SimError::ForgetWithTimeout { .. } => RuleId::ForgetWithTimeout,
             SimError::ReuseFlagUnavailable { .. } => RuleId::ReuseFlagUnavailable,

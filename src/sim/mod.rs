@@ -145,7 +145,7 @@ impl Framework {
         target: Option<TargetId>,
     ) -> Result<(), SimError> {
         let kmdf = self.settings.flavor == Flavor::Kmdf;
-        let closed = target.filter(|t| self.target_state(*t) == TargetState::Closed);
+        let closed = target.filter(|t| self.device_gone(*t));
         let body = self.live_mut(request)?;
         if let Some(target) = body.sent_to {
             return Err(SimError::FormatWhilePending {
@@ -157,8 +157,12 @@ impl Framework {
             return Err(SimError::FormatCurrentWithoutIrp { request: *request });
         }
         if let Some(target) = closed.filter(|_| kmdf) {
-            body.formatted = None;
-            body.format_flag = false;
+            // Only an I/O context is released: the current type's
+            // formatting attaches none.
+            if body.io_context {
+                body.formatted = None;
+                body.format_flag = false;
+            }
             return Err(SimError::FormatTargetClosed {
                 request: *request,
                 target,
@@ -262,6 +266,16 @@ impl Framework {
         let at = self.target_mut(target);
         if at.state() == TargetState::Stopped && !ignore_state {
             at.queue(*request);
+            if let SendMode::Sync(_) = mode {
+                // The wait, with its timeout (or it was refused), runs out
+                // and cancels the queued send, which then reports a
+                // timeout.
+                let kmdf = self.settings.flavor == Flavor::Kmdf;
+                let body = self.live_mut(request)?;
+                body.timer = Some(true);
+                body.canceled |= kmdf;
+                self.fail_queued(request, target, Completion::new(Status::CANCELLED, 0))?;
+            }
             return Ok(());
         }
         at.submit(*request, ignore_state);
@@ -321,7 +335,18 @@ impl Framework {
                 return Ok(Some((refusal, Some(Status::INVALID_DEVICE_REQUEST))));
             }
             // KMDF has no check here (undefined); the simulation refuses.
-            return Ok(pending.map(|pending| (pending, None)));
+            if let Some(pending) = pending {
+                return Ok(Some((pending, None)));
+            }
+            // Straight to the target's device, which a close took away
+            // (undefined in KMDF; the simulation refuses).
+            if kmdf && self.device_gone(target) {
+                return Ok(Some((
+                    SimError::ForgetTargetClosed { request, target },
+                    None,
+                )));
+            }
+            return Ok(None);
         }
         if mode == SendMode::Async
             && body.registration.is_none()
@@ -346,7 +371,9 @@ impl Framework {
         let takes_it = match state {
             TargetState::Started | TargetState::Stopped => true,
             TargetState::Purged => ignore_state,
-            TargetState::Closed => false,
+            // Until its last send comes back a closing target keeps its
+            // device, and takes a send that ignores its state.
+            TargetState::Closed => ignore_state && !self.device_gone(target),
         };
         if !takes_it {
             let refusal = SimError::SendTargetNotAccepting { request, target };
@@ -358,11 +385,21 @@ impl Framework {
                 Some(Status::CANCELLED),
             )));
         }
-        if state == TargetState::Stopped && !ignore_state && matches!(mode, SendMode::Sync(_)) {
+        if state == TargetState::Stopped
+            && !ignore_state
+            && !timeout
+            && matches!(mode, SendMode::Sync(_))
+        {
             let refusal = SimError::SyncSendWhileStopped { request, target };
             return Ok(Some((refusal, None)));
         }
         Ok(None)
+    }
+
+    /// Whether `target` is closed with no send out any more: the close
+    /// then took its device away.
+    pub fn device_gone(&self, target: TargetId) -> bool {
+        self.target_state(target) == TargetState::Closed && self.outstanding(target).is_empty()
     }
 
     /// The state of `target` (started until changed).
@@ -398,6 +435,12 @@ impl Framework {
             .map(|send| send.request)
             .collect();
         let dequeued = self.target_mut(target).change(change);
+        if change == TargetChange::Start {
+            // Resubmitted with no options: their timers were stopped.
+            for request in &dequeued {
+                self.live_mut(request)?.timer = None;
+            }
+        }
         for request in &cancelled {
             self.live_mut(request)?.canceled |= kmdf;
         }

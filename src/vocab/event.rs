@@ -112,6 +112,11 @@ pub enum Observation {
     /// synchronous send returned at once, so its answer never came: a
     /// trace writes its `send` alone.
     Refused(Step),
+    /// An accepted synchronous send that the framework answered itself:
+    /// queued at a stopped target, its wait timed out and failed it (the
+    /// callback it invoked follows). No target completion follows it, and
+    /// a trace writes its `send` alone.
+    AnsweredByTimeout(Step),
     /// A status read of `request` returned `completion`.
     Status {
         request: RequestId,

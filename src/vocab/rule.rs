@@ -69,6 +69,8 @@ rule_ids! {
     StatusWithoutIrp,
     /// Driver: send a request only when it has an IRP.
     SendWithoutIrp,
+    /// Driver: send and forget only to a target that is not closed.
+    ForgetTargetClosed,
     /// Driver: a synchronous send to a stopped target waits for another
     /// thread to start it; the model has one caller.
     SyncSendWhileStopped,

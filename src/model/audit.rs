@@ -730,7 +730,7 @@ pub const BRANCHES: &[Branch] = &[
     Branch {
         file: "targets/general/fxiotarget.cpp:1364-1381",
         function: "FxIoTarget::SubmitLocked",
-        condition: "a send with IGNORE_TARGET_STATE to a closed target (not in the middle of removing)",
+        condition: "a send with IGNORE_TARGET_STATE to a closed target with no send out (not removing any more)",
         applies: "KMDF, UMDF 2",
         framework: "STATUS_INVALID_DEVICE_STATE written, FALSE, no callback",
         settings: KMDF,
@@ -745,13 +745,13 @@ pub const BRANCHES: &[Branch] = &[
         },
         model: Answer::Refused(RuleId::SendTargetNotAccepting),
         agrees: true,
-        note: "the transitional m_Removing window is within one call here",
+        note: "with a send still out the close is still removing, and the send goes through (a row below)",
     },
     Branch {
         file: "core/fxrequestbase.cpp:299-326",
         function: "FxRequestBase::ValidateTarget",
         condition: "WdfIoTargetFormatRequestFor* for a closed target",
-        applies: "KMDF, UMDF 2",
+        applies: "KMDF (UMDF 2's user-mode target always has a stack size: the model takes UMDF 2 as KMDF 1.33)",
         framework: "ContextReleaseAndRestore first (the verifier's formatted flag cleared), then STATUS_INVALID_DEVICE_STATE: the close cleared the target's stack size",
         settings: KMDF,
         steps: || {
@@ -1428,8 +1428,8 @@ pub const BRANCHES: &[Branch] = &[
         note: "with the verifier on too: VerifySubmitLocked's refusal goes through the same write",
     },
     Branch {
-        file: "core/fxrequest.cpp:3140-3156",
-        function: "FxRequest::CompleteInternal",
+        file: "core/fxrequest.cpp:3136-3158",
+        function: "FxRequest::Release",
         condition: "Complete of a driver-created request reused MUST_COMPLETE",
         applies: "KMDF 1.11 and later, UMDF 2",
         framework: "completes the driver's IRP and detaches it (m_Irp.SetIrp(NULL)): the request lives on without one",
@@ -1446,6 +1446,38 @@ pub const BRANCHES: &[Branch] = &[
         model: Answer::Undefined(RuleId::StatusWithoutIrp),
         agrees: true,
         note: "",
+    },
+    Branch {
+        file: "core/fxrequest.cpp:2332-2345",
+        function: "FxRequest::Reuse",
+        condition: "Reuse with MUST_COMPLETE of a request whose IRP a MUST_COMPLETE completion detached",
+        applies: "KMDF 1.11 and later, UMDF 2",
+        framework: "STATUS_INVALID_PARAMETER (MUST_COMPLETE requires an IRP), after the routine was deregistered",
+        settings: KMDF,
+        steps: || {
+            vec![
+                create(R0),
+                reuse_with(R0, OK, NEW_IRP),
+                reuse_with(R0, OK, MUST_COMPLETE),
+                complete(R0),
+                reuse_with(R0, OK, MUST_COMPLETE),
+            ]
+        },
+        model: Answer::Refused(RuleId::MustCompleteInternalIrp),
+        agrees: true,
+        note: "",
+    },
+    Branch {
+        file: "core/fxrequestapi.cpp:1905-1915, 1945-1955",
+        function: "WdfRequestSend",
+        condition: "send and forget of a request created without a target (no IRP)",
+        applies: "KMDF, UMDF 2",
+        framework: "the refusal writes its status into the IRP (SetStatus): through NULL",
+        settings: KMDF,
+        steps: || vec![create_without_irp(R0), send_forget(R0)],
+        model: Answer::Undefined(RuleId::ForgetCreated),
+        agrees: true,
+        note: "any refusal that writes a status into a request without an IRP is undefined",
     },
     // Branches the model does not follow, with the reason.
     Branch {

@@ -51,6 +51,11 @@ fn breaks(
         return Err(undefined(request, rule_id, id));
     }
     if rule.refused.in_settings(settings) {
+        // A refusal that writes its status into a request without an IRP
+        // writes through NULL (WdfRequestSend's SetStatus): undefined.
+        if settings.shared_source() && rule.fails_with.is_some() && !request.irp {
+            return Err(undefined(request, rule_id, id));
+        }
         // A status written into a request still at its target is the
         // target's to overwrite: it stays unspecified.
         let written = settings.shared_source() && !request.is_outstanding();
@@ -110,7 +115,10 @@ pub fn call(
     }
     let outcome = match *call {
         Call::Format { kind, target } => {
-            let closed = target.is_some_and(|t| targets.closed_for_good(t));
+            // The current type's formatting takes no target, whatever a
+            // trace names.
+            let closed =
+                kind != FormatKind::Current && target.is_some_and(|t| targets.closed_for_good(t));
             format(settings, request, id, kind, closed)
         }
         Call::SetCompletionCallback { callback, context } => modify(settings, request, id, |r| {
@@ -147,8 +155,9 @@ pub fn call(
     outcome.unwrap_or_else(|refused| refused)
 }
 
-/// Format and SetCompletionCallback: legal only while the driver owns the
-/// request (`modify-while-pending`).
+/// A change of a request the driver must own (SetCompletionCallback, and
+/// the first check of a format): `modify-while-pending` while it is
+/// outstanding.
 fn modify(
     settings: &Settings,
     request: &mut Request,
@@ -194,16 +203,7 @@ fn format(
     kind: FormatKind,
     closed: bool,
 ) -> CallOutcome {
-    let mut judgement = Judgement::accepted(ExpectedReply::Done);
-    if request.is_outstanding() {
-        breaks(
-            settings,
-            &mut judgement,
-            RuleId::ModifyWhilePending,
-            id,
-            request,
-        )?;
-    }
+    let mut judgement = modify(settings, request, id, |_| {})?;
     if kind == FormatKind::Current && !request.irp {
         // WdfRequestFormatRequestUsingCurrentType: a bugcheck.
         breaks(
@@ -215,9 +215,10 @@ fn format(
         )?;
     }
     if closed && settings.shared_source() {
-        // ContextReleaseAndRestore releases only an I/O context: formatting
-        // with the current type attaches none, and survives.
-        if request.io_context {
+        // ContextReleaseAndRestore releases only an I/O context, and only
+        // of an IRP: formatting with the current type attaches none, and a
+        // request without an IRP has nothing to release; either survives.
+        if request.io_context && request.irp {
             request.formatted = None;
             request.verifier_formatted = false;
         }
@@ -601,7 +602,9 @@ fn reuse(
             request.status = internal.then_some(status);
             request.information = internal.then_some(0);
         }
-        if flags.must_complete && !request.driver_irp {
+        // MUST_COMPLETE needs an IRP (FxRequest::Reuse, fxrequest.cpp:2332)
+        // and one the driver supplied (not an internal one).
+        if flags.must_complete && !(request.driver_irp && request.irp) {
             breaks(
                 settings,
                 &mut judgement,
@@ -673,8 +676,9 @@ fn complete(settings: &Settings, request: &mut Request, id: RequestId) -> CallOu
         request.life = Life::Completed;
     } else {
         request.must_complete = false;
-        // FxRequest::CompleteInternal completes the driver's IRP and
-        // detaches it (m_Irp.SetIrp(NULL)).
+        // The completion completes the driver's IRP, and FxRequest::Release
+        // detaches it when the reference MUST_COMPLETE took goes
+        // (m_Irp.SetIrp(NULL), fxrequest.cpp:3136-3158).
         request.irp = !settings.shared_source();
     }
     Ok(judgement)

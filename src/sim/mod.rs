@@ -145,7 +145,7 @@ impl Framework {
         target: Option<TargetId>,
     ) -> Result<(), SimError> {
         let kmdf = self.settings.flavor == Flavor::Kmdf;
-        let closed = target.filter(|t| self.device_gone(*t));
+        let closed = target.filter(|t| kind != FormatKind::Current && self.device_gone(*t));
         let body = self.live_mut(request)?;
         if let Some(target) = body.sent_to {
             return Err(SimError::FormatWhilePending {
@@ -159,7 +159,7 @@ impl Framework {
         if let Some(target) = closed.filter(|_| kmdf) {
             // Only an I/O context is released: the current type's
             // formatting attaches none.
-            if body.io_context {
+            if body.io_context && body.irp {
                 body.formatted = None;
                 body.format_flag = false;
             }
@@ -244,8 +244,11 @@ impl Framework {
         let refused = self.send_refusal(request, target, mode, timeout, ignore_state)?;
         if let Some((refusal, status)) = refused {
             if self.settings.flavor == Flavor::Kmdf {
-                if let Some(status) = status {
-                    self.live_mut(request)?.status = status;
+                let body = self.live_mut(request)?;
+                // No IRP to write into (undefined in KMDF; the simulation
+                // writes nothing).
+                if let Some(status) = status.filter(|_| body.irp) {
+                    body.status = status;
                 }
             }
             return Err(refusal);
@@ -544,7 +547,7 @@ impl Framework {
         }
         body.reinitialise(status, flags, kmdf);
         if body.origin == Origin::Created {
-            if flags.must_complete && !body.driver_irp {
+            if flags.must_complete && !(body.driver_irp && body.irp) {
                 return Err(SimError::MustCompleteInternalIrp { request: *request });
             }
             body.must_complete = flags.must_complete;

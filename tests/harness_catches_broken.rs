@@ -6,7 +6,9 @@ use wdfreq::harness::{
     Budget, CaseConfig, Conformance, DivergenceKind, HuntConfig, HuntReport, Refusal, Seed, hunt,
 };
 use wdfreq::sim::{Framework, Handle};
-use wdfreq::vocab::{Call, Completion, Delivery, QueueId, Reply, RuleId, TargetChange, TargetId};
+use wdfreq::vocab::{
+    Call, Completion, Delivery, QueueId, Reply, RuleId, Step, TargetChange, TargetId,
+};
 
 /// A simulated framework with one behaviour changed.
 struct Broken {
@@ -172,4 +174,118 @@ fn failing_case_replays_from_its_seed() {
     };
     let replay = hunt(&config, &make, &mut |_| {});
     assert_eq!(replay.verdict.into_failure(), Some(first));
+}
+
+/// A wrapper whose handles are small numbers, and whose bug recycles the
+/// number of a deleted or completed request for the next one introduced (a
+/// slot reused without a new generation).
+struct Recycling {
+    inner: Framework,
+    /// The simulated framework's handle behind each number; `None` once
+    /// the request is gone, and the number free again.
+    slots: Vec<Option<Handle>>,
+}
+
+impl Recycling {
+    fn introduce(&mut self, handle: Handle) -> usize {
+        match self.slots.iter().position(Option::is_none) {
+            Some(free) => {
+                self.slots[free] = Some(handle);
+                free
+            }
+            None => {
+                self.slots.push(Some(handle));
+                self.slots.len() - 1
+            }
+        }
+    }
+
+    fn inner(&self, number: usize) -> Result<Handle, Refusal> {
+        self.slots
+            .get(number)
+            .copied()
+            .flatten()
+            .ok_or_else(|| Refusal::Failed(format!("no request numbered {number}")))
+    }
+}
+
+impl Conformance for Recycling {
+    type Handle = usize;
+
+    fn create_request(&mut self, irp: bool) -> Result<usize, Refusal> {
+        let handle = self.inner.create_request_with(irp)?;
+        Ok(self.introduce(handle))
+    }
+
+    fn receive_request(&mut self, queue: QueueId) -> Result<usize, Refusal> {
+        let handle = self.inner.receive_request(queue)?;
+        Ok(self.introduce(handle))
+    }
+
+    fn perform(&mut self, request: &usize, call: &Call) -> Result<Reply, Refusal> {
+        let handle = self.inner(*request)?;
+        let reply = self.inner.perform(&handle, call)?;
+        if self.inner.request(&handle).is_none() {
+            // Gone (deleted, completed, forgotten): the bug frees its number.
+            self.slots[*request] = None;
+        }
+        Ok(reply)
+    }
+
+    fn target_complete(&mut self, request: &usize, completion: Completion) -> Result<(), Refusal> {
+        let handle = self.inner(*request)?;
+        Conformance::target_complete(&mut self.inner, &handle, completion)
+    }
+
+    fn timed_out(&mut self, request: &usize) -> Result<(), Refusal> {
+        let handle = self.inner(*request)?;
+        Conformance::timed_out(&mut self.inner, &handle)
+    }
+
+    fn change_target(&mut self, target: TargetId, change: TargetChange) -> Result<(), Refusal> {
+        Conformance::change_target(&mut self.inner, target, change)
+    }
+
+    fn drain_deliveries(&mut self, into: &mut Vec<Delivery<usize>>) {
+        let mut inner = Vec::new();
+        self.inner.drain_deliveries(&mut inner);
+        for delivery in inner {
+            let number = self.slots.iter().position(|s| *s == Some(delivery.request));
+            into.push(delivery.map_request(|_| number.unwrap_or(usize::MAX)));
+        }
+    }
+}
+
+/// Property: an implementation that gives a new request the handle of one
+/// the sequence introduced before (here a recycled number) is caught at
+/// the step that returned it, as a duplicate handle, not by chance later.
+#[test]
+fn a_recycled_handle_is_caught_where_it_is_given() {
+    let config = HuntConfig {
+        seed: Seed(1),
+        budget: Budget::Cases(2000),
+        case: CaseConfig::default(),
+    };
+    let make = || Recycling {
+        inner: Framework::new(),
+        slots: Vec::new(),
+    };
+    let failure = hunt(&config, &make, &mut |_| {})
+        .verdict
+        .into_failure()
+        .expect("found");
+    let report = failure.divergence.report(&failure.steps).to_string();
+    let DivergenceKind::DuplicateHandle { request, holder } = failure.divergence.kind else {
+        panic!("not a duplicate handle:\n{report}");
+    };
+    assert_ne!(request, holder);
+    assert!(
+        matches!(
+            failure.steps.last(),
+            Some(Step::Create { .. } | Step::Receive { .. })
+        ),
+        "{report}"
+    );
+    // Introduce, end it (a delete or a complete), introduce another.
+    assert_eq!(failure.steps.len(), 3, "{report}");
 }

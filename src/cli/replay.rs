@@ -217,6 +217,9 @@ fn diverged(kind: &DivergenceKind) -> String {
             }
             Reply::Status(completion) => format!("accepted, status read returns {completion}"),
         },
+        DivergenceKind::DuplicateHandle { holder, .. } => {
+            format!("accepted, with the handle of {holder}")
+        }
         DivergenceKind::Panicked { message } => format!("panicked: {message}"),
         DivergenceKind::Invariant { message } => {
             format!("accepted, then its own invariant check failed: {message}")

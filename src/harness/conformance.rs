@@ -59,8 +59,13 @@ impl From<RuleId> for Refusal {
 ///   step on the harness never calls the implementation for that request
 ///   again, ignores the callbacks it reports for it, and judges only the
 ///   other requests. So the harness never hands back a stale handle; a
-///   handle must still name one request only, so that callbacks are told
-///   apart.
+///   handle must still name one request only for the whole sequence, so
+///   that callbacks are told apart: a handle from
+///   [`create_request`](Self::create_request) or
+///   [`receive_request`](Self::receive_request) equal to one given before,
+///   to a request alive or dead, is a divergence
+///   ([`DivergenceKind::DuplicateHandle`](super::DivergenceKind::DuplicateHandle))
+///   at that step.
 /// - Every completion callback the implementation invokes, during any call,
 ///   is reported by the next [`drain_deliveries`](Self::drain_deliveries),
 ///   in the order invoked. The harness drains after every step and compares

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use crate::model::{ExpectedReply, Violation};
-use crate::vocab::{Delivery, Reply, RuleId, Step};
+use crate::vocab::{Delivery, Reply, RequestId, RuleId, Step};
 
 use super::conformance::Refusal;
 
@@ -42,6 +42,14 @@ pub enum DivergenceKind {
         /// (`status-mismatch` for a status read).
         rule: Option<RuleId>,
     },
+    /// The implementation introduced `request` (create or receive) with a
+    /// handle equal to the one it gave `holder`, a request the sequence
+    /// introduced earlier (alive or dead): a handle must name one request,
+    /// or callbacks and calls cannot be told apart.
+    DuplicateHandle {
+        request: RequestId,
+        holder: RequestId,
+    },
     /// The implementation panicked.
     Panicked { message: String },
     /// The implementation's own invariant check failed.
@@ -65,7 +73,9 @@ impl Divergence {
             DivergenceKind::WrongRule { expected, .. } => Some(*expected),
             DivergenceKind::WrongReply { rule, .. } => *rule,
             DivergenceKind::RefusedLegal { let_through, .. } => *let_through,
-            DivergenceKind::Panicked { .. } | DivergenceKind::Invariant { .. } => None,
+            DivergenceKind::Panicked { .. }
+            | DivergenceKind::Invariant { .. }
+            | DivergenceKind::DuplicateHandle { .. } => None,
         }
     }
 
@@ -160,6 +170,11 @@ impl fmt::Display for Report<'_> {
                     pretty_assertions::Comparison::new(expected, actual)
                 )
             }
+            DivergenceKind::DuplicateHandle { request, holder } => writeln!(
+                f,
+                "error: the implementation gave {request} (`{step}`) the handle it gave {holder}: \
+                 a handle must name one request for the whole sequence"
+            ),
             DivergenceKind::Panicked { message } => {
                 writeln!(
                     f,

@@ -340,7 +340,7 @@ fn call<I: Conformance>(
 
 /// Compares the implementation's answer with the model's judgement; on
 /// agreement returns the deliveries the step owes.
-fn compare<'j, H>(
+fn compare<'j, H: PartialEq>(
     judgement: &'j Judgement,
     step: &Step,
     called: Result<Called<H>, Refusal>,
@@ -368,9 +368,13 @@ fn compare<'j, H>(
             let_through,
         }),
         (Ok(accepted), Ok(Called::Handle(handle))) => {
-            if let Some(request) = step.request() {
-                handles.insert(request, handle);
+            let request = step.request().unwrap_or(UNKNOWN_REQUEST);
+            // Every handle the sequence was given is held to the end, so a
+            // slot reused without a new generation shows here, at once.
+            if let Some((&holder, _)) = handles.iter().find(|(_, h)| **h == handle) {
+                return Err(DivergenceKind::DuplicateHandle { request, holder });
             }
+            handles.insert(request, handle);
             Ok(&accepted.deliveries)
         }
         (Ok(accepted), Ok(Called::Reply(reply))) => {

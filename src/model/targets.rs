@@ -31,7 +31,7 @@ use crate::vocab::{
 /// - `next_ticket` is above every [`Request::queued`] handed out, so a
 ///   target's queue is the order of the tickets.
 /// - `removing` holds the closed targets that still have sends out (set by
-///   [`Targets::refresh`] before every call on a request): the close
+///   `Targets::refresh` before every call on a request): the close
 ///   waits for those, and until the last one comes back the target keeps
 ///   its device (`m_Removing`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

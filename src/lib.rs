@@ -40,7 +40,7 @@
 //!   implements, and [`harness::hunt()`], which drives it beside the model.
 //! - [`check`]: the trace checker, the model fed from a JSON Lines stream.
 //! - [`gallery`]: deliberately broken frameworks the suite must catch.
-//! - [`cli`]: the `wdfreq` command.
+//! - `cli`: the `wdfreq` command (with the `cli` feature, the default).
 //!
 //! # Example: ask the model directly
 //!
@@ -76,9 +76,17 @@
 //!
 //! The README shows how to implement [`harness::Conformance`] for your own
 //! framework or wrapper.
+//!
+//! # Features
+//!
+//! - `cli` (default): the `wdfreq` command line and the `cli` module,
+//!   with what only they need (argument parsing, progress bars, Ctrl-C).
+//!   A crate that uses wdfreq in its tests can leave it out with
+//!   `default-features = false`; everything above stays.
 #![forbid(unsafe_code)]
 
 pub mod check;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod gallery;
 pub mod harness;

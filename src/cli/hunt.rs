@@ -234,6 +234,7 @@ fn write_report(
         let names: Vec<_> = missing.iter().map(|r| r.as_str()).collect();
         writeln!(out, "never exercised: {}", names.join(", "))?;
     }
+    writeln!(out, "depth: {}", report.coverage.depth)?;
     match &report.verdict {
         Verdict::Diverges(divergent) => {
             write_failure(report, divergent, args, implementation, settings, out)?;

@@ -11,7 +11,9 @@ use crate::vocab::{Call, RuleId, SendMode, Settings, Status, Step};
 
 /// Reuse clears `FXREQUEST_FLAG_FORMATTED` along with the formatting, as
 /// UMDF 1's documentation has it, so the verifier refuses a send that is
-/// not formatted again.
+/// not formatted again: Reuse releases the I/O context through
+/// `ContextReleaseAndRestore`, which clears the flag, instead of the
+/// context's own `ReleaseAndRestore`, which does not.
 ///
 /// # The bug
 ///
@@ -65,8 +67,12 @@ impl Bug for FormattedFlagClearedByReuse {
         // The flag set with no formatting is a request reused since its
         // last format: the flag the bug would have cleared. The checks
         // `WdfRequestSend` makes before the verifier's come first.
+        // Only a Reuse that released an I/O context clears it, as
+        // `ContextReleaseAndRestore` would (formatting with the current
+        // type attaches none).
         let cleared = sim.request(request).is_some_and(|r| {
             r.format_flag
+                && r.io_context
                 && r.formatted.is_none()
                 && !r.is_outstanding()
                 && !(r.origin != Origin::Created

@@ -8,17 +8,60 @@ use crate::model::rules::Scope;
 use crate::model::{Judged, Judgement, rule};
 use crate::vocab::{RuleId, Settings};
 
-/// A count per rule, in [`RuleId::ALL`] order.
+/// A count per rule, in [`RuleId::ALL`] order, and how deep the cases
+/// went ([`Depth`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Coverage {
     counts: [u64; RuleId::ALL.len()],
+    /// The deepest any case went, figure by figure.
+    pub depth: Depth,
 }
 
 impl Default for Coverage {
     fn default() -> Self {
         Coverage {
             counts: [0; RuleId::ALL.len()],
+            depth: Depth::default(),
         }
+    }
+}
+
+/// How deep into the state space a case went: the figures that bugs of
+/// long histories need (a generation counter that wraps after so many
+/// Reuses, a target that holds only so many sends, a table of so many
+/// requests). Rules exercised say what was reached; these say how far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Depth {
+    /// The most Reuses of one request before a completion of it reached a
+    /// callback.
+    pub reuses_before_completion: u32,
+    /// The most sends outstanding at one target at once (sent, not queued).
+    pub outstanding_at_one_target: u32,
+    /// The most requests alive at once.
+    pub live_requests: u32,
+}
+
+impl Depth {
+    /// Each figure, the larger of the two.
+    pub fn merge(&mut self, other: &Depth) {
+        self.reuses_before_completion = self
+            .reuses_before_completion
+            .max(other.reuses_before_completion);
+        self.outstanding_at_one_target = self
+            .outstanding_at_one_target
+            .max(other.outstanding_at_one_target);
+        self.live_requests = self.live_requests.max(other.live_requests);
+    }
+}
+
+impl fmt::Display for Depth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} Reuses of one request before a completion, {} sends outstanding at one \
+             target, {} requests alive",
+            self.reuses_before_completion, self.outstanding_at_one_target, self.live_requests
+        )
     }
 }
 
@@ -51,11 +94,12 @@ impl Coverage {
         self.counts[rule.index()]
     }
 
-    /// Adds `other`'s counts.
+    /// Adds `other`'s counts, and keeps the deeper of each depth figure.
     pub fn merge(&mut self, other: &Coverage) {
         for (mine, theirs) in self.counts.iter_mut().zip(other.counts) {
             *mine += theirs;
         }
+        self.depth.merge(&other.depth);
     }
 
     /// The rules never exercised.

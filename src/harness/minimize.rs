@@ -2,13 +2,17 @@
 //!
 //! proptest-state-machine deletes steps in a single pass from the back, and
 //! a deletion that breaks a later step's precondition is not tried again
-//! once that later step is gone. Two passes finish the job:
+//! once that later step is gone. Four passes finish the job:
 //!
+//! - whole requests: leave out one request and every step naming it;
 //! - deletion: repeat single-step deletion until no step can go;
+//! - simpler values: a request created with an IRP, a send without its
+//!   options, where the failure stays;
 //! - merging: an asynchronous send followed, on its request, by its
-//!   target's completion is one synchronous send with that answer; the
-//!   merged sequence has one step fewer for the same events. Shrinking
-//!   only deletes, so it can never find this spelling by itself.
+//!   target's completion is one synchronous send with that answer, in the
+//!   send's place or the completion's; the merged sequence has one step
+//!   fewer for the same events. Shrinking only deletes, so it can never
+//!   find this spelling by itself.
 //!
 //! A candidate is kept only when it is well-formed and still fails with a
 //! divergence of the same rule.
@@ -41,6 +45,15 @@ pub fn delete_steps<I: Conformance>(
     };
     loop {
         let before = steps.len();
+        // Whole requests first: a long sequence sheds the requests that
+        // play no part in one try each.
+        for candidate in without_each_request(&steps) {
+            if candidate.len() < steps.len() {
+                if let Some(shorter) = still_fails(candidate, &divergence) {
+                    (steps, divergence) = shorter;
+                }
+            }
+        }
         let mut index = steps.len();
         while index > 0 {
             index -= 1;
@@ -57,15 +70,88 @@ pub fn delete_steps<I: Conformance>(
                 break;
             }
         }
-        if steps.len() == before {
+        // Simpler values shorten nothing themselves, but may let a step go
+        // on the next round: each only ever moves one way, so the rounds
+        // end.
+        let mut simplified = false;
+        for candidate in simpler_values(&steps) {
+            if let Some(simpler) = still_fails(candidate, &divergence) {
+                (steps, divergence) = simpler;
+                simplified = true;
+                break;
+            }
+        }
+        if steps.len() == before && !simplified {
             return (steps, divergence);
         }
     }
 }
 
+/// Every sequence made from `steps` by making one step's arguments
+/// simpler, one way only: a request created with an IRP rather than
+/// without, a send without a timeout or without ignoring the target's
+/// state.
+fn simpler_values(steps: &[Step]) -> Vec<Vec<Step>> {
+    let mut candidates = Vec::new();
+    for (at, step) in steps.iter().enumerate() {
+        let simpler = match *step {
+            Step::Create {
+                request,
+                irp: false,
+            } => Step::Create { request, irp: true },
+            Step::Call {
+                request,
+                call:
+                    Call::Send {
+                        target,
+                        mode,
+                        timeout,
+                        ignore_state,
+                    },
+            } if timeout || ignore_state => Step::Call {
+                request,
+                call: Call::Send {
+                    target,
+                    mode,
+                    timeout: false,
+                    ignore_state: false,
+                },
+            },
+            _ => continue,
+        };
+        let mut candidate = steps.to_vec();
+        candidate[at] = simpler;
+        candidates.push(candidate);
+    }
+    candidates
+}
+
+/// Every sequence made from `steps` by leaving out one request and every
+/// step that names it, in the order the requests first appear.
+fn without_each_request(steps: &[Step]) -> Vec<Vec<Step>> {
+    let mut requests = Vec::new();
+    for request in steps.iter().filter_map(Step::request) {
+        if !requests.contains(&request) {
+            requests.push(request);
+        }
+    }
+    requests
+        .into_iter()
+        .map(|gone| {
+            steps
+                .iter()
+                .filter(|s| s.request() != Some(gone))
+                .copied()
+                .collect()
+        })
+        .collect()
+}
+
 /// Every sequence made from `steps` by merging one asynchronous send with
 /// the completion that is the next step on its request into a synchronous
-/// send answered with that completion.
+/// send answered with that completion, in the send's place or in the
+/// completion's (what happens between them may need the send before it, or
+/// the completion after it).
 fn merged_sends(steps: &[Step]) -> Vec<Vec<Step>> {
     let mut candidates = Vec::new();
     for (at, step) in steps.iter().enumerate() {
@@ -95,9 +181,8 @@ fn merged_sends(steps: &[Step]) -> Vec<Vec<Step>> {
         else {
             continue;
         };
-        let mut candidate = steps.to_vec();
         let mode = SendMode::Sync(answer);
-        candidate[at] = Step::Call {
+        let merged = Step::Call {
             request,
             call: Call::Send {
                 target,
@@ -106,8 +191,14 @@ fn merged_sends(steps: &[Step]) -> Vec<Vec<Step>> {
                 ignore_state,
             },
         };
-        candidate.remove(next);
-        candidates.push(candidate);
+        let mut at_send = steps.to_vec();
+        at_send[at] = merged;
+        at_send.remove(next);
+        candidates.push(at_send);
+        let mut at_completion = steps.to_vec();
+        at_completion[next] = merged;
+        at_completion.remove(at);
+        candidates.push(at_completion);
     }
     candidates
 }
@@ -131,11 +222,22 @@ mod tests {
         let done = target_completes(R0, Status::CANCELLED, 3);
         let steps = vec![create(R0), create(R1), send(R0), create(RequestId(2)), done];
         let merged = merged_sends(&steps);
-        assert_eq!(merged.len(), 1);
-        assert_eq!(merged[0].len(), 4);
-        assert_eq!(merged[0][2], send_sync(R0, Status::CANCELLED, 3));
+        let sync = send_sync(R0, Status::CANCELLED, 3);
+        // In the send's place, and in the completion's.
+        assert_eq!(merged.len(), 2);
+        assert_eq!(merged[0], vec![steps[0], steps[1], sync, steps[3]]);
+        assert_eq!(merged[1], vec![steps[0], steps[1], steps[3], sync]);
         // A send whose next step on its request is no completion stays.
         let interrupted = [steps[0], steps[2], cancel(R0), done];
         assert!(merged_sends(&interrupted).is_empty());
+    }
+
+    #[test]
+    fn each_request_can_be_left_out_with_all_its_steps() {
+        let steps = vec![create(R0), create(R1), send(R0), cancel(R1), cancel(R0)];
+        let without = without_each_request(&steps);
+        assert_eq!(without.len(), 2);
+        assert_eq!(without[0], vec![create(R1), cancel(R1)]);
+        assert_eq!(without[1], vec![create(R0), send(R0), cancel(R0)]);
     }
 }

@@ -27,7 +27,7 @@ pub mod strategy;
 pub mod verdict;
 
 pub use conformance::{Conformance, Refusal};
-pub use coverage::Coverage;
+pub use coverage::{Coverage, Depth};
 pub use divergence::{Divergence, DivergenceKind};
 pub use hunt::{Budget, HuntConfig, HuntReport, Workers, hunt, hunt_with};
 pub use quick::Sequence;

@@ -10,13 +10,14 @@ use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
 
 use super::conformance::{Conformance, Refusal};
-use super::coverage::Coverage;
+use super::coverage::{Coverage, Depth};
 use super::divergence::{Divergence, DivergenceKind};
 use super::seed::Seed;
 use super::strategy::sequences;
 use crate::model::{Accepted, ExpectedReply, Judgement, Life, Model};
 use crate::vocab::{
-    Call, Delivery, Observation, Reply, RequestId, RuleId, SendMode, Settings, Step, TargetState,
+    Call, Delivery, Observation, Reply, RequestId, RuleId, SendMode, Settings, Step, TargetId,
+    TargetState,
 };
 
 /// The name given to a delivery whose handle the harness never issued.
@@ -66,6 +67,8 @@ pub struct SideBySide<I: Conformance> {
     index: usize,
     /// The model's judgement of the latest step.
     judged: Option<Judgement>,
+    /// Accepted Reuses of each request, for [`Depth`].
+    reuses: BTreeMap<RequestId, u32>,
     /// What happened, for a trace, when recording.
     recording: Option<Vec<Observation>>,
 }
@@ -82,6 +85,7 @@ impl<I: Conformance> SideBySide<I> {
             drained: Vec::new(),
             index: 0,
             judged: None,
+            reuses: BTreeMap::new(),
             recording: None,
         }
     }
@@ -130,17 +134,53 @@ impl<I: Conformance> SideBySide<I> {
         let index = self.index;
         self.index += 1;
         let judgement = self.model.step(step).ok();
+        let mut coverage = coverage;
         let result = match &judgement {
-            Some(judgement) => self.judged_step(step, judgement, coverage),
+            Some(judgement) => self.judged_step(step, judgement, coverage.as_deref_mut()),
             None => Ok(Stepped {
                 answer: None,
                 deliveries: Vec::new(),
             }),
         };
+        if let (Some(coverage), Some(judgement)) = (coverage, &judgement) {
+            self.measure(step, judgement, &mut coverage.depth);
+        }
         // Kept whether or not the step diverged: a report of the
         // divergence shows what the model said.
         self.judged = judgement;
         result.map_err(|kind| Divergence { step: index, kind })
+    }
+
+    /// Updates `depth` with the model's state after `step`, judged as
+    /// `judgement`.
+    fn measure(&mut self, step: &Step, judgement: &Judgement, depth: &mut Depth) {
+        if let (
+            Step::Call {
+                request,
+                call: Call::Reuse { .. },
+            },
+            Ok(_),
+        ) = (step, &judgement.outcome)
+        {
+            *self.reuses.entry(*request).or_insert(0) += 1;
+        }
+        for delivery in judgement.deliveries() {
+            let reuses = self.reuses.get(&delivery.request).copied().unwrap_or(0);
+            depth.reuses_before_completion = depth.reuses_before_completion.max(reuses);
+        }
+        let mut live = 0u32;
+        let mut sent: BTreeMap<TargetId, u32> = BTreeMap::new();
+        for (_, request) in self.model.requests() {
+            live += u32::from(!request.is_dead());
+            if let (Life::Outstanding, Some(target), None) =
+                (request.life, request.target, request.queued)
+            {
+                *sent.entry(target).or_insert(0) += 1;
+            }
+        }
+        depth.live_requests = depth.live_requests.max(live);
+        let most = sent.values().copied().max().unwrap_or(0);
+        depth.outstanding_at_one_target = depth.outstanding_at_one_target.max(most);
     }
 
     /// Performs a step the model has judged as `judgement` on the

@@ -66,10 +66,21 @@ impl From<RuleId> for Refusal {
 ///   to a request alive or dead, is a divergence
 ///   ([`DivergenceKind::DuplicateHandle`](super::DivergenceKind::DuplicateHandle))
 ///   at that step.
+/// - Where a call breaks several driver rules, the refusal names the
+///   first the framework checks: the model's per-call order, documented on
+///   each call in `model::calls` (for a send: its options, the mode's own
+///   conditions, a send still out, the IRP, the verifier's formatted flag,
+///   the target's state, a cancel since the last Reuse). A rule the
+///   framework lets through on the way is not a refusal; refusing for it
+///   is a divergence about that rule.
 /// - Every completion callback the implementation invokes, during any call,
 ///   is reported by the next [`drain_deliveries`](Self::drain_deliveries),
 ///   in the order invoked. The harness drains after every step and compares
-///   what was invoked with what the model says must be.
+///   what was invoked with what the model says must be, so a callback is
+///   reported in the step that finished its send (a target's completion, a
+///   synchronous send, a cancel or timeout of a send queued at a stopped
+///   target, a purge or close of that target), never later. Callbacks for
+///   different requests in one step may come in any order.
 /// - A panic in any method is caught by the harness and reported as a
 ///   divergence of the implementation, with the sequence that caused it.
 pub trait Conformance {

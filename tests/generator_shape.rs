@@ -67,3 +67,31 @@ fn sequences_mix_origins_requests_and_targets() {
         .count();
     assert!(mixed * 2 > all.len(), "only {mixed} of {} mixed", all.len());
 }
+
+/// Property: a default hunt of 2,000 cases (the README's) goes deep, in the
+/// default settings and in KMDF: at least 20 Reuses of one request before
+/// a completion reaches its callback, at least 4 sends outstanding at one
+/// target at once, at least 8 requests alive at once (the figures a
+/// wrapping generation counter, a target that holds few sends and a small
+/// request table need).
+#[test]
+fn a_default_hunt_reaches_the_stated_depths() {
+    use wdfreq::harness::{Budget, CaseConfig, HuntConfig, hunt};
+    use wdfreq::sim::Framework;
+    use wdfreq::vocab::Settings;
+    for settings in [Settings::DEFAULT, Settings::KMDF] {
+        let config = HuntConfig {
+            seed: Seed(1),
+            budget: Budget::Cases(2000),
+            case: CaseConfig {
+                settings,
+                ..CaseConfig::default()
+            },
+        };
+        let report = hunt(&config, &|| Framework::with_settings(settings), &mut |_| {});
+        let depth = report.coverage.depth;
+        assert!(depth.reuses_before_completion >= 20, "{settings}: {depth}");
+        assert!(depth.outstanding_at_one_target >= 4, "{settings}: {depth}");
+        assert!(depth.live_requests >= 8, "{settings}: {depth}");
+    }
+}

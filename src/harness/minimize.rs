@@ -2,12 +2,15 @@
 //!
 //! proptest-state-machine deletes steps in a single pass from the back, and
 //! a deletion that breaks a later step's precondition is not tried again
-//! once that later step is gone. Four passes finish the job:
+//! once that later step is gone. Five passes finish the job:
 //!
 //! - whole requests: leave out one request and every step naming it;
 //! - deletion: repeat single-step deletion until no step can go;
 //! - simpler values: a request created with an IRP, a send without its
 //!   options, where the failure stays;
+//! - unqueueing: an asynchronous send failed by the cancel or timeout that
+//!   follows it (queued at a stopped target) is one synchronous send
+//!   answered cancelled, without the stop;
 //! - merging: an asynchronous send followed, on its request, by its
 //!   target's completion is one synchronous send with that answer, in the
 //!   send's place or the completion's; the merged sequence has one step
@@ -21,7 +24,7 @@ use super::conformance::Conformance;
 use super::divergence::Divergence;
 use super::run::execute;
 use crate::model::Model;
-use crate::vocab::{Call, SendMode, Settings, Step};
+use crate::vocab::{Call, Completion, SendMode, Settings, Status, Step};
 
 /// Shortens `failing` while it still diverges the same way.
 pub fn delete_steps<I: Conformance>(
@@ -64,7 +67,10 @@ pub fn delete_steps<I: Conformance>(
                 index = index.min(steps.len());
             }
         }
-        for candidate in merged_sends(&steps) {
+        for candidate in merged_sends(&steps)
+            .into_iter()
+            .chain(unqueued_sends(&steps))
+        {
             if let Some(shorter) = still_fails(candidate, &divergence) {
                 (steps, divergence) = shorter;
                 break;
@@ -85,6 +91,71 @@ pub fn delete_steps<I: Conformance>(
             return (steps, divergence);
         }
     }
+}
+
+/// Every sequence made from `steps` by reading an asynchronous send and
+/// the cancel or timeout that is the next step on its request as one
+/// synchronous send answered cancelled (with the send's timeout): what a
+/// send queued at a stopped target and failed there by a cancel or its
+/// timeout amounts to. Each comes twice: as it is, and without the changes
+/// of the send's target before it (the stop that queued it), which a
+/// synchronous send must not meet.
+fn unqueued_sends(steps: &[Step]) -> Vec<Vec<Step>> {
+    let mut candidates = Vec::new();
+    for (at, step) in steps.iter().enumerate() {
+        let Step::Call {
+            request,
+            call:
+                Call::Send {
+                    target,
+                    mode: SendMode::Async,
+                    timeout,
+                    ignore_state,
+                },
+        } = *step
+        else {
+            continue;
+        };
+        let next = steps[at + 1..]
+            .iter()
+            .position(|s| s.request() == Some(request))
+            .map(|offset| at + 1 + offset);
+        let failed = next.filter(|&n| {
+            matches!(
+                steps[n],
+                Step::TimedOut { .. }
+                    | Step::Call {
+                        call: Call::Cancel,
+                        ..
+                    }
+            )
+        });
+        let Some(next) = failed else {
+            continue;
+        };
+        let mut candidate = steps.to_vec();
+        candidate[at] = Step::Call {
+            request,
+            call: Call::Send {
+                target,
+                mode: SendMode::Sync(Completion::new(Status::CANCELLED, 0)),
+                timeout,
+                ignore_state,
+            },
+        };
+        candidate.remove(next);
+        let unstopped: Vec<Step> = candidate
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| {
+                *i > at || !matches!(s, Step::Target { target: t, .. } if *t == target)
+            })
+            .map(|(_, s)| *s)
+            .collect();
+        candidates.push(candidate);
+        candidates.push(unstopped);
+    }
+    candidates
 }
 
 /// Every sequence made from `steps` by making one step's arguments

@@ -32,8 +32,8 @@ pub use divergence::{Divergence, DivergenceKind};
 pub use hunt::{Budget, HuntConfig, HuntReport, Workers, hunt, hunt_with};
 pub use quick::Sequence;
 pub use run::{
-    Answer, CaseConfig, CaseOutcome, Failure, SideBySide, Stepped, execute, generated_steps,
-    record, run_case,
+    Answer, CaseConfig, CaseOutcome, Failure, LONG_CASE_FACTOR, SideBySide, Stepped, execute,
+    generated_steps, record, run_case,
 };
 pub use seed::Seed;
 pub use verdict::{Divergent, Unknown, Verdict};

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use proptest::prop_oneof;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
 
@@ -499,11 +500,33 @@ pub struct CaseOutcome {
     pub failure: Option<Failure>,
 }
 
+/// The sequences of a case: four in five up to `steps_max` steps, the
+/// fifth longer, up to eight times that (deep cases: long Reuse chains,
+/// many requests alive, many sends at one target).
+fn case_sequences(config: &CaseConfig) -> impl Strategy<Value = <Sequence as Strategy>::Value> {
+    let short = config.steps_max.max(1);
+    let long = short.saturating_mul(LONG_CASE_FACTOR);
+    prop_oneof![
+        4 => sequences(config.settings, 1..=short),
+        1 => sequences(config.settings, short + 1..=long),
+    ]
+}
+
+/// How much longer than `steps_max` a long case may be.
+pub const LONG_CASE_FACTOR: usize = 8;
+
+type Sequence = proptest_state_machine::strategy::Sequential<
+    super::strategy::GenState,
+    Step,
+    proptest::strategy::BoxedStrategy<super::strategy::GenState>,
+    proptest::strategy::BoxedStrategy<Step>,
+>;
+
 /// The sequence the case of `seed` runs, as generated (before any
 /// shrinking): what [`run_case`] runs, for writing a passing case's trace.
 pub fn generated_steps(seed: Seed, config: &CaseConfig) -> Vec<Step> {
     let mut runner = TestRunner::new_with_rng(proptest::test_runner::Config::default(), seed.rng());
-    let strategy = sequences(config.settings, 1..=config.steps_max.max(1));
+    let strategy = case_sequences(config);
     let Ok(tree) = strategy.new_tree(&mut runner) else {
         unreachable!("the generator's steps always meet its preconditions")
     };
@@ -518,7 +541,7 @@ pub fn run_case<I: Conformance>(
     make: &dyn Fn() -> I,
 ) -> CaseOutcome {
     let mut runner = TestRunner::new_with_rng(proptest::test_runner::Config::default(), seed.rng());
-    let strategy = sequences(config.settings, 1..=config.steps_max.max(1));
+    let strategy = case_sequences(config);
     let mut coverage = Coverage::default();
     let Ok(mut tree) = strategy.new_tree(&mut runner) else {
         unreachable!("the generator's steps always meet its preconditions")

@@ -24,8 +24,9 @@ pub const TARGETS: u8 = 3;
 pub const QUEUES: u8 = 2;
 pub const CALLBACKS: u8 = 3;
 pub const CONTEXTS: u8 = 3;
-/// Requests alive at once beyond which no new one is made.
-pub const REQUESTS_LIVE_MAX: usize = 6;
+/// Requests alive at once beyond which no new one is made, per case: most
+/// cases keep few, so that steps collide; some keep many, for depth.
+pub const REQUESTS_LIVE_MAX: [usize; 3] = [6, 12, 24];
 
 /// The kinds of step a swarm weighs: one per [`StepKind`], plus the
 /// sends that are not asynchronous and two arms of illegal steps.
@@ -70,10 +71,21 @@ impl Kind {
     }
 }
 
-/// Per-case weights of each [`Kind`]; zero switches a kind off.
+/// Per-case weights of each [`Kind`] (zero switches a kind off), and the
+/// shape of the case: how many targets and live requests it uses, and
+/// whether its steps focus on one request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Swarm {
     pub weights: [u32; Kind::ALL.len()],
+    /// Targets the case sends to (1 to [`TARGETS`]): with one, every send
+    /// goes to the same target, and several are outstanding there at once.
+    pub targets: u8,
+    /// Requests alive at once beyond which no new one is made.
+    pub live_max: usize,
+    /// Whether steps that pick a request pick the oldest fit one seven
+    /// times in eight: its Reuses then chain (a long chain of Reuses of one
+    /// request is where a wrapping generation counter shows).
+    pub focus: bool,
 }
 
 impl Swarm {
@@ -84,7 +96,13 @@ impl Swarm {
     fn strategy() -> impl Strategy<Value = Swarm> {
         // Each kind is off with probability 1/5, else its base weight scaled
         // by 1..=3; the three kinds every lifecycle needs stay on.
-        proptest::collection::vec((0u32..5, 1u32..=3), Kind::ALL.len()).prop_map(|draws| {
+        let shape = (
+            prop_oneof![3 => Just(TARGETS), 1 => 1u8..TARGETS],
+            prop_oneof![3 => Just(0usize), 1 => Just(1), 1 => Just(2)],
+            proptest::bool::weighted(0.15),
+        );
+        let weights = proptest::collection::vec((0u32..5, 1u32..=3), Kind::ALL.len());
+        (weights, shape).prop_map(|(draws, (targets, live, focus))| {
             let mut weights = Kind::ALL.map(base_weight);
             for ((kind, weight), (off, scale)) in Kind::ALL.iter().zip(&mut weights).zip(draws) {
                 let essential = matches!(
@@ -98,8 +116,29 @@ impl Swarm {
                 } else {
                     *weight * scale
                 };
+                // A focused case runs the reuse cycle (reuse, format,
+                // register, send, complete) on one request, over and over.
+                let cycle = matches!(
+                    kind,
+                    Kind::Step(
+                        StepKind::TargetComplete
+                            | StepKind::Call(
+                                CallKind::Reuse
+                                    | CallKind::Format
+                                    | CallKind::SetCompletionCallback
+                            )
+                    )
+                );
+                if focus && cycle {
+                    *weight = base_weight(*kind) * 3;
+                }
             }
-            Swarm { weights }
+            Swarm {
+                weights,
+                targets,
+                live_max: REQUESTS_LIVE_MAX[live],
+                focus,
+            }
         })
     }
 }
@@ -244,9 +283,10 @@ fn arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
     let live = |r: &Request| !r.is_dead();
     let fresh = RequestId(state.next_request);
     let live_count = requests_where(state, live).len();
-    let on = |ids: Vec<RequestId>| (!ids.is_empty()).then(|| proptest::sample::select(ids));
+    let on = |ids: Vec<RequestId>| on(state, ids);
+    let target = || target(state);
     Some(match kind {
-        Kind::Step(StepKind::Create | StepKind::Receive) if live_count >= REQUESTS_LIVE_MAX => {
+        Kind::Step(StepKind::Create | StepKind::Receive) if live_count >= state.swarm.live_max => {
             return None;
         }
         // Now and then without an I/O target, so without an IRP (in KMDF).
@@ -306,8 +346,8 @@ fn arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
                 .prop_map(|(target, change)| Step::Target { target, change })
                 .boxed()
         }
-        Kind::Misuse => misuse(on(requests_where(state, live))?),
-        Kind::Wild => wild(on(requests_where(state, |_| true))?),
+        Kind::Misuse => misuse(on(requests_where(state, live))?, target()),
+        Kind::Wild => wild(on(requests_where(state, |_| true))?, target()),
     })
 }
 
@@ -315,7 +355,8 @@ fn arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
 fn call_arm(state: &GenState, kind: CallKind) -> Option<BoxedStrategy<Step>> {
     let owned = |r: &Request| r.life == Life::Owned;
     let live = |r: &Request| !r.is_dead();
-    let on = |ids: Vec<RequestId>| (!ids.is_empty()).then(|| proptest::sample::select(ids));
+    let on = |ids: Vec<RequestId>| on(state, ids);
+    let target = || target(state);
     Some(match kind {
         CallKind::Format => (
             on(requests_where(state, |r| owned(r) && r.formatted.is_none()))?,
@@ -383,7 +424,8 @@ fn call_arm(state: &GenState, kind: CallKind) -> Option<BoxedStrategy<Step>> {
 /// it.
 fn send_arm(state: &GenState, kind: Kind) -> Option<BoxedStrategy<Step>> {
     let owned = |r: &Request| r.life == Life::Owned;
-    let on = |ids: Vec<RequestId>| (!ids.is_empty()).then(|| proptest::sample::select(ids));
+    let on = |ids: Vec<RequestId>| on(state, ids);
+    let target = || target(state);
     Some(match kind {
         Kind::SendSync => (
             on(requests_where(state, |r| owned(r) && r.formatted.is_some()))?,
@@ -490,9 +532,12 @@ fn misuses(target: TargetId, status: Status, information: u64) -> [Call; 9] {
 }
 
 /// A misuse (see [`misuses`]) of a live request.
-fn misuse(request: impl Strategy<Value = RequestId> + 'static) -> BoxedStrategy<Step> {
+fn misuse(
+    request: impl Strategy<Value = RequestId> + 'static,
+    target: impl Strategy<Value = TargetId> + 'static,
+) -> BoxedStrategy<Step> {
     let count = misuses(TargetId(0), Status::SUCCESS, 0).len();
-    (request, 0..count, target(), status(), information())
+    (request, 0..count, target, status(), information())
         .prop_map(move |(request, which, target, status, information)| {
             call(request, misuses(target, status, information)[which])
         })
@@ -501,7 +546,10 @@ fn misuse(request: impl Strategy<Value = RequestId> + 'static) -> BoxedStrategy<
 
 /// Any step on any request the sequence knows, dead or alive: every kind
 /// of call, or a target's completion, with any arguments.
-fn wild(request: impl Strategy<Value = RequestId> + 'static) -> BoxedStrategy<Step> {
+fn wild(
+    request: impl Strategy<Value = RequestId> + 'static,
+    target: impl Strategy<Value = TargetId> + 'static,
+) -> BoxedStrategy<Step> {
     let kinds: Vec<StepKind> = StepKind::ALL
         .into_iter()
         .filter(|k| {
@@ -530,7 +578,7 @@ fn wild(request: impl Strategy<Value = RequestId> + 'static) -> BoxedStrategy<St
             format_kind(),
             registration(),
         ),
-        (target(), mode, status(), flags, information()),
+        (target, mode, status(), flags, information()),
     )
         .prop_map(
             |(
@@ -590,8 +638,20 @@ fn registration() -> impl Strategy<Value = (CallbackId, Option<ContextId>)> {
         .prop_map(|(callback, context)| (CallbackId(callback), context.map(ContextId)))
 }
 
-fn target() -> impl Strategy<Value = TargetId> {
-    (0..TARGETS).prop_map(TargetId)
+/// A target of the case (see [`Swarm::targets`]).
+fn target(state: &GenState) -> BoxedStrategy<TargetId> {
+    (0..state.swarm.targets).prop_map(TargetId).boxed()
+}
+
+/// One of `ids`, or `None` when there is none; the first (the oldest fit)
+/// seven times in eight where the case focuses ([`Swarm::focus`]).
+fn on(state: &GenState, ids: Vec<RequestId>) -> Option<BoxedStrategy<RequestId>> {
+    let first = *ids.first()?;
+    Some(if state.swarm.focus {
+        prop_oneof![7 => Just(first), 1 => proptest::sample::select(ids)].boxed()
+    } else {
+        proptest::sample::select(ids).boxed()
+    })
 }
 
 fn status() -> impl Strategy<Value = Status> {

@@ -201,6 +201,9 @@ gallery_tests! {
     formatted_flag_cleared_by_reuse_is_caught_as_format_after_reuse => "formatted-flag-cleared-by-reuse",
     purge_drops_queued_callbacks_is_caught_as_callback_missing => "purge-drops-queued-callbacks",
     ignore_state_passes_closed_target_is_caught_as_send_target_not_accepting => "ignore-state-passes-closed-target",
+    second_complete_accepted_is_caught_as_complete_created => "second-complete-accepted",
+    target_holds_two_sends_is_caught_as_callback_missing => "target-holds-two-sends",
+    epoch_wraps_is_caught_as_callback_leak => "epoch-wraps",
 }
 
 /// Every mutant in the gallery has a test above, so a new mutant cannot go

@@ -52,6 +52,7 @@ mod cancel_not_sticky;
 mod complete_created_accepted;
 mod context_kept_across_reuse;
 mod contexts_swapped;
+mod epoch_wraps;
 mod formatted_flag;
 mod formatted_flag_cleared_by_reuse;
 mod formatting_kept_across_reuse;
@@ -61,9 +62,11 @@ mod information_kept_by_reuse;
 mod late_completion_accepted;
 mod purge_drops_queued_callbacks;
 mod refused_send_keeps_status;
+mod second_complete_accepted;
 mod send_while_sent_accepted;
 mod status_kept_by_reuse;
 mod status_reset_to_success;
+mod target_holds_two_sends;
 mod timeout_reports_cancelled;
 
 pub use callback_kept_across_reuse::CallbackKeptAcrossReuse;
@@ -74,6 +77,7 @@ pub use cancel_not_sticky::CancelNotSticky;
 pub use complete_created_accepted::CompleteCreatedAccepted;
 pub use context_kept_across_reuse::ContextKeptAcrossReuse;
 pub use contexts_swapped::ContextsSwapped;
+pub use epoch_wraps::EpochWraps;
 pub use formatted_flag_cleared_by_reuse::FormattedFlagClearedByReuse;
 pub use formatting_kept_across_reuse::FormattingKeptAcrossReuse;
 pub use formatting_kept_after_completion::FormattingKeptAfterCompletion;
@@ -83,9 +87,11 @@ pub use information_kept_by_reuse::InformationKeptByReuse;
 pub use late_completion_accepted::LateCompletionAccepted;
 pub use purge_drops_queued_callbacks::PurgeDropsQueuedCallbacks;
 pub use refused_send_keeps_status::RefusedSendKeepsStatus;
+pub use second_complete_accepted::SecondCompleteAccepted;
 pub use send_while_sent_accepted::SendWhileSentAccepted;
 pub use status_kept_by_reuse::StatusKeptByReuse;
 pub use status_reset_to_success::StatusResetToSuccess;
+pub use target_holds_two_sends::TargetHoldsTwoSends;
 pub use timeout_reports_cancelled::TimeoutReportsCancelled;
 
 use crate::vocab::{Call, RuleId, SendMode, Settings, Step};
@@ -187,6 +193,9 @@ const GALLERY: &[Mutant] = &[
     formatted_flag_cleared_by_reuse::MUTANT,
     purge_drops_queued_callbacks::MUTANT,
     ignore_state_passes_closed_target::MUTANT,
+    second_complete_accepted::MUTANT,
+    target_holds_two_sends::MUTANT,
+    epoch_wraps::MUTANT,
 ];
 
 /// Every mutant in the gallery, in a fixed order.

@@ -15,10 +15,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use proptest::strategy::{Strategy, ValueTree};
-use proptest::test_runner::{Config, TestRunner};
-use wdfreq::harness::strategy::sequences;
-use wdfreq::harness::{CaseConfig, Coverage, Seed, execute, run_case};
+use wdfreq::harness::{CaseConfig, Coverage, Seed, execute, generated_steps, run_case};
 use wdfreq::sim::Framework;
 use wdfreq::vocab::Step;
 
@@ -31,13 +28,7 @@ fn seeds() -> impl Iterator<Item = Seed> {
 
 /// The sequence `run_case` generates for `seed` under `config`.
 fn sequence_of(seed: Seed, config: &CaseConfig) -> Vec<Step> {
-    let mut runner = TestRunner::new_with_rng(Config::default(), seed.rng());
-    let strategy = sequences(config.settings, 1..=config.steps_max.max(1));
-    let tree = strategy
-        .new_tree(&mut runner)
-        .expect("the generator's steps always meet its preconditions");
-    let (_, steps, _) = tree.current();
-    steps
+    generated_steps(seed, config)
 }
 
 fn conformance_cases(c: &mut Criterion) {

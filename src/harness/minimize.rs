@@ -24,7 +24,7 @@ use super::conformance::Conformance;
 use super::divergence::Divergence;
 use super::run::execute;
 use crate::model::Model;
-use crate::vocab::{Call, Completion, SendMode, Settings, Status, Step};
+use crate::vocab::{Call, Completion, RequestId, SendMode, Settings, Status, Step, TargetId};
 
 /// Shortens `failing` while it still diverges the same way.
 pub fn delete_steps<I: Conformance>(
@@ -102,6 +102,65 @@ pub fn delete_steps<I: Conformance>(
 /// synchronous send must not meet.
 fn unqueued_sends(steps: &[Step]) -> Vec<Vec<Step>> {
     let mut candidates = Vec::new();
+    for send in async_sends(steps) {
+        let failed = matches!(
+            steps[send.next],
+            Step::TimedOut { .. }
+                | Step::Call {
+                    call: Call::Cancel,
+                    ..
+                }
+        );
+        if !failed {
+            continue;
+        }
+        let mut candidate = steps.to_vec();
+        candidate[send.at] = send.answered(Completion::new(Status::CANCELLED, 0));
+        candidate.remove(send.next);
+        let unstopped: Vec<Step> = candidate
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| {
+                *i > send.at || !matches!(s, Step::Target { target: t, .. } if *t == send.target)
+            })
+            .map(|(_, s)| *s)
+            .collect();
+        candidates.push(candidate);
+        candidates.push(unstopped);
+    }
+    candidates
+}
+
+/// An asynchronous send in a sequence, at `at`, whose request's next step
+/// is at `next`.
+struct AsyncSend {
+    at: usize,
+    next: usize,
+    request: RequestId,
+    target: TargetId,
+    timeout: bool,
+    ignore_state: bool,
+}
+
+impl AsyncSend {
+    /// The same send, synchronous and answered with `answer`.
+    fn answered(&self, answer: Completion) -> Step {
+        Step::Call {
+            request: self.request,
+            call: Call::Send {
+                target: self.target,
+                mode: SendMode::Sync(answer),
+                timeout: self.timeout,
+                ignore_state: self.ignore_state,
+            },
+        }
+    }
+}
+
+/// Every asynchronous send of `steps` that its request has a later step
+/// after.
+fn async_sends(steps: &[Step]) -> Vec<AsyncSend> {
+    let mut sends = Vec::new();
     for (at, step) in steps.iter().enumerate() {
         let Step::Call {
             request,
@@ -120,42 +179,18 @@ fn unqueued_sends(steps: &[Step]) -> Vec<Vec<Step>> {
             .iter()
             .position(|s| s.request() == Some(request))
             .map(|offset| at + 1 + offset);
-        let failed = next.filter(|&n| {
-            matches!(
-                steps[n],
-                Step::TimedOut { .. }
-                    | Step::Call {
-                        call: Call::Cancel,
-                        ..
-                    }
-            )
-        });
-        let Some(next) = failed else {
-            continue;
-        };
-        let mut candidate = steps.to_vec();
-        candidate[at] = Step::Call {
-            request,
-            call: Call::Send {
+        if let Some(next) = next {
+            sends.push(AsyncSend {
+                at,
+                next,
+                request,
                 target,
-                mode: SendMode::Sync(Completion::new(Status::CANCELLED, 0)),
                 timeout,
                 ignore_state,
-            },
-        };
-        candidate.remove(next);
-        let unstopped: Vec<Step> = candidate
-            .iter()
-            .enumerate()
-            .filter(|(i, s)| {
-                *i > at || !matches!(s, Step::Target { target: t, .. } if *t == target)
-            })
-            .map(|(_, s)| *s)
-            .collect();
-        candidates.push(candidate);
-        candidates.push(unstopped);
+            });
+        }
     }
-    candidates
+    sends
 }
 
 /// Every sequence made from `steps` by making one step's arguments
@@ -225,50 +260,18 @@ fn without_each_request(steps: &[Step]) -> Vec<Vec<Step>> {
 /// the completion after it).
 fn merged_sends(steps: &[Step]) -> Vec<Vec<Step>> {
     let mut candidates = Vec::new();
-    for (at, step) in steps.iter().enumerate() {
-        let Step::Call {
-            request,
-            call:
-                Call::Send {
-                    target,
-                    mode: SendMode::Async,
-                    timeout,
-                    ignore_state,
-                },
-        } = *step
-        else {
+    for send in async_sends(steps) {
+        let Step::TargetComplete { completion, .. } = steps[send.next] else {
             continue;
         };
-        let next = steps[at + 1..]
-            .iter()
-            .position(|s| s.request() == Some(request))
-            .map(|offset| at + 1 + offset);
-        let Some((
-            next,
-            Step::TargetComplete {
-                completion: answer, ..
-            },
-        )) = next.map(|n| (n, steps[n]))
-        else {
-            continue;
-        };
-        let mode = SendMode::Sync(answer);
-        let merged = Step::Call {
-            request,
-            call: Call::Send {
-                target,
-                mode,
-                timeout,
-                ignore_state,
-            },
-        };
+        let merged = send.answered(completion);
         let mut at_send = steps.to_vec();
-        at_send[at] = merged;
-        at_send.remove(next);
+        at_send[send.at] = merged;
+        at_send.remove(send.next);
         candidates.push(at_send);
         let mut at_completion = steps.to_vec();
-        at_completion[next] = merged;
-        at_completion.remove(at);
+        at_completion[send.next] = merged;
+        at_completion.remove(send.at);
         candidates.push(at_completion);
     }
     candidates

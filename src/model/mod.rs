@@ -259,7 +259,7 @@ impl Model {
     /// Judges `step` and, when it is legal, applies it.
     pub fn step(&mut self, step: &Step) -> Result<Judgement, SequenceError> {
         let settings = self.settings;
-        let id = match *step {
+        match *step {
             Step::Target { target, change } => {
                 if !self.step_is_available(step) {
                     return Err(SequenceError::Unavailable(change.op().kmdf()));
@@ -272,51 +272,56 @@ impl Model {
                         panic!("model invariant {broken} broken for {id} by {step}: {request:?}");
                     }
                 }
-                return Ok(judgement);
+                Ok(judgement)
             }
-            Step::Create { request, .. }
-            | Step::Receive { request, .. }
-            | Step::Call { request, .. }
-            | Step::TargetComplete { request, .. }
-            | Step::TimedOut { request } => request,
-        };
-        let (origin, irp) = match *step {
-            // UMDF 1's requests always have an IRP.
-            Step::Create { irp, .. } => (Origin::Created, irp || !settings.shared_source()),
-            Step::Receive { queue, .. } => (Origin::Received { queue }, true),
-            Step::Call { ref call, .. } => {
+            Step::Create { request, irp } => {
+                // UMDF 1's requests always have an IRP.
+                let irp = irp || !settings.shared_source();
+                let created = Request {
+                    irp,
+                    ..Request::new(Origin::Created)
+                };
+                self.introduce(request, created)
+            }
+            Step::Receive { request, queue } => {
+                self.introduce(request, Request::new(Origin::Received { queue }))
+            }
+            Step::Call {
+                request: id,
+                ref call,
+            } => {
                 self.targets.refresh(&self.requests);
                 let targets = &mut self.targets;
                 let request = self
                     .requests
                     .get_mut(&id)
                     .ok_or(SequenceError::UnknownRequest(id))?;
-                return Ok(checked(request, |r| {
+                Ok(checked(request, |r| {
                     calls::call(&settings, targets, r, id, call)
-                }));
+                }))
             }
-            Step::TargetComplete { completion, .. } => {
+            Step::TargetComplete {
+                request: id,
+                completion,
+            } => {
                 let request = self.known(id)?;
-                return Ok(checked(request, |r| {
+                Ok(checked(request, |r| {
                     calls::target_complete(&settings, r, id, completion)
-                }));
+                }))
             }
-            Step::TimedOut { .. } => {
+            Step::TimedOut { request: id } => {
                 let request = self.known(id)?;
-                return Ok(checked(request, |r| calls::timed_out(&settings, r, id)));
+                Ok(checked(request, |r| calls::timed_out(&settings, r, id)))
             }
-            Step::Target { .. } => unreachable!("judged above"),
-        };
+        }
+    }
+
+    /// A create or receive: `id` names `request` from now on.
+    fn introduce(&mut self, id: RequestId, request: Request) -> Result<Judgement, SequenceError> {
         if self.requests.contains_key(&id) {
             return Err(SequenceError::DuplicateRequest(id));
         }
-        self.requests.insert(
-            id,
-            Request {
-                irp,
-                ..Request::new(origin)
-            },
-        );
+        self.requests.insert(id, request);
         Ok(Judgement::accepted(ExpectedReply::Done))
     }
 

@@ -28,7 +28,7 @@ mod tests;
 pub use error::SimError;
 pub use pool::{Handle, Pool, PoolExhausted};
 pub use request::{Death, Origin, Request};
-pub use target::{IoTarget, OutstandingSend};
+pub use target::{Changed, IoTarget, OutstandingSend};
 
 use crate::vocab::{
     CallbackId, Completion, ContextId, Delivery, Flavor, FormatKind, QueueId, Registration,
@@ -426,18 +426,10 @@ impl Framework {
         change: TargetChange,
     ) -> Result<(), SimError> {
         let kmdf = self.settings.flavor == Flavor::Kmdf;
-        let close = change == TargetChange::Close;
-        let cancels = !matches!(
-            change,
-            TargetChange::Start | TargetChange::Stop(crate::vocab::SentIoAction::Leave)
-        );
-        let cancelled: Vec<Handle> = self
-            .outstanding(target)
-            .iter()
-            .filter(|send| cancels && (close || !send.ignores_state))
-            .map(|send| send.request)
-            .collect();
-        let dequeued = self.target_mut(target).change(change);
+        let target::Changed {
+            dequeued,
+            cancelled,
+        } = self.target_mut(target).change(change);
         if change == TargetChange::Start {
             // Resubmitted with no options: their timers were stopped.
             for request in &dequeued {

@@ -19,6 +19,16 @@ pub struct OutstandingSend {
     pub ignores_state: bool,
 }
 
+/// What a change of a target's state did to its requests
+/// ([`IoTarget::change`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changed {
+    /// The requests taken out of the queue, oldest first.
+    pub dequeued: Vec<Handle>,
+    /// The sends cancelled.
+    pub cancelled: Vec<Handle>,
+}
+
 /// An I/O target (`IWDFIoTarget`, `WDFIOTARGET`): the lower driver or
 /// device that requests are sent to.
 ///
@@ -82,13 +92,13 @@ impl IoTarget {
         self.queued.len() != before
     }
 
-    /// Changes the state as `change` says, and returns the requests queued
+    /// Changes the state as `change` says. Returns the requests queued
     /// here that it takes out of the queue, oldest first: those a start
     /// sends (already moved to the sends) or those a purge or close fails
-    /// (for the caller to finish). A stop that cancels, a purge or a close
-    /// marks the sends it cancels; the caller keeps the cancel on the
-    /// request too.
-    pub fn change(&mut self, change: TargetChange) -> Vec<Handle> {
+    /// (for the caller to finish); and the sends it cancels (a stop that
+    /// cancels, a purge, a close), marked here, whose requests the caller
+    /// marks cancelled too.
+    pub fn change(&mut self, change: TargetChange) -> Changed {
         // A closed target's device is gone: nothing here revives it.
         self.state = match (self.state, change) {
             (_, TargetChange::Close) | (TargetState::Closed, _) => TargetState::Closed,
@@ -101,12 +111,14 @@ impl IoTarget {
             change,
             TargetChange::Stop(SentIoAction::Cancel) | TargetChange::Purge | TargetChange::Close
         );
+        let mut cancelled = Vec::new();
         if cancels {
-            for send in &mut self.sends {
-                send.cancel_requested |= close || !send.ignores_state;
+            for send in self.sends.iter_mut().filter(|s| close || !s.ignores_state) {
+                send.cancel_requested = true;
+                cancelled.push(send.request);
             }
         }
-        match change {
+        let dequeued = match change {
             TargetChange::Start => {
                 let queued = std::mem::take(&mut self.queued);
                 for request in &queued {
@@ -116,6 +128,10 @@ impl IoTarget {
             }
             TargetChange::Purge | TargetChange::Close => std::mem::take(&mut self.queued),
             TargetChange::Stop(_) => Vec::new(),
+        };
+        Changed {
+            dequeued,
+            cancelled,
         }
     }
 

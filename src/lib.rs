@@ -38,9 +38,15 @@
 //!   test.
 //! - [`harness`]: [`harness::Conformance`], the trait your implementation
 //!   implements, and [`harness::hunt()`], which drives it beside the model.
+//! - [`harness::Implementation`]: your implementation whole (its name, the
+//!   settings it implements, a fresh instance per case).
+//! - [`testing`]: a `cargo test` conformance test for it, configured by
+//!   `WDFREQ_*` variables, that replays and keeps [`regression`] files.
+//! - [`regression`]: regression files, a failing case kept as a trace.
 //! - [`check`]: the trace checker, the model fed from a JSON Lines stream.
 //! - [`gallery`]: deliberately broken frameworks the suite must catch.
-//! - `cli`: the `wdfreq` command (with the `cli` feature, the default).
+//! - `cli`: the `wdfreq` command (with the `cli` feature, the default),
+//!   and `cli::main_for`, the same command line for your implementation.
 //!
 //! # Example: ask the model directly
 //!
@@ -91,7 +97,9 @@ pub mod cli;
 pub mod gallery;
 pub mod harness;
 pub mod model;
+pub mod regression;
 pub mod sim;
+pub mod testing;
 pub mod vocab;
 
 /// The README's Rust examples, compiled and run as doctests.

@@ -6,27 +6,27 @@ use std::fs;
 use std::path::Path;
 
 /// Every `crate::<module>` path used in the code (not the comments) of the
-/// Rust files under `dir`, with the file it appears in.
-fn crate_paths(dir: &Path) -> Vec<(String, String)> {
+/// Rust files at `path` (a file, or a directory and everything under it),
+/// with the file it appears in.
+fn crate_paths(path: &Path) -> Vec<(String, String)> {
     let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).expect("source directory is readable") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let text = fs::read_to_string(&path).expect("source is UTF-8");
-                // Docs may name other modules; only code may not use them.
-                let code = text.lines().filter(|l| !l.trim_start().starts_with("//"));
-                for line in code {
-                    for (at, _) in line.match_indices("crate::") {
-                        let module: String = line[at + 7..]
-                            .chars()
-                            .take_while(|c| c.is_alphanumeric() || *c == '_')
-                            .collect();
-                        found.push((path.display().to_string(), module));
-                    }
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            for entry in fs::read_dir(&path).expect("source directory is readable") {
+                stack.push(entry.expect("entry").path());
+            }
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = fs::read_to_string(&path).expect("source is UTF-8");
+            // Docs may name other modules; only code may not use them.
+            let code = text.lines().filter(|l| !l.trim_start().starts_with("//"));
+            for line in code {
+                for (at, _) in line.match_indices("crate::") {
+                    let module: String = line[at + 7..]
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    found.push((path.display().to_string(), module));
                 }
             }
         }
@@ -34,11 +34,17 @@ fn crate_paths(dir: &Path) -> Vec<(String, String)> {
     found
 }
 
+/// Module `module` (`src/<module>/` or `src/<module>.rs`) uses no module
+/// of the crate but itself and `allowed`.
 fn assert_uses_only(module: &str, allowed: &[&str]) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("src")
-        .join(module);
-    let paths = crate_paths(&dir);
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let dir = src.join(module);
+    let path = if dir.is_dir() {
+        dir
+    } else {
+        src.join(format!("{module}.rs"))
+    };
+    let paths = crate_paths(&path);
     assert!(
         !paths.is_empty() || module == "vocab",
         "{module}: nothing scanned"
@@ -84,4 +90,18 @@ fn trace_checker_depends_only_on_model_and_vocabulary() {
 #[test]
 fn gallery_never_reads_the_model() {
     assert_uses_only("gallery", &["vocab", "sim", "harness"]);
+}
+
+/// A regression file is a trace the harness replays: the file format is
+/// the checker's, the replay the harness's.
+#[test]
+fn regression_files_use_the_checker_and_the_harness_only() {
+    assert_uses_only("regression", &["vocab", "check", "harness"]);
+}
+
+/// The test helper drives an implementation through the harness, as the
+/// command line does, without the command line.
+#[test]
+fn test_helper_uses_the_harness_and_regression_files_only() {
+    assert_uses_only("testing", &["vocab", "harness", "regression"]);
 }

@@ -273,7 +273,7 @@ fn hunt_with_a_mutant_exits_one_and_its_replay_reproduces_it() {
         panic!("no replay line:\n{text}");
     };
     assert!(
-        replay.ends_with(&format!("--implementation {name}")),
+        replay.starts_with(&format!("hunt --implementation {name} ")),
         "{replay}"
     );
     let again = wdfreq(&replay.split(' ').collect::<Vec<_>>());

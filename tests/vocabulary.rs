@@ -12,11 +12,10 @@ use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
 use wdfreq::check::write::step_lines;
 use wdfreq::check::{Event, OPS, TraceReader};
-use wdfreq::cli::implementation::Implementation;
-use wdfreq::cli::regression::{Expect, Regression};
 use wdfreq::harness::strategy::{Kind, sequences};
 use wdfreq::harness::{Seed, execute};
 use wdfreq::model::explore::tried_steps;
+use wdfreq::regression::{Expect, Regression};
 use wdfreq::sim::Framework;
 use wdfreq::vocab::build::{R0, create, receive};
 use wdfreq::vocab::{
@@ -79,7 +78,7 @@ fn every_kind_of_step_is_written_and_read_back_unchanged() {
     for step in every_kind() {
         for introduce in [create(R0), receive(R0)] {
             let regression = Regression {
-                implementation: Implementation::Sim,
+                implementation: "sim".to_owned(),
                 settings: Settings::default(),
                 seed: None,
                 expect: Expect::Conforms,

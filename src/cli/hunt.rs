@@ -21,20 +21,21 @@ use std::time::Duration;
 use clap::Args;
 
 use super::Outcome;
-use super::implementation::Implementation;
+use super::implementation::{Builtin, only, with_builtin};
 use super::progress::Progress;
-use super::regression::{Expect, Regression};
 use super::settings::SettingsArgs;
 use super::trace_out::write_traces;
+use crate::harness::divergence::without_colours;
 use crate::harness::{
-    Budget, CaseConfig, Divergent, Failure, HuntConfig, HuntReport, Seed, Unknown, Verdict,
-    Workers, hunt_with,
+    Budget, CaseConfig, Divergent, Failure, HuntConfig, HuntReport, Implementation, Seed, Unknown,
+    Verdict, Workers, hunt_with,
 };
-use crate::sim::Framework;
+use crate::regression::{Expect, Regression};
 use crate::vocab::Settings;
 
 pub use super::implementation::SIM;
 
+/// The arguments of `hunt`.
 #[derive(Debug, Args)]
 pub struct HuntArgs {
     /// Run this many cases (default 1000 when no --seconds is given).
@@ -49,10 +50,11 @@ pub struct HuntArgs {
     /// The most steps one generated sequence has.
     #[arg(long, default_value_t = CaseConfig::default().steps_max)]
     pub steps_max: usize,
-    /// The implementation to hunt: `sim`, the simulated framework, or the
-    /// name of a mutant from the gallery (a deliberately broken copy).
-    #[arg(long, value_name = "NAME", default_value = SIM)]
-    pub implementation: String,
+    /// The implementation to hunt: `sim` (the default), the simulated
+    /// framework, or the name of a mutant from the gallery (a deliberately
+    /// broken copy).
+    #[arg(long, value_name = "NAME")]
+    pub implementation: Option<String>,
     /// Worker threads, each running its share of the cases (default: one
     /// per core). The report does not depend on it.
     #[arg(long, value_name = "N")]
@@ -69,14 +71,40 @@ pub struct HuntArgs {
     #[arg(long, requires = "trace_out")]
     pub trace_passing: bool,
     /// The framework to judge for; the implementation is built for the same
-    /// (a mutant's own settings when no flag is given).
+    /// (the first the implementation declares when no flag is given).
     #[command(flatten)]
     pub settings: SettingsArgs,
 }
 
+/// `wdfreq hunt`: hunts the built-in implementation `--implementation`
+/// names.
 pub fn run(args: &HuntArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
-    let (implementation, config) = match parse(args) {
-        Ok(parsed) => parsed,
+    let builtin = match Builtin::by_name(args.implementation.as_deref().unwrap_or(SIM)) {
+        Ok(builtin) => builtin,
+        Err(error) => {
+            writeln!(out, "error: {error}")?;
+            return Ok(Outcome::BadInput);
+        }
+    };
+    let command = builtin.command("hunt");
+    with_builtin!(builtin, |implementation| run_for(
+        implementation,
+        &command,
+        args,
+        out
+    ))
+}
+
+/// `hunt` for `implementation`, the one a binary drives; `command` starts
+/// the replay line it prints (`wdfreq hunt`, say).
+pub fn run_for<M: Implementation>(
+    implementation: &M,
+    command: &str,
+    args: &HuntArgs,
+    out: &mut dyn Write,
+) -> std::io::Result<Outcome> {
+    let config = match parse(implementation, args) {
+        Ok(config) => config,
         Err(message) => {
             writeln!(out, "error: {message}")?;
             return Ok(Outcome::BadInput);
@@ -95,25 +123,17 @@ pub fn run(args: &HuntArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
     };
     let mut progress = Progress::new(config.budget, settings);
     let mut show = |report: &HuntReport| progress.update(report);
-    let report = match implementation {
-        Implementation::Sim => hunt_with(
-            &config,
-            workers,
-            &|| Framework::with_settings(settings),
-            &mut show,
-        ),
-        Implementation::Mutant(mutant) => hunt_with(
-            &config,
-            workers,
-            &|| mutant.framework_in(settings),
-            &mut show,
-        ),
-    };
+    let report = hunt_with(
+        &config,
+        workers,
+        &|| implementation.build(settings),
+        &mut show,
+    );
     progress.finish();
     let outcome = write_report(
         &report,
         args,
-        (implementation, workers.count),
+        (&implementation.name(), command, workers.count),
         &settings,
         out,
     )?;
@@ -139,10 +159,9 @@ pub fn run(args: &HuntArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
     Ok(outcome)
 }
 
-/// The implementation and the hunt the arguments ask for, or why not.
-fn parse(args: &HuntArgs) -> Result<(Implementation, HuntConfig), String> {
-    let implementation =
-        Implementation::by_name(&args.implementation).map_err(|e| e.to_string())?;
+/// The hunt the arguments ask of `implementation`, or why not.
+fn parse<M: Implementation>(implementation: &M, args: &HuntArgs) -> Result<HuntConfig, String> {
+    only(implementation, args.implementation.as_deref())?;
     let budget = match (args.cases, args.seconds) {
         (_, Some(seconds)) if !(seconds.is_finite() && seconds >= 0.0) => {
             return Err(format!(
@@ -152,14 +171,18 @@ fn parse(args: &HuntArgs) -> Result<(Implementation, HuntConfig), String> {
         (_, Some(seconds)) => Budget::Time(Duration::from_secs_f64(seconds)),
         (cases, None) => Budget::Cases(cases.unwrap_or(1000)),
     };
-    // A mutant is hunted in the settings it shows in, unless flags say
-    // otherwise.
-    let base = match implementation {
-        Implementation::Mutant(mutant) => mutant.settings,
-        Implementation::Sim => Settings::default(),
-    };
+    // Hunted in the first settings the implementation declares (a mutant:
+    // the settings it shows in), unless flags say otherwise.
+    let base = implementation
+        .settings()
+        .first()
+        .copied()
+        .ok_or_else(|| format!("{} declares no settings", implementation.name()))?;
     let settings = args.settings.over(base).map_err(|e| e.to_string())?;
-    let config = HuntConfig {
+    let settings = implementation
+        .check_settings(settings)
+        .map_err(|e| e.to_string())?;
+    Ok(HuntConfig {
         seed: args.seed.unwrap_or_else(Seed::random),
         budget,
         case: CaseConfig {
@@ -167,8 +190,7 @@ fn parse(args: &HuntArgs) -> Result<(Implementation, HuntConfig), String> {
             steps_max: args.steps_max.max(1),
             ..CaseConfig::default()
         },
-    };
-    Ok((implementation, config))
+    })
 }
 
 /// Raised by the first Ctrl-C; a second one ends the process at once.
@@ -207,7 +229,7 @@ pub(super) fn exercised(report: &HuntReport, settings: &Settings) -> (usize, usi
 fn write_report(
     report: &HuntReport,
     args: &HuntArgs,
-    (implementation, workers): (Implementation, NonZeroUsize),
+    (name, command, workers): (&str, &str, NonZeroUsize),
     settings: &Settings,
     out: &mut dyn Write,
 ) -> std::io::Result<Outcome> {
@@ -237,7 +259,7 @@ fn write_report(
     writeln!(out, "depth: {}", report.coverage.depth)?;
     match &report.verdict {
         Verdict::Diverges(divergent) => {
-            write_failure(report, divergent, args, implementation, settings, out)?;
+            write_failure(report, divergent, args, (name, command), settings, out)?;
         }
         Verdict::Unknown(Unknown::Interrupted) => writeln!(
             out,
@@ -257,7 +279,7 @@ fn write_failure(
     report: &HuntReport,
     divergent: &Divergent,
     args: &HuntArgs,
-    implementation: Implementation,
+    (name, command): (&str, &str),
     settings: &Settings,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
@@ -285,15 +307,9 @@ fn write_failure(
     } else {
         write!(out, "{}", without_colours(&report_text))?;
     }
-    // The replay names the implementation unless it is the default, so
-    // that it reproduces the failure rather than hunting `sim`.
-    let named = match implementation {
-        Implementation::Sim => String::new(),
-        other => format!(" --implementation {}", other.name()),
-    };
     writeln!(
         out,
-        "replay: wdfreq hunt --seed {} --cases 1 --steps-max {}{named}{}",
+        "replay: {command} --seed {} --cases 1 --steps-max {}{}",
         failure.seed,
         args.steps_max,
         settings_flags(settings)
@@ -302,7 +318,7 @@ fn write_failure(
         report,
         (failure, *case),
         &args.regressions,
-        implementation,
+        (name, command),
         settings,
         out,
     )
@@ -314,37 +330,31 @@ fn write_regression(
     report: &HuntReport,
     (failure, case): (&Failure, u64),
     dir: &Path,
-    implementation: Implementation,
+    (name, command): (&str, &str),
     settings: &Settings,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let regression = Regression {
-        implementation,
-        settings: *settings,
-        seed: Some(failure.seed),
-        expect: Expect::Diverges,
-        rule: failure.divergence.rule(),
-        note: Some(format!(
-            "found by wdfreq hunt --seed {}, case {case}; shrunk from {} to {} steps",
-            report.seed,
-            failure.generated_len,
-            failure.steps.len()
-        )),
-        steps: failure.steps.clone(),
-    };
-    let path = dir.join(regression.file_name());
-    let written =
-        std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&path, regression.to_text()));
-    match written {
-        Ok(()) => writeln!(
-            out,
-            "regression file: {0} (wdfreq replay {0})",
-            path.display()
-        )?,
+    let note = format!(
+        "found by wdfreq hunt --seed {}, case {case}; shrunk from {} to {} steps",
+        report.seed,
+        failure.generated_len,
+        failure.steps.len()
+    );
+    let regression = Regression::of_failure(name, *settings, failure, Expect::Diverges, Some(note));
+    match regression.write_into(dir) {
+        Ok(path) => {
+            // The program that hunted replays too.
+            let program = command.split(' ').next().unwrap_or("wdfreq");
+            writeln!(
+                out,
+                "regression file: {0} ({program} replay {0})",
+                path.display()
+            )?
+        }
         Err(error) => writeln!(
             out,
             "regression file: cannot write {}: {error}",
-            path.display()
+            dir.join(regression.file_name()).display()
         )?,
     }
     Ok(())
@@ -363,35 +373,4 @@ fn settings_flags(settings: &Settings) -> String {
         flags.push_str(" --no-verifier");
     }
     flags
-}
-
-/// `text` without its ANSI colour sequences (`ESC [ ... m`), which
-/// pretty_assertions always writes, for output that is not a terminal.
-pub(super) fn without_colours(text: &str) -> String {
-    let mut plain = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            // Skip to the end of the sequence, its final letter included.
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            plain.push(c);
-        }
-    }
-    plain
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn colours_are_stripped_and_text_kept() {
-        assert_eq!(without_colours("\u{1b}[32m>x\u{1b}[0m y"), ">x y");
-        assert_eq!(without_colours("plain"), "plain");
-    }
 }

@@ -1,28 +1,31 @@
-//! The implementations the command line drives by name: `sim`, the
+//! The implementations the `wdfreq` binary drives by name: `sim`, the
 //! simulated framework, and every mutant of the gallery. A name that is
-//! neither is refused with the list of known names.
+//! neither is refused with the list of known names. A third party's binary
+//! drives its own implementation instead (see [`super::main_for`]).
 
 use std::fmt;
 
 use crate::gallery::{self, Mutant};
+use crate::harness::Implementation;
 
-/// The name of the unmodified simulated framework for `--implementation`.
-pub const SIM: &str = "sim";
+pub use crate::sim::SIM;
 
-/// An implementation the command line can drive.
+/// An implementation the `wdfreq` binary can drive.
 #[derive(Clone, Copy, Debug)]
-pub enum Implementation {
+pub enum Builtin {
+    /// `sim`, the simulated framework.
     Sim,
+    /// A gallery mutant: the simulated framework with one bug.
     Mutant(Mutant),
 }
 
-impl Implementation {
+impl Builtin {
     /// The implementation called `name`.
-    pub fn by_name(name: &str) -> Result<Implementation, UnknownImplementation> {
+    pub fn by_name(name: &str) -> Result<Builtin, UnknownImplementation> {
         match name {
-            SIM => Ok(Implementation::Sim),
+            SIM => Ok(Builtin::Sim),
             _ => gallery::by_name(name)
-                .map(Implementation::Mutant)
+                .map(Builtin::Mutant)
                 .ok_or_else(|| UnknownImplementation(name.to_owned())),
         }
     }
@@ -30,32 +33,52 @@ impl Implementation {
     /// The name `by_name` takes.
     pub fn name(&self) -> &'static str {
         match self {
-            Implementation::Sim => SIM,
-            Implementation::Mutant(mutant) => mutant.name,
+            Builtin::Sim => SIM,
+            Builtin::Mutant(mutant) => mutant.name,
         }
     }
 
-    /// How reports name it: its name and what it is.
-    pub fn describe(&self) -> String {
+    /// The replay command's start for this implementation: `wdfreq
+    /// <command>`, naming the implementation unless it is the default.
+    pub fn command(&self, command: &str) -> String {
         match self {
-            Implementation::Sim => format!("{SIM} (simulated framework)"),
-            Implementation::Mutant(mutant) => format!(
-                "{} (gallery mutant, expected to break {})",
-                mutant.name, mutant.expected
-            ),
+            Builtin::Sim => format!("wdfreq {command}"),
+            Builtin::Mutant(mutant) => {
+                format!("wdfreq {command} --implementation {}", mutant.name)
+            }
         }
     }
 }
 
+/// Runs `$body` with `$implementation` bound to the built-in
+/// implementation `$builtin` as a concrete [`Implementation`]: the
+/// commands are generic over the implementation, and this is where the
+/// binary's choice by name becomes a type.
+macro_rules! with_builtin {
+    ($builtin:expr, |$implementation:ident| $body:expr) => {
+        match $builtin {
+            $crate::cli::implementation::Builtin::Sim => {
+                let $implementation = &$crate::sim::Simulated;
+                $body
+            }
+            $crate::cli::implementation::Builtin::Mutant(mutant) => {
+                let $implementation = &mutant;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_builtin;
+
 /// Two implementations are the same when their names are: a name stands
 /// for one implementation.
-impl PartialEq for Implementation {
+impl PartialEq for Builtin {
     fn eq(&self, other: &Self) -> bool {
         self.name() == other.name()
     }
 }
 
-impl Eq for Implementation {}
+impl Eq for Builtin {}
 
 /// No implementation has this name.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -70,5 +93,17 @@ impl fmt::Display for UnknownImplementation {
             self.0,
             names.join(", ")
         )
+    }
+}
+
+/// `asked` (from `--implementation`, if given) names `implementation`, the
+/// only one a third party's binary drives; else why not.
+pub fn only<M: Implementation>(implementation: &M, asked: Option<&str>) -> Result<(), String> {
+    match asked {
+        Some(name) if name != implementation.name() => Err(format!(
+            "this binary drives `{}` only, not `{name}`",
+            implementation.name()
+        )),
+        _ => Ok(()),
     }
 }

@@ -1,20 +1,46 @@
 //! The `wdfreq` command line: one clap subcommand per file, each returning
 //! an [`Outcome`] that `main` maps to the exit status.
+//!
+//! The commands are generic over the [`Implementation`] they drive: the
+//! `wdfreq` binary picks a built-in one by name ([`run`]); a crate with an
+//! implementation of its own gets the same command line for it with
+//! [`main_for`], a one-line `main`:
+//!
+//! ```no_run
+//! # use wdfreq::harness::Implementation;
+//! # struct MyFramework;
+//! # impl Implementation for MyFramework {
+//! #     type Instance = wdfreq::sim::Framework;
+//! #     fn name(&self) -> String { "my-framework".into() }
+//! #     fn settings(&self) -> Vec<wdfreq::vocab::Settings> { vec![Default::default()] }
+//! #     fn build(&self, s: wdfreq::vocab::Settings) -> Self::Instance { wdfreq::sim::Framework::with_settings(s) }
+//! # }
+//! fn main() -> std::process::ExitCode {
+//!     wdfreq::cli::main_for(&MyFramework)
+//! }
+//! ```
+//!
+//! which gives `hunt` (progress, Ctrl-C, `--trace-out`, regression files),
+//! `replay`, `check`, `rules` and `diagram`, with the exit statuses of
+//! [`Outcome`].
 
 pub mod check;
 pub mod diagram;
 pub mod hunt;
 pub mod implementation;
 pub mod progress;
-pub mod regression;
 pub mod replay;
 pub mod rules;
 pub mod settings;
 pub mod trace_out;
 
-use clap::{Parser, Subcommand};
+use std::io::ErrorKind;
+use std::path::Path;
+use std::process::ExitCode;
 
-use crate::harness::{Unknown, Verdict};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+
+use crate::harness::{Implementation, Unknown, Verdict};
 
 /// How a command ended; its exit status is fixed per variant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,10 +87,12 @@ impl From<&Verdict> for Outcome {
 #[derive(Debug, Parser)]
 #[command(name = "wdfreq", version, about)]
 pub struct Cli {
+    /// The subcommand.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Hunt for divergences between the reference model and the built-in
@@ -82,7 +110,8 @@ pub enum Command {
     Diagram(diagram::DiagramArgs),
 }
 
-/// Runs the parsed command line, writing its report to `out`.
+/// Runs the parsed command line of the `wdfreq` binary, writing its report
+/// to `out`.
 pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> std::io::Result<Outcome> {
     match cli.command {
         Command::Hunt(args) => hunt::run(&args, out),
@@ -90,5 +119,73 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> std::io::Result<Outcome> {
         Command::Check(args) => check::run(&args, out),
         Command::Rules(args) => rules::run(&args, out),
         Command::Diagram(args) => diagram::run(&args, out),
+    }
+}
+
+/// Runs the parsed command line of a binary `program` that drives
+/// `implementation` only, writing its report to `out`: `hunt` and `replay`
+/// drive it, and refuse `--implementation` naming another.
+pub fn run_for<M: Implementation>(
+    implementation: &M,
+    program: &str,
+    cli: Cli,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<Outcome> {
+    match cli.command {
+        Command::Hunt(args) => {
+            hunt::run_for(implementation, &format!("{program} hunt"), &args, out)
+        }
+        Command::Replay(args) => replay::run_for(implementation, &args, out),
+        Command::Check(args) => check::run(&args, out),
+        Command::Rules(args) => rules::run(&args, out),
+        Command::Diagram(args) => diagram::run(&args, out),
+    }
+}
+
+/// The `main` of a binary that drives `implementation`: parses the
+/// process's arguments (help and errors under the program's own name),
+/// runs [`run_for`] with the report on standard output, and returns the
+/// exit status.
+pub fn main_for<M: Implementation>(implementation: &M) -> ExitCode {
+    let program = std::env::args_os()
+        .next()
+        .and_then(|path| {
+            Path::new(&path)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| implementation.name());
+    let about = format!(
+        "The WDF request lifecycle's conformance suite, for {}",
+        implementation.describe()
+    );
+    let hunt = format!(
+        "Hunt for divergences between the reference model and {}",
+        implementation.name()
+    );
+    let command = Cli::command()
+        .bin_name(program.clone())
+        .display_name(program.clone())
+        .about(about)
+        .mut_subcommand("hunt", |c| c.about(hunt));
+    let cli = match Cli::from_arg_matches(&command.get_matches()) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
+    let mut stdout = std::io::stdout().lock();
+    exit_status(run_for(implementation, &program, cli, &mut stdout))
+}
+
+/// The exit status of a command's result: its outcome's, or for a report
+/// that could not be written, bad input (a reader that went away, as in
+/// `wdfreq rules | head`, is no failure).
+pub fn exit_status(result: std::io::Result<Outcome>) -> ExitCode {
+    match result {
+        Ok(outcome) => ExitCode::from(outcome.code()),
+        Err(error) if error.kind() == ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("wdfreq: cannot write the report: {error}");
+            ExitCode::from(Outcome::BadInput.code())
+        }
     }
 }

@@ -13,17 +13,17 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::Outcome;
-use super::hunt::without_colours;
-use super::implementation::Implementation;
-use super::regression::{Expect, Regression};
+use super::implementation::{Builtin, only, with_builtin};
 use super::settings::SettingsArgs;
+use crate::harness::divergence::without_colours;
 use crate::harness::{
-    Answer, Conformance, Divergence, DivergenceKind, Refusal, SideBySide, Stepped,
+    Answer, Conformance, Divergence, DivergenceKind, Implementation, Refusal, SideBySide, Stepped,
 };
 use crate::model::{ExpectedReply, Judgement};
-use crate::sim::Framework;
+use crate::regression::Regression;
 use crate::vocab::{Call, Delivery, Reply, SendMode, Settings, Step};
 
+/// The arguments of `replay`.
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
     /// The regression file, as `wdfreq hunt` writes it.
@@ -37,23 +37,81 @@ pub struct ReplayArgs {
     pub settings: SettingsArgs,
 }
 
+/// `wdfreq replay`: replays the file on the built-in implementation it
+/// names, or `--implementation`.
 pub fn run(args: &ReplayArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
-    let regression = match Regression::read(&args.file) {
-        Ok(regression) => regression,
-        Err(error) => {
-            writeln!(out, "{error}")?;
-            return Ok(Outcome::BadInput);
-        }
+    let Some(regression) = read(args, out)? else {
+        return Ok(Outcome::BadInput);
     };
-    let implementation = match args.implementation.as_deref().map(Implementation::by_name) {
-        None => regression.implementation,
-        Some(Ok(implementation)) => implementation,
-        Some(Err(error)) => {
+    let name = args
+        .implementation
+        .as_deref()
+        .unwrap_or(&regression.implementation);
+    let builtin = match Builtin::by_name(name) {
+        Ok(builtin) => builtin,
+        Err(error) if args.implementation.is_some() => {
             writeln!(out, "error: {error}")?;
             return Ok(Outcome::BadInput);
         }
+        // The file names it: the place is the file's header.
+        Err(error) => {
+            writeln!(
+                out,
+                "{}: regression: implementation: {error}",
+                args.file.display()
+            )?;
+            return Ok(Outcome::BadInput);
+        }
     };
-    let settings = match args.settings.over(regression.settings) {
+    with_builtin!(builtin, |implementation| replay_file(
+        implementation,
+        &regression,
+        args,
+        out
+    ))
+}
+
+/// `replay` for `implementation`, the one a binary drives, whichever the
+/// file names (a file found in another implementation is replayed, and
+/// not compared with what it expects).
+pub fn run_for<M: Implementation>(
+    implementation: &M,
+    args: &ReplayArgs,
+    out: &mut dyn Write,
+) -> std::io::Result<Outcome> {
+    if let Err(message) = only(implementation, args.implementation.as_deref()) {
+        writeln!(out, "error: {message}")?;
+        return Ok(Outcome::BadInput);
+    }
+    match read(args, out)? {
+        Some(regression) => replay_file(implementation, &regression, args, out),
+        None => Ok(Outcome::BadInput),
+    }
+}
+
+/// The file, or none when it was refused (and why is written).
+fn read(args: &ReplayArgs, out: &mut dyn Write) -> std::io::Result<Option<Regression>> {
+    match Regression::read(&args.file) {
+        Ok(regression) => Ok(Some(regression)),
+        Err(error) => {
+            writeln!(out, "{error}")?;
+            Ok(None)
+        }
+    }
+}
+
+fn replay_file<M: Implementation>(
+    implementation: &M,
+    regression: &Regression,
+    args: &ReplayArgs,
+    out: &mut dyn Write,
+) -> std::io::Result<Outcome> {
+    let settings = match args
+        .settings
+        .over(regression.settings)
+        .map_err(|e| e.to_string())
+        .and_then(|s| implementation.check_settings(s).map_err(|e| e.to_string()))
+    {
         Ok(settings) => settings,
         Err(error) => {
             writeln!(out, "error: {error}")?;
@@ -66,14 +124,18 @@ pub fn run(args: &ReplayArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
         args.file.display(),
         implementation.describe()
     )?;
-    let steps = &regression.steps;
-    let divergence = match implementation {
-        Implementation::Sim => replay(Framework::with_settings(settings), settings, steps, out)?,
-        Implementation::Mutant(mutant) => {
-            replay(mutant.framework_in(settings), settings, steps, out)?
-        }
-    };
-    write_verdict(&regression, (implementation, settings), divergence, out)
+    let divergence = replay(
+        implementation.build(settings),
+        settings,
+        &regression.steps,
+        out,
+    )?;
+    write_verdict(
+        regression,
+        (&implementation.name(), settings),
+        divergence,
+        out,
+    )
 }
 
 /// Steps `implementation` beside the model through `steps`, printing each
@@ -250,7 +312,7 @@ fn write_divergence(
 /// The verdict, whether it is what the file expects, and the exit status.
 fn write_verdict(
     regression: &Regression,
-    replayed: (Implementation, Settings),
+    replayed: (&str, Settings),
     divergence: Option<Divergence>,
     out: &mut dyn Write,
 ) -> std::io::Result<Outcome> {
@@ -267,28 +329,16 @@ fn write_verdict(
             Outcome::Violation
         }
     };
-    let recorded = match (regression.expect, regression.rule) {
-        (Expect::Conforms, _) => "conforms".to_owned(),
-        (Expect::Diverges, None) => "diverges".to_owned(),
-        (Expect::Diverges, Some(rule)) => format!("diverges ({rule})"),
-    };
-    if replayed != (regression.implementation, regression.settings) {
+    let recorded = regression.expectation();
+    if replayed != (regression.implementation.as_str(), regression.settings) {
         writeln!(
             out,
             "expected: {recorded} in {}, {}: not compared, replayed elsewhere",
-            regression.implementation.name(),
-            regression.settings
+            regression.implementation, regression.settings
         )?;
         return Ok(outcome);
     }
-    let met = match (regression.expect, &divergence) {
-        (Expect::Conforms, None) => true,
-        (Expect::Diverges, Some(divergence)) => {
-            regression.rule.is_none() || regression.rule == divergence.rule()
-        }
-        _ => false,
-    };
-    let met = if met {
+    let met = if regression.expected(divergence.as_ref()) {
         "as expected"
     } else {
         "NOT as expected"

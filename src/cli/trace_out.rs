@@ -11,22 +11,20 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::implementation::Implementation;
 use crate::check::write::write_trace;
-use crate::harness::{Conformance, HuntConfig, HuntReport, generated_steps, record};
-use crate::vocab::{Settings, Step};
+use crate::harness::{HuntConfig, HuntReport, Implementation, generated_steps, record};
+use crate::vocab::Step;
 
 /// Writes the traces the flags ask for into `dir`; returns the failure's
 /// trace path, if there was a failure.
-pub fn write_traces(
+pub fn write_traces<M: Implementation>(
     dir: &Path,
-    implementation: Implementation,
+    implementation: &M,
     config: &HuntConfig,
     report: &HuntReport,
     passing: bool,
 ) -> io::Result<Option<PathBuf>> {
     fs::create_dir_all(dir)?;
-    let settings = config.case.settings;
     let name = implementation.name();
     if passing {
         let failing_case = report.failure().map(|f| f.seed);
@@ -37,43 +35,25 @@ pub fn write_traces(
             }
             let steps = generated_steps(seed, &config.case);
             let path = dir.join(format!("{name}-{}-pass.jsonl", seed));
-            write_run(&path, implementation, settings, &steps)?;
+            write_run(&path, implementation, config, &steps)?;
         }
     }
     let Some(failure) = report.failure() else {
         return Ok(None);
     };
     let path = dir.join(format!("{name}-{}-fail.jsonl", failure.seed));
-    write_run(&path, implementation, settings, &failure.steps)?;
+    write_run(&path, implementation, config, &failure.steps)?;
     Ok(Some(path))
 }
 
-fn write_run(
+fn write_run<M: Implementation>(
     path: &Path,
-    implementation: Implementation,
-    settings: Settings,
+    implementation: &M,
+    config: &HuntConfig,
     steps: &[Step],
 ) -> io::Result<()> {
-    match implementation {
-        Implementation::Sim => write_one(
-            path,
-            crate::sim::Framework::with_settings(settings),
-            settings,
-            steps,
-        ),
-        Implementation::Mutant(mutant) => {
-            write_one(path, mutant.framework_in(settings), settings, steps)
-        }
-    }
-}
-
-fn write_one<I: Conformance>(
-    path: &Path,
-    implementation: I,
-    settings: Settings,
-    steps: &[Step],
-) -> io::Result<()> {
-    let (observations, _) = record(implementation, settings, steps);
+    let settings = config.case.settings;
+    let (observations, _) = record(implementation.build(settings), settings, steps);
     let mut file = io::BufWriter::new(fs::File::create(path)?);
     write_trace(&mut file, settings, &observations)
 }

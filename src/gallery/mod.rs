@@ -94,6 +94,7 @@ pub use status_reset_to_success::StatusResetToSuccess;
 pub use target_holds_two_sends::TargetHoldsTwoSends;
 pub use timeout_reports_cancelled::TimeoutReportsCancelled;
 
+use crate::harness::Implementation;
 use crate::vocab::{Call, RuleId, SendMode, Settings, Step};
 
 /// One entry of the gallery: a bug, the rule that must catch it, and the
@@ -140,6 +141,35 @@ impl Mutant {
     /// [`event_count`]).
     pub fn minimal_events(&self) -> usize {
         event_count(&(self.witness)())
+    }
+}
+
+/// A mutant is an implementation of every setting the simulated framework
+/// implements, its own settings first: its bug is in the one
+/// implementation, whatever framework it behaves as.
+impl Implementation for Mutant {
+    type Instance = GalleryFramework;
+
+    fn name(&self) -> String {
+        self.name.to_owned()
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "{} (gallery mutant, expected to break {})",
+            self.name, self.expected
+        )
+    }
+
+    fn settings(&self) -> Vec<Settings> {
+        let mut all = Settings::all();
+        all.retain(|s| *s != self.settings);
+        all.insert(0, self.settings);
+        all
+    }
+
+    fn build(&self, settings: Settings) -> GalleryFramework {
+        self.framework_in(settings)
     }
 }
 

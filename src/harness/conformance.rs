@@ -44,15 +44,23 @@ impl From<RuleId> for Refusal {
 /// [`check_invariants`](Self::check_invariants) and [`name`](Self::name).
 ///
 /// - The harness calls the methods in the order of an operation sequence,
-///   one at a time, from one thread. It creates a fresh implementation for
-///   every case.
-/// - The harness builds every implementation for the settings it judges
-///   for (flavor, framework version, verifier). A call the framework
-///   refuses in those settings must return `Err(Refusal::Rule(rule))` with
-///   the rule the model names, and change only what that refusal changes
-///   in the framework (the model's step says what): the harness goes
-///   on with the next step. A driver error the framework does not refuse
-///   there (with the verifier off, say) takes effect as the model says.
+///   one at a time, from one thread. It builds a fresh instance for every
+///   case (and for every attempt to shrink a failing one).
+/// - Settings: an instance implements one framework setting (flavor,
+///   framework version, verifier), the one
+///   [`Implementation::build`](super::Implementation::build) was given;
+///   the implementation declares which it implements in
+///   [`Implementation::settings`](super::Implementation::settings), and the
+///   harness judges each instance for the settings it was built for, so
+///   the two never disagree.
+/// - A call the framework refuses in those settings must return
+///   `Err(Refusal::Rule(rule))` with the rule the model names, and change
+///   only what that refusal changes in the framework (the model's step
+///   says what): the harness goes on with the next step. Not every driver
+///   rule is refused: a rule the framework has no check for is undefined
+///   (below), and one only the verifier checks is let through with the
+///   verifier off: the call takes effect as the model says (the model's
+///   judgement says `let_through`), and refusing it is a divergence.
 /// - A step whose outcome the framework leaves undefined (it has no check:
 ///   a Reuse, Complete or Delete of a request still at its target, any call
 ///   on a completed or deleted request, ...) is not performed: from that

@@ -79,6 +79,15 @@ impl Divergence {
         }
     }
 
+    /// Whether `other` is the same failure: the same kind of divergence
+    /// breaking the same rule (or none). Shrinking keeps to it, so that a
+    /// shorter sequence that fails some other way (a legal call refused
+    /// where a callback leaked) never replaces the one found.
+    pub fn same_failure(&self, other: &Divergence) -> bool {
+        std::mem::discriminant(&self.kind) == std::mem::discriminant(&other.kind)
+            && self.rule() == other.rule()
+    }
+
     /// A report of the divergence within `steps`, with a side-by-side diff
     /// of what the model expected and what the implementation did.
     pub fn report<'a>(&'a self, steps: &'a [Step]) -> impl fmt::Display + 'a {
@@ -186,5 +195,37 @@ impl fmt::Display for Report<'_> {
                 "error: the implementation's invariant failed after `{step}`: {message}"
             ),
         }
+    }
+}
+
+/// `text` without its ANSI colour sequences (`ESC [ ... m`), which a
+/// [`Divergence::report`] carries (pretty_assertions' diff always writes
+/// them), for output that is not a terminal.
+pub fn without_colours(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // Skip to the end of the sequence, its final letter included.
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    plain
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_colours;
+
+    #[test]
+    fn colours_are_stripped_and_text_kept() {
+        assert_eq!(without_colours("\u{1b}[32m>x\u{1b}[0m y"), ">x y");
+        assert_eq!(without_colours("plain"), "plain");
     }
 }

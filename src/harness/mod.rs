@@ -2,7 +2,9 @@
 //! implementation side by side over generated operation sequences, and
 //! reports the first divergence, shrunk to a minimal sequence.
 //!
-//! - [`conformance`]: the public trait an implementation implements.
+//! - [`conformance`]: the public trait an implementation implements, one
+//!   instance per case; [`implementation`](mod@implementation): the
+//!   implementation whole (name, settings it implements, a fresh instance).
 //! - [`strategy`]: the proptest state-machine generator; [`quick`]: the
 //!   quickcheck and `arbitrary` generators.
 //! - [`run`]: one sequence ([`execute`]) and one seeded case
@@ -19,6 +21,7 @@ pub mod conformance;
 pub mod coverage;
 pub mod divergence;
 pub mod hunt;
+pub mod implementation;
 pub mod minimize;
 pub mod quick;
 pub mod run;
@@ -30,6 +33,7 @@ pub use conformance::{Conformance, Refusal};
 pub use coverage::{Coverage, Depth};
 pub use divergence::{Divergence, DivergenceKind};
 pub use hunt::{Budget, HuntConfig, HuntReport, Workers, hunt, hunt_with};
+pub use implementation::{Implementation, NotImplemented};
 pub use quick::Sequence;
 pub use run::{
     Answer, CaseConfig, CaseOutcome, Failure, LONG_CASE_FACTOR, SideBySide, Stepped, execute,

@@ -4,7 +4,8 @@
 
 use super::{Framework, Handle, SimError};
 use crate::harness::conformance::{Conformance, Refusal};
-use crate::vocab::{Call, Completion, Delivery, QueueId, Reply, TargetChange, TargetId};
+use crate::harness::implementation::Implementation;
+use crate::vocab::{Call, Completion, Delivery, QueueId, Reply, Settings, TargetChange, TargetId};
 
 impl From<SimError> for Refusal {
     fn from(error: SimError) -> Self {
@@ -14,6 +15,38 @@ impl From<SimError> for Refusal {
             // as a divergence rather than matching it against the model.
             None => Refusal::Failed(error.to_string()),
         }
+    }
+}
+
+/// The simulated framework as a whole implementation: `sim`, which
+/// implements every setting there is (the default first).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Simulated;
+
+/// The name `sim` goes by in reports, regression files and
+/// `--implementation`.
+pub const SIM: &str = "sim";
+
+impl Implementation for Simulated {
+    type Instance = Framework;
+
+    fn name(&self) -> String {
+        SIM.to_owned()
+    }
+
+    fn describe(&self) -> String {
+        format!("{SIM} (simulated framework)")
+    }
+
+    fn settings(&self) -> Vec<Settings> {
+        let mut all = Settings::all();
+        all.retain(|s| *s != Settings::DEFAULT);
+        all.insert(0, Settings::DEFAULT);
+        all
+    }
+
+    fn build(&self, settings: Settings) -> Framework {
+        Framework::with_settings(settings)
     }
 }
 

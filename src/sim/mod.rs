@@ -25,6 +25,7 @@ mod target;
 #[cfg(test)]
 mod tests;
 
+pub use conformance::{SIM, Simulated};
 pub use error::SimError;
 pub use pool::{Handle, Pool, PoolExhausted};
 pub use request::{Death, Origin, Request};

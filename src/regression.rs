@@ -16,7 +16,9 @@
 //!
 //! Under `regression`:
 //!
-//! - `implementation`: `sim` or a gallery mutant's name.
+//! - `implementation`: the name of the implementation it was found in
+//!   ([`Implementation::name`]): `sim`, a gallery mutant's, or a third
+//!   party's.
 //! - `seed` (optional): the case seed the failure was found with.
 //! - `expect`: `diverges` or `conforms`, what a replay must show; `rule`
 //!   (optional, may be null): the rule the divergence broke when found, and
@@ -37,17 +39,16 @@
 
 use std::fmt;
 use std::io::Cursor;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::implementation::Implementation;
 use crate::check::parse::serde_message;
 use crate::check::write::{header, renamed_in_order, step_lines};
 use crate::check::{Event, TraceError, TraceReader};
-use crate::harness::Seed;
+use crate::harness::{Divergence, Failure, Implementation, NotImplemented, Seed, execute};
 use crate::vocab::{Call, Completion, RuleId, SendMode, Settings, Step};
 
 /// The header field that makes a trace a regression file.
@@ -66,8 +67,9 @@ pub enum Expect {
 /// One regression file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Regression {
-    /// The implementation the case was found in.
-    pub implementation: Implementation,
+    /// The name of the implementation the case was found in
+    /// ([`Implementation::name`]).
+    pub implementation: String,
     pub settings: Settings,
     pub seed: Option<Seed>,
     pub expect: Expect,
@@ -147,7 +149,7 @@ impl Regression {
             )
         })?;
         Ok(Regression {
-            implementation: raw.implementation.0,
+            implementation: raw.implementation,
             settings,
             seed: raw.seed.map(|s| s.0),
             expect: raw.expect,
@@ -161,7 +163,7 @@ impl Regression {
     /// (two for a synchronous send).
     pub fn to_text(&self) -> String {
         let mut expected = Map::new();
-        expected.insert("implementation".into(), json!(self.implementation.name()));
+        expected.insert("implementation".into(), json!(self.implementation));
         if let Some(seed) = self.seed {
             expected.insert("seed".into(), json!(seed.to_string()));
         }
@@ -182,6 +184,84 @@ impl Regression {
         text
     }
 
+    /// The regression file that keeps `failure`, found in `implementation`
+    /// for `settings`, expecting `expect` of a replay (a hunt records
+    /// `Diverges`, the bug as found; a test suite records `Conforms`, what
+    /// the implementation must do once fixed).
+    pub fn of_failure(
+        implementation: &str,
+        settings: Settings,
+        failure: &Failure,
+        expect: Expect,
+        note: Option<String>,
+    ) -> Regression {
+        Regression {
+            implementation: implementation.to_owned(),
+            settings,
+            seed: Some(failure.seed),
+            expect,
+            rule: failure.divergence.rule(),
+            note,
+            steps: failure.steps.clone(),
+        }
+    }
+
+    /// Writes the file into `dir` (created if need be) under
+    /// [`file_name`](Self::file_name), and returns its path.
+    pub fn write_into(&self, dir: &Path) -> std::io::Result<PathBuf> {
+        let path = dir.join(self.file_name());
+        std::fs::create_dir_all(dir)?;
+        std::fs::write(&path, self.to_text())?;
+        Ok(path)
+    }
+
+    /// Replays the steps on a fresh instance of `implementation` built for
+    /// the file's settings, beside the model, up to the first divergence.
+    /// Refused when the implementation does not declare those settings.
+    pub fn replay<M: Implementation>(
+        &self,
+        implementation: &M,
+    ) -> Result<Replayed, NotImplemented> {
+        let settings = implementation.check_settings(self.settings)?;
+        let divergence = execute(
+            implementation.build(settings),
+            settings,
+            &self.steps,
+            None,
+            None,
+        )
+        .err();
+        let as_expected = self.expected(divergence.as_ref());
+        Ok(Replayed {
+            divergence,
+            as_expected,
+        })
+    }
+
+    /// Whether a replay that ended with `divergence` (none: it conformed)
+    /// shows what the file expects: no divergence for `conforms`; for
+    /// `diverges`, a divergence that breaks the recorded rule when one is
+    /// recorded.
+    pub fn expected(&self, divergence: Option<&Divergence>) -> bool {
+        match (self.expect, divergence) {
+            (Expect::Conforms, None) => true,
+            (Expect::Diverges, Some(divergence)) => {
+                self.rule.is_none() || self.rule == divergence.rule()
+            }
+            _ => false,
+        }
+    }
+
+    /// What the file expects, for people: `conforms`, `diverges` or
+    /// `diverges (<rule>)`.
+    pub fn expectation(&self) -> String {
+        match (self.expect, self.rule) {
+            (Expect::Conforms, _) => "conforms".to_owned(),
+            (Expect::Diverges, None) => "diverges".to_owned(),
+            (Expect::Diverges, Some(rule)) => format!("diverges ({rule})"),
+        }
+    }
+
     /// The file name `wdfreq hunt` gives this case: implementation,
     /// settings, rule and seed, so that different finds never share one.
     pub fn file_name(&self) -> String {
@@ -196,19 +276,28 @@ impl Regression {
             .map_or(String::new(), |s| format!("-{:016x}", s.0));
         format!(
             "{}-{}-{}{verifier}-{rule}{seed}.jsonl",
-            self.implementation.name(),
-            self.settings.flavor,
-            self.settings.version
+            self.implementation, self.settings.flavor, self.settings.version
         )
     }
+}
+
+/// What a [`Regression::replay`] showed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Replayed {
+    /// The first divergence, or none when the implementation conformed.
+    pub divergence: Option<Divergence>,
+    /// Whether that is what the file expects ([`Regression::expected`]).
+    pub as_expected: bool,
 }
 
 /// A regression file cannot be read, or is not one.
 #[derive(Debug, thiserror::Error)]
 pub struct RegressionError {
+    /// The file, as given.
     pub file: String,
     /// The 1-based line of the problem; 0 for the file as a whole.
     pub line: usize,
+    /// What is wrong.
     pub kind: RegressionErrorKind,
 }
 
@@ -246,7 +335,8 @@ pub enum RegressionErrorKind {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawExpected {
-    implementation: ImplementationField,
+    #[serde(deserialize_with = "implementation_field")]
+    implementation: String,
     #[serde(default)]
     seed: Option<SeedField>,
     #[serde(deserialize_with = "expect_field")]
@@ -268,15 +358,17 @@ fn rule_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<RuleId>, D::Erro
     Option::<RuleId>::deserialize(d).map_err(|e| de::Error::custom(format!("rule: {e}")))
 }
 
-struct ImplementationField(Implementation);
-
-impl<'de> Deserialize<'de> for ImplementationField {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(d)?;
-        Implementation::by_name(&name)
-            .map(ImplementationField)
-            .map_err(|e| de::Error::custom(format!("implementation: {e}")))
+/// Reads `implementation`: a name, non-empty and without white space,
+/// since it is part of file names and command lines.
+fn implementation_field<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let name =
+        String::deserialize(d).map_err(|e| de::Error::custom(format!("implementation: {e}")))?;
+    if name.is_empty() || name.contains(|c: char| c.is_whitespace() || c == '/' || c == '\\') {
+        return Err(de::Error::custom(format!(
+            "implementation: `{name}` is no implementation name (empty, or with white space or a slash)"
+        )));
     }
+    Ok(name)
 }
 
 struct SeedField(Seed);
@@ -300,7 +392,7 @@ mod tests {
 
     fn example() -> Regression {
         Regression {
-            implementation: Implementation::Sim,
+            implementation: "sim".to_owned(),
             settings: Settings::new(Flavor::Kmdf, FrameworkVersion::V1_9, false).unwrap(),
             seed: Some(Seed(0x2a)),
             expect: Expect::Conforms,

@@ -70,11 +70,18 @@ pub struct Regression {
     /// The name of the implementation the case was found in
     /// ([`Implementation::name`]).
     pub implementation: String,
+    /// The framework the case is judged for (the trace header's).
     pub settings: Settings,
+    /// The case seed the failure was found with, if one was.
     pub seed: Option<Seed>,
+    /// What a replay must show.
     pub expect: Expect,
+    /// The rule the divergence broke when found; with `Diverges`, the rule
+    /// a replay's divergence must break.
     pub rule: Option<RuleId>,
+    /// Free text for people.
     pub note: Option<String>,
+    /// The operation sequence.
     pub steps: Vec<Step>,
 }
 

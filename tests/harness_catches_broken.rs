@@ -3,7 +3,8 @@
 //! a panicking implementation as a divergence instead of crashing.
 
 use wdfreq::harness::{
-    Budget, CaseConfig, Conformance, DivergenceKind, HuntConfig, HuntReport, Refusal, Seed, hunt,
+    Budget, CaseConfig, Conformance, DivergenceKind, HuntConfig, HuntReport, Refusal, Seed,
+    execute, generated_steps, hunt, run_case,
 };
 use wdfreq::sim::{Framework, Handle};
 use wdfreq::vocab::{
@@ -25,6 +26,9 @@ enum Bug {
     SendsWhileOutstanding,
     /// The implementation panics when asked for a status.
     PanicsOnStatusRead,
+    /// Two bugs that name no rule: a cancel answers the opposite of
+    /// whether the send was outstanding, and a legal Delete is refused.
+    CancelInvertedAndDeleteRefused,
 }
 
 impl Conformance for Broken {
@@ -58,6 +62,20 @@ impl Conformance for Broken {
             }
             (Bug::PanicsOnStatusRead, Call::ReadStatus) => {
                 panic!("status register unmapped")
+            }
+            (Bug::CancelInvertedAndDeleteRefused, Call::Cancel) => {
+                match self.inner.perform(request, call)? {
+                    Reply::Cancel { was_outstanding } => Ok(Reply::Cancel {
+                        was_outstanding: !was_outstanding,
+                    }),
+                    other => Ok(other),
+                }
+            }
+            (Bug::CancelInvertedAndDeleteRefused, Call::Delete) => {
+                match self.inner.perform(request, call) {
+                    Ok(_) => Err(Refusal::Failed("delete: handle table locked".into())),
+                    refused => refused,
+                }
             }
             _ => self.inner.perform(request, call),
         }
@@ -288,4 +306,40 @@ fn a_recycled_handle_is_caught_where_it_is_given() {
     );
     // Introduce, end it (a delete or a complete), introduce another.
     assert_eq!(failure.steps.len(), 3, "{report}");
+}
+
+/// Property: shrinking never switches symptoms. An implementation with two
+/// bugs that name no rule (a wrong cancel reply, a refused legal Delete)
+/// fails each case first with one of them, and the shrunk counterexample
+/// shows that same one, though the other is often one deletion away.
+#[test]
+fn a_shrunk_failure_is_the_failure_first_found() {
+    let config = CaseConfig::default();
+    let make = || Broken {
+        inner: Framework::new(),
+        bug: Bug::CancelInvertedAndDeleteRefused,
+    };
+    let (mut replies, mut refusals) = (0, 0);
+    for case in 0..200 {
+        let seed = Seed(0x5eed).case(case);
+        let steps = generated_steps(seed, &config);
+        let Err(first) = execute(make(), config.settings, &steps, None, None) else {
+            continue;
+        };
+        let shrunk = run_case(seed, &config, &make)
+            .failure
+            .expect("the same case fails when run_case runs it");
+        match (&first.kind, &shrunk.divergence.kind) {
+            (DivergenceKind::WrongReply { .. }, DivergenceKind::WrongReply { .. }) => replies += 1,
+            (DivergenceKind::RefusedLegal { .. }, DivergenceKind::RefusedLegal { .. }) => {
+                refusals += 1
+            }
+            (first, shrunk) => panic!("seed {seed}: found {first:?}, shrunk to {shrunk:?}"),
+        }
+    }
+    // Both symptoms were found first, so neither half is vacuous.
+    assert!(
+        replies >= 5 && refusals >= 5,
+        "{replies} replies, {refusals} refusals"
+    );
 }

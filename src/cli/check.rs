@@ -13,6 +13,7 @@ use super::Outcome;
 use super::settings::SettingsArgs;
 use crate::check::check_path_with;
 
+/// The arguments of `check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// The trace: a JSON Lines file, or `-` for standard input.
@@ -23,6 +24,8 @@ pub struct CheckArgs {
     pub settings: SettingsArgs,
 }
 
+/// `wdfreq check`: judges the trace and prints each finding as it is
+/// found, then a summary.
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
     // Findings are printed as they are found; the sink cannot return an
     // error, so the first write failure is kept and reported after.

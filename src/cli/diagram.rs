@@ -17,15 +17,18 @@ use crate::model::Origin;
 use crate::model::explore::{Lifecycle, Phase, lifecycles};
 use crate::vocab::Settings;
 
+/// The arguments of `diagram`.
 #[derive(Debug, Args)]
 pub struct DiagramArgs {
     /// Print Graphviz DOT instead of Mermaid.
     #[arg(long)]
     pub dot: bool,
+    /// The framework whose lifecycle to draw.
     #[command(flatten)]
     pub settings: SettingsArgs,
 }
 
+/// `wdfreq diagram`: prints the lifecycle diagram.
 pub fn run(args: &DiagramArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
     let settings = match args.settings.resolve() {
         Ok(settings) => settings,

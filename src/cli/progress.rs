@@ -18,12 +18,20 @@ pub const LINE_EVERY: Duration = Duration::from_secs(2);
 pub enum Progress {
     /// On a terminal: a bar over the cases, or over the time budget.
     Bar {
+        /// The bar, on standard error.
         bar: ProgressBar,
+        /// What the bar measures against.
         budget: Budget,
+        /// The settings the hunt judges for, for the rules it can reach.
         settings: Settings,
     },
     /// Off a terminal: a line now and then.
-    Lines { last: Instant, settings: Settings },
+    Lines {
+        /// When the last line was written.
+        last: Instant,
+        /// The settings the hunt judges for, for the rules it can reach.
+        settings: Settings,
+    },
 }
 
 impl Progress {

@@ -14,6 +14,7 @@ use crate::model::differences;
 use crate::model::rules::{CATALOGUE, Rule, markdown_table};
 use crate::vocab::Settings;
 
+/// The arguments of `rules`.
 #[derive(Debug, Args)]
 pub struct RulesArgs {
     /// Print a JSON array of objects (`id`, `obligation`, `severity`,
@@ -28,6 +29,7 @@ pub struct RulesArgs {
     /// with the model's answer to each (docs/audit.md).
     #[arg(long, conflicts_with_all = ["json", "differences"])]
     pub audit: bool,
+    /// The settings whose applicability and refusals to show.
     #[command(flatten)]
     pub settings: SettingsArgs,
 }
@@ -41,6 +43,7 @@ struct RuleHere<'a> {
     refused_here: bool,
 }
 
+/// `wdfreq rules`: prints the catalogue, the differences or the audit.
 pub fn run(args: &RulesArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
     let settings = match args.settings.resolve() {
         Ok(settings) => settings,

@@ -41,6 +41,7 @@ pub(super) const MUTANT: Mutant = Mutant {
                   as frameworks before 1.9 did.",
     expected: RuleId::CallbackLeak,
     minimal_len: 5,
+    also: &[],
     witness,
     make: || Box::new(CallbackKeptAcrossReuse),
 };

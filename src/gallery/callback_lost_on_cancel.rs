@@ -38,6 +38,7 @@ pub(super) const MUTANT: Mutant = Mutant {
                   path leaves the completion to the other.",
     expected: RuleId::CallbackMissing,
     minimal_len: 6,
+    also: &[],
     witness: cancelled_send,
     make: || Box::new(CallbackLostOnCancel),
 };

@@ -45,6 +45,7 @@ pub(super) const MUTANT: Mutant = Mutant {
                   previous completion, copied in only after the call.",
     expected: RuleId::CallbackMismatch,
     minimal_len: 5,
+    also: &[],
     witness,
     make: || Box::new(CallbackSeesPreviousCompletion),
 };

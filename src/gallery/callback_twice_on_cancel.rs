@@ -37,6 +37,7 @@ pub(super) const MUTANT: Mutant = Mutant {
                   completion, so its callback runs twice.",
     expected: RuleId::CallbackTwice,
     minimal_len: 6,
+    also: &[],
     witness: cancelled_send,
     make: || Box::new(CallbackTwiceOnCancel),
 };

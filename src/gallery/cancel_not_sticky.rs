@@ -38,6 +38,7 @@ pub(super) const MUTANT: Mutant = Mutant {
                   out instead of failing with STATUS_CANCELLED.",
     expected: RuleId::SendCancelled,
     minimal_len: 4,
+    also: &[],
     witness,
     make: || Box::new(CancelNotSticky),
 };

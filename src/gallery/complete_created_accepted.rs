@@ -33,6 +33,7 @@ pub(super) const MUTANT: Mutant = Mutant {
                   as with the verifier off.",
     expected: RuleId::CompleteCreated,
     minimal_len: 2,
+    also: &[],
     witness,
     make: || Box::new(CompleteCreatedAccepted),
 };

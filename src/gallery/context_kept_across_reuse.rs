@@ -51,6 +51,7 @@ pub(super) const MUTANT: Mutant = Mutant {
                   registration without a context inherits.",
     expected: RuleId::CallbackLeak,
     minimal_len: 6,
+    also: &[],
     witness,
     make: || Box::<ContextKeptAcrossReuse>::default(),
 };

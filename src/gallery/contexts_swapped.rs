@@ -4,7 +4,7 @@
 
 use super::framework::Replied;
 use super::witness::{R0, R1, create, format, send, set_completion, target_completes};
-use super::{Bug, Faithful, Mutant};
+use super::{Bug, Faithful, Mutant, Symptom};
 use crate::harness::conformance::Refusal;
 use crate::sim::Handle;
 use crate::vocab::{
@@ -39,6 +39,18 @@ use crate::vocab::{
 /// context (none). Both sends need a routine, since only those use the
 /// stack, and their contexts must differ; the one completed first must be
 /// the one sent first.
+///
+/// # Also: `callback-leak`
+///
+/// Where the context r0's routine gets is one r0 registered before and
+/// replaced, the model names `callback-leak` first (a replaced context
+/// reached a routine), and a hunt that meets the bug that way reports and
+/// shrinks it that way. Shortest sequence (10): `create r0; r0: set
+/// completion cb0 with ctx0; r0: set completion cb0; r0: format; r0: send
+/// to t0; create r1; r1: set completion cb0 with ctx0; r1: format; r1:
+/// send to t0; target completes r0`: the nine above and the one
+/// registration that r0's current one replaced (a Reuse in its place
+/// would need a registration after it too, one step more).
 #[derive(Clone, Debug, Default)]
 pub struct ContextsSwapped {
     /// Per target, the context of each outstanding send that has a
@@ -53,6 +65,11 @@ pub(super) const MUTANT: Mutant = Mutant {
                   target completing in send order swap contexts.",
     expected: RuleId::CallbackMismatch,
     minimal_len: 9,
+    also: &[Symptom {
+        rule: RuleId::CallbackLeak,
+        minimal_len: 10,
+        witness: leak_witness,
+    }],
     witness,
     make: || Box::<ContextsSwapped>::default(),
 };
@@ -65,6 +82,21 @@ fn witness() -> Vec<Step> {
         send(R0),
         create(R1),
         set_completion(R1, 0, None),
+        format(R1),
+        send(R1),
+        target_completes(R0, Status::SUCCESS, 0),
+    ]
+}
+
+fn leak_witness() -> Vec<Step> {
+    vec![
+        create(R0),
+        set_completion(R0, 0, Some(0)),
+        set_completion(R0, 0, None),
+        format(R0),
+        send(R0),
+        create(R1),
+        set_completion(R1, 0, Some(0)),
         format(R1),
         send(R1),
         target_completes(R0, Status::SUCCESS, 0),

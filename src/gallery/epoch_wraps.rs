@@ -57,6 +57,7 @@ pub(super) const MUTANT: Mutant = Mutant {
                   Reuse comes back sixteen Reuses later.",
     expected: RuleId::CallbackLeak,
     minimal_len: 4 + EPOCHS,
+    also: &[],
     witness,
     make: || Box::<EpochWraps>::default(),
 };

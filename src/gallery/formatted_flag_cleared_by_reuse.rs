@@ -50,6 +50,7 @@ pub(super) const MUTANT: Mutant = Mutant {
                   again after Reuse is refused, where KMDF lets it through.",
     expected: RuleId::FormatAfterReuse,
     minimal_len: 4,
+    also: &[],
     witness,
     make: || Box::new(FormattedFlagClearedByReuse),
 };

@@ -41,6 +41,7 @@ pub(super) const MUTANT: Mutant = Mutant {
                   unformatted send is accepted.",
     expected: RuleId::SendUnformatted,
     minimal_len: 4,
+    also: &[],
     witness,
     make: || Box::<FormattingKeptAcrossReuse>::default(),
 };

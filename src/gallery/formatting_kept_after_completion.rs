@@ -44,6 +44,7 @@ pub(super) const MUTANT: Mutant = Mutant {
                   a new format is accepted.",
     expected: RuleId::SendUnformatted,
     minimal_len: 5,
+    also: &[],
     witness,
     make: || Box::<FormattingKeptAfterCompletion>::default(),
 };

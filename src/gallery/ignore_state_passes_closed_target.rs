@@ -40,6 +40,7 @@ pub(super) const MUTANT: Mutant = Mutant {
                   whose device is gone.",
     expected: RuleId::SendTargetNotAccepting,
     minimal_len: 4,
+    also: &[],
     witness,
     make: || Box::new(IgnoreStatePassesClosedTarget),
 };

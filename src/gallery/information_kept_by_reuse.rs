@@ -49,6 +49,7 @@ pub(super) const MUTANT: Mutant = Mutant {
                   previous completion's information.",
     expected: RuleId::StatusMismatch,
     minimal_len: 5,
+    also: &[],
     witness,
     make: || Box::<InformationKeptByReuse>::default(),
 };

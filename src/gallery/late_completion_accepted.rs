@@ -54,6 +54,7 @@ pub(super) const MUTANT: Mutant = Mutant {
                   accepted and fires the callback registered now (no send generation).",
     expected: RuleId::TargetCompleteUnsent,
     minimal_len: 4,
+    also: &[],
     witness,
     make: || Box::<LateCompletionAccepted>::default(),
 };

@@ -117,7 +117,24 @@ pub struct Mutant {
     pub minimal_len: usize,
     /// One shortest sequence, as derived by hand.
     pub witness: fn() -> Vec<Step>,
+    /// The other ways a hunt may first meet the bug, each with its own
+    /// rule and shortest sequence: shrinking keeps to the failure first
+    /// met ([`Divergence::same_failure`](crate::harness::Divergence::same_failure)),
+    /// so a bug that shows as two rules is reported, and shrunk, as either.
+    pub also: &'static [Symptom],
     make: fn() -> Box<dyn Bug>,
+}
+
+/// One way a mutant's bug shows: the rule that catches it, the length of
+/// the shortest sequence that shows it that way, and that sequence.
+#[derive(Clone, Copy, Debug)]
+pub struct Symptom {
+    /// The rule of the divergence.
+    pub rule: RuleId,
+    /// The length of the shortest sequence, derived by hand.
+    pub minimal_len: usize,
+    /// One shortest sequence, as derived by hand.
+    pub witness: fn() -> Vec<Step>,
 }
 
 impl Mutant {
@@ -130,6 +147,23 @@ impl Mutant {
     /// A fresh simulated framework of `settings` with this mutant's bug.
     pub fn framework_in(&self, settings: Settings) -> GalleryFramework {
         GalleryFramework::with_settings(self, settings)
+    }
+
+    /// Every way the bug shows, the expected one first.
+    pub fn symptoms(&self) -> Vec<Symptom> {
+        let expected = Symptom {
+            rule: self.expected,
+            minimal_len: self.minimal_len,
+            witness: self.witness,
+        };
+        std::iter::once(expected)
+            .chain(self.also.iter().copied())
+            .collect()
+    }
+
+    /// The symptom that `rule` names, if the bug shows that way.
+    pub fn symptom(&self, rule: RuleId) -> Option<Symptom> {
+        self.symptoms().into_iter().find(|s| s.rule == rule)
     }
 
     /// A fresh instance of the bug alone.

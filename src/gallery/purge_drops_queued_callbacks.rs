@@ -40,6 +40,7 @@ pub(super) const MUTANT: Mutant = Mutant {
                   running their completion routines.",
     expected: RuleId::CallbackMissing,
     minimal_len: 6,
+    also: &[],
     witness,
     make: || Box::new(PurgeDropsQueuedCallbacks),
 };

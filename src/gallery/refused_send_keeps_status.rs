@@ -43,6 +43,7 @@ pub(super) const MUTANT: Mutant = Mutant {
                   so a status read afterwards returns the old one.",
     expected: RuleId::StatusMismatch,
     minimal_len: 3,
+    also: &[],
     witness,
     make: || Box::<RefusedSendKeepsStatus>::default(),
 };

@@ -41,6 +41,7 @@ pub(super) const MUTANT: Mutant = Mutant {
                   Complete is accepted.",
     expected: RuleId::CompleteCreated,
     minimal_len: 4,
+    also: &[],
     witness,
     make: || Box::<SecondCompleteAccepted>::default(),
 };

@@ -35,6 +35,7 @@ pub(super) const MUTANT: Mutant = Mutant {
                   (no REQUEST_ALREADY_SENT check).",
     expected: RuleId::SendWhilePending,
     minimal_len: 4,
+    also: &[],
     witness,
     make: || Box::new(SendWhileSentAccepted),
 };

@@ -37,6 +37,7 @@ pub(super) const MUTANT: Mutant = Mutant {
                   its previous status.",
     expected: RuleId::StatusMismatch,
     minimal_len: 3,
+    also: &[],
     witness,
     make: || Box::new(StatusKeptByReuse),
 };

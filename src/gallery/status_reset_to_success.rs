@@ -32,6 +32,7 @@ pub(super) const MUTANT: Mutant = Mutant {
     description: "Reuse resets the status to STATUS_SUCCESS instead of the status given.",
     expected: RuleId::StatusMismatch,
     minimal_len: 3,
+    also: &[],
     witness,
     make: || Box::new(StatusResetToSuccess),
 };

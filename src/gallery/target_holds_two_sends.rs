@@ -47,6 +47,7 @@ pub(super) const MUTANT: Mutant = Mutant {
                   completes without its callback.",
     expected: RuleId::CallbackMissing,
     minimal_len: 11,
+    also: &[],
     witness,
     make: || Box::<TargetHoldsTwoSends>::default(),
 };

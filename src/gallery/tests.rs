@@ -37,19 +37,25 @@ fn every_mutant_name_is_unique_kebab_case_and_found_by_name() {
 #[test]
 fn every_witness_has_the_stated_minimal_length() {
     for mutant in all() {
-        assert_eq!(
-            (mutant.witness)().len(),
-            mutant.minimal_len,
-            "{}: the witness and the stated length disagree",
-            mutant.name
-        );
+        for symptom in mutant.symptoms() {
+            assert_eq!(
+                (symptom.witness)().len(),
+                symptom.minimal_len,
+                "{} ({}): the witness and the stated length disagree",
+                mutant.name,
+                symptom.rule
+            );
+        }
     }
 }
 
 #[test]
 fn every_witness_conforms_on_the_simulated_framework() {
-    for mutant in all() {
-        let steps = (mutant.witness)();
+    for (mutant, symptom) in all()
+        .into_iter()
+        .flat_map(|m| m.symptoms().into_iter().map(move |s| (m, s)))
+    {
+        let steps = (symptom.witness)();
         if let Err(divergence) = execute(
             &mut Framework::with_settings(mutant.settings),
             mutant.settings,
@@ -68,13 +74,16 @@ fn every_witness_conforms_on_the_simulated_framework() {
 
 #[test]
 fn every_witness_breaks_its_mutant_at_its_last_step_with_the_expected_rule() {
-    for mutant in all() {
-        let steps = (mutant.witness)();
+    for (mutant, symptom) in all()
+        .into_iter()
+        .flat_map(|m| m.symptoms().into_iter().map(move |s| (m, s)))
+    {
+        let steps = (symptom.witness)();
         let divergence = execute(&mut mutant.framework(), mutant.settings, &steps, None, None)
             .expect_err(&format!("{}: the witness passes", mutant.name));
         assert_eq!(
             (divergence.rule(), divergence.step),
-            (Some(mutant.expected), steps.len() - 1),
+            (Some(symptom.rule), steps.len() - 1),
             "{}:\n{}",
             mutant.name,
             divergence.report(&steps)

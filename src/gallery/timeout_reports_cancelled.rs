@@ -50,6 +50,7 @@ pub(super) const MUTANT: Mutant = Mutant {
                   instead of STATUS_IO_TIMEOUT to a status read.",
     expected: RuleId::StatusMismatch,
     minimal_len: 6,
+    also: &[],
     witness,
     make: || Box::<TimeoutReportsCancelled>::default(),
 };

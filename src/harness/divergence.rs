@@ -79,13 +79,42 @@ impl Divergence {
         }
     }
 
-    /// Whether `other` is the same failure: the same kind of divergence
-    /// breaking the same rule (or none). Shrinking keeps to it, so that a
-    /// shorter sequence that fails some other way (a legal call refused
-    /// where a callback leaked) never replaces the one found.
+    /// Whether `other` is the same failure, the one shrinking keeps to (as
+    /// Hypothesis keeps to one exception type and place): a shorter
+    /// sequence that fails another way never replaces the one found, so
+    /// the counterexample shows the failure the hunt met.
+    ///
+    /// Two divergences are the same failure when
+    ///
+    /// - both name a rule, and it is the same: an illegal call accepted
+    ///   ([`DivergenceKind::AcceptedIllegal`]) and refused for another rule
+    ///   ([`DivergenceKind::WrongRule`]) are one check mishandled;
+    /// - both name none, and are of one kind: a legal call refused, a wrong
+    ///   cancel reply, a duplicate handle, a panic and a failed invariant
+    ///   are five failures, not one;
+    /// - or the implementation refused both calls with the same refusal
+    ///   ([`DivergenceKind::RefusedLegal`], [`DivergenceKind::WrongRule`]):
+    ///   one wrong check of its own, met where the call was legal, let
+    ///   through, or broke another rule.
     pub fn same_failure(&self, other: &Divergence) -> bool {
-        std::mem::discriminant(&self.kind) == std::mem::discriminant(&other.kind)
-            && self.rule() == other.rule()
+        let same_rule = match (self.rule(), other.rule()) {
+            (Some(rule), Some(other_rule)) => rule == other_rule,
+            (None, None) => {
+                std::mem::discriminant(&self.kind) == std::mem::discriminant(&other.kind)
+            }
+            _ => false,
+        };
+        same_rule || matches!((self.refusal(), other.refusal()), (Some(a), Some(b)) if a == b)
+    }
+
+    /// The implementation's refusal, where the divergence is that it
+    /// refused.
+    fn refusal(&self) -> Option<&Refusal> {
+        match &self.kind {
+            DivergenceKind::RefusedLegal { refusal, .. } => Some(refusal),
+            DivergenceKind::WrongRule { actual, .. } => Some(actual),
+            _ => None,
+        }
     }
 
     /// A report of the divergence within `steps`, with a side-by-side diff

@@ -50,8 +50,11 @@ pub enum Budget {
 /// Settings of a hunt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HuntConfig {
+    /// The run's seed: case `i` runs with `seed.case(i)`.
     pub seed: Seed,
+    /// When the hunt stops.
     pub budget: Budget,
+    /// How each case is generated and judged.
     pub case: CaseConfig,
 }
 
@@ -91,11 +94,13 @@ impl Workers<'static> {
 /// describe.
 #[derive(Clone, Debug)]
 pub struct HuntReport {
+    /// The run's seed.
     pub seed: Seed,
     /// Cases run.
     pub cases: u64,
     /// Steps run, over all cases (as generated, before any shrinking).
     pub steps: u64,
+    /// The rules exercised and the depths reached, over all cases.
     pub coverage: Coverage,
     /// What the hunt concludes. Along the way: [`Verdict::Diverges`] with
     /// the lowest-numbered failure found so far, else
@@ -104,6 +109,7 @@ pub struct HuntReport {
     /// Failing cases found, the first included. A progress figure: with
     /// several workers, cases past the first failure may have failed too.
     pub failures: u64,
+    /// Wall-clock time since the hunt began.
     pub elapsed: Duration,
 }
 

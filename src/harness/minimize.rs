@@ -7,7 +7,9 @@
 //! - whole requests: leave out one request and every step naming it;
 //! - deletion: repeat single-step deletion until no step can go;
 //! - simpler values: a request created with an IRP, a send without its
-//!   options, where the failure stays;
+//!   options, completions and Reuse statuses at success with no
+//!   information, Reuse without flags, a callback without a context,
+//!   where the failure stays;
 //! - unqueueing: an asynchronous send failed by the cancel or timeout that
 //!   follows it (queued at a stopped target) is one synchronous send
 //!   answered cancelled, without the stop;
@@ -17,14 +19,17 @@
 //!   fewer for the same events. Shrinking only deletes, so it can never
 //!   find this spelling by itself.
 //!
-//! A candidate is kept only when it is well-formed and still fails with a
-//! divergence of the same rule.
+//! A candidate is kept only when it is well-formed and still fails the same
+//! way: the same kind of divergence, breaking the same rule
+//! ([`Divergence::same_failure`]).
 
 use super::conformance::Conformance;
 use super::divergence::Divergence;
 use super::run::execute;
 use crate::model::Model;
-use crate::vocab::{Call, Completion, RequestId, SendMode, Settings, Status, Step, TargetId};
+use crate::vocab::{
+    Call, Completion, RequestId, ReuseFlags, SendMode, Settings, Status, Step, TargetId,
+};
 
 /// Shortens `failing` while it still diverges the same way.
 pub fn delete_steps<I: Conformance>(
@@ -40,7 +45,7 @@ pub fn delete_steps<I: Conformance>(
             return None;
         }
         let found = execute(make(), settings, &candidate, None, None).err()?;
-        (found.rule() == divergence.rule()).then(|| {
+        found.same_failure(divergence).then(|| {
             let mut candidate = candidate;
             candidate.truncate(found.step + 1);
             (candidate, found)
@@ -194,42 +199,117 @@ fn async_sends(steps: &[Step]) -> Vec<AsyncSend> {
 }
 
 /// Every sequence made from `steps` by making one step's arguments
-/// simpler, one way only: a request created with an IRP rather than
-/// without, a send without a timeout or without ignoring the target's
-/// state.
+/// simpler, one way only, toward the simplest value: a request created
+/// with an IRP rather than without; a send without a timeout or without
+/// ignoring the target's state; a completion (a target's, a synchronous
+/// send's answer, a Complete) with success and no information, or else
+/// with no information; a Reuse with success and no flags; a callback
+/// registered without a context.
 fn simpler_values(steps: &[Step]) -> Vec<Vec<Step>> {
     let mut candidates = Vec::new();
     for (at, step) in steps.iter().enumerate() {
-        let simpler = match *step {
-            Step::Create {
-                request,
-                irp: false,
-            } => Step::Create { request, irp: true },
-            Step::Call {
-                request,
-                call:
-                    Call::Send {
-                        target,
-                        mode,
-                        timeout,
-                        ignore_state,
-                    },
-            } if timeout || ignore_state => Step::Call {
-                request,
-                call: Call::Send {
-                    target,
-                    mode,
-                    timeout: false,
-                    ignore_state: false,
-                },
-            },
-            _ => continue,
-        };
-        let mut candidate = steps.to_vec();
-        candidate[at] = simpler;
-        candidates.push(candidate);
+        for simpler in simpler_step(step) {
+            let mut candidate = steps.to_vec();
+            candidate[at] = simpler;
+            candidates.push(candidate);
+        }
     }
     candidates
+}
+
+/// The simpler spellings of `step`, simplest first.
+fn simpler_step(step: &Step) -> Vec<Step> {
+    match *step {
+        Step::Create {
+            request,
+            irp: false,
+        } => vec![Step::Create { request, irp: true }],
+        Step::TargetComplete {
+            request,
+            completion,
+        } => simpler_completions(completion)
+            .into_iter()
+            .map(|completion| Step::TargetComplete {
+                request,
+                completion,
+            })
+            .collect(),
+        Step::Call { request, call } => {
+            let calls = match call {
+                Call::Send {
+                    target,
+                    mode,
+                    timeout,
+                    ignore_state,
+                } => {
+                    let mut calls = Vec::new();
+                    if timeout || ignore_state {
+                        calls.push(Call::Send {
+                            target,
+                            mode,
+                            timeout: false,
+                            ignore_state: false,
+                        });
+                    }
+                    if let SendMode::Sync(answer) = mode {
+                        calls.extend(simpler_completions(answer).into_iter().map(|answer| {
+                            Call::Send {
+                                target,
+                                mode: SendMode::Sync(answer),
+                                timeout,
+                                ignore_state,
+                            }
+                        }));
+                    }
+                    calls
+                }
+                Call::Complete {
+                    status,
+                    information,
+                } => simpler_completions(Completion::new(status, information))
+                    .into_iter()
+                    .map(|c| Call::Complete {
+                        status: c.status,
+                        information: c.information,
+                    })
+                    .collect(),
+                Call::Reuse { status, flags }
+                    if status != Status::SUCCESS || flags != ReuseFlags::NONE =>
+                {
+                    vec![Call::Reuse {
+                        status: Status::SUCCESS,
+                        flags: ReuseFlags::NONE,
+                    }]
+                }
+                Call::SetCompletionCallback {
+                    callback,
+                    context: Some(_),
+                } => vec![Call::SetCompletionCallback {
+                    callback,
+                    context: None,
+                }],
+                _ => Vec::new(),
+            };
+            calls
+                .into_iter()
+                .map(|call| Step::Call { request, call })
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Simpler completions than `completion`: success with no information,
+/// then the same status with no information.
+fn simpler_completions(completion: Completion) -> Vec<Completion> {
+    let mut simpler = Vec::new();
+    if completion != Completion::SUCCESS {
+        simpler.push(Completion::SUCCESS);
+    }
+    if completion.information != 0 && completion.status != Status::SUCCESS {
+        simpler.push(Completion::new(completion.status, 0));
+    }
+    simpler
 }
 
 /// Every sequence made from `steps` by leaving out one request and every
@@ -288,7 +368,9 @@ pub fn well_formed(settings: Settings, steps: &[Step]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vocab::build::{R0, R1, cancel, create, send, send_sync, target_completes};
+    use crate::vocab::build::{
+        R0, R1, cancel, create, reuse, send, send_sync, set_completion, target_completes,
+    };
     use crate::vocab::{RequestId, Status};
 
     #[test]
@@ -313,5 +395,37 @@ mod tests {
         assert_eq!(without.len(), 2);
         assert_eq!(without[0], vec![create(R1), cancel(R1)]);
         assert_eq!(without[1], vec![create(R0), send(R0), cancel(R0)]);
+    }
+
+    #[test]
+    fn values_simplify_one_way_toward_success_no_information_no_flags_no_context() {
+        let done = target_completes(R0, Status::CANCELLED, 3);
+        let steps = vec![create(R0), set_completion(R0, 1, Some(2)), done];
+        let simpler = simpler_values(&steps);
+        assert_eq!(
+            simpler,
+            vec![
+                vec![steps[0], set_completion(R0, 1, None), done],
+                vec![steps[0], steps[1], target_completes(R0, Status::SUCCESS, 0)],
+                vec![
+                    steps[0],
+                    steps[1],
+                    target_completes(R0, Status::CANCELLED, 0)
+                ],
+            ]
+        );
+        // The simplest values have nothing simpler: the rounds end.
+        let simplest = vec![
+            create(R0),
+            set_completion(R0, 1, None),
+            reuse(R0, Status::SUCCESS),
+            send_sync(R0, Status::SUCCESS, 0),
+            target_completes(R0, Status::SUCCESS, 0),
+        ];
+        assert!(simpler_values(&simplest).is_empty());
+        assert_eq!(
+            simpler_step(&reuse(R0, Status::CANCELLED)),
+            vec![reuse(R0, Status::SUCCESS)]
+        );
     }
 }

@@ -496,7 +496,9 @@ pub struct Failure {
 pub struct CaseOutcome {
     /// Steps run (of the sequence as generated).
     pub steps: usize,
+    /// The rules the case exercised and the depths it reached.
     pub coverage: Coverage,
+    /// The failure, shrunk, when the case diverged.
     pub failure: Option<Failure>,
 }
 
@@ -571,13 +573,15 @@ pub fn run_case<I: Conformance>(
             iterations += 1;
             let (_, candidate, _) = tree.current();
             match execute(make(), config.settings, &candidate, None, None) {
-                Err(divergence) => {
+                // Only the same failure is progress: another one counts as
+                // a pass, so that the shrink never switches symptoms.
+                Err(divergence) if divergence.same_failure(&best.1) => {
                     best = (candidate, divergence);
                     if !tree.simplify() {
                         break;
                     }
                 }
-                Ok(_) => {
+                _ => {
                     if !tree.complicate() {
                         break;
                     }

@@ -90,6 +90,7 @@
 //!   A crate that uses wdfreq in its tests can leave it out with
 //!   `default-features = false`; everything above stays.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod check;
 #[cfg(feature = "cli")]

@@ -14,6 +14,7 @@ use crate::vocab::{RuleId, Settings, Severity};
 pub struct Finding {
     /// The 1-based line of the event that shows the problem.
     pub line: u64,
+    /// The rule broken.
     pub rule: RuleId,
     /// The catalogue's sentence, prefixed with the request and op, and
     /// followed by what was seen where that helps.
@@ -51,8 +52,11 @@ impl fmt::Display for InFile<'_> {
 /// The counts of one checked trace, and what it was judged for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// Findings of rules whose severity is error.
     pub errors: u64,
+    /// Findings of rules whose severity is warning.
     pub warnings: u64,
+    /// Events read (a `sync` send and its answer count as one).
     pub events: u64,
     /// The settings the trace was judged for.
     pub settings: Settings,

@@ -16,8 +16,11 @@ use crate::vocab::{Settings, SettingsError};
 /// cannot be opened or judged.
 #[derive(Debug, thiserror::Error)]
 pub struct TraceError {
+    /// The trace, as given (`-` shown as standard input).
     pub file: String,
+    /// The 1-based line; 0 for the file as a whole.
     pub line: u64,
+    /// What is wrong.
     pub kind: TraceErrorKind,
 }
 
@@ -49,56 +52,90 @@ pub enum TraceErrorKind {
     /// ones the trace names: the result is a framework that does not exist.
     #[error("cannot judge for the settings asked for over the trace's ({base}): {source}")]
     Override {
+        /// The trace's own settings.
         base: Settings,
+        /// Why not.
         #[source]
         source: SettingsError,
     },
     /// A line is longer than the reader's limit.
     #[error("the line is longer than {max} bytes")]
-    LineTooLong { max: usize },
+    LineTooLong {
+        /// The limit.
+        max: usize,
+    },
     /// A line is not UTF-8; `column` is the 1-based byte where it stops
     /// being UTF-8.
     #[error("invalid UTF-8 at column {column}")]
-    InvalidUtf8 { column: usize },
+    InvalidUtf8 {
+        /// The 1-based byte column.
+        column: usize,
+    },
     /// A line is not JSON.
     #[error("invalid JSON at column {column}: {message}")]
-    InvalidJson { column: usize, message: String },
+    InvalidJson {
+        /// The 1-based byte column.
+        column: usize,
+        /// The JSON parser's message.
+        message: String,
+    },
     /// A line is JSON but not an object.
     #[error("expected a JSON object, found {found}")]
-    NotAnObject { found: &'static str },
+    NotAnObject {
+        /// What was found instead.
+        found: &'static str,
+    },
     /// A required field is absent.
     #[error("missing field `{field}`")]
-    MissingField { field: &'static str },
+    MissingField {
+        /// The field at fault.
+        field: &'static str,
+    },
     /// A field has the wrong JSON type.
     #[error("field `{field}`: expected {expected}, found {found}")]
     WrongType {
+        /// The field at fault.
         field: &'static str,
+        /// What the field takes.
         expected: &'static str,
+        /// What was found instead.
         found: &'static str,
     },
     /// An item of an array field has the wrong JSON type; `index` counts
     /// from 0.
     #[error("field `{field}`, item {index}: expected {expected}, found {found}")]
     WrongItemType {
+        /// The field at fault.
         field: &'static str,
+        /// The item's index, from 0.
         index: usize,
+        /// What the field takes.
         expected: &'static str,
+        /// What was found instead.
         found: &'static str,
     },
     /// A numeric field is outside its type's range.
     #[error("field `{field}`: {value} is out of range ({range})")]
     OutOfRange {
+        /// The field at fault.
         field: &'static str,
+        /// The value found.
         value: String,
+        /// The range the field takes.
         range: &'static str,
     },
     /// `op` names no op of the format.
     #[error("field `op`: unknown op `{op}`; expected one of {}", OPS.join(", "))]
-    UnknownOp { op: String },
+    UnknownOp {
+        /// The op named.
+        op: String,
+    },
     /// A string field with a fixed set of values has another one.
     #[error("field `{field}`: unknown value `{value}`; expected one of {}", expected.join(", "))]
     UnknownValue {
+        /// The field at fault.
         field: &'static str,
+        /// The value found.
         value: String,
         /// The values the field takes, as the vocabulary names them.
         expected: &'static [&'static str],
@@ -109,11 +146,19 @@ pub enum TraceErrorKind {
     /// More distinct names of one kind than its ids can hold (for `req`,
     /// more requests introduced).
     #[error("field `{field}`: more than {max} distinct names")]
-    TooManyNames { field: &'static str, max: usize },
+    TooManyNames {
+        /// The field at fault.
+        field: &'static str,
+        /// The limit.
+        max: usize,
+    },
     /// An event names a request that no earlier `create` or `receive`
     /// introduced.
     #[error("field `req`: request `{name}` was never created or received")]
-    UnknownRequest { name: String },
+    UnknownRequest {
+        /// The request name.
+        name: String,
+    },
     /// An event names a request that no `create` or `receive` the reader
     /// remembers introduced, after the reader forgot the names of requests
     /// retired more than `remembered` retirements ago: the name may be one
@@ -122,17 +167,28 @@ pub enum TraceErrorKind {
         "field `req`: unknown request `{name}` (it may have died more than {remembered} \
          request deaths ago: the checker remembers only that many)"
     )]
-    ForgottenRequest { name: String, remembered: usize },
+    ForgottenRequest {
+        /// The request name.
+        name: String,
+        /// How many retired requests the reader remembers.
+        remembered: usize,
+    },
     /// A `create` or `receive` names a request that already exists.
     #[error(
         "field `req`: request `{name}` was already created or received; \
          a name stands for one request for the whole trace"
     )]
-    DuplicateRequest { name: String },
+    DuplicateRequest {
+        /// The request name.
+        name: String,
+    },
     /// An event the framework judged for does not have
     /// (`WdfIoTargetPurge` before KMDF 1.11 or in UMDF 1).
     #[error("field `op`: `{function}` does not exist in the framework this trace is judged for")]
-    Unavailable { function: &'static str },
+    Unavailable {
+        /// The framework function the event stands for.
+        function: &'static str,
+    },
     /// The trace has no events at all.
     #[error("the trace has no events")]
     NoEvents,
@@ -141,11 +197,16 @@ pub enum TraceErrorKind {
         "field `wdfreq`: trace format version {found} is not read here; \
          a header line names version 2 (a version 1 trace has no header)"
     )]
-    UnsupportedFormat { found: String },
+    UnsupportedFormat {
+        /// What was found instead.
+        found: String,
+    },
     /// The header names settings that cannot be parsed or do not exist.
     #[error("field `{field}`: {source}")]
     HeaderSettings {
+        /// The field at fault.
         field: &'static str,
+        /// Why not.
         #[source]
         source: SettingsError,
     },

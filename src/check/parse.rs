@@ -81,17 +81,25 @@ pub enum Event {
     /// accepted (a refused one returns at once), so only the model can say
     /// whether an answer was due (`sync-send-unanswered`).
     SyncSend {
+        /// The request the event is about.
         request: RequestId,
+        /// The I/O target it is sent to.
         target: TargetId,
+        /// Whether the send has a timeout (`WDF_REQUEST_SEND_OPTION_TIMEOUT`).
         timeout: bool,
+        /// Whether the send ignores the target's state (`WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE`).
         ignore_state: bool,
+        /// The answer joined to it, if any.
         answer: Option<SyncAnswer>,
     },
     /// `status`: the driver read the request's status and got `value` (and
     /// `information`), where the trace records them.
     Status {
+        /// The request the event is about.
         request: RequestId,
+        /// The status read, where recorded.
         value: Option<Status>,
+        /// The information read, where recorded.
         information: Option<u64>,
     },
     /// `callback`: the framework invoked a completion callback.
@@ -162,6 +170,8 @@ impl Event {
 
 /// One event line as written, before the reader joins a `sync` send with
 /// its answer.
+/// One line of a trace, parsed: an event, or a `sync` send still to be
+/// joined with its answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Parsed {
     /// Any event but a `sync` send.
@@ -169,9 +179,13 @@ pub enum Parsed {
     /// A `send` with mode `sync`, still to be joined with the
     /// `target_complete` that must follow it.
     SyncSend {
+        /// The request the event is about.
         request: RequestId,
+        /// The I/O target it is sent to.
         target: TargetId,
+        /// Whether the send has a timeout (`WDF_REQUEST_SEND_OPTION_TIMEOUT`).
         timeout: bool,
+        /// Whether the send ignores the target's state (`WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE`).
         ignore_state: bool,
     },
 }

@@ -10,6 +10,9 @@ use crate::harness::conformance::{Conformance, Refusal};
 use crate::sim::{Framework, Handle, Request};
 use crate::vocab::{Call, Completion, Delivery, QueueId, Reply, Settings, TargetChange, TargetId};
 
+/// What a call returns: its reply, or why it was refused.
+pub type Replied = Result<Reply, Refusal>;
+
 /// One deliberate bug: the calls it intercepts on the way to the simulated
 /// framework.
 ///
@@ -17,9 +20,6 @@ use crate::vocab::{Call, Completion, Delivery, QueueId, Reply, Settings, TargetC
 /// one whose behaviour it alters, and within it delegates to [`Faithful`]
 /// for everything but the altered part. A bug keeps whatever state its
 /// mechanism needs; the harness makes a fresh one for every case.
-/// What a call returns: its reply, or why it was refused.
-pub type Replied = Result<Reply, Refusal>;
-
 pub trait Bug {
     /// A driver call other than create and receive (see
     /// [`Conformance::perform`]).

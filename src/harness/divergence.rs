@@ -14,13 +14,19 @@ pub enum DivergenceKind {
     /// The implementation broke a framework rule: wrong, missing, extra or
     /// leaked callbacks, or a wrong status.
     Broke {
+        /// The rule broken, and the request.
         violation: Violation,
+        /// The callbacks the model says the step invokes.
         expected: Vec<Delivery>,
+        /// The callbacks the implementation invoked.
         actual: Vec<Delivery>,
     },
     /// The implementation accepted a call that breaks a driver rule: its
     /// verifier let the bug through.
-    AcceptedIllegal { rule: RuleId },
+    AcceptedIllegal {
+        /// The driver rule the call breaks.
+        rule: RuleId,
+    },
     /// The implementation refused a call the framework accepts: a legal
     /// one, or one that breaks `let_through`, a driver rule the framework
     /// lets through in these settings (then the divergence is about that
@@ -29,14 +35,24 @@ pub enum DivergenceKind {
     /// refuses for a later rule, which the implementation refused for
     /// another.
     RefusedLegal {
+        /// The implementation's refusal.
         refusal: Refusal,
+        /// The driver rule the call breaks and the framework lets through,
+        /// if any.
         let_through: Option<RuleId>,
     },
     /// The implementation refused an illegal call, naming another rule.
-    WrongRule { expected: RuleId, actual: Refusal },
+    WrongRule {
+        /// The rule the framework refuses the call for.
+        expected: RuleId,
+        /// The implementation's refusal.
+        actual: Refusal,
+    },
     /// The implementation accepted a legal call but replied wrongly.
     WrongReply {
+        /// The reply the model expects.
         expected: ExpectedReply,
+        /// The implementation's reply.
         actual: Reply,
         /// The framework rule a wrong reply breaks, where one does
         /// (`status-mismatch` for a status read).
@@ -47,20 +63,30 @@ pub enum DivergenceKind {
     /// introduced earlier (alive or dead): a handle must name one request,
     /// or callbacks and calls cannot be told apart.
     DuplicateHandle {
+        /// The request just introduced.
         request: RequestId,
+        /// The earlier request the handle was given to.
         holder: RequestId,
     },
     /// The implementation panicked.
-    Panicked { message: String },
+    Panicked {
+        /// The panic's message.
+        message: String,
+    },
     /// The implementation's own invariant check failed.
-    Invariant { message: String },
+    Invariant {
+        /// The check's message.
+        message: String,
+    },
 }
 
 /// The first divergence of a sequence: at `step` (0-based index into the
 /// sequence), of `kind`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Divergence {
+    /// The 0-based index of the step where the two first disagree.
     pub step: usize,
+    /// How they disagree.
     pub kind: DivergenceKind,
 }
 

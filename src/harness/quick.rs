@@ -37,6 +37,7 @@ impl Sequence {
         )
     }
 
+    /// The generated steps.
     pub fn steps(&self) -> &[Step] {
         &self.0
     }

@@ -21,8 +21,11 @@ use crate::vocab::{
 
 /// How many of each resource a sequence uses: small, so that steps collide.
 pub const TARGETS: u8 = 3;
+/// I/O queues requests are received from.
 pub const QUEUES: u8 = 2;
+/// Completion callbacks drivers register.
 pub const CALLBACKS: u8 = 3;
+/// Completion contexts drivers register.
 pub const CONTEXTS: u8 = 3;
 /// Requests alive at once beyond which no new one is made, per case: most
 /// cases keep few, so that steps collide; some keep many, for depth.
@@ -76,6 +79,8 @@ impl Kind {
 /// whether its steps focus on one request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Swarm {
+    /// The weight of each kind of step ([`Kind::ALL`]'s order); 0 leaves
+    /// it out of the case.
     pub weights: [u32; Kind::ALL.len()],
     /// Targets the case sends to (1 to [`TARGETS`]): with one, every send
     /// goes to the same target, and several are outstanding there at once.
@@ -169,8 +174,11 @@ fn base_weight(kind: Kind) -> u32 {
 /// settings), the next fresh request name, and the case's swarm.
 #[derive(Clone, Debug)]
 pub struct GenState {
+    /// The model, stepped through the sequence so far.
     pub model: Model,
+    /// The number of the next request introduced.
     pub next_request: u32,
+    /// The case's swarm.
     pub swarm: Swarm,
 }
 

@@ -82,6 +82,7 @@ impl std::fmt::Display for Answer {
 pub struct Branch {
     /// File (under `src/framework/shared/`) and lines.
     pub file: &'static str,
+    /// The function the branch is in.
     pub function: &'static str,
     /// The condition that takes the branch.
     pub condition: &'static str,

@@ -26,10 +26,13 @@ use crate::vocab::{
 pub struct Phase {
     /// Who holds the request ([`Life`]).
     pub stage: Life,
+    /// Formatted for its next send.
     pub formatted: bool,
+    /// A completion callback is registered.
     pub registered: bool,
     /// Unformatted by a Reuse, with the verifier's flag still set.
     pub flag_kept: bool,
+    /// Cancelled since its last Reuse.
     pub cancelled: bool,
     /// A queue-presented request that carries an I/O context (it cannot be
     /// sent and forgotten).
@@ -117,6 +120,7 @@ impl fmt::Display for Phase {
 /// One kind of step tried in one phase.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Transition {
+    /// The phase the step is tried in.
     pub from: Phase,
     /// The step's name in the trace format (`format`, `target_complete`).
     pub step: &'static str,
@@ -127,6 +131,7 @@ pub struct Transition {
 /// The lifecycle of a request of one origin.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lifecycle {
+    /// Created by the driver, or presented by a queue.
     pub origin: Origin,
     /// The step that introduces the request (`create` or `receive`).
     pub introduced_by: &'static str,

@@ -43,7 +43,9 @@ pub use targets::{Targets, target_change};
 /// A step breaks a rule: `rule` names which, `request` which request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Violation {
+    /// The rule broken.
     pub rule: RuleId,
+    /// The request the step is about.
     pub request: RequestId,
 }
 
@@ -61,11 +63,16 @@ pub enum ExpectedReply {
     /// `CancelSentRequest` returns this; `None` where the lower driver
     /// decides (a send outstanding: TRUE only if it set a cancel routine,
     /// `FxRequestBase::Cancel` returning `IoCancelIrp`'s answer).
-    Cancel { returns: Option<bool> },
+    Cancel {
+        /// What the cancel returns, where the framework decides it.
+        returns: Option<bool>,
+    },
     /// `ReadStatus` returns this status and information; `None` where the
     /// sources leave the value unspecified (any value conforms).
     Status {
+        /// The status read, where specified.
         status: Option<Status>,
+        /// The information read, where specified.
         information: Option<u64>,
     },
     /// Anything: the request's state is undefined ([`Judged`]).
@@ -90,6 +97,7 @@ pub enum Judged {
 /// The model's answer to a legal step.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Accepted {
+    /// What the implementation must reply.
     pub reply: ExpectedReply,
     /// The completion callbacks the framework must invoke during this
     /// step, each for another request, in the order the framework invokes

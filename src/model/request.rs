@@ -11,7 +11,10 @@ pub enum Origin {
     Created,
     /// Presented by an I/O queue: the driver completes it to its originator
     /// when done.
-    Received { queue: QueueId },
+    Received {
+        /// The queue that presented it.
+        queue: QueueId,
+    },
 }
 
 /// Who holds a request, and whether it still exists.
@@ -73,7 +76,9 @@ pub enum Life {
 /// 7. An outstanding request has an IRP: a send without one is undefined.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Request {
+    /// Created by the driver, or presented by a queue.
     pub origin: Origin,
+    /// Where the request is in its life.
     pub life: Life,
     /// How the request is formatted for its next send; `None` after
     /// creation, a Reuse, or a completed send.

@@ -116,8 +116,12 @@ impl Refused {
 /// One rule of the request lifecycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Rule {
+    /// The rule's stable ID.
     pub id: RuleId,
+    /// Whose obligation it is: the driver's, the framework's or the I/O
+    /// target's.
     pub obligation: Obligation,
+    /// How a trace checker reports a break of it.
     pub severity: Severity,
     /// The settings in which the rule applies.
     pub scope: Scope,

@@ -130,10 +130,16 @@ impl fmt::Display for CallKind {
 /// `WdfRequestFormatRequestUsingCurrentType` (forward as received).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, arbitrary::Arbitrary)]
 pub enum FormatKind {
+    /// For a read (`FormatRequestForRead`).
     Read,
+    /// For a write (`FormatRequestForWrite`).
     Write,
+    /// For a device I/O control (`FormatRequestForIoctl`).
     Ioctl,
+    /// For an internal device I/O control (KMDF's
+    /// `WdfIoTargetFormatRequestForInternalIoctl`).
     InternalIoctl,
+    /// As received (`FormatUsingCurrentType`).
     Current,
 }
 
@@ -289,13 +295,17 @@ pub enum Call {
     /// where the sequence does not say (a trace's `format` without its
     /// `target`): then the target's state is not looked at.
     Format {
+        /// What the request is formatted for.
         kind: FormatKind,
+        /// The target it is formatted for, where the sequence says.
         target: Option<TargetId>,
     },
     /// `IWDFIoRequest::SetCompletionCallback` /
     /// `WdfRequestSetCompletionRoutine`.
     SetCompletionCallback {
+        /// The completion routine registered.
         callback: CallbackId,
+        /// Its context, if any.
         context: Option<ContextId>,
     },
     /// `IWDFIoRequest::Send` / `WdfRequestSend`, in the given mode; with
@@ -307,16 +317,25 @@ pub enum Call {
     /// `WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE`: the send goes to a
     /// stopped or purged target at once (not to a closed one).
     Send {
+        /// The I/O target the request is sent to.
         target: TargetId,
+        /// Asynchronous, synchronous (with its answer) or send and forget.
         mode: SendMode,
+        /// `WDF_REQUEST_SEND_OPTION_TIMEOUT`.
         timeout: bool,
+        /// `WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE`.
         ignore_state: bool,
     },
     /// `IWDFIoRequest::CancelSentRequest` / `WdfRequestCancelSentRequest`.
     Cancel,
     /// `IWDFIoRequest2::Reuse(hrStatus)` / `WdfRequestReuse` with
     /// `WDF_REQUEST_REUSE_PARAMS` (status and flags).
-    Reuse { status: Status, flags: ReuseFlags },
+    Reuse {
+        /// The status the request is reset to.
+        status: Status,
+        /// The Reuse flags (KMDF and UMDF 2).
+        flags: ReuseFlags,
+    },
     /// `IWDFRequestCompletionParams::GetCompletionStatus` and
     /// `GetInformation` / `WdfRequestGetStatus` and
     /// `WdfRequestGetInformation`: reads the completion status.
@@ -324,7 +343,12 @@ pub enum Call {
     /// `IWDFIoRequest::CompleteWithInformation` /
     /// `WdfRequestCompleteWithInformation`: completes a queue-presented
     /// request back to its originator.
-    Complete { status: Status, information: u64 },
+    Complete {
+        /// The completion status.
+        status: Status,
+        /// The completion information (bytes transferred, say).
+        information: u64,
+    },
     /// `IWDFObject::DeleteWdfObject` / `WdfObjectDelete`.
     Delete,
 }
@@ -409,7 +433,10 @@ pub enum Reply {
     /// The call took effect and returns nothing.
     Done,
     /// `CancelSentRequest`: whether a send was outstanding to cancel.
-    Cancel { was_outstanding: bool },
+    Cancel {
+        /// TRUE when a send was outstanding and the cancel reached it.
+        was_outstanding: bool,
+    },
     /// `ReadStatus`: the request's completion status and information.
     Status(Completion),
 }

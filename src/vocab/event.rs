@@ -12,7 +12,9 @@ use super::step::Step;
 /// transferred, for reads and writes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, arbitrary::Arbitrary)]
 pub struct Completion {
+    /// The completion status (an NTSTATUS or HRESULT).
     pub status: Status,
+    /// The completion information.
     pub information: u64,
 }
 
@@ -46,7 +48,9 @@ impl fmt::Display for Completion {
 /// (`SetCompletionCallback(callback, context)`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, arbitrary::Arbitrary)]
 pub struct Registration {
+    /// The completion routine.
     pub callback: CallbackId,
+    /// Its context, if one was registered.
     pub context: Option<ContextId>,
 }
 
@@ -68,8 +72,11 @@ impl fmt::Display for Registration {
 /// implementation's own handle when it reports what it invoked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Delivery<R = RequestId> {
+    /// The request whose send finished.
     pub request: R,
+    /// The routine invoked and the context it was given.
     pub registration: Registration,
+    /// The completion it was given.
     pub completion: Completion,
 }
 
@@ -119,7 +126,9 @@ pub enum Observation {
     AnsweredByTimeout(Step),
     /// A status read of `request` returned `completion`.
     Status {
+        /// The request read.
         request: RequestId,
+        /// What the read returned.
         completion: Completion,
     },
     /// The framework invoked a completion callback.

@@ -220,7 +220,9 @@ impl fmt::Display for Obligation {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// A break is an error: the driver or the framework is wrong.
     Error,
+    /// A break is only a warning: legal, but a likely mistake.
     Warning,
 }
 

@@ -18,6 +18,7 @@ pub enum Flavor {
 }
 
 impl Flavor {
+    /// Every flavor (UMDF 2 runs the KMDF source: [`Flavor::Kmdf`]).
     pub const ALL: [Flavor; 2] = [Flavor::Umdf1, Flavor::Kmdf];
 
     /// The name used on the command line and in traces.
@@ -50,7 +51,9 @@ impl FromStr for Flavor {
 /// The framework version a driver was built against (`1.minor`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FrameworkVersion {
+    /// The major version (1).
     pub major: u8,
+    /// The minor version.
     pub minor: u8,
 }
 
@@ -67,6 +70,7 @@ impl FrameworkVersion {
     /// The versions the suite distinguishes, oldest first.
     pub const KNOWN: [FrameworkVersion; 4] = [Self::V1_7, Self::V1_9, Self::V1_11, Self::V1_33];
 
+    /// Version `major.minor`.
     pub const fn new(major: u8, minor: u8) -> Self {
         FrameworkVersion { major, minor }
     }
@@ -94,7 +98,9 @@ impl FromStr for FrameworkVersion {
 /// The framework the rules are judged for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Settings {
+    /// UMDF 1, or KMDF (and UMDF 2, its shared source).
     pub flavor: Flavor,
+    /// The framework version the driver was built against.
     pub version: FrameworkVersion,
     /// Whether the framework's verifier is on. With it off the framework
     /// lets some driver errors through (the driver still broke the rule).
@@ -218,13 +224,18 @@ impl fmt::Display for Settings {
 /// Settings that cannot be parsed or do not exist.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SettingsError {
+    /// A flavor name that is none of the known ones.
     #[error("unknown flavor `{0}`: expected `umdf1` or `kmdf` (also `umdf2`)")]
     UnknownFlavor(String),
+    /// A version that is not `MAJOR.MINOR`.
     #[error("`{0}` is not a framework version: expected MAJOR.MINOR, as `1.9`")]
     BadVersion(String),
+    /// A flavor and version that never existed together.
     #[error("there is no {flavor} {version}: UMDF 1 has Reuse from 1.9 to 1.11, KMDF is 1.x")]
     NoSuchFramework {
+        /// The flavor given.
         flavor: Flavor,
+        /// The version given.
         version: FrameworkVersion,
     },
     /// A 1.x version given for UMDF 2, whose versions are 2.x.

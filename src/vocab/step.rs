@@ -24,31 +24,53 @@ pub enum Step {
     /// `WdfRequestCreate` was given no I/O target: the request then has no
     /// IRP until it is formatted for a target or reused with a new IRP
     /// (KMDF and UMDF 2; UMDF 1's requests always have one).
-    Create { request: RequestId, irp: bool },
+    Create {
+        /// The new request.
+        request: RequestId,
+        /// Whether it has an IRP from the start.
+        irp: bool,
+    },
     /// The framework presents a request from an I/O queue
     /// (`IQueueCallbackDefaultIoHandler::OnDefaultIoHandler` and friends /
     /// `EvtIoRead` and friends). The driver owns it until it completes it.
-    Receive { request: RequestId, queue: QueueId },
+    Receive {
+        /// The new request.
+        request: RequestId,
+        /// The queue that presents it.
+        queue: QueueId,
+    },
     /// The driver makes `call` on `request`.
-    Call { request: RequestId, call: Call },
+    Call {
+        /// The request the call is made on.
+        request: RequestId,
+        /// The call, with its arguments.
+        call: Call,
+    },
     /// The I/O target at which `request` is outstanding finishes it with
     /// `completion` (the device or lower driver decides the status and
     /// information). The framework answers it with at most one
     /// [`Delivery`](super::Delivery).
     TargetComplete {
+        /// The request the target finishes.
         request: RequestId,
+        /// The status and information the target finishes it with.
         completion: Completion,
     },
     /// The timeout of the outstanding send of `request`
     /// (`WDF_REQUEST_SEND_OPTION_TIMEOUT`) elapses before its target
     /// finishes it: the framework's timer cancels the send (the
     /// environment's move, like a target's completion).
-    TimedOut { request: RequestId },
+    TimedOut {
+        /// The request whose send's timer fires.
+        request: RequestId,
+    },
     /// The driver changes the state of `target` (start, stop, purge,
     /// close): the one step that names no request, since it acts on every
     /// request queued at the target or sent to it.
     Target {
+        /// The I/O target changed.
         target: TargetId,
+        /// How its state changes.
         change: TargetChange,
     },
 }
@@ -119,11 +141,17 @@ impl fmt::Display for Step {
 /// The kind of a [`Step`], without its arguments.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum StepKind {
+    /// [`Step::Create`].
     Create,
+    /// [`Step::Receive`].
     Receive,
+    /// [`Step::Call`] of one kind of call.
     Call(CallKind),
+    /// [`Step::TargetComplete`].
     TargetComplete,
+    /// [`Step::TimedOut`].
     TimedOut,
+    /// [`Step::Target`] of one kind of change.
     Target(TargetOp),
 }
 

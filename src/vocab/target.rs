@@ -96,9 +96,13 @@ impl fmt::Display for TargetChange {
 /// The kind of a [`TargetChange`], without its action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TargetOp {
+    /// [`TargetChange::Start`].
     Start,
+    /// [`TargetChange::Stop`], whatever its action.
     Stop,
+    /// [`TargetChange::Purge`].
     Purge,
+    /// [`TargetChange::Close`].
     Close,
 }
 

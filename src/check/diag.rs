@@ -56,7 +56,8 @@ pub struct Summary {
     pub errors: u64,
     /// Findings of rules whose severity is warning.
     pub warnings: u64,
-    /// Events read (a `sync` send and its answer count as one).
+    /// Event lines read, the header not counted (a `sync` send and its
+    /// answer are two).
     pub events: u64,
     /// The settings the trace was judged for.
     pub settings: Settings,

@@ -52,29 +52,29 @@ pub enum TraceErrorKind {
     /// ones the trace names: the result is a framework that does not exist.
     #[error("cannot judge for the settings asked for over the trace's ({base}): {source}")]
     Override {
-        /// The trace's own settings.
+        /// The trace's own settings (its header's, or version 1's defaults).
         base: Settings,
-        /// Why not.
+        /// Why the settings asked for do not apply over them.
         #[source]
         source: SettingsError,
     },
     /// A line is longer than the reader's limit.
     #[error("the line is longer than {max} bytes")]
     LineTooLong {
-        /// The limit.
+        /// The reader's limit on a line, in bytes.
         max: usize,
     },
     /// A line is not UTF-8; `column` is the 1-based byte where it stops
     /// being UTF-8.
     #[error("invalid UTF-8 at column {column}")]
     InvalidUtf8 {
-        /// The 1-based byte column.
+        /// The 1-based byte column where the line stops being UTF-8.
         column: usize,
     },
     /// A line is not JSON.
     #[error("invalid JSON at column {column}: {message}")]
     InvalidJson {
-        /// The 1-based byte column.
+        /// The 1-based byte column where the JSON parser stopped.
         column: usize,
         /// The JSON parser's message.
         message: String,
@@ -82,7 +82,7 @@ pub enum TraceErrorKind {
     /// A line is JSON but not an object.
     #[error("expected a JSON object, found {found}")]
     NotAnObject {
-        /// What was found instead.
+        /// The JSON type the line holds instead.
         found: &'static str,
     },
     /// A required field is absent.
@@ -149,14 +149,14 @@ pub enum TraceErrorKind {
     TooManyNames {
         /// The field at fault.
         field: &'static str,
-        /// The limit.
+        /// The most distinct names the field's ids can hold.
         max: usize,
     },
     /// An event names a request that no earlier `create` or `receive`
     /// introduced.
     #[error("field `req`: request `{name}` was never created or received")]
     UnknownRequest {
-        /// The request name.
+        /// The request name, as the trace writes it.
         name: String,
     },
     /// An event names a request that no `create` or `receive` the reader
@@ -170,7 +170,7 @@ pub enum TraceErrorKind {
     ForgottenRequest {
         /// The request name.
         name: String,
-        /// How many retired requests the reader remembers.
+        /// How many retired requests' names the reader remembers.
         remembered: usize,
     },
     /// A `create` or `receive` names a request that already exists.
@@ -179,7 +179,7 @@ pub enum TraceErrorKind {
          a name stands for one request for the whole trace"
     )]
     DuplicateRequest {
-        /// The request name.
+        /// The request name already in use.
         name: String,
     },
     /// An event the framework judged for does not have
@@ -198,15 +198,15 @@ pub enum TraceErrorKind {
          a header line names version 2 (a version 1 trace has no header)"
     )]
     UnsupportedFormat {
-        /// What was found instead.
+        /// The version the header names, as written.
         found: String,
     },
     /// The header names settings that cannot be parsed or do not exist.
     #[error("field `{field}`: {source}")]
     HeaderSettings {
-        /// The field at fault.
+        /// The header field at fault: `flavor` or `version`.
         field: &'static str,
-        /// Why not.
+        /// Why its value names no framework.
         #[source]
         source: SettingsError,
     },

@@ -85,11 +85,15 @@ pub enum Event {
         request: RequestId,
         /// The I/O target it is sent to.
         target: TargetId,
-        /// Whether the send has a timeout (`WDF_REQUEST_SEND_OPTION_TIMEOUT`).
+        /// Whether the send has a timeout
+        /// (`WDF_REQUEST_SEND_OPTION_TIMEOUT`).
         timeout: bool,
-        /// Whether the send ignores the target's state (`WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE`).
+        /// Whether the send ignores the target's state
+        /// (`WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE`).
         ignore_state: bool,
-        /// The answer joined to it, if any.
+        /// The request's `target_complete` joined to it as its answer;
+        /// `None` when the request's next event within the lookahead is
+        /// not one.
         answer: Option<SyncAnswer>,
     },
     /// `status`: the driver read the request's status and got `value` (and
@@ -170,8 +174,6 @@ impl Event {
 
 /// One event line as written, before the reader joins a `sync` send with
 /// its answer.
-/// One line of a trace, parsed: an event, or a `sync` send still to be
-/// joined with its answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Parsed {
     /// Any event but a `sync` send.
@@ -183,9 +185,11 @@ pub enum Parsed {
         request: RequestId,
         /// The I/O target it is sent to.
         target: TargetId,
-        /// Whether the send has a timeout (`WDF_REQUEST_SEND_OPTION_TIMEOUT`).
+        /// Whether the send has a timeout
+        /// (`WDF_REQUEST_SEND_OPTION_TIMEOUT`).
         timeout: bool,
-        /// Whether the send ignores the target's state (`WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE`).
+        /// Whether the send ignores the target's state
+        /// (`WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE`).
         ignore_state: bool,
     },
 }

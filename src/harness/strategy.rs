@@ -19,13 +19,14 @@ use crate::vocab::{
     SendMode, SentIoAction, Settings, Status, Step, StepKind, TargetChange, TargetId, TargetOp,
 };
 
-/// How many of each resource a sequence uses: small, so that steps collide.
+/// How many I/O targets a sequence sends to. Like the other counts of
+/// resources, small, so that steps collide.
 pub const TARGETS: u8 = 3;
-/// I/O queues requests are received from.
+/// How many I/O queues a sequence receives requests from.
 pub const QUEUES: u8 = 2;
-/// Completion callbacks drivers register.
+/// How many completion callbacks a sequence registers.
 pub const CALLBACKS: u8 = 3;
-/// Completion contexts drivers register.
+/// How many completion contexts a sequence registers callbacks with.
 pub const CONTEXTS: u8 = 3;
 /// Requests alive at once beyond which no new one is made, per case: most
 /// cases keep few, so that steps collide; some keep many, for depth.
@@ -176,7 +177,7 @@ fn base_weight(kind: Kind) -> u32 {
 pub struct GenState {
     /// The model, stepped through the sequence so far.
     pub model: Model,
-    /// The number of the next request introduced.
+    /// The id of the next fresh request a case introduces.
     pub next_request: u32,
     /// The case's swarm.
     pub swarm: Swarm,

@@ -16,19 +16,19 @@ pub enum SimError {
     /// `WdfObjectDelete`.
     #[error("{request} is used after it was deleted")]
     AccessAfterDelete {
-        /// The request the refused call was made on.
+        /// The deleted request the call is made on (a stale handle).
         request: Handle,
     },
     /// A request was used after `Complete`.
     #[error("{request} is used after it was completed")]
     AccessAfterComplete {
-        /// The request the refused call was made on.
+        /// The completed request the call is made on (a stale handle).
         request: Handle,
     },
     /// A queue-presented request was used after a send-and-forget.
     #[error("{request} is used after it was sent and forgotten")]
     AccessAfterForget {
-        /// The request the refused call was made on.
+        /// The forgotten request the call is made on (a stale handle).
         request: Handle,
     },
     /// `FormatRequestFor*` on a request outstanding at a target.
@@ -36,7 +36,7 @@ pub enum SimError {
     FormatWhilePending {
         /// The request the refused call was made on.
         request: Handle,
-        /// The I/O target involved.
+        /// The target at which the request is outstanding.
         target: TargetId,
     },
     /// `SetCompletionCallback` on a request outstanding at a target.
@@ -44,7 +44,7 @@ pub enum SimError {
     SetCallbackWhilePending {
         /// The request the refused call was made on.
         request: Handle,
-        /// The I/O target involved.
+        /// The target at which the request is outstanding.
         target: TargetId,
     },
     /// `Send` of a request already outstanding (`REQUEST_ALREADY_SENT`).
@@ -52,7 +52,7 @@ pub enum SimError {
     SendWhilePending {
         /// The request the refused call was made on.
         request: Handle,
-        /// The I/O target involved.
+        /// The target at which the request is already outstanding.
         target: TargetId,
     },
     /// `Send` of a request not formatted since its last reuse or completed
@@ -68,7 +68,7 @@ pub enum SimError {
     SendReceivedWithoutCallback {
         /// The request the refused call was made on.
         request: Handle,
-        /// The I/O target involved.
+        /// The target the request is sent to.
         target: TargetId,
     },
     /// Send-and-forget of a driver-created request.
@@ -112,7 +112,7 @@ pub enum SimError {
     SendTargetNotAccepting {
         /// The request the refused call was made on.
         request: Handle,
-        /// The I/O target involved.
+        /// The target the request is sent to: purged or closed.
         target: TargetId,
     },
     /// Formatting with the current type of a request without an IRP (a
@@ -142,7 +142,7 @@ pub enum SimError {
     FormatTargetClosed {
         /// The request the refused call was made on.
         request: Handle,
-        /// The I/O target involved.
+        /// The closed target the request is formatted for.
         target: TargetId,
     },
     /// Send and forget to a closed target whose device is gone (undefined
@@ -151,7 +151,7 @@ pub enum SimError {
     ForgetTargetClosed {
         /// The request the refused call was made on.
         request: Handle,
-        /// The I/O target involved.
+        /// The closed target the request is sent to.
         target: TargetId,
     },
     /// A synchronous send to a stopped target, which would wait for a
@@ -161,7 +161,7 @@ pub enum SimError {
     SyncSendWhileStopped {
         /// The request the refused call was made on.
         request: Handle,
-        /// The I/O target involved.
+        /// The stopped target the request is sent to.
         target: TargetId,
     },
     /// `Reuse` with a flag this framework does not have.
@@ -169,7 +169,7 @@ pub enum SimError {
     ReuseFlagUnavailable {
         /// The request the refused call was made on.
         request: Handle,
-        /// The Reuse flags asked for.
+        /// The Reuse flags asked for, among them one this framework lacks.
         flags: ReuseFlags,
     },
     /// `Reuse` with `WDF_REQUEST_REUSE_SET_NEW_IRP` of a queue-presented
@@ -191,7 +191,7 @@ pub enum SimError {
     ReuseWhilePending {
         /// The request the refused call was made on.
         request: Handle,
-        /// The I/O target involved.
+        /// The target at which the request is outstanding.
         target: TargetId,
     },
     /// `Complete` of a request still outstanding at a target.
@@ -199,7 +199,7 @@ pub enum SimError {
     CompleteWhilePending {
         /// The request the refused call was made on.
         request: Handle,
-        /// The I/O target involved.
+        /// The target at which the request is outstanding.
         target: TargetId,
     },
     /// `Complete` of a driver-created request, which has no originator,
@@ -214,7 +214,7 @@ pub enum SimError {
     DeleteWhilePending {
         /// The request the refused call was made on.
         request: Handle,
-        /// The I/O target involved.
+        /// The target at which the request is outstanding.
         target: TargetId,
     },
     /// Delete of a queue-presented request, which must be completed.
@@ -226,13 +226,14 @@ pub enum SimError {
     /// A target finished a live request that is not outstanding.
     #[error("a target finishes {request}, which is not outstanding")]
     TargetCompleteUnsent {
-        /// The request the refused call was made on.
+        /// The request the target finishes: never sent, already finished, or
+        /// still queued at a stopped target that never saw it.
         request: Handle,
     },
     /// A target finished a request that no longer exists.
     #[error("a target finishes {request}, which no longer exists")]
     TargetCompleteDead {
-        /// The request the refused call was made on.
+        /// The request the target finishes, which died before (a stale handle).
         request: Handle,
     },
     /// The pool has no slot left for a new request. Not a rule: a limit of

@@ -14,7 +14,8 @@ use super::step::Step;
 pub struct Completion {
     /// The completion status (an NTSTATUS or HRESULT).
     pub status: Status,
-    /// The completion information.
+    /// The information that goes with the status (bytes transferred,
+    /// for reads and writes).
     pub information: u64,
 }
 

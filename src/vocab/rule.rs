@@ -220,7 +220,8 @@ impl fmt::Display for Obligation {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
-    /// A break is an error: the driver or the framework is wrong.
+    /// A break is an error: the driver, the framework or the target is
+    /// wrong.
     Error,
     /// A break is only a warning: legal, but a likely mistake.
     Warning,

@@ -51,7 +51,7 @@ impl FromStr for Flavor {
 /// The framework version a driver was built against (`1.minor`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FrameworkVersion {
-    /// The major version (1).
+    /// The major version: 1 for every framework the rules are judged for.
     pub major: u8,
     /// The minor version.
     pub minor: u8,

@@ -243,7 +243,6 @@ impl<'a, M: Implementation> ConformanceTest<'a, M> {
                 case: CaseConfig {
                     settings,
                     steps_max: config.steps_max,
-                    ..CaseConfig::default()
                 },
             };
             let hunted = hunt_with(

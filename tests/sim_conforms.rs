@@ -231,7 +231,7 @@ fn simulated_framework_conforms_in_every_combination_of_settings() {
     for settings in Settings::all() {
         let config = HuntConfig {
             seed: Seed(0xc0ffee),
-            budget: Budget::Cases(u64::from(cases(300))),
+            budget: Budget::Cases(u64::from(cases(1000))),
             case: CaseConfig {
                 settings,
                 ..CaseConfig::default()

@@ -188,7 +188,6 @@ fn parse<M: Implementation>(implementation: &M, args: &HuntArgs) -> Result<HuntC
         case: CaseConfig {
             settings,
             steps_max: args.steps_max.max(1),
-            ..CaseConfig::default()
         },
     })
 }

@@ -141,8 +141,13 @@ pub trait Conformance {
     /// `into`, oldest first.
     fn drain_deliveries(&mut self, into: &mut Vec<Delivery<Self::Handle>>);
 
-    /// Checks the implementation's own invariants after every step; an
-    /// `Err` is reported as a divergence. The default checks nothing.
+    /// Checks the implementation's own invariants; an `Err` is reported as
+    /// a divergence. A hunt calls it after every
+    /// [`INVARIANTS_EVERY`](super::run::INVARIANTS_EVERY) steps and at the
+    /// end of each sequence, so a full walk of the implementation's state
+    /// costs little; a stepwise driver ([`SideBySide`](super::SideBySide))
+    /// calls it after every step unless told otherwise. The default checks
+    /// nothing.
     fn check_invariants(&self) -> Result<(), String> {
         Ok(())
     }

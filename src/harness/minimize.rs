@@ -2,7 +2,7 @@
 //!
 //! proptest-state-machine deletes steps in a single pass from the back, and
 //! a deletion that breaks a later step's precondition is not tried again
-//! once that later step is gone. Five passes finish the job:
+//! once that later step is gone. Six passes finish the job:
 //!
 //! - whole requests: leave out one request and every step naming it;
 //! - deletion: repeat single-step deletion until no step can go;
@@ -13,6 +13,8 @@
 //! - unqueueing: an asynchronous send failed by the cancel or timeout that
 //!   follows it (queued at a stopped target) is one synchronous send
 //!   answered cancelled, without the stop;
+//! - transplanting: a Reuse left out, its status given to a later
+//!   completion of its request;
 //! - merging: an asynchronous send followed, on its request, by its
 //!   target's completion is one synchronous send with that answer, in the
 //!   send's place or the completion's; the merged sequence has one step
@@ -75,6 +77,7 @@ pub fn delete_steps<I: Conformance>(
         for candidate in merged_sends(&steps)
             .into_iter()
             .chain(unqueued_sends(&steps))
+            .chain(transplanted_statuses(&steps))
         {
             if let Some(shorter) = still_fails(candidate, &divergence) {
                 (steps, divergence) = shorter;
@@ -200,7 +203,7 @@ fn async_sends(steps: &[Step]) -> Vec<AsyncSend> {
 
 /// Every sequence made from `steps` by making one step's arguments
 /// simpler, one way only, toward the simplest value: a request created
-/// with an IRP rather than without; a send without a timeout or without
+/// (with an IRP) rather than received, or created without one; a send without a timeout or without
 /// ignoring the target's state; a completion (a target's, a synchronous
 /// send's answer, a Complete) with success and no information, or else
 /// with no information; a Reuse with success and no flags; a callback
@@ -224,6 +227,9 @@ fn simpler_step(step: &Step) -> Vec<Step> {
             request,
             irp: false,
         } => vec![Step::Create { request, irp: true }],
+        // A request the driver creates needs less than one a queue
+        // presents (no callback before an asynchronous send).
+        Step::Receive { request, .. } => vec![Step::Create { request, irp: true }],
         Step::TargetComplete {
             request,
             completion,
@@ -312,6 +318,63 @@ fn simpler_completions(completion: Completion) -> Vec<Completion> {
     simpler
 }
 
+/// Every sequence made from `steps` by leaving out a Reuse and giving its
+/// status to a later completion of the same request (a target's, a
+/// synchronous send's answer): where a failure needs the status a
+/// completion reports to differ from the one before it, the Reuse that set
+/// the one before can go once the completion carries it, which neither a
+/// deletion nor a simpler value finds alone. Every candidate is one step
+/// shorter, so the passes still end.
+fn transplanted_statuses(steps: &[Step]) -> Vec<Vec<Step>> {
+    let mut candidates = Vec::new();
+    for (at, step) in steps.iter().enumerate() {
+        let Step::Call {
+            request,
+            call: Call::Reuse { status, .. },
+        } = *step
+        else {
+            continue;
+        };
+        for later in at + 1..steps.len() {
+            let with_status =
+                |completion: Completion| Completion::new(status, completion.information);
+            let carried = match steps[later] {
+                Step::TargetComplete {
+                    request: r,
+                    completion,
+                } if r == request => Step::TargetComplete {
+                    request,
+                    completion: with_status(completion),
+                },
+                Step::Call {
+                    request: r,
+                    call:
+                        Call::Send {
+                            target,
+                            mode: SendMode::Sync(answer),
+                            timeout,
+                            ignore_state,
+                        },
+                } if r == request => Step::Call {
+                    request,
+                    call: Call::Send {
+                        target,
+                        mode: SendMode::Sync(with_status(answer)),
+                        timeout,
+                        ignore_state,
+                    },
+                },
+                _ => continue,
+            };
+            let mut candidate = steps.to_vec();
+            candidate[later] = carried;
+            candidate.remove(at);
+            candidates.push(candidate);
+        }
+    }
+    candidates
+}
+
 /// Every sequence made from `steps` by leaving out one request and every
 /// step that names it, in the order the requests first appear.
 fn without_each_request(steps: &[Step]) -> Vec<Vec<Step>> {
@@ -395,6 +458,28 @@ mod tests {
         assert_eq!(without.len(), 2);
         assert_eq!(without[0], vec![create(R1), cancel(R1)]);
         assert_eq!(without[1], vec![create(R0), send(R0), cancel(R0)]);
+    }
+
+    #[test]
+    fn a_reuse_gives_its_status_to_a_later_completion_of_its_request_and_goes() {
+        let steps = vec![
+            create(R0),
+            reuse(R0, Status::CANCELLED),
+            create(R1),
+            send(R0),
+            target_completes(R1, Status::SUCCESS, 0),
+            target_completes(R0, Status::SUCCESS, 7),
+        ];
+        assert_eq!(
+            transplanted_statuses(&steps),
+            vec![vec![
+                steps[0],
+                steps[2],
+                steps[3],
+                steps[4],
+                target_completes(R0, Status::CANCELLED, 7),
+            ]]
+        );
     }
 
     #[test]

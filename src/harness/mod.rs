@@ -5,10 +5,12 @@
 //! - [`conformance`]: the public trait an implementation implements, one
 //!   instance per case; [`implementation`](mod@implementation): the
 //!   implementation whole (name, settings it implements, a fresh instance).
-//! - [`strategy`]: the proptest state-machine generator; [`quick`]: the
-//!   quickcheck and `arbitrary` generators.
+//! - [`draw`]: the hunt's generator, steps drawn from a seeded stream and
+//!   the model's state; [`strategy`]: what it draws (swarm, kinds), and the
+//!   proptest state machine over it; [`quick`]: the quickcheck and
+//!   `arbitrary` generators.
 //! - [`run`]: one sequence ([`execute`]) and one seeded case
-//!   ([`run_case`]), with shrinking; [`minimize`]: the extra deletion pass.
+//!   ([`run_case`]), shrunk on failure by [`minimize`]'s passes.
 //! - [`hunt`](mod@hunt): many cases under a budget, on one worker thread
 //!   or several, with the same report either way; [`seed`]: seeds and
 //!   replay; [`coverage`]: rules exercised; [`divergence`]: reports;
@@ -20,6 +22,7 @@
 pub mod conformance;
 pub mod coverage;
 pub mod divergence;
+pub mod draw;
 pub mod hunt;
 pub mod implementation;
 pub mod minimize;
@@ -32,12 +35,13 @@ pub mod verdict;
 pub use conformance::{Conformance, Refusal};
 pub use coverage::{Coverage, Depth};
 pub use divergence::{Divergence, DivergenceKind};
+pub use draw::LONG_CASE_FACTOR;
 pub use hunt::{Budget, HuntConfig, HuntReport, Workers, hunt, hunt_with};
 pub use implementation::{Implementation, NotImplemented};
 pub use quick::Sequence;
 pub use run::{
-    Answer, CaseConfig, CaseOutcome, Failure, LONG_CASE_FACTOR, SideBySide, Stepped, execute,
-    generated_steps, record, run_case,
+    Answer, CaseConfig, CaseOutcome, Failure, SideBySide, Stepped, execute, generated_steps,
+    record, run_case,
 };
 pub use seed::Seed;
 pub use verdict::{Divergent, Unknown, Verdict};

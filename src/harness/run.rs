@@ -1,20 +1,17 @@
 //! Model and implementation side by side: [`execute`] runs one sequence and
 //! returns the first divergence; [`run_case`] generates one case from a
-//! seed, and shrinks a failure to a minimal sequence.
+//! seed as it runs it (the model that judges each step is the one the next
+//! step is drawn from), and shrinks a failure to a minimal sequence.
 
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use proptest::prop_oneof;
-use proptest::strategy::{Strategy, ValueTree};
-use proptest::test_runner::TestRunner;
-
 use super::conformance::{Conformance, Refusal};
 use super::coverage::{Coverage, Depth};
 use super::divergence::{Divergence, DivergenceKind};
+use super::draw::{self, Draw, Steps};
 use super::seed::Seed;
-use super::strategy::sequences;
 use crate::model::{Accepted, ExpectedReply, Judgement, Life, Model};
 use crate::vocab::{
     Call, Delivery, Observation, Reply, RequestId, RuleId, SendMode, Settings, Step, TargetId,
@@ -70,6 +67,14 @@ pub struct SideBySide<I: Conformance> {
     judged: Option<Judgement>,
     /// Accepted Reuses of each request, for [`Depth`].
     reuses: BTreeMap<RequestId, u32>,
+    /// Sends at each target, counted afresh for [`Depth`] after every
+    /// step (kept to save an allocation per step).
+    sent: Vec<(TargetId, u32)>,
+    /// The implementation's invariants are checked after every this many
+    /// judged steps, and by [`SideBySide::finish`].
+    invariants_every: usize,
+    /// Judged steps since the last check of the invariants.
+    unchecked: usize,
     /// What happened, for a trace, when recording.
     recording: Option<Vec<Observation>>,
 }
@@ -87,8 +92,35 @@ impl<I: Conformance> SideBySide<I> {
             index: 0,
             judged: None,
             reuses: BTreeMap::new(),
+            sent: Vec::new(),
+            invariants_every: 1,
+            unchecked: 0,
             recording: None,
         }
+    }
+
+    /// Checks the implementation's invariants after every `n` steps (and
+    /// at [`SideBySide::finish`]) instead of after every step: a hunt's
+    /// cost, where a full check walks every request the implementation
+    /// holds. A broken invariant is then reported up to `n - 1` steps
+    /// late, at a later step; shrinking moves it back.
+    pub fn checking_invariants_every(mut self, n: usize) -> Self {
+        self.invariants_every = n.max(1);
+        self
+    }
+
+    /// Ends the sequence: checks the implementation's invariants if a step
+    /// was judged since they last were.
+    pub fn finish(&mut self) -> Result<(), Divergence> {
+        if self.unchecked == 0 {
+            return Ok(());
+        }
+        self.unchecked = 0;
+        let implementation = &self.implementation;
+        let step = self.index.saturating_sub(1);
+        guard(|| implementation.check_invariants())
+            .and_then(|checked| checked.map_err(|message| DivergenceKind::Invariant { message }))
+            .map_err(|kind| Divergence { step, kind })
     }
 
     /// Records from now on what happens, as a trace would: every step the
@@ -170,17 +202,20 @@ impl<I: Conformance> SideBySide<I> {
             depth.reuses_before_completion = depth.reuses_before_completion.max(reuses);
         }
         let mut live = 0u32;
-        let mut sent: BTreeMap<TargetId, u32> = BTreeMap::new();
+        self.sent.clear();
         for (_, request) in self.model.requests() {
             live += u32::from(!request.is_dead());
             if let (Life::Outstanding, Some(target), None) =
                 (request.life, request.target, request.queued)
             {
-                *sent.entry(target).or_insert(0) += 1;
+                match self.sent.iter_mut().find(|(t, _)| *t == target) {
+                    Some((_, count)) => *count += 1,
+                    None => self.sent.push((target, 1)),
+                }
             }
         }
         depth.live_requests = depth.live_requests.max(live);
-        let most = sent.values().copied().max().unwrap_or(0);
+        let most = self.sent.iter().map(|(_, n)| *n).max().unwrap_or(0);
         depth.outstanding_at_one_target = depth.outstanding_at_one_target.max(most);
     }
 
@@ -253,9 +288,13 @@ impl<I: Conformance> SideBySide<I> {
                 actual,
             });
         }
-        let implementation = &self.implementation;
-        guard(|| implementation.check_invariants())?
-            .map_err(|message| DivergenceKind::Invariant { message })?;
+        self.unchecked += 1;
+        if self.unchecked >= self.invariants_every {
+            self.unchecked = 0;
+            let implementation = &self.implementation;
+            guard(|| implementation.check_invariants())?
+                .map_err(|message| DivergenceKind::Invariant { message })?;
+        }
         Ok(Stepped {
             answer: Some(answer),
             deliveries: actual,
@@ -316,13 +355,15 @@ pub fn execute<I: Conformance>(
     mut coverage: Option<&mut Coverage>,
     seen: Option<&AtomicUsize>,
 ) -> Result<usize, Divergence> {
-    let mut pair = SideBySide::new(implementation, settings);
+    let mut pair =
+        SideBySide::new(implementation, settings).checking_invariants_every(INVARIANTS_EVERY);
     for step in steps {
         if let Some(seen) = seen {
             seen.fetch_add(1, Ordering::SeqCst);
         }
         pair.step(step, coverage.as_deref_mut())?;
     }
+    pair.finish()?;
     if let Some(coverage) = coverage {
         for finding in pair.model().finish() {
             coverage.mark(finding.rule);
@@ -330,6 +371,11 @@ pub fn execute<I: Conformance>(
     }
     Ok(steps.len())
 }
+
+/// How often [`execute`] and [`run_case`] check the implementation's own
+/// invariants: after every this many judged steps, and at the end of the
+/// sequence (see [`SideBySide::checking_invariants_every`]).
+pub const INVARIANTS_EVERY: usize = 16;
 
 /// Runs `f`, turning a panic into a divergence.
 fn guard<T>(f: impl FnOnce() -> T) -> Result<T, DivergenceKind> {
@@ -464,8 +510,6 @@ pub struct CaseConfig {
     pub settings: Settings,
     /// The most steps a generated sequence has.
     pub steps_max: usize,
-    /// The most shrink iterations spent on a failure.
-    pub shrink_iters_max: u32,
 }
 
 impl Default for CaseConfig {
@@ -473,7 +517,6 @@ impl Default for CaseConfig {
         CaseConfig {
             settings: Settings::default(),
             steps_max: 48,
-            shrink_iters_max: 4096,
         }
     }
 }
@@ -502,93 +545,59 @@ pub struct CaseOutcome {
     pub failure: Option<Failure>,
 }
 
-/// The sequences of a case: four in five up to `steps_max` steps, the
-/// fifth longer, up to eight times that (deep cases: long Reuse chains,
-/// many requests alive, many sends at one target).
-fn case_sequences(config: &CaseConfig) -> impl Strategy<Value = <Sequence as Strategy>::Value> {
-    let short = config.steps_max.max(1);
-    let long = short.saturating_mul(LONG_CASE_FACTOR);
-    prop_oneof![
-        4 => sequences(config.settings, 1..=short),
-        1 => sequences(config.settings, short + 1..=long),
-    ]
-}
-
-/// How much longer than `steps_max` a long case may be.
-pub const LONG_CASE_FACTOR: usize = 8;
-
-type Sequence = proptest_state_machine::strategy::Sequential<
-    super::strategy::GenState,
-    Step,
-    proptest::strategy::BoxedStrategy<super::strategy::GenState>,
-    proptest::strategy::BoxedStrategy<Step>,
->;
-
 /// The sequence the case of `seed` runs, as generated (before any
 /// shrinking): what [`run_case`] runs, for writing a passing case's trace.
 pub fn generated_steps(seed: Seed, config: &CaseConfig) -> Vec<Step> {
-    let mut runner = TestRunner::new_with_rng(proptest::test_runner::Config::default(), seed.rng());
-    let strategy = case_sequences(config);
-    let Ok(tree) = strategy.new_tree(&mut runner) else {
-        unreachable!("the generator's steps always meet its preconditions")
-    };
-    tree.current().1
+    let mut draw = Draw::new(seed);
+    let swarm = draw::swarm(&mut draw);
+    let length = draw::length(&mut draw, config.steps_max);
+    draw::sequence(&mut draw, swarm, config.settings, length)
 }
 
-/// Generates the case of `seed`, runs it on a fresh implementation from
-/// `make`, and shrinks a failure.
+/// Generates the case of `seed` step by step from the model's state
+/// ([`draw`](super::draw)), runs it on a fresh implementation from `make`
+/// as it goes, and shrinks a failure ([`minimize`](super::minimize)).
 pub fn run_case<I: Conformance>(
     seed: Seed,
     config: &CaseConfig,
     make: &dyn Fn() -> I,
 ) -> CaseOutcome {
-    let mut runner = TestRunner::new_with_rng(proptest::test_runner::Config::default(), seed.rng());
-    let strategy = case_sequences(config);
+    let mut draw = Draw::new(seed);
+    let swarm = draw::swarm(&mut draw);
+    let length = draw::length(&mut draw, config.steps_max);
     let mut coverage = Coverage::default();
-    let Ok(mut tree) = strategy.new_tree(&mut runner) else {
-        unreachable!("the generator's steps always meet its preconditions")
-    };
-    let (_, steps, seen) = tree.current();
-    let first = execute(
-        make(),
-        config.settings,
-        &steps,
-        Some(&mut coverage),
-        seen.as_deref(),
-    );
-    let Err(divergence) = first else {
+    let mut generator = Steps::new(swarm);
+    let mut pair =
+        SideBySide::new(make(), config.settings).checking_invariants_every(INVARIANTS_EVERY);
+    let mut steps = Vec::with_capacity(length);
+    let mut failed = None;
+    while steps.len() < length {
+        // The pair's model is the generator's: stepped once per step.
+        let step = generator.next(&mut draw, pair.model());
+        steps.push(step);
+        if let Err(divergence) = pair.step(&step, Some(&mut coverage)) {
+            failed = Some(divergence);
+            break;
+        }
+    }
+    if failed.is_none() {
+        failed = pair.finish().err();
+    }
+    let Some(divergence) = failed else {
+        for finding in pair.model().finish() {
+            coverage.mark(finding.rule);
+        }
         return CaseOutcome {
             steps: steps.len(),
             coverage,
             failure: None,
         };
     };
-    let generated_len = steps.len();
-    let mut best = (steps, divergence);
-    // proptest's own shrink loop: simplify while it fails, complicate back
-    // when a simplification passes.
-    let mut iterations = 0;
-    if tree.simplify() {
-        while iterations < config.shrink_iters_max {
-            iterations += 1;
-            let (_, candidate, _) = tree.current();
-            match execute(make(), config.settings, &candidate, None, None) {
-                // Only the same failure is progress: another one counts as
-                // a pass, so that the shrink never switches symptoms.
-                Err(divergence) if divergence.same_failure(&best.1) => {
-                    best = (candidate, divergence);
-                    if !tree.simplify() {
-                        break;
-                    }
-                }
-                _ => {
-                    if !tree.complicate() {
-                        break;
-                    }
-                }
-            }
-        }
-    }
+    drop(pair);
+    // The rest of the sequence as generated, for the length reported; a
+    // shrink never needs it (steps after a divergence never matter).
+    let generated_len = length;
+    let best = (steps, divergence);
     let (steps, divergence) = super::minimize::delete_steps(best, config.settings, make);
     CaseOutcome {
         steps: generated_len,

@@ -1,9 +1,9 @@
 //! Conformance cases per second: the throughput of `wdfreq hunt` against
 //! the simulated framework.
 //!
-//! `run_case` is what a hunt does per case: draw a sequence from the seed
-//! with the proptest state-machine generator, then run the reference model
-//! and the simulated framework side by side (`execute`). A passing case
+//! `run_case` is what a hunt does per case: draw each step from the seed's
+//! stream and the model's state (`harness::draw`) and run it on the
+//! reference model and the simulated framework side by side. A passing case
 //! never shrinks, so for a fixed set of passing seeds the cost is
 //! generation + execution. The second benchmark runs `execute` alone on the
 //! very sequences `run_case` draws for those seeds (regenerated up front

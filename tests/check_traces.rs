@@ -895,3 +895,118 @@ proptest! {
         }
     }
 }
+
+/// A trace of `requests` driver-created requests, each completed (a
+/// `complete-created` error apiece), then `tail`.
+fn many_findings(requests: usize, tail: &str) -> String {
+    let mut text = String::new();
+    for n in 0..requests {
+        text += &format!("{{\"op\":\"create\",\"req\":\"r{n}\"}}\n");
+        text += &format!("{{\"op\":\"complete\",\"req\":\"r{n}\",\"status\":0}}\n");
+    }
+    text + tail
+}
+
+fn finding_lines(output: &str) -> usize {
+    output.lines().filter(|l| l.contains(": error[")).count()
+}
+
+/// A file is read once and every finding shown, more than
+/// `FINDINGS_HELD` included (they are found again in a second pass).
+#[test]
+fn a_file_with_more_findings_than_are_held_shows_them_all() {
+    let requests = wdfreq::check::FINDINGS_HELD + 7;
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("check-many");
+    fs::create_dir_all(&dir).expect("scratch");
+    let path = dir.join("many.jsonl");
+    fs::write(&path, many_findings(requests, "")).expect("written");
+    let output = run_check(&path.to_string_lossy(), b"");
+    assert_eq!(finding_lines(&output), requests, "{}", &output[..200]);
+    assert!(
+        output.ends_with(&format!(
+            ": {requests} errors, 0 warnings, {} events\nexit status: 1\n",
+            2 * requests
+        )),
+        "{}",
+        &output[output.len() - 300..]
+    );
+}
+
+/// A pipe is read once, never copied: past `FINDINGS_HELD` findings the
+/// rest are counted in the summary and not shown.
+#[test]
+fn a_pipe_with_more_findings_than_are_held_shows_the_first_and_counts_the_rest() {
+    let held = wdfreq::check::FINDINGS_HELD;
+    let output = run_check("-", many_findings(held + 7, "").as_bytes());
+    assert_eq!(finding_lines(&output), held);
+    assert!(
+        output.contains(&format!(
+            "errors, 0 warnings, {} events; 7 findings not shown",
+            2 * (held + 7)
+        )),
+        "{}",
+        &output[output.len() - 300..]
+    );
+}
+
+/// However many findings come before it, a malformed line is all a check
+/// reports, from a file or from a pipe.
+#[test]
+fn a_malformed_trace_shows_no_finding_however_many_came_before() {
+    let held = wdfreq::check::FINDINGS_HELD;
+    let text = many_findings(held + 7, "{\"op\":\"frob\",\"req\":\"r0\"}\n");
+    let bad_line = 2 * (held + 7) + 1;
+    let piped = run_check("-", text.as_bytes());
+    assert_eq!(
+        piped,
+        format!(
+            "<stdin>:{bad_line}: malformed: field `op`: unknown op `frob`; expected one of {}\n\
+             exit status: 2\n",
+            wdfreq::check::OPS.join(", ")
+        )
+    );
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("check-many");
+    fs::create_dir_all(&dir).expect("scratch");
+    let path = dir.join("many-malformed.jsonl");
+    fs::write(&path, &text).expect("written");
+    let from_file = run_check(&path.to_string_lossy(), b"");
+    assert_eq!(finding_lines(&from_file), 0, "{from_file}");
+    assert!(from_file.ends_with("exit status: 2\n"), "{from_file}");
+}
+
+/// Standard input that is a regular file is read in place, as the file
+/// itself is: the same report, under the name `<stdin>`.
+#[cfg(unix)]
+#[test]
+fn standard_input_redirected_from_a_file_is_checked_like_the_file() {
+    let path = root().join("tests/traces/violation/callback-leak.jsonl");
+    let by_name = run_check(&path.to_string_lossy(), b"");
+    let output = Command::new(env!("CARGO_BIN_EXE_wdfreq"))
+        .args(["check", "-"])
+        .stdin(fs::File::open(&path).expect("the trace"))
+        .output()
+        .expect("the binary runs");
+    let redirected = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(
+        format!(
+            "{redirected}exit status: {}\n",
+            output.status.code().unwrap_or(-1)
+        ),
+        by_name.replace(&path.to_string_lossy().into_owned(), "<stdin>")
+    );
+}
+
+/// An endless line on standard input (`/dev/zero`) is refused at the
+/// reader's line limit: nothing is copied, nothing grows without bound.
+#[cfg(unix)]
+#[test]
+fn an_endless_standard_input_is_refused_at_the_line_limit() {
+    let output = Command::new(env!("CARGO_BIN_EXE_wdfreq"))
+        .args(["check", "-"])
+        .stdin(fs::File::open("/dev/zero").expect("/dev/zero"))
+        .output()
+        .expect("the binary runs");
+    assert_eq!(output.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.starts_with("<stdin>:1: malformed: "), "{text}");
+}

@@ -63,6 +63,10 @@ pub struct Summary {
     pub settings: Settings,
     /// The trace's format version: 1 without a header line, 2 with one.
     pub format: u32,
+    /// Findings counted and not reported: a trace read once (a pipe) with
+    /// more than [`FINDINGS_HELD`](super::FINDINGS_HELD) findings reports
+    /// the first that many.
+    pub unshown: u64,
 }
 
 impl Summary {
@@ -96,6 +100,14 @@ impl fmt::Display for SummaryLine<'_> {
         )?;
         if summary.format > 1 || summary.settings != Settings::default() {
             write!(f, " ({})", summary.settings)?;
+        }
+        if summary.unshown > 0 {
+            write!(
+                f,
+                "; {} not shown (only the first {} of a trace read once are)",
+                Plural(summary.unshown, "finding"),
+                super::FINDINGS_HELD
+            )?;
         }
         Ok(())
     }
@@ -144,10 +156,23 @@ mod tests {
             events: 0,
             settings: Settings::default(),
             format: 1,
+            unshown: 0,
         };
         assert_eq!(
             summary.in_file("f").to_string(),
             "f: 2 errors, 1 warning, 0 events"
+        );
+        let unshown = Summary {
+            unshown: 1,
+            ..summary
+        };
+        assert_eq!(
+            unshown.in_file("f").to_string(),
+            format!(
+                "f: 2 errors, 1 warning, 0 events; 1 finding not shown \
+                 (only the first {} of a trace read once are)",
+                super::super::FINDINGS_HELD
+            )
         );
     }
 

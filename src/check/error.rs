@@ -1,8 +1,8 @@
 //! Why a trace cannot be judged: [`TraceError`] names the file and the
 //! 1-based line (0 for the file as a whole), and [`TraceErrorKind`] the
 //! cause, naming the field wherever one is at fault. Every kind but
-//! [`TraceErrorKind::Read`], [`TraceErrorKind::Spool`] and
-//! [`TraceErrorKind::Override`] is the trace's fault: a malformed trace.
+//! [`TraceErrorKind::Read`] and [`TraceErrorKind::Override`] is the
+//! trace's fault: a malformed trace.
 
 use std::fmt;
 use std::io;
@@ -44,10 +44,6 @@ pub enum TraceErrorKind {
     /// The operating system refused to open or read the file.
     #[error("cannot read: {0}")]
     Read(#[source] io::Error),
-    /// A trace that cannot be read twice (standard input, a pipe) could not
-    /// be copied to a temporary file.
-    #[error("cannot copy the trace to a temporary file: {0}")]
-    Spool(#[source] io::Error),
     /// The settings asked for (the command line's) do not apply over the
     /// ones the trace names: the result is a framework that does not exist.
     #[error("cannot judge for the settings asked for over the trace's ({base}): {source}")]
@@ -224,7 +220,7 @@ impl TraceErrorKind {
     pub fn is_malformed(&self) -> bool {
         !matches!(
             self,
-            TraceErrorKind::Read(_) | TraceErrorKind::Spool(_) | TraceErrorKind::Override { .. }
+            TraceErrorKind::Read(_) | TraceErrorKind::Override { .. }
         )
     }
 }

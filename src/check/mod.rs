@@ -7,7 +7,7 @@
 //!   one event at a time; [`parse`] says what one line means, [`header`]
 //!   what version 2's header line means, [`error`] why a trace is refused.
 //! - [`diag`]: findings, printed rustc-style, and the summary line.
-//! - [`source`]: files and standard input, read twice.
+//! - [`source`]: files and standard input, each read once.
 //!
 //! # Settings
 //!
@@ -52,9 +52,11 @@
 //! # Malformed traces
 //!
 //! A malformed trace is reported by its first bad line alone, with nothing
-//! judged: [`check`] reads the trace twice, once only to parse it
-//! ([`validate`]) and once to judge it ([`judge`]). Reading twice keeps
-//! memory bounded where holding the findings back would not.
+//! judged: [`check`] reads the trace once, parsing and judging each line,
+//! and holds the findings back until the end shows the trace well formed.
+//! At most [`FINDINGS_HELD`] are held: past that, [`check_with`] reads a
+//! trace it can seek in a second time, passing each finding on as found,
+//! and [`check_once`] (for a pipe) counts the rest without showing them.
 //!
 //! # Memory
 //!
@@ -105,7 +107,7 @@ pub mod trace;
 pub mod write;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, Seek};
+use std::io::{BufRead, Seek, SeekFrom};
 
 pub use diag::{Finding, Summary};
 pub use error::{TraceError, TraceErrorKind};
@@ -135,10 +137,13 @@ pub fn check<R: BufRead + Seek>(
     check_with(file, input, &|settings| Ok(settings), sink)
 }
 
-/// Checks the trace in `input`, naming it `file`: a parse-only pass, then,
-/// when the whole trace is well formed, the judging pass for the settings
-/// `resolve` chooses over the header's, which calls `sink` with each
-/// finding in order.
+/// Checks the trace in `input`, naming it `file`, in one pass, for the
+/// settings `resolve` chooses over the header's; calls `sink` with each
+/// finding in order once the whole trace has proved well formed.
+///
+/// The findings wait in memory until then, up to [`FINDINGS_HELD`]; a
+/// trace with more is read a second time from where `input` started, with
+/// each finding passed on as it is found (it is well formed by then).
 ///
 /// On a malformed or unreadable trace, or settings that do not exist,
 /// returns the error (for a malformed trace, of its first bad line) and
@@ -149,20 +154,85 @@ pub fn check_with<R: BufRead + Seek>(
     resolve: Resolve<'_>,
     sink: &mut dyn FnMut(&Finding),
 ) -> Result<Summary, TraceError> {
-    let header = validate(file, &mut input)?;
-    let error = |kind| TraceError {
+    let read_error = |e| TraceError {
         file: file.to_owned(),
         line: 0,
-        kind,
+        kind: TraceErrorKind::Read(e),
     };
-    let settings = resolve(header.settings).map_err(|source| {
-        error(TraceErrorKind::Override {
-            base: header.settings,
-            source,
-        })
+    let start = input.stream_position().map_err(read_error)?;
+    let held = judge_held(file, &mut input, resolve, FINDINGS_HELD)?;
+    if held.summary.unshown == 0 {
+        held.findings.iter().for_each(&mut *sink);
+        return Ok(held.summary);
+    }
+    input.seek(SeekFrom::Start(start)).map_err(read_error)?;
+    judge(file, input, held.summary.settings, sink)
+}
+
+/// Checks a trace that can be read only once (a pipe) as [`check_with`]
+/// does, but for a trace with more than [`FINDINGS_HELD`] findings: those
+/// past the first [`FINDINGS_HELD`] are counted in the summary
+/// ([`Summary::unshown`]) and not passed to `sink`. Memory stays bounded
+/// by the live requests and the findings held, whatever the length.
+pub fn check_once<R: BufRead>(
+    file: &str,
+    input: R,
+    resolve: Resolve<'_>,
+    sink: &mut dyn FnMut(&Finding),
+) -> Result<Summary, TraceError> {
+    let held = judge_held(file, input, resolve, FINDINGS_HELD)?;
+    held.findings.iter().for_each(sink);
+    Ok(held.summary)
+}
+
+/// How many findings a check holds back until the trace has proved well
+/// formed (a malformed trace's findings are never reported). At about a
+/// hundred bytes each, a megabyte or so.
+pub const FINDINGS_HELD: usize = 10_000;
+
+/// One pass's findings, the first `held` of them, and its summary.
+struct Held {
+    summary: Summary,
+    findings: Vec<Finding>,
+}
+
+/// Judges the trace in one pass for the settings `resolve` chooses over
+/// its header's, keeping the first `held` findings and counting the rest
+/// as [`Summary::unshown`].
+fn judge_held<R: BufRead>(
+    file: &str,
+    input: R,
+    resolve: Resolve<'_>,
+    held: usize,
+) -> Result<Held, TraceError> {
+    let mut reader = TraceReader::new(file, input);
+    let header = reader.header()?;
+    let settings = match resolve(header.settings) {
+        Ok(settings) => settings,
+        Err(source) => {
+            // A malformed trace is reported as such, whatever was asked.
+            while reader.next_event()?.is_some() {}
+            return Err(TraceError {
+                file: file.to_owned(),
+                line: 0,
+                kind: TraceErrorKind::Override {
+                    base: header.settings,
+                    source,
+                },
+            });
+        }
+    };
+    let mut findings = Vec::new();
+    let mut unshown = 0;
+    let mut summary = judge_reader(reader, settings, &mut |finding| {
+        if findings.len() < held {
+            findings.push(finding.clone());
+        } else {
+            unshown += 1;
+        }
     })?;
-    input.rewind().map_err(|e| error(TraceErrorKind::Read(e)))?;
-    judge(file, input, settings, sink)
+    summary.unshown = unshown;
+    Ok(Held { summary, findings })
 }
 
 /// Parses the whole trace and judges nothing: its header, or the error of
@@ -176,15 +246,22 @@ pub fn validate<R: BufRead>(file: &str, input: R) -> Result<Header, TraceError> 
 /// Judges the trace in one pass for `settings` (whatever its header
 /// says), calling `sink` with each finding as it is found. A malformed
 /// line stops the pass with its error, after the findings of the lines
-/// before it: call [`validate`] first (as [`check`] does) to judge only
-/// well-formed traces.
+/// before it: [`check_with`] and [`check_once`] report only well-formed
+/// traces' findings.
 pub fn judge<R: BufRead>(
     file: &str,
     input: R,
     settings: Settings,
     sink: &mut dyn FnMut(&Finding),
 ) -> Result<Summary, TraceError> {
-    let mut reader = TraceReader::new(file, input);
+    judge_reader(TraceReader::new(file, input), settings, sink)
+}
+
+fn judge_reader<R: BufRead>(
+    mut reader: TraceReader<R>,
+    settings: Settings,
+    sink: &mut dyn FnMut(&Finding),
+) -> Result<Summary, TraceError> {
     let mut checker = Checker::new(settings);
     let mut summary = Summary {
         settings,

@@ -1,11 +1,11 @@
-//! Where a trace comes from: a regular file is read twice in place; standard
-//! input, a pipe or any other file that cannot be read twice is first
-//! copied to a temporary file, so that memory stays bounded whatever the
-//! trace's length.
+//! Where a trace comes from: a regular file is read in place, and so is
+//! standard input when it is one (`wdfreq check - < trace.jsonl`); a pipe,
+//! or any other file that cannot seek, is read once as it comes
+//! ([`super::check_once`]), never copied, so that neither memory nor disk
+//! grows with the trace's length.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufReader, Read, Seek, Write};
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::{self, BufReader};
 
 use super::Resolve;
 use super::diag::{Finding, Summary};
@@ -28,20 +28,37 @@ pub fn check_path_with(
     resolve: Resolve<'_>,
     sink: &mut dyn FnMut(&Finding),
 ) -> Result<Summary, TraceError> {
-    let (name, spooled) = if path == "-" {
-        (STDIN_NAME, spool(STDIN_NAME, io::stdin().lock())?)
+    if path == "-" {
+        return match seekable_stdin() {
+            Some(file) => super::check_with(STDIN_NAME, BufReader::new(file), resolve, sink),
+            None => super::check_once(STDIN_NAME, io::stdin().lock(), resolve, sink),
+        };
+    }
+    let file = File::open(path).map_err(|e| read_error(path, 0, e))?;
+    let regular = file
+        .metadata()
+        .map_err(|e| read_error(path, 0, e))?
+        .is_file();
+    if regular {
+        super::check_with(path, BufReader::new(file), resolve, sink)
     } else {
-        let file = File::open(path).map_err(|e| read_error(path, 0, e))?;
-        let regular = file
-            .metadata()
-            .map_err(|e| read_error(path, 0, e))?
-            .is_file();
-        if regular {
-            return super::check_with(path, BufReader::new(file), resolve, sink);
-        }
-        (path, spool(path, file)?)
-    };
-    super::check_with(name, BufReader::new(&spooled.file), resolve, sink)
+        super::check_once(path, BufReader::new(file), resolve, sink)
+    }
+}
+
+/// Standard input as a file it can seek in, when it is a regular file.
+#[cfg(unix)]
+fn seekable_stdin() -> Option<File> {
+    use std::os::fd::AsFd;
+    let file = File::from(io::stdin().as_fd().try_clone_to_owned().ok()?);
+    file.metadata().ok()?.is_file().then_some(file)
+}
+
+/// Standard input as a file it can seek in: never, where the platform
+/// gives no portable way to tell.
+#[cfg(not(unix))]
+fn seekable_stdin() -> Option<File> {
+    None
 }
 
 fn read_error(file: &str, line: u64, error: io::Error) -> TraceError {
@@ -49,75 +66,5 @@ fn read_error(file: &str, line: u64, error: io::Error) -> TraceError {
         file: file.to_owned(),
         line,
         kind: TraceErrorKind::Read(error),
-    }
-}
-
-fn spool_error(file: &str, error: io::Error) -> TraceError {
-    TraceError {
-        file: file.to_owned(),
-        line: 0,
-        kind: TraceErrorKind::Spool(error),
-    }
-}
-
-/// A temporary copy of a trace, gone when dropped.
-struct Spooled {
-    file: File,
-    /// The copy's path while it still has one (see [`spool`]).
-    path: Option<PathBuf>,
-}
-
-impl Drop for Spooled {
-    fn drop(&mut self) {
-        if let Some(path) = self.path.take() {
-            // Nothing to do about a failure here: the OS cleans its
-            // temporary directory.
-            let _ = fs::remove_file(path);
-        }
-    }
-}
-
-/// Copies `input` to a new temporary file, positioned at its start.
-fn spool(name: &str, mut input: impl Read) -> Result<Spooled, TraceError> {
-    let mut spooled = create_temporary().map_err(|e| spool_error(name, e))?;
-    let mut buffer = vec![0; 64 * 1024];
-    loop {
-        let read = match input.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(read) => read,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(read_error(name, 0, e)),
-        };
-        spooled
-            .file
-            .write_all(&buffer[..read])
-            .map_err(|e| spool_error(name, e))?;
-    }
-    spooled.file.rewind().map_err(|e| spool_error(name, e))?;
-    Ok(spooled)
-}
-
-fn create_temporary() -> io::Result<Spooled> {
-    let directory = std::env::temp_dir();
-    let pid = std::process::id();
-    let mut attempt = 0_u32;
-    loop {
-        let path = directory.join(format!("wdfreq-check-{pid}-{attempt}.jsonl"));
-        match OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(file) => {
-                // Where the OS lets an open file lose its name (Unix), do it
-                // now: nothing is left behind even if the process is killed.
-                // Elsewhere the name goes when the copy is dropped.
-                let path = fs::remove_file(&path).is_err().then_some(path);
-                return Ok(Spooled { file, path });
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 1000 => attempt += 1,
-            Err(e) => return Err(e),
-        }
     }
 }

@@ -53,7 +53,7 @@ pub(super) fn is_header(object: &Map<String, Value>) -> bool {
 
 /// Parses a header line's object.
 pub(super) fn parse_header(object: &Map<String, Value>) -> Result<Header, TraceErrorKind> {
-    let fields = Fields(object);
+    let fields = Fields::Json(object);
     let field = "wdfreq";
     let format = match fields.get(field) {
         None => return Err(TraceErrorKind::MissingField { field }),

@@ -6,6 +6,7 @@
 //! - [`trace`]: the reader of trace format versions 1 and 2 (JSON Lines),
 //!   one event at a time; [`parse`] says what one line means, [`header`]
 //!   what version 2's header line means, [`error`] why a trace is refused.
+//! - [`scan`]: the fast path, a recorder's flat line read in place.
 //! - [`diag`]: findings, printed rustc-style, and the summary line.
 //! - [`source`]: files and standard input, each read once.
 //!
@@ -102,6 +103,7 @@ pub mod diag;
 pub mod error;
 pub mod header;
 pub mod parse;
+pub mod scan;
 pub mod source;
 pub mod trace;
 pub mod write;
@@ -512,7 +514,8 @@ impl Checker {
     ) -> Result<Option<Accepted>, SequenceError> {
         let judgement = self.model.step(step)?;
         let op = step.name();
-        let subject = match *step {
+        // Written only for a finding: most steps have none.
+        let subject = || match *step {
             Step::Target { target, .. } => format!("target `{}`", at.names.target(target)),
             _ => step
                 .request()
@@ -521,7 +524,7 @@ impl Checker {
         let report = |rule: RuleId| Finding {
             line: at.line,
             rule,
-            message: format!("{subject}, `{op}`: {}", says(rule)),
+            message: format!("{}, `{op}`: {}", subject(), says(rule)),
         };
         match judgement.judged {
             Judged::Yes => {}

@@ -59,18 +59,14 @@
 use std::collections::VecDeque;
 use std::io::{BufRead, Read};
 
-use serde_json::{Map, Value};
-
 use super::error::{TraceError, TraceErrorKind};
 use super::header::{Header, is_header, parse_header};
 pub use super::parse::DEAD_REMEMBERED;
-use super::parse::{Event, Names, Parsed, SyncAnswer, json_object, parse_object};
+use super::parse::{Event, Names, Object, Parsed, SyncAnswer, json_object, parse_object};
+use super::scan::Flat;
 use crate::vocab::{RequestId, Step};
 
 pub use super::parse::OPS;
-
-/// One line's JSON object.
-type Object = Map<String, Value>;
 
 /// The longest line the reader accepts, in bytes (without its newline).
 pub const LINE_BYTES_MAX: usize = 1 << 20;
@@ -95,7 +91,10 @@ struct Ahead {
 pub struct TraceReader<R> {
     input: R,
     file: String,
-    buffer: Vec<u8>,
+    /// The line read last, without its line ending.
+    text: String,
+    /// The fast path's scan of the line read last.
+    flat: Flat,
     line: u64,
     last_event_line: u64,
     events: u64,
@@ -118,7 +117,8 @@ impl<R: BufRead> TraceReader<R> {
         TraceReader {
             input,
             file: file.to_owned(),
-            buffer: Vec::new(),
+            text: String::new(),
+            flat: Flat::default(),
             line: 0,
             last_event_line: 0,
             events: 0,
@@ -163,15 +163,15 @@ impl<R: BufRead> TraceReader<R> {
         if let Some(header) = self.header {
             return Ok(header);
         }
-        let header = match self.read_object()? {
-            Some((line, object)) if is_header(&object) => {
-                parse_header(&object).map_err(|kind| self.error(line, kind))?
-            }
-            Some((line, object)) => {
-                let first = self.parsed(line, &object)?;
-                self.ahead.push_back(first);
-                Header::version_1()
-            }
+        let header = match self.read_text()? {
+            Some(line) => match self.header_line().map_err(|kind| self.error(line, kind))? {
+                Some(header) => header,
+                None => {
+                    let first = self.parsed(line)?;
+                    self.ahead.push_back(first);
+                    Header::version_1()
+                }
+            },
             None => Header::version_1(),
         };
         self.header = Some(header);
@@ -251,18 +251,33 @@ impl<R: BufRead> TraceReader<R> {
         Ok(None)
     }
 
+    /// The line in the buffer as a header, or `None` when it is an event
+    /// line.
+    fn header_line(&self) -> Result<Option<Header>, TraceErrorKind> {
+        let text = self.text.as_str();
+        let mut flat = Flat::default();
+        match Object::read(text, &mut flat)? {
+            Object::Json(object) if is_header(&object) => parse_header(&object).map(Some),
+            // A header is read by serde_json, whatever its shape.
+            object if object.contains("wdfreq") => parse_header(&json_object(text)?).map(Some),
+            _ => Ok(None),
+        }
+    }
+
     /// The next event line, parsed; `None` at the end of the input.
     fn read_parsed(&mut self) -> Result<Option<Ahead>, TraceError> {
-        match self.read_object()? {
-            Some((line, object)) => self.parsed(line, &object).map(Some),
+        match self.read_text()? {
+            Some(line) => self.parsed(line).map(Some),
             None => Ok(None),
         }
     }
 
-    /// Parses the event line `line`, counting it, and retires the request
-    /// it ends.
-    fn parsed(&mut self, line: u64, object: &Object) -> Result<Ahead, TraceError> {
-        let parsed = parse_object(object, &mut self.names).map_err(|k| self.error(line, k))?;
+    /// Parses the event line `line`, in the buffer, counting it, and
+    /// retires the request it ends.
+    fn parsed(&mut self, line: u64) -> Result<Ahead, TraceError> {
+        let parsed = Object::read(&self.text, &mut self.flat)
+            .and_then(|object| parse_object(&object, &mut self.names))
+            .map_err(|k| self.error(line, k))?;
         self.events += 1;
         self.last_event_line = line;
         let forgets = parsed.retires().and_then(|r| self.names.retire(r));
@@ -273,52 +288,53 @@ impl<R: BufRead> TraceReader<R> {
         })
     }
 
-    /// The next non-blank line as a JSON object, and its line; `None` at
-    /// the end of the input.
-    fn read_object(&mut self) -> Result<Option<(u64, Object)>, TraceError> {
+    /// Reads the next non-blank line into the buffer, checked to be
+    /// UTF-8, and returns its line; `None` at the end of the input.
+    fn read_text(&mut self) -> Result<Option<u64>, TraceError> {
         loop {
             if !self.read_line()? {
                 return Ok(None);
             }
-            let text = std::str::from_utf8(&self.buffer).map_err(|e| {
-                let kind = TraceErrorKind::InvalidUtf8 {
-                    column: e.valid_up_to() + 1,
-                };
-                self.error(self.line, kind)
-            })?;
-            if text.trim().is_empty() {
+            if self.text.trim().is_empty() {
                 continue;
             }
-            let object = json_object(text).map_err(|k| self.error(self.line, k))?;
-            return Ok(Some((self.line, object)));
+            return Ok(Some(self.line));
         }
     }
 
-    /// Reads the next line into `buffer`, without its line ending; false at
-    /// the end of the input.
+    /// Reads the next line into `text`, without its line ending, checked
+    /// to be UTF-8; false at the end of the input. The line's bytes go in
+    /// the last line's allocation, and become its text without a copy.
     fn read_line(&mut self) -> Result<bool, TraceError> {
-        self.buffer.clear();
+        let mut bytes = std::mem::take(&mut self.text).into_bytes();
+        bytes.clear();
         let limit = LINE_BYTES_MAX as u64 + 2; // the line, "\r\n"
         let read = (&mut self.input)
             .take(limit)
-            .read_until(b'\n', &mut self.buffer)
+            .read_until(b'\n', &mut bytes)
             .map_err(|e| self.error(self.line + 1, TraceErrorKind::Read(e)))?;
         if read == 0 {
             return Ok(false);
         }
         self.line += 1;
-        if self.buffer.last() == Some(&b'\n') {
-            self.buffer.pop();
-            if self.buffer.last() == Some(&b'\r') {
-                self.buffer.pop();
+        if bytes.last() == Some(&b'\n') {
+            bytes.pop();
+            if bytes.last() == Some(&b'\r') {
+                bytes.pop();
             }
         }
-        if self.buffer.len() > LINE_BYTES_MAX {
+        if bytes.len() > LINE_BYTES_MAX {
             let kind = TraceErrorKind::LineTooLong {
                 max: LINE_BYTES_MAX,
             };
             return Err(self.error(self.line, kind));
         }
+        self.text = String::from_utf8(bytes).map_err(|e| {
+            let kind = TraceErrorKind::InvalidUtf8 {
+                column: e.utf8_error().valid_up_to() + 1,
+            };
+            self.error(self.line, kind)
+        })?;
         Ok(true)
     }
 

@@ -108,7 +108,7 @@ pub mod source;
 pub mod trace;
 pub mod write;
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::io::{BufRead, Seek, SeekFrom};
 
 pub use diag::{Finding, Summary};
@@ -344,7 +344,8 @@ enum Answer {
 #[derive(Debug, Default)]
 pub struct Checker {
     model: Model,
-    answers: BTreeMap<RequestId, Answer>,
+    /// Looked up on every event; iterated only at the end, sorted.
+    answers: HashMap<RequestId, Answer, foldhash::fast::FixedState>,
 }
 
 impl Checker {
@@ -352,7 +353,7 @@ impl Checker {
     pub fn new(settings: Settings) -> Self {
         Checker {
             model: Model::with_settings(settings),
-            answers: BTreeMap::new(),
+            answers: HashMap::default(),
         }
     }
 
@@ -665,7 +666,10 @@ impl Checker {
     /// owed, then the model's end-of-trace warnings.
     pub fn finish(&mut self, line: u64, names: &Names, sink: &mut dyn FnMut(Finding)) {
         let at = At { line, names };
-        for (_, answer) in std::mem::take(&mut self.answers) {
+        let mut owed: Vec<(RequestId, Answer)> =
+            std::mem::take(&mut self.answers).into_iter().collect();
+        owed.sort_by_key(|(request, _)| *request);
+        for (_, answer) in owed {
             if let Answer::Owed {
                 delivery,
                 line: finished,

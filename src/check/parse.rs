@@ -511,6 +511,7 @@ impl<'a> Object<'a> {
     }
 
     /// Whether the object has member `key`.
+    #[inline(always)]
     pub(super) fn contains(&self, key: &str) -> bool {
         match self {
             Object::Flat(flat) => flat.get(key).is_some(),

@@ -126,17 +126,22 @@ impl Flat {
         // control character is serde_json's to refuse (in a string) or
         // skip (a tab between tokens): looked for once, over the whole
         // line, in a loop the compiler can run many bytes at a time.
-        let controls = text.bytes().fold(false, |found, b| found | (b < 0x20));
+        // Spaces are looked for in the same pass: a recorder writes none,
+        // and then no blank is looked for between tokens.
+        let (controls, spaces) = text.bytes().fold((false, false), |(c, s), b| {
+            (c | (b < 0x20), s | (b == b' '))
+        });
         if controls || u32::try_from(text.len()).is_err() {
             return false;
         }
-        self.scan_members(text).is_some()
+        self.scan_members(text, spaces).is_some()
     }
 
-    fn scan_members(&mut self, text: &str) -> Option<()> {
+    fn scan_members(&mut self, text: &str, spaces: bool) -> Option<()> {
         let mut scanner = Scanner {
             bytes: text.as_bytes(),
             at: 0,
+            spaces,
         };
         scanner.blank();
         scanner.expect(b'{')?;
@@ -215,6 +220,8 @@ impl<'a> FlatLine<'a> {
 struct Scanner<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// Whether the line has a space anywhere.
+    spaces: bool,
 }
 
 impl Scanner<'_> {
@@ -232,9 +239,12 @@ impl Scanner<'_> {
         self.eat(byte).then_some(())
     }
 
+    #[inline(always)]
     fn blank(&mut self) {
-        while self.peek() == Some(b' ') {
-            self.at += 1;
+        if self.spaces {
+            while self.peek() == Some(b' ') {
+                self.at += 1;
+            }
         }
     }
 
@@ -311,6 +321,8 @@ mod tests {
             assert_eq!(key_index(key), Some(slot), "{key}");
         }
         assert_eq!(key_index("x"), None);
+        assert_eq!(key_index("oq"), None);
+        assert_eq!(key_index(""), None);
     }
 
     #[test]

@@ -343,3 +343,75 @@ fn a_shrunk_failure_is_the_failure_first_found() {
         "{replies} replies, {refusals} refusals"
     );
 }
+
+/// The simulated framework with an invariant of its own that breaks once
+/// it holds three requests (a table of two, say).
+struct SmallTable(Framework);
+
+impl Conformance for SmallTable {
+    type Handle = Handle;
+
+    fn create_request(&mut self, irp: bool) -> Result<Handle, Refusal> {
+        Ok(self.0.create_request_with(irp)?)
+    }
+    fn receive_request(&mut self, queue: QueueId) -> Result<Handle, Refusal> {
+        Ok(self.0.receive_request(queue)?)
+    }
+    fn perform(&mut self, request: &Handle, call: &Call) -> Result<Reply, Refusal> {
+        Conformance::perform(&mut self.0, request, call)
+    }
+    fn target_complete(&mut self, request: &Handle, completion: Completion) -> Result<(), Refusal> {
+        Conformance::target_complete(&mut self.0, request, completion)
+    }
+    fn timed_out(&mut self, request: &Handle) -> Result<(), Refusal> {
+        Conformance::timed_out(&mut self.0, request)
+    }
+    fn change_target(&mut self, target: TargetId, change: TargetChange) -> Result<(), Refusal> {
+        Conformance::change_target(&mut self.0, target, change)
+    }
+    fn drain_deliveries(&mut self, into: &mut Vec<Delivery<Handle>>) {
+        self.0.drain_deliveries(into)
+    }
+    fn check_invariants(&self) -> Result<(), String> {
+        match self.0.requests_live_count() {
+            n if n > 2 => Err(format!("{n} requests in a table of two")),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Property: an implementation's own invariant is checked every few steps
+/// and at the end of every sequence, so a break is caught however short
+/// the sequence, and shrinks to the three requests that break it.
+#[test]
+fn a_broken_invariant_is_caught_at_the_end_of_a_short_sequence_and_shrunk() {
+    use wdfreq::harness::execute;
+    use wdfreq::vocab::Settings;
+    use wdfreq::vocab::build::{R0, R1, create};
+    let three = [create(R0), create(R1), create(wdfreq::vocab::RequestId(2))];
+    let divergence = execute(
+        SmallTable(Framework::new()),
+        Settings::default(),
+        &three,
+        None,
+        None,
+    )
+    .expect_err("three requests break the table");
+    assert_eq!(divergence.step, 2);
+    assert!(matches!(divergence.kind, DivergenceKind::Invariant { .. }));
+    let report = hunt(
+        &HuntConfig {
+            seed: Seed(1),
+            budget: Budget::Cases(200),
+            case: CaseConfig::default(),
+        },
+        &|| SmallTable(Framework::new()),
+        &mut |_| {},
+    );
+    let failure = report.failure().expect("caught");
+    assert!(matches!(
+        failure.divergence.kind,
+        DivergenceKind::Invariant { .. }
+    ));
+    assert_eq!(failure.steps.len(), 3, "{:?}", failure.steps);
+}

@@ -16,6 +16,7 @@ use super::Outcome;
 use super::implementation::{Builtin, only, with_builtin};
 use super::settings::SettingsArgs;
 use crate::harness::divergence::without_colours;
+use crate::harness::run::INVARIANTS_EVERY;
 use crate::harness::{
     Answer, Conformance, Divergence, DivergenceKind, Implementation, Refusal, SideBySide, Stepped,
 };
@@ -146,7 +147,11 @@ fn replay<I: Conformance>(
     steps: &[Step],
     out: &mut dyn Write,
 ) -> std::io::Result<Option<Divergence>> {
-    let mut pair = SideBySide::new(implementation, settings);
+    // A full check of the implementation's invariants walks every request
+    // it holds: after every step, a long replay with many requests alive
+    // would take minutes. Every few steps and at the end, as a hunt does.
+    let mut pair =
+        SideBySide::new(implementation, settings).checking_invariants_every(INVARIANTS_EVERY);
     for (index, step) in steps.iter().enumerate() {
         let result = pair.step(step, None);
         let finishes = finishes_a_send(step);
@@ -175,6 +180,15 @@ fn replay<I: Conformance>(
             write_divergence(&divergence, steps, out)?;
             return Ok(Some(divergence));
         }
+    }
+    if let Err(divergence) = pair.finish() {
+        writeln!(
+            out,
+            "=> end  the implementation's invariant check, after the last step: {}",
+            diverged(&divergence.kind)
+        )?;
+        write_divergence(&divergence, steps, out)?;
+        return Ok(Some(divergence));
     }
     Ok(None)
 }

@@ -11,6 +11,10 @@
 //! counting global allocator, as the growth of the heap above what the
 //! trace text itself takes.
 //!
+//! Then the reader's share on the continuous reader's lines, side by side
+//! in one run: each line parsed into an event on the fast path, on
+//! serde_json's path alone, and the fast path's scan alone.
+//!
 //! `cargo bench --bench check_throughput`
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -20,6 +24,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use wdfreq::check::Names;
+use wdfreq::check::parse::{parse_line, parse_line_json};
+use wdfreq::check::scan::Flat;
 
 /// Counts live heap bytes and their peak.
 struct Counting;
@@ -141,6 +148,39 @@ fn check_throughput(c: &mut Criterion) {
     group.throughput(Throughput::Elements(fresh_events));
     group.bench_function("fresh names, 1M events", |b| {
         b.iter(|| black_box(check(black_box(&fresh))))
+    });
+    group.finish();
+
+    // The reader's share, on the continuous reader's lines: each line
+    // parsed into an event (the fast path, and serde_json's path alone),
+    // and the fast path's scan alone.
+    let lines: Vec<&str> = reader.lines().collect();
+    let mut group = c.benchmark_group("parse");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(lines.len() as u64));
+    group.bench_function("parse_line (fast path), 1M lines", |b| {
+        b.iter(|| {
+            let mut names = Names::default();
+            for line in &lines {
+                black_box(parse_line(line, &mut names).ok());
+            }
+        })
+    });
+    group.bench_function("parse_line_json (serde_json), 1M lines", |b| {
+        b.iter(|| {
+            let mut names = Names::default();
+            for line in &lines {
+                black_box(parse_line_json(line, &mut names).ok());
+            }
+        })
+    });
+    group.bench_function("scan alone, 1M lines", |b| {
+        b.iter(|| {
+            let mut flat = Flat::default();
+            for line in &lines {
+                black_box(flat.scan(line));
+            }
+        })
     });
     group.finish();
 }

@@ -119,7 +119,7 @@ impl Default for Flat {
 impl Flat {
     /// Scans `text` into this buffer; false where serde_json must read it
     /// (see the module docs), and then the buffer is to be ignored.
-    pub(super) fn scan(&mut self, text: &str) -> bool {
+    pub fn scan(&mut self, text: &str) -> bool {
         self.len = 0;
         self.slots = [0; KEYS.len()];
         // A longer line is not the fast path's: offsets are 32 bits. A

@@ -201,6 +201,23 @@ impl<I: Conformance> SideBySide<I> {
             let reuses = self.reuses.get(&delivery.request).copied().unwrap_or(0);
             depth.reuses_before_completion = depth.reuses_before_completion.max(reuses);
         }
+        // Requests alive and sends at a target change only with a step
+        // that introduces a request, sends, finishes, cancels, ends one or
+        // changes a target, and only when the model accepts it: the walk
+        // over every request is skipped for the rest (most steps).
+        let unchanged = judgement.outcome.is_err()
+            || matches!(
+                step,
+                Step::Call {
+                    call: Call::Format { .. }
+                        | Call::SetCompletionCallback { .. }
+                        | Call::ReadStatus,
+                    ..
+                }
+            );
+        if unchanged {
+            return;
+        }
         let mut live = 0u32;
         self.sent.clear();
         for (_, request) in self.model.requests() {

@@ -11,6 +11,10 @@ use super::Resolve;
 use super::diag::{Finding, Summary};
 use super::error::{TraceError, TraceErrorKind};
 
+/// The read buffer: large enough that refilling it is rare next to
+/// parsing what it holds.
+const READ_BUFFER: usize = 256 * 1024;
+
 /// The name findings give standard input.
 pub const STDIN_NAME: &str = "<stdin>";
 
@@ -30,8 +34,18 @@ pub fn check_path_with(
 ) -> Result<Summary, TraceError> {
     if path == "-" {
         return match seekable_stdin() {
-            Some(file) => super::check_with(STDIN_NAME, BufReader::new(file), resolve, sink),
-            None => super::check_once(STDIN_NAME, io::stdin().lock(), resolve, sink),
+            Some(file) => super::check_with(
+                STDIN_NAME,
+                BufReader::with_capacity(READ_BUFFER, file),
+                resolve,
+                sink,
+            ),
+            None => super::check_once(
+                STDIN_NAME,
+                BufReader::with_capacity(READ_BUFFER, io::stdin().lock()),
+                resolve,
+                sink,
+            ),
         };
     }
     let file = File::open(path).map_err(|e| read_error(path, 0, e))?;
@@ -40,9 +54,19 @@ pub fn check_path_with(
         .map_err(|e| read_error(path, 0, e))?
         .is_file();
     if regular {
-        super::check_with(path, BufReader::new(file), resolve, sink)
+        super::check_with(
+            path,
+            BufReader::with_capacity(READ_BUFFER, file),
+            resolve,
+            sink,
+        )
     } else {
-        super::check_once(path, BufReader::new(file), resolve, sink)
+        super::check_once(
+            path,
+            BufReader::with_capacity(READ_BUFFER, file),
+            resolve,
+            sink,
+        )
     }
 }
 

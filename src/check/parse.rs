@@ -994,26 +994,10 @@ mod tests {
     /// floats; arrays), spacing, and now and then one byte cut or doubled.
     fn json_ish_line() -> impl proptest::strategy::Strategy<Value = String> {
         use proptest::prelude::*;
-        let key = prop::sample::select(vec![
-            "op",
-            "req",
-            "status",
-            "information",
-            "target",
-            "kind",
-            "mode",
-            "callback",
-            "context",
-            "flags",
-            "irp",
-            "timeout",
-            "ignore_target_state",
-            "value",
-            "queue",
-            "action",
-            "wdfreq",
-            "x",
-        ]);
+        // Every member the format reads, and one it does not.
+        let mut keys = super::super::scan::KEYS.to_vec();
+        keys.push("x");
+        let key = prop::sample::select(keys);
         let value = prop_oneof![
             prop::sample::select(vec![
                 "\"create\"",

@@ -256,3 +256,22 @@ fn traces_out_are_judged_by_check_as_the_hunt_judged_them() {
         }
     }
 }
+
+/// A `--steps-max` past its limit is bad input, named, not a case that
+/// never ends.
+#[test]
+fn a_steps_max_past_its_limit_is_exit_two() {
+    let output = wdfreq(&[
+        "hunt",
+        "--cases",
+        "1",
+        "--steps-max",
+        "18446744073709551615",
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    assert!(
+        stdout(&output).starts_with("error: --steps-max must be at most 100000"),
+        "{}",
+        stdout(&output)
+    );
+}

@@ -297,6 +297,10 @@ impl Scanner<'_> {
         if count == 0 || leading_zero || matches!(self.peek(), Some(b'.' | b'e' | b'E')) {
             return None;
         }
+        // serde_json reads `-0` as the float -0.0, not an integer.
+        if start != digits && count == 1 && self.bytes[digits] == b'0' {
+            return None;
+        }
         let number = &text[start..self.at];
         if start == digits {
             number.parse::<u64>().ok().map(Raw::UInt)
@@ -366,6 +370,7 @@ mod tests {
             r#"{"status":01}"#,
             r#"{"status":18446744073709551616}"#,
             r#"{"status":-}"#,
+            r#"{"status":-0}"#,
             r#"{"op":"x",}"#,
             r#"{"op":"x"} trailing"#,
             r#"["op"]"#,

@@ -159,9 +159,20 @@ pub fn run_for<M: Implementation>(
     Ok(outcome)
 }
 
+/// The most `--steps-max` takes: a case of that many steps (eight times
+/// as many, for a long one) still runs in seconds.
+pub const STEPS_MAX_LIMIT: usize = 100_000;
+
 /// The hunt the arguments ask of `implementation`, or why not.
 fn parse<M: Implementation>(implementation: &M, args: &HuntArgs) -> Result<HuntConfig, String> {
     only(implementation, args.implementation.as_deref())?;
+    if args.steps_max > STEPS_MAX_LIMIT {
+        return Err(format!(
+            "--steps-max must be at most {STEPS_MAX_LIMIT}, not {} (one case in five runs up to {} times as many steps)",
+            args.steps_max,
+            crate::harness::LONG_CASE_FACTOR
+        ));
+    }
     let budget = match (args.cases, args.seconds) {
         (_, Some(seconds)) if !(seconds.is_finite() && seconds >= 0.0) => {
             return Err(format!(

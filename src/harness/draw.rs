@@ -128,7 +128,7 @@ pub fn swarm(draw: &mut Draw) -> Swarm {
 pub fn length(draw: &mut Draw, steps_max: usize) -> usize {
     let short = steps_max.max(1);
     let long = short.saturating_mul(LONG_CASE_FACTOR);
-    if draw.weighted(&[4, 1]) == 0 {
+    if draw.weighted(&[4, 1]) == 0 || long == short {
         1 + draw.rng.random_range(0..short)
     } else {
         short + 1 + draw.rng.random_range(0..long - short)

@@ -586,7 +586,8 @@ pub fn run_case<I: Conformance>(
     let mut generator = Steps::new(swarm);
     let mut pair =
         SideBySide::new(make(), config.settings).checking_invariants_every(INVARIANTS_EVERY);
-    let mut steps = Vec::with_capacity(length);
+    // The length may be huge (`--steps-max`); the steps come one by one.
+    let mut steps = Vec::with_capacity(length.min(1024));
     let mut failed = None;
     while steps.len() < length {
         // The pair's model is the generator's: stepped once per step.

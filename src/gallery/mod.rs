@@ -196,10 +196,7 @@ impl Implementation for Mutant {
     }
 
     fn settings(&self) -> Vec<Settings> {
-        let mut all = Settings::all();
-        all.retain(|s| *s != self.settings);
-        all.insert(0, self.settings);
-        all
+        Settings::all_from(self.settings)
     }
 
     fn build(&self, settings: Settings) -> GalleryFramework {

@@ -39,10 +39,7 @@ impl Implementation for Simulated {
     }
 
     fn settings(&self) -> Vec<Settings> {
-        let mut all = Settings::all();
-        all.retain(|s| *s != Settings::DEFAULT);
-        all.insert(0, Settings::DEFAULT);
-        all
+        Settings::all_from(Settings::DEFAULT)
     }
 
     fn build(&self, settings: Settings) -> Framework {

@@ -179,6 +179,15 @@ impl Settings {
         all
     }
 
+    /// Every setting [`Settings::all`] lists, `first` first: what an
+    /// implementation of every setting declares, its preferred one leading.
+    pub fn all_from(first: Settings) -> Vec<Settings> {
+        let mut all = Settings::all();
+        all.retain(|s| *s != first);
+        all.insert(0, first);
+        all
+    }
+
     /// Whether Reuse deregisters the completion callback (1.9 and later).
     pub fn reuse_clears_callback(&self) -> bool {
         self.version >= FrameworkVersion::V1_9

@@ -483,22 +483,22 @@ fn misuses(target: TargetId, status: Status, information: u64) -> [Call; MISUSES
     ]
 }
 
-/// The kinds of step the wild arm draws: every call, a target's
+/// Whether the wild arm draws steps of `kind`: every call, a target's
 /// completion and a timeout; no introduction and no target change.
-const WILD: [StepKind; StepKind::ALL.len()] = StepKind::ALL;
+fn wild_kind(kind: &StepKind) -> bool {
+    !matches!(
+        kind,
+        StepKind::Create | StepKind::Receive | StepKind::Target(_)
+    )
+}
 
 /// Any step on `request`, dead or alive: every kind of call, or a target's
 /// completion or timeout, with any arguments.
 fn wild(draw: &mut Draw, request: RequestId, target: TargetId) -> Step {
-    let kinds = WILD.iter().filter(|k| {
-        !matches!(
-            k,
-            StepKind::Create | StepKind::Receive | StepKind::Target(_)
-        )
-    });
-    let count = kinds.clone().count();
-    let kind = kinds
-        .clone()
+    let count = StepKind::ALL.iter().filter(|k| wild_kind(k)).count();
+    let kind = StepKind::ALL
+        .iter()
+        .filter(|k| wild_kind(k))
         .nth(draw.below(count as u32) as usize)
         .copied()
         .unwrap_or(StepKind::TargetComplete);

@@ -46,11 +46,6 @@ impl Header {
     }
 }
 
-/// Whether a line's object is a header rather than an event.
-pub(super) fn is_header(object: &Map<String, Value>) -> bool {
-    object.contains_key("wdfreq")
-}
-
 /// Parses a header line's object.
 pub(super) fn parse_header(object: &Map<String, Value>) -> Result<Header, TraceErrorKind> {
     let fields = Fields::Json(object);

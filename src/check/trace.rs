@@ -60,7 +60,7 @@ use std::collections::VecDeque;
 use std::io::BufRead;
 
 use super::error::{TraceError, TraceErrorKind};
-use super::header::{Header, is_header, parse_header};
+use super::header::{Header, parse_header};
 pub use super::parse::DEAD_REMEMBERED;
 use super::parse::{Event, Names, Object, Parsed, SyncAnswer, json_object, parse_object};
 use super::scan::Flat;
@@ -290,12 +290,16 @@ impl<R: BufRead> TraceReader<R> {
     fn header_line(&self) -> Result<Option<Header>, TraceErrorKind> {
         let text = self.text.as_str();
         let mut flat = Flat::default();
-        match Object::read(text, &mut flat)? {
-            Object::Json(object) if is_header(&object) => parse_header(&object).map(Some),
-            // A header is read by serde_json, whatever its shape.
-            object if object.contains("wdfreq") => parse_header(&json_object(text)?).map(Some),
-            _ => Ok(None),
+        let object = Object::read(text, &mut flat)?;
+        if !object.contains("wdfreq") {
+            return Ok(None);
         }
+        // A header is read by serde_json, whatever its shape.
+        match object {
+            Object::Json(map) => parse_header(&map),
+            Object::Flat(_) => parse_header(&json_object(text)?),
+        }
+        .map(Some)
     }
 
     /// The next event line, parsed; `None` at the end of the input.

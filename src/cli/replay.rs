@@ -181,7 +181,7 @@ fn replay<I: Conformance>(
             return Ok(Some(divergence));
         }
     }
-    if let Err(divergence) = pair.finish() {
+    if let Err(divergence) = pair.finish(None) {
         writeln!(
             out,
             "=> end  the implementation's invariant check, after the last step: {}",

@@ -110,17 +110,25 @@ impl<I: Conformance> SideBySide<I> {
     }
 
     /// Ends the sequence: checks the implementation's invariants if a step
-    /// was judged since they last were.
-    pub fn finish(&mut self) -> Result<(), Divergence> {
-        if self.unchecked == 0 {
-            return Ok(());
+    /// was judged since they last were, then counts the model's
+    /// end-of-sequence warnings in `coverage` (if given).
+    pub fn finish(&mut self, coverage: Option<&mut Coverage>) -> Result<(), Divergence> {
+        if self.unchecked > 0 {
+            self.unchecked = 0;
+            let implementation = &self.implementation;
+            let step = self.index.saturating_sub(1);
+            guard(|| implementation.check_invariants())
+                .and_then(|checked| {
+                    checked.map_err(|message| DivergenceKind::Invariant { message })
+                })
+                .map_err(|kind| Divergence { step, kind })?;
         }
-        self.unchecked = 0;
-        let implementation = &self.implementation;
-        let step = self.index.saturating_sub(1);
-        guard(|| implementation.check_invariants())
-            .and_then(|checked| checked.map_err(|message| DivergenceKind::Invariant { message }))
-            .map_err(|kind| Divergence { step, kind })
+        if let Some(coverage) = coverage {
+            for finding in self.model.finish() {
+                coverage.mark(finding.rule);
+            }
+        }
+        Ok(())
     }
 
     /// Records from now on what happens, as a trace would: every step the
@@ -380,12 +388,7 @@ pub fn execute<I: Conformance>(
         }
         pair.step(step, coverage.as_deref_mut())?;
     }
-    pair.finish()?;
-    if let Some(coverage) = coverage {
-        for finding in pair.model().finish() {
-            coverage.mark(finding.rule);
-        }
-    }
+    pair.finish(coverage)?;
     Ok(steps.len())
 }
 
@@ -599,12 +602,9 @@ pub fn run_case<I: Conformance>(
         }
     }
     if failed.is_none() {
-        failed = pair.finish().err();
+        failed = pair.finish(Some(&mut coverage)).err();
     }
     let Some(divergence) = failed else {
-        for finding in pair.model().finish() {
-            coverage.mark(finding.rule);
-        }
         return CaseOutcome {
             steps: steps.len(),
             coverage,
@@ -612,8 +612,8 @@ pub fn run_case<I: Conformance>(
         };
     };
     drop(pair);
-    // The rest of the sequence as generated, for the length reported; a
-    // shrink never needs it (steps after a divergence never matter).
+    // The length drawn for the case: the steps after the divergence were
+    // never drawn, as a shrink never needs them.
     let generated_len = length;
     let best = (steps, divergence);
     let (steps, divergence) = super::minimize::delete_steps(best, config.settings, make);

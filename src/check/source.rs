@@ -34,12 +34,7 @@ pub fn check_path_with(
 ) -> Result<Summary, TraceError> {
     if path == "-" {
         return match seekable_stdin() {
-            Some(file) => super::check_with(
-                STDIN_NAME,
-                BufReader::with_capacity(READ_BUFFER, file),
-                resolve,
-                sink,
-            ),
+            Some(file) => check_file(STDIN_NAME, file, true, resolve, sink),
             None => super::check_once(
                 STDIN_NAME,
                 BufReader::with_capacity(READ_BUFFER, io::stdin().lock()),
@@ -53,20 +48,23 @@ pub fn check_path_with(
         .metadata()
         .map_err(|e| read_error(path, 0, e))?
         .is_file();
+    check_file(path, file, regular, resolve, sink)
+}
+
+/// Checks `file`, named `name`: in place where it is `regular` (it can be
+/// read again), once otherwise.
+fn check_file(
+    name: &str,
+    file: File,
+    regular: bool,
+    resolve: Resolve<'_>,
+    sink: &mut dyn FnMut(&Finding),
+) -> Result<Summary, TraceError> {
+    let input = BufReader::with_capacity(READ_BUFFER, file);
     if regular {
-        super::check_with(
-            path,
-            BufReader::with_capacity(READ_BUFFER, file),
-            resolve,
-            sink,
-        )
+        super::check_with(name, input, resolve, sink)
     } else {
-        super::check_once(
-            path,
-            BufReader::with_capacity(READ_BUFFER, file),
-            resolve,
-            sink,
-        )
+        super::check_once(name, input, resolve, sink)
     }
 }
 

@@ -4,7 +4,9 @@
 //! It draws what [`strategy`](super::strategy) describes (the same
 //! [`Swarm`], the same arms and weights, the same legal-mostly steps), but
 //! builds no proptest value tree: a case costs one pass over its steps, and
-//! only a failing case is shrunk, by [`minimize`](super::minimize). The
+//! only a failing case is shrunk, by [`minimize`](super::minimize). Which
+//! requests fit each arm is kept a step at a time (`draw::fits`), not found by
+//! a walk over the model's requests per draw. The
 //! proptest state machine ([`strategy::Generator`](super::strategy::Generator))
 //! draws its steps here too, so both generate from one description.
 //!
@@ -13,6 +15,8 @@
 //! `rand` releases), and every draw depends only on that stream and on the
 //! model's state, so one seed gives one sequence whoever steps the model.
 
+mod fits;
+
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 
@@ -20,11 +24,12 @@ use super::seed::Seed;
 use super::strategy::{
     CALLBACKS, CONTEXTS, Kind, QUEUES, REQUESTS_LIVE_MAX, Swarm, TARGETS, base_weight,
 };
-use crate::model::{Life, Model, Request};
+use crate::model::Model;
 use crate::vocab::{
     Call, CallKind, CallbackId, Completion, ContextId, FormatKind, QueueId, RequestId, ReuseFlags,
     SendMode, SentIoAction, Settings, Status, Step, StepKind, TargetChange, TargetId, TargetOp,
 };
+use fits::{Fit, Fits};
 
 /// How much longer than `steps_max` a long case may be.
 pub const LONG_CASE_FACTOR: usize = 8;
@@ -135,14 +140,13 @@ pub fn length(draw: &mut Draw, steps_max: usize) -> usize {
     }
 }
 
-/// A generator for one case: its swarm, and the name of the next request.
+/// A generator for one case: its swarm, the name of the next request, and
+/// which requests fit which arm (`draw::fits`).
 #[derive(Clone, Debug)]
 pub struct Steps {
     swarm: Swarm,
     next_request: u32,
-    /// Candidates of the arm being drawn, kept to save an allocation per
-    /// step.
-    fit: Vec<RequestId>,
+    fits: Fits,
 }
 
 impl Steps {
@@ -157,7 +161,7 @@ impl Steps {
         Steps {
             swarm,
             next_request,
-            fit: Vec::new(),
+            fits: Fits::default(),
         }
     }
 
@@ -170,7 +174,13 @@ impl Steps {
     /// drawn by the swarm's weights among those that apply (a request fits
     /// them), then its arguments. The step is well-formed: it names a
     /// request the sequence introduced, or introduces a fresh one.
+    ///
+    /// `model` is the model the previous step was drawn from, stepped with
+    /// that step (or left as it was), as a case steps it; a generator
+    /// keeps track of it a step at a time (`draw::fits`). A model it did not
+    /// follow (the first call, or another model) is read whole.
     pub fn next(&mut self, draw: &mut Draw, model: &Model) -> Step {
+        self.fits.sync(model);
         let mut weights = self.swarm.weights;
         let step = loop {
             if weights.iter().all(|w| *w == 0) {
@@ -187,6 +197,7 @@ impl Steps {
         if let Step::Create { request, .. } | Step::Receive { request, .. } = step {
             self.next_request = self.next_request.max(request.0 + 1);
         }
+        self.fits.drawn(&step);
         step
     }
 
@@ -197,44 +208,32 @@ impl Steps {
         }
     }
 
-    /// Collects into `self.fit` the requests of `model` that satisfy
-    /// `pick`, oldest first; false when none does.
-    fn collect(&mut self, model: &Model, pick: impl Fn(&Request) -> bool) -> bool {
-        self.fit.clear();
-        self.fit
-            .extend(model.requests().filter(|(_, r)| pick(r)).map(|(id, _)| id));
-        !self.fit.is_empty()
-    }
-
-    /// One of the requests collected: the first (the oldest fit) seven
-    /// times in eight where the case focuses ([`Swarm::focus`]).
-    fn on(&self, draw: &mut Draw) -> RequestId {
+    /// One of the requests of class `fit`: the oldest seven times in eight
+    /// where the case focuses ([`Swarm::focus`]), else any; `None` when no
+    /// request is of it.
+    fn pick(&self, draw: &mut Draw, fit: Fit) -> Option<RequestId> {
+        let count = self.fits.count(fit);
+        if count == 0 {
+            return None;
+        }
         if self.swarm.focus && draw.weighted(&[7, 1]) == 0 {
-            return self.fit[0];
+            return Some(self.fits.nth(fit, 0));
         }
-        self.fit[draw.below(self.fit.len() as u32) as usize]
+        Some(self.fits.nth(fit, draw.below(count)))
     }
 
-    /// One of the requests collected for a call that ends a request's life
-    /// (Complete, Delete): where the case focuses, another than the oldest
-    /// whenever another fits, so that the focused request's chain of
-    /// Reuses goes on.
-    fn ending(&self, draw: &mut Draw) -> RequestId {
-        match self.fit.len() {
-            1 => self.fit[0],
-            n if self.swarm.focus => self.fit[1 + draw.below(n as u32 - 1) as usize],
-            n => self.fit[draw.below(n as u32) as usize],
-        }
-    }
-
-    /// The requests that satisfy `pick`, one drawn, or `None`.
-    fn pick(
-        &mut self,
-        draw: &mut Draw,
-        model: &Model,
-        pick: impl Fn(&Request) -> bool,
-    ) -> Option<RequestId> {
-        self.collect(model, pick).then(|| self.on(draw))
+    /// One of the requests of class `fit`, for a call that ends a
+    /// request's life (Complete, Delete): where the case focuses, another
+    /// than the oldest whenever another fits, so that the focused
+    /// request's chain of Reuses goes on.
+    fn ending(&self, draw: &mut Draw, fit: Fit) -> Option<RequestId> {
+        let n = match self.fits.count(fit) {
+            0 => return None,
+            1 => 0,
+            count if self.swarm.focus => 1 + draw.below(count - 1),
+            count => draw.below(count),
+        };
+        Some(self.fits.nth(fit, n))
     }
 
     fn target(&self, draw: &mut Draw) -> TargetId {
@@ -243,10 +242,9 @@ impl Steps {
 
     /// A step of `kind` in `model`, or `None` when no request fits it.
     fn arm(&mut self, draw: &mut Draw, model: &Model, kind: Kind) -> Option<Step> {
-        let live = |r: &Request| !r.is_dead();
         Some(match kind {
             Kind::Step(StepKind::Create | StepKind::Receive)
-                if model.requests().filter(|(_, r)| live(r)).count() >= self.swarm.live_max =>
+                if self.fits.count(Fit::Live) as usize >= self.swarm.live_max =>
             {
                 return None;
             }
@@ -259,26 +257,19 @@ impl Steps {
             },
             Kind::Step(StepKind::Call(kind)) => return self.call_arm(draw, model, kind),
             Kind::SendSync => {
-                let owned = |r: &Request| r.life == Life::Owned && r.formatted.is_some();
-                let request = self.pick(draw, model, owned)?;
+                let request = self.pick(draw, Fit::Formatted)?;
                 let answer = completion(draw);
                 send(request, self.target(draw), SendMode::Sync(answer))
             }
             Kind::SendForget => {
                 // A registration left in place is the driver error
                 // `forget-with-callback`, which the framework lets through.
-                let fit = |r: &Request| {
-                    r.life == Life::Owned
-                        && r.is_received()
-                        && r.formatted.is_none_or(|k| k == FormatKind::Current)
-                };
-                let request = self.pick(draw, model, fit)?;
+                let request = self.pick(draw, Fit::Forgettable)?;
                 send(request, self.target(draw), SendMode::Forget)
             }
             Kind::Step(StepKind::TargetComplete) => {
                 // A send queued at a stopped target has not reached it.
-                let sent = |r: &Request| r.is_outstanding() && r.queued.is_none();
-                let request = self.pick(draw, model, sent)?;
+                let request = self.pick(draw, Fit::AtTarget)?;
                 // A target mostly honours a cancel: what it finishes a send
                 // cancelled by the driver or by its timeout with.
                 let cancelled = model
@@ -297,7 +288,7 @@ impl Steps {
                 }
             }
             Kind::Step(StepKind::TimedOut) => {
-                let request = self.pick(draw, model, |r| r.timer_armed)?;
+                let request = self.pick(draw, Fit::TimerArmed)?;
                 Step::TimedOut { request }
             }
             Kind::Step(StepKind::Target(op)) => {
@@ -316,14 +307,14 @@ impl Steps {
                 }
             }
             Kind::Misuse => {
-                let request = self.pick(draw, model, live)?;
+                let request = self.pick(draw, Fit::Live)?;
                 let which = draw.below(MISUSES as u32) as usize;
                 let target = self.target(draw);
                 let (status, information) = (status(draw), information(draw));
                 call(request, misuses(target, status, information)[which])
             }
             Kind::Wild => {
-                let request = self.pick(draw, model, |_| true)?;
+                let request = self.pick(draw, Fit::Any)?;
                 let target = self.target(draw);
                 wild(draw, request, target)
             }
@@ -332,22 +323,20 @@ impl Steps {
 
     /// A legal call of `kind`, on a request fit for it.
     fn call_arm(&mut self, draw: &mut Draw, model: &Model, kind: CallKind) -> Option<Step> {
-        let owned = |r: &Request| r.life == Life::Owned;
-        let live = |r: &Request| !r.is_dead();
         let settings = model.settings();
         Some(match kind {
             CallKind::Format => {
-                let request = self.pick(draw, model, |r| owned(r) && r.formatted.is_none())?;
+                let request = self.pick(draw, Fit::Unformatted)?;
                 let kind = format_kind(draw);
                 call(request, format_for(kind, self.target(draw)))
             }
             CallKind::SetCompletionCallback => {
-                let request = self.pick(draw, model, owned)?;
+                let request = self.pick(draw, Fit::Owned)?;
                 let (callback, context) = registration(draw);
                 call(request, Call::SetCompletionCallback { callback, context })
             }
             CallKind::Send => {
-                let request = self.pick(draw, model, |r| owned(r) && r.formatted.is_some())?;
+                let request = self.pick(draw, Fit::Formatted)?;
                 let target = self.target(draw);
                 let (timeout, ignore_state) = (draw.chance(0.35), draw.chance(0.1));
                 call(
@@ -360,19 +349,16 @@ impl Steps {
                     },
                 )
             }
-            CallKind::Cancel => call(self.pick(draw, model, live)?, Call::Cancel),
+            CallKind::Cancel => call(self.pick(draw, Fit::Live)?, Call::Cancel),
             CallKind::Reuse => {
-                let request = self.pick(draw, model, owned)?;
+                let request = self.pick(draw, Fit::Owned)?;
                 let status = status(draw);
                 let flags = legal_flags(draw, settings);
                 call(request, Call::Reuse { status, flags })
             }
-            CallKind::ReadStatus => call(self.pick(draw, model, live)?, Call::ReadStatus),
+            CallKind::ReadStatus => call(self.pick(draw, Fit::Live)?, Call::ReadStatus),
             CallKind::Complete => {
-                if !self.collect(model, |r| owned(r) && r.must_be_completed()) {
-                    return None;
-                }
-                let request = self.ending(draw);
+                let request = self.ending(draw, Fit::MustComplete)?;
                 let (status, information) = (status(draw), information(draw));
                 call(
                     request,
@@ -382,12 +368,7 @@ impl Steps {
                     },
                 )
             }
-            CallKind::Delete => {
-                if !self.collect(model, |r| owned(r) && !r.is_received()) {
-                    return None;
-                }
-                call(self.ending(draw), Call::Delete)
-            }
+            CallKind::Delete => call(self.ending(draw, Fit::Deletable)?, Call::Delete),
         })
     }
 }

@@ -575,7 +575,7 @@ pub fn generated_steps(seed: Seed, config: &CaseConfig) -> Vec<Step> {
 }
 
 /// Generates the case of `seed` step by step from the model's state
-/// ([`draw`](super::draw)), runs it on a fresh implementation from `make`
+/// ([`draw`]), runs it on a fresh implementation from `make`
 /// as it goes, and shrinks a failure ([`minimize`](super::minimize)).
 pub fn run_case<I: Conformance>(
     seed: Seed,

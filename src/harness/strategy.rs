@@ -9,7 +9,7 @@
 //! knows; a small share of "wild" steps names any request with any call, so
 //! every refusal is reached too.
 //!
-//! The arms themselves are drawn in [`draw`](super::draw), the hunt's fast
+//! The arms themselves are drawn in [`draw`], the hunt's fast
 //! generator; the state machine here draws each step there from a `u64`
 //! that proptest generates and shrinks, so `prop_state_machine!` tests and
 //! the hunt generate from one description.

@@ -248,7 +248,7 @@ impl Model {
     }
 
     /// Every request named so far, in name order.
-    pub fn requests(&self) -> impl Iterator<Item = (RequestId, &Request)> {
+    pub fn requests(&self) -> impl ExactSizeIterator<Item = (RequestId, &Request)> {
         self.requests.iter().map(|(id, r)| (*id, r))
     }
 
@@ -298,7 +298,7 @@ impl Model {
                 request: id,
                 ref call,
             } => {
-                self.targets.refresh(&self.requests);
+                self.targets.refresh(call, &self.requests);
                 let targets = &mut self.targets;
                 let request = self
                     .requests

@@ -11,14 +11,14 @@
 //! what it cancelled) is taken without the wait: the requests it waits
 //! for stay outstanding, and their targets finish them as later steps.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::Judgement;
 use super::calls::{cancelled, finish};
 use super::request::{Life, Request};
 use crate::vocab::{
-    Completion, RequestId, RuleId, RuleSet, SentIoAction, Settings, Status, TargetChange, TargetId,
-    TargetState,
+    Call, Completion, RequestId, RuleId, RuleSet, SentIoAction, Settings, Status, TargetChange,
+    TargetId, TargetState,
 };
 
 /// Every I/O target a sequence has named, with its state, and the order
@@ -30,15 +30,16 @@ use crate::vocab::{
 ///   a sequence names targets only by sending to them or changing them.
 /// - `next_ticket` is above every [`Request::queued`] handed out, so a
 ///   target's queue is the order of the tickets.
-/// - `removing` holds the closed targets that still have sends out (set by
-///   `Targets::refresh` before every call on a request): the close
-///   waits for those, and until the last one comes back the target keeps
-///   its device (`m_Removing`).
+/// - `removing` is the target the call being judged names, when that
+///   target is closed and still has sends out (set by `Targets::refresh`
+///   before every call on a request, which is the only time it is read):
+///   the close waits for those sends, and until the last one comes back
+///   the target keeps its device (`m_Removing`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Targets {
     states: BTreeMap<TargetId, TargetState>,
     next_ticket: u64,
-    removing: BTreeSet<TargetId>,
+    removing: Option<TargetId>,
 }
 
 impl Targets {
@@ -53,24 +54,31 @@ impl Targets {
     /// then a closed target still formats requests and takes sends that
     /// ignore its state.
     pub fn closed_for_good(&self, target: TargetId) -> bool {
-        self.state(target) == TargetState::Closed && !self.removing.contains(&target)
+        self.state(target) == TargetState::Closed && self.removing != Some(target)
     }
 
-    /// Recomputes which closed targets still have sends out, from the
-    /// requests (only where some target is closed).
-    pub(super) fn refresh(&mut self, requests: &BTreeMap<RequestId, Request>) {
-        if !self.states.values().any(|s| *s == TargetState::Closed) {
-            return;
-        }
-        // A request left undefined while it was out counts as out: the
-        // step that made it so was not performed (the harness does not
-        // call an implementation for it), and nothing says it came back.
-        self.removing = requests
-            .values()
-            .filter(|r| matches!(r.life, Life::Outstanding | Life::Undefined) && r.queued.is_none())
-            .filter_map(|r| r.target)
-            .filter(|t| self.state(*t) == TargetState::Closed)
-            .collect();
+    /// Recomputes whether the target `call` names is closed with sends
+    /// still out, the one question about other requests a call on a
+    /// request asks ([`Targets::closed_for_good`]). The requests are
+    /// walked only when the call names a closed target.
+    pub(super) fn refresh(&mut self, call: &Call, requests: &BTreeMap<RequestId, Request>) {
+        let named = match *call {
+            Call::Format { target, .. } => target,
+            Call::Send { target, .. } => Some(target),
+            _ => None,
+        };
+        self.removing = named.filter(|target| {
+            // A request left undefined while it was out counts as out: the
+            // step that made it so was not performed (the harness does not
+            // call an implementation for it), and nothing says it came
+            // back.
+            self.state(*target) == TargetState::Closed
+                && requests.values().any(|r| {
+                    matches!(r.life, Life::Outstanding | Life::Undefined)
+                        && r.queued.is_none()
+                        && r.target == Some(*target)
+                })
+        });
     }
 
     /// A place at the end of a stopped target's queue.

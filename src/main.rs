@@ -2,11 +2,10 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-use wdfreq::cli::{Cli, exit_status, run};
+use clap::FromArgMatches;
+use wdfreq::cli::{Cli, command, main_with, run};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let mut stdout = std::io::stdout().lock();
-    exit_status(run(cli, &mut stdout))
+    let cli = Cli::from_arg_matches(&command().get_matches()).unwrap_or_else(|error| error.exit());
+    main_with(cli, run)
 }

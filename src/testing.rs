@@ -440,8 +440,7 @@ impl fmt::Display for TestReport {
                     )?;
                     if let (false, Some(divergence)) = (replayed.as_expected, &replayed.divergence)
                     {
-                        let text = divergence.report(&regression.steps).to_string();
-                        write!(f, "{}", crate::harness::divergence::without_colours(&text))?;
+                        write!(f, "{}", divergence.report(&regression.steps))?;
                     }
                 }
                 ReplayOutcome::Skipped(other) => {
@@ -473,8 +472,7 @@ impl fmt::Display for TestReport {
                         failure.generated_len,
                         failure.steps.len()
                     )?;
-                    let text = failure.divergence.report(&failure.steps).to_string();
-                    write!(f, "{}", crate::harness::divergence::without_colours(&text))?;
+                    write!(f, "{}", failure.divergence.report(&failure.steps))?;
                     writeln!(
                         f,
                         "replay: WDFREQ_SEED={} WDFREQ_CASES={} WDFREQ_STEPS_MAX={} cargo test",

@@ -49,7 +49,7 @@ fn all_traces() -> Vec<String> {
 }
 
 /// Runs `wdfreq check ARG` in the crate root with `stdin`; stdout, then
-/// `exit status: N`.
+/// each line of stderr after `stderr: `, then `exit status: N`.
 fn run_check(arg: &str, stdin: &[u8]) -> String {
     run_check_with(&[arg], stdin)
 }
@@ -63,14 +63,19 @@ fn run_check_with(args: &[&str], stdin: &[u8]) -> String {
         .current_dir(root())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("the binary runs");
     let mut input = child.stdin.take().expect("stdin");
     input.write_all(stdin).expect("write stdin");
     drop(input);
     let output = child.wait_with_output().expect("the binary ends");
+    let stderr: String = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .map(|line| format!("stderr: {line}\n"))
+        .collect();
     format!(
-        "{}exit status: {}\n",
+        "{}{stderr}exit status: {}\n",
         String::from_utf8_lossy(&output.stdout),
         output
             .status
@@ -115,7 +120,8 @@ fn every_recorded_trace_checks_to_its_expected_output() {
 
 /// `ok/` traces conform without a single finding; `violation/` traces
 /// have at least one finding and exit 1 exactly when one is an error;
-/// `malformed/` traces are one `malformed:` line and exit 2.
+/// `malformed/` traces are one `error: ... malformed:` line on standard
+/// error, nothing on standard output, and exit 2.
 #[test]
 fn each_trace_directory_keeps_its_exit_status_promise() {
     for trace in traces("ok") {
@@ -141,7 +147,8 @@ fn each_trace_directory_keeps_its_exit_status_promise() {
         let lines: Vec<&str> = output.lines().collect();
         assert_eq!(lines.len(), 2, "{trace}: {output}");
         assert!(
-            lines[0].starts_with(&format!("{trace}:")) && lines[0].contains(": malformed: "),
+            lines[0].starts_with(&format!("stderr: error: {trace}:"))
+                && lines[0].contains(": malformed: "),
             "{output}"
         );
         assert_eq!(lines[1], "exit status: 2", "{trace}");
@@ -318,12 +325,13 @@ fn standard_input_checks_like_the_same_file() {
     }
 }
 
-/// A file that cannot be opened is exit 2, naming the file.
+/// A file that cannot be opened is exit 2, naming the file in an error on
+/// standard error, with nothing on standard output.
 #[test]
 fn missing_file_is_exit_two_naming_it() {
     let output = run_check("tests/traces/no-such-trace.jsonl", b"");
     assert!(
-        output.starts_with("tests/traces/no-such-trace.jsonl: cannot read: "),
+        output.starts_with("stderr: error: tests/traces/no-such-trace.jsonl: cannot read: "),
         "{output}"
     );
     assert!(output.ends_with("exit status: 2\n"), "{output}");
@@ -391,7 +399,7 @@ fn command_line_settings_that_do_not_exist_are_exit_two() {
     );
     assert_eq!(
         output,
-        "tests/traces/ok/continuous_reader.jsonl: cannot judge for the settings asked for \
+        "stderr: error: tests/traces/ok/continuous_reader.jsonl: cannot judge for the settings asked for \
          over the trace's (umdf1 1.11, verifier on): there is no umdf1 1.7: UMDF 1 has Reuse \
          from 1.9 to 1.11, KMDF is 1.x\nexit status: 2\n"
     );
@@ -960,7 +968,7 @@ fn a_malformed_trace_shows_no_finding_however_many_came_before() {
     assert_eq!(
         piped,
         format!(
-            "<stdin>:{bad_line}: malformed: field `op`: unknown op `frob`; expected one of {}\n\
+            "stderr: error: <stdin>:{bad_line}: malformed: field `op`: unknown op `frob`; expected one of {}\n\
              exit status: 2\n",
             wdfreq::check::OPS.join(", ")
         )
@@ -1007,6 +1015,7 @@ fn an_endless_standard_input_is_refused_at_the_line_limit() {
         .output()
         .expect("the binary runs");
     assert_eq!(output.status.code(), Some(2));
-    let text = String::from_utf8_lossy(&output.stdout);
-    assert!(text.starts_with("<stdin>:1: malformed: "), "{text}");
+    assert!(output.stdout.is_empty());
+    let text = String::from_utf8_lossy(&output.stderr);
+    assert!(text.starts_with("error: <stdin>:1: malformed: "), "{text}");
 }

@@ -13,6 +13,10 @@ fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 /// A fresh directory for a hunt's regression files, under Cargo's scratch
 /// space for tests, so that failing hunts leave nothing in the repository.
 fn scratch(name: &str) -> String {
@@ -171,12 +175,18 @@ fn zero_workers_is_exit_two() {
     assert_eq!(output.status.code(), Some(2));
 }
 
-/// A framework that does not exist is refused with exit 2.
+/// A framework that does not exist is refused with exit 2, an error on
+/// standard error and nothing on standard output.
 #[test]
 fn nonexistent_framework_is_exit_two() {
     let output = wdfreq(&["hunt", "--cases", "1", "--framework-version", "1.7"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stdout(&output).contains("there is no umdf1 1.7"));
+    assert_eq!(stdout(&output), "");
+    assert!(
+        stderr(&output).starts_with("error: there is no umdf1 1.7"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 /// `--trace-out` writes a failing case's trace, which `wdfreq check`
@@ -268,10 +278,69 @@ fn a_steps_max_past_its_limit_is_exit_two() {
         "--steps-max",
         "18446744073709551615",
     ]);
-    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(
-        stdout(&output).starts_with("error: --steps-max must be at most 100000"),
+        stderr(&output).starts_with("error: --steps-max must be at most 100000"),
         "{}",
-        stdout(&output)
+        stderr(&output)
     );
+}
+
+/// Colour only where asked: a failing hunt's diff carries ANSI sequences
+/// with `--color always`, and none on either stream by default (standard
+/// output is a pipe here), with `--color never`, or with `NO_COLOR` set
+/// (which `--color always` overrides).
+#[test]
+fn colour_only_where_asked_and_never_with_no_color() {
+    let dir = scratch("colour");
+    let hunt = |colour: Option<&str>, no_color: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_wdfreq"));
+        command.args([
+            "hunt",
+            "--implementation",
+            "contexts-swapped",
+            "--cases",
+            "5000",
+            "--seed",
+            "3",
+            "--regressions",
+            &dir,
+        ]);
+        if let Some(colour) = colour {
+            command.args(["--color", colour]);
+        }
+        if no_color {
+            command.env("NO_COLOR", "1");
+        } else {
+            command.env_remove("NO_COLOR");
+        }
+        let output = command.output().expect("the binary runs");
+        assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+        let escapes = |bytes: &[u8]| bytes.contains(&0x1b);
+        (escapes(&output.stdout), escapes(&output.stderr))
+    };
+    assert_eq!(hunt(Some("always"), false), (true, false));
+    assert_eq!(hunt(Some("always"), true), (true, false));
+    assert_eq!(hunt(None, false), (false, false));
+    assert_eq!(hunt(Some("never"), false), (false, false));
+    assert_eq!(hunt(Some("auto"), true), (false, false));
+}
+
+/// `--help` lists the values `--flavor`, `--implementation` and `--color`
+/// take, each with what it means.
+#[test]
+fn help_lists_the_possible_values() {
+    let help = stdout(&wdfreq(&["hunt", "--help"]));
+    for value in [
+        "umdf1:",
+        "kmdf:",
+        "umdf2:",
+        "sim:",
+        "contexts-swapped:",
+        "auto:",
+        "never:",
+    ] {
+        assert!(help.contains(value), "{value} is not listed:\n{help}");
+    }
+    assert!(!help.contains("(default"), "defaults are `[default: ...]`");
 }

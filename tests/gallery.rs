@@ -287,8 +287,10 @@ fn hunt_with_a_mutant_exits_one_and_its_replay_reproduces_it() {
 #[test]
 fn hunt_with_an_unknown_implementation_exits_two_listing_the_names() {
     let output = wdfreq(&["hunt", "--cases", "1", "--implementation", "banana"]);
-    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let text = String::from_utf8_lossy(&output.stderr).into_owned();
     assert_eq!(output.status.code(), Some(2), "{text}");
+    assert!(output.stdout.is_empty(), "an error goes to standard error");
+    assert!(text.starts_with("error: "), "{text}");
     assert!(text.contains("banana"), "{text}");
     for name in std::iter::once("sim").chain(gallery::names()) {
         assert!(text.contains(name), "{name} is not listed:\n{text}");

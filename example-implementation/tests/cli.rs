@@ -53,15 +53,16 @@ fn a_committed_regression_file_replays_as_it_expects() {
 fn another_implementation_or_an_undeclared_setting_is_refused() {
     let output = my_framework(&["hunt", "--implementation", "sim", "--cases", "1"]);
     assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), "");
     assert_eq!(
-        stdout(&output),
+        String::from_utf8_lossy(&output.stderr),
         "error: this binary drives `my-framework` only, not `sim`\n"
     );
     let output = my_framework(&["hunt", "--flavor", "umdf1", "--cases", "1"]);
     assert_eq!(output.status.code(), Some(2));
+    let errors = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stdout(&output).starts_with("error: my-framework does not implement umdf1 1.11"),
-        "{}",
-        stdout(&output)
+        errors.starts_with("error: my-framework does not implement umdf1 1.11"),
+        "{errors}"
     );
 }

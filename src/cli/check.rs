@@ -5,12 +5,10 @@
 //! defaults); exit 0 without errors, 1 with one, 2 when the trace is
 //! unreadable or malformed or the settings asked for do not exist.
 
-use std::io::Write;
-
 use clap::Args;
 
-use super::Outcome;
 use super::settings::SettingsArgs;
+use super::{Console, Outcome};
 use crate::check::check_path_with;
 
 /// The arguments of `check`.
@@ -26,12 +24,13 @@ pub struct CheckArgs {
 
 /// `wdfreq check`: judges the trace and prints each finding as it is
 /// found, then a summary.
-pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
+pub fn run(args: &CheckArgs, console: &mut Console) -> std::io::Result<Outcome> {
     // Findings are printed as they are found; the sink cannot return an
     // error, so the first write failure is kept and reported after.
     let mut write_error = None;
     let file = display_name(&args.file);
     let resolve = |header| args.settings.over(header);
+    let out = &mut *console.out;
     let result = check_path_with(&args.file, &resolve, &mut |finding| {
         if write_error.is_none() {
             if let Err(e) = writeln!(out, "{}", finding.in_file(file)) {
@@ -52,7 +51,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
             })
         }
         Err(error) => {
-            writeln!(out, "{error}")?;
+            console.error(error)?;
             Ok(Outcome::BadInput)
         }
     }

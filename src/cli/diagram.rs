@@ -7,12 +7,10 @@
 //! the rules (`wdfreq rules`), and steps that leave the phase as it was
 //! (`status`, `cancel`, a second `format`) would put a loop on every state.
 
-use std::io::Write;
-
 use clap::Args;
 
-use super::Outcome;
 use super::settings::SettingsArgs;
+use super::{Console, Outcome};
 use crate::model::Origin;
 use crate::model::explore::{Lifecycle, Phase, lifecycles};
 use crate::vocab::Settings;
@@ -29,11 +27,11 @@ pub struct DiagramArgs {
 }
 
 /// `wdfreq diagram`: prints the lifecycle diagram.
-pub fn run(args: &DiagramArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
+pub fn run(args: &DiagramArgs, console: &mut Console) -> std::io::Result<Outcome> {
     let settings = match args.settings.resolve() {
         Ok(settings) => settings,
         Err(error) => {
-            writeln!(out, "error: {error}")?;
+            console.error(error)?;
             return Ok(Outcome::BadInput);
         }
     };
@@ -42,7 +40,7 @@ pub fn run(args: &DiagramArgs, out: &mut dyn Write) -> std::io::Result<Outcome> 
     } else {
         mermaid(settings)
     };
-    out.write_all(text.as_bytes())?;
+    console.out.write_all(text.as_bytes())?;
     Ok(Outcome::Conforms)
 }
 

@@ -11,7 +11,6 @@
 //! under way are done and prints the report; with no failure found the
 //! verdict is unknown, exit 130.
 
-use std::io::{IsTerminal, Write};
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::sync::Once;
@@ -20,12 +19,11 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::Outcome;
 use super::implementation::{Builtin, only, with_builtin};
 use super::progress::Progress;
 use super::settings::SettingsArgs;
 use super::trace_out::write_traces;
-use crate::harness::divergence::without_colours;
+use super::{Console, Outcome};
 use crate::harness::{
     Budget, CaseConfig, Divergent, Failure, HuntConfig, HuntReport, Implementation, Seed, Unknown,
     Verdict, Workers, hunt_with,
@@ -38,9 +36,9 @@ pub use super::implementation::SIM;
 /// The arguments of `hunt`.
 #[derive(Debug, Args)]
 pub struct HuntArgs {
-    /// Run this many cases (default 1000 when no --seconds is given).
-    #[arg(long, conflicts_with = "seconds")]
-    pub cases: Option<u64>,
+    /// Run this many cases (unless --seconds is given).
+    #[arg(long, default_value_t = 1000, conflicts_with = "seconds")]
+    pub cases: u64,
     /// Run cases for this many seconds instead of a fixed count.
     #[arg(long)]
     pub seconds: Option<f64>,
@@ -50,13 +48,13 @@ pub struct HuntArgs {
     /// The most steps one generated sequence has.
     #[arg(long, default_value_t = CaseConfig::default().steps_max)]
     pub steps_max: usize,
-    /// The implementation to hunt: `sim` (the default), the simulated
-    /// framework, or the name of a mutant from the gallery (a deliberately
-    /// broken copy).
+    /// The implementation to hunt: `sim`, the simulated framework, or a
+    /// mutant from the gallery (a deliberately broken copy); in a binary
+    /// that drives one implementation of its own, that one.
     #[arg(long, value_name = "NAME")]
     pub implementation: Option<String>,
-    /// Worker threads, each running its share of the cases (default: one
-    /// per core). The report does not depend on it.
+    /// Worker threads, each running its share of the cases; one per core
+    /// when not given. The report does not depend on it.
     #[arg(long, value_name = "N")]
     pub workers: Option<NonZeroUsize>,
     /// The directory a failing case's regression file is written to
@@ -78,11 +76,11 @@ pub struct HuntArgs {
 
 /// `wdfreq hunt`: hunts the built-in implementation `--implementation`
 /// names.
-pub fn run(args: &HuntArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
+pub fn run(args: &HuntArgs, console: &mut Console) -> std::io::Result<Outcome> {
     let builtin = match Builtin::by_name(args.implementation.as_deref().unwrap_or(SIM)) {
         Ok(builtin) => builtin,
         Err(error) => {
-            writeln!(out, "error: {error}")?;
+            console.error(error)?;
             return Ok(Outcome::BadInput);
         }
     };
@@ -91,7 +89,7 @@ pub fn run(args: &HuntArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
         implementation,
         &command,
         args,
-        out
+        console
     ))
 }
 
@@ -101,18 +99,18 @@ pub fn run_for<M: Implementation>(
     implementation: &M,
     command: &str,
     args: &HuntArgs,
-    out: &mut dyn Write,
+    console: &mut Console,
 ) -> std::io::Result<Outcome> {
     let config = match parse(implementation, args) {
         Ok(config) => config,
         Err(message) => {
-            writeln!(out, "error: {message}")?;
+            console.error(message)?;
             return Ok(Outcome::BadInput);
         }
     };
     let settings = config.case.settings;
     writeln!(
-        out,
+        console.out,
         "wdfreq hunt: seed {}, implementation: {}, framework: {settings}",
         config.seed,
         implementation.describe()
@@ -135,23 +133,22 @@ pub fn run_for<M: Implementation>(
         args,
         (&implementation.name(), command, workers.count),
         &settings,
-        out,
+        console,
     )?;
     if let Some(dir) = &args.trace_out {
         match write_traces(dir, implementation, &config, &report, args.trace_passing) {
             Ok(Some(path)) => writeln!(
-                out,
+                console.out,
                 "trace: {} (wdfreq check {})",
                 path.display(),
                 path.display()
             )?,
             Ok(None) => {}
             Err(error) => {
-                writeln!(
-                    out,
-                    "error: cannot write traces to {}: {error}",
+                console.error(format_args!(
+                    "cannot write traces to {}: {error}",
                     dir.display()
-                )?;
+                ))?;
                 return Ok(Outcome::BadInput);
             }
         }
@@ -173,14 +170,14 @@ fn parse<M: Implementation>(implementation: &M, args: &HuntArgs) -> Result<HuntC
             crate::harness::LONG_CASE_FACTOR
         ));
     }
-    let budget = match (args.cases, args.seconds) {
-        (_, Some(seconds)) if !(seconds.is_finite() && seconds >= 0.0) => {
+    let budget = match args.seconds {
+        Some(seconds) if !(seconds.is_finite() && seconds >= 0.0) => {
             return Err(format!(
                 "--seconds must be a non-negative number, not {seconds}"
             ));
         }
-        (_, Some(seconds)) => Budget::Time(Duration::from_secs_f64(seconds)),
-        (cases, None) => Budget::Cases(cases.unwrap_or(1000)),
+        Some(seconds) => Budget::Time(Duration::from_secs_f64(seconds)),
+        None => Budget::Cases(args.cases),
     };
     // Hunted in the first settings the implementation declares (a mutant:
     // the settings it shows in), unless flags say otherwise.
@@ -241,8 +238,9 @@ fn write_report(
     args: &HuntArgs,
     (name, command, workers): (&str, &str, NonZeroUsize),
     settings: &Settings,
-    out: &mut dyn Write,
+    console: &mut Console,
 ) -> std::io::Result<Outcome> {
+    let out = &mut *console.out;
     let seconds = report.elapsed.as_secs_f64();
     // Timing and the number of workers share the one line that varies
     // from run to run.
@@ -269,7 +267,7 @@ fn write_report(
     writeln!(out, "depth: {}", report.coverage.depth)?;
     match &report.verdict {
         Verdict::Diverges(divergent) => {
-            write_failure(report, divergent, args, (name, command), settings, out)?;
+            write_failure(report, divergent, args, (name, command), settings, console)?;
         }
         Verdict::Unknown(Unknown::Interrupted) => writeln!(
             out,
@@ -291,8 +289,9 @@ fn write_failure(
     args: &HuntArgs,
     (name, command): (&str, &str),
     settings: &Settings,
-    out: &mut dyn Write,
+    console: &mut Console,
 ) -> std::io::Result<()> {
+    let out = &mut *console.out;
     let Divergent {
         failure,
         case,
@@ -311,12 +310,14 @@ fn write_failure(
             "(interrupted: cases numbered below {case} did not all run, so an earlier case may fail too)"
         )?;
     }
-    let report_text = failure.divergence.report(&failure.steps).to_string();
-    if std::io::stdout().is_terminal() {
-        write!(out, "{report_text}")?;
-    } else {
-        write!(out, "{}", without_colours(&report_text))?;
-    }
+    write!(
+        out,
+        "{}",
+        failure
+            .divergence
+            .report(&failure.steps)
+            .coloured(console.colour)
+    )?;
     writeln!(
         out,
         "replay: {command} --seed {} --cases 1 --steps-max {}{}",
@@ -330,7 +331,7 @@ fn write_failure(
         &args.regressions,
         (name, command),
         settings,
-        out,
+        console,
     )
 }
 
@@ -342,7 +343,7 @@ fn write_regression(
     dir: &Path,
     (name, command): (&str, &str),
     settings: &Settings,
-    out: &mut dyn Write,
+    console: &mut Console,
 ) -> std::io::Result<()> {
     let note = format!(
         "found by wdfreq hunt --seed {}, case {case}; shrunk from {} to {} steps",
@@ -356,16 +357,15 @@ fn write_regression(
             // The program that hunted replays too.
             let program = command.split(' ').next().unwrap_or("wdfreq");
             writeln!(
-                out,
+                console.out,
                 "regression file: {0} ({program} replay {0})",
                 path.display()
             )?
         }
-        Err(error) => writeln!(
-            out,
-            "regression file: cannot write {}: {error}",
+        Err(error) => console.error(format_args!(
+            "cannot write the regression file {}: {error}",
             dir.join(regression.file_name()).display()
-        )?,
+        ))?,
     }
     Ok(())
 }

@@ -38,6 +38,28 @@ impl Builtin {
         }
     }
 
+    /// Every built-in implementation, `sim` first, then the gallery's
+    /// mutants in order.
+    pub fn all() -> impl Iterator<Item = Builtin> {
+        std::iter::once(Builtin::Sim).chain(gallery::all().into_iter().map(Builtin::Mutant))
+    }
+
+    /// One sentence: what it is.
+    pub fn description(&self) -> &'static str {
+        match self {
+            Builtin::Sim => "The simulated framework, which conforms.",
+            Builtin::Mutant(mutant) => mutant.description,
+        }
+    }
+
+    /// The names `--implementation` takes in the `wdfreq` binary, each
+    /// with its description, for the command line's help.
+    pub fn possible_values() -> clap::builder::PossibleValuesParser {
+        clap::builder::PossibleValuesParser::new(Builtin::all().map(|builtin| {
+            clap::builder::PossibleValue::new(builtin.name()).help(builtin.description())
+        }))
+    }
+
     /// The replay command's start for this implementation: `wdfreq
     /// <command>`, naming the implementation unless it is the default.
     pub fn command(&self, command: &str) -> String {

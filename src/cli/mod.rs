@@ -25,6 +25,7 @@
 //! [`Outcome`].
 
 pub mod check;
+pub mod console;
 pub mod diagram;
 pub mod hunt;
 pub mod implementation;
@@ -41,6 +42,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::harness::{Implementation, Unknown, Verdict};
+pub use console::{ColorChoice, Console};
 
 /// How a command ended; its exit status is fixed per variant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,6 +92,9 @@ pub struct Cli {
     /// The subcommand.
     #[command(subcommand)]
     pub command: Command,
+    /// When to colour the report.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 /// The subcommands.
@@ -110,42 +115,76 @@ pub enum Command {
     Diagram(diagram::DiagramArgs),
 }
 
+/// The `wdfreq` binary's command line: [`Cli`], with the built-in
+/// implementations as the possible values of `--implementation` (listed,
+/// with what each is, in `--help`), `sim` the default for `hunt`.
+pub fn command() -> clap::Command {
+    use implementation::{Builtin, SIM};
+    Cli::command()
+        .mut_subcommand("hunt", |c| {
+            c.mut_arg("implementation", |a| {
+                a.value_parser(Builtin::possible_values())
+                    .default_value(SIM)
+            })
+        })
+        .mut_subcommand("replay", |c| {
+            c.mut_arg("implementation", |a| {
+                a.value_parser(Builtin::possible_values())
+            })
+        })
+}
+
 /// Runs the parsed command line of the `wdfreq` binary, writing its report
-/// to `out`.
-pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> std::io::Result<Outcome> {
+/// and its errors to `console` (`cli.color` is for whoever builds the
+/// console: see [`main_with`]).
+pub fn run(cli: Cli, console: &mut Console) -> std::io::Result<Outcome> {
     match cli.command {
-        Command::Hunt(args) => hunt::run(&args, out),
-        Command::Replay(args) => replay::run(&args, out),
-        Command::Check(args) => check::run(&args, out),
-        Command::Rules(args) => rules::run(&args, out),
-        Command::Diagram(args) => diagram::run(&args, out),
+        Command::Hunt(args) => hunt::run(&args, console),
+        Command::Replay(args) => replay::run(&args, console),
+        Command::Check(args) => check::run(&args, console),
+        Command::Rules(args) => rules::run(&args, console),
+        Command::Diagram(args) => diagram::run(&args, console),
     }
 }
 
 /// Runs the parsed command line of a binary `program` that drives
-/// `implementation` only, writing its report to `out`: `hunt` and `replay`
-/// drive it, and refuse `--implementation` naming another.
+/// `implementation` only, writing its report and its errors to `console`:
+/// `hunt` and `replay` drive it, and refuse `--implementation` naming
+/// another.
 pub fn run_for<M: Implementation>(
     implementation: &M,
     program: &str,
     cli: Cli,
-    out: &mut dyn std::io::Write,
+    console: &mut Console,
 ) -> std::io::Result<Outcome> {
     match cli.command {
         Command::Hunt(args) => {
-            hunt::run_for(implementation, &format!("{program} hunt"), &args, out)
+            hunt::run_for(implementation, &format!("{program} hunt"), &args, console)
         }
-        Command::Replay(args) => replay::run_for(implementation, &args, out),
-        Command::Check(args) => check::run(&args, out),
-        Command::Rules(args) => rules::run(&args, out),
-        Command::Diagram(args) => diagram::run(&args, out),
+        Command::Replay(args) => replay::run_for(implementation, &args, console),
+        Command::Check(args) => check::run(&args, console),
+        Command::Rules(args) => rules::run(&args, console),
+        Command::Diagram(args) => diagram::run(&args, console),
     }
+}
+
+/// Runs `command` (a [`run`] or [`run_for`] of the parsed `cli`) with this
+/// process's standard output for results and standard error for errors,
+/// coloured as `cli.color` and `NO_COLOR` say, and returns the exit status.
+pub fn main_with(
+    cli: Cli,
+    command: impl FnOnce(Cli, &mut Console) -> std::io::Result<Outcome>,
+) -> ExitCode {
+    let colour = cli.color.for_stdout();
+    let (mut stdout, mut stderr) = (std::io::stdout().lock(), std::io::stderr().lock());
+    let mut console = Console::new(&mut stdout, &mut stderr).coloured(colour);
+    exit_status(command(cli, &mut console))
 }
 
 /// The `main` of a binary that drives `implementation`: parses the
 /// process's arguments (help and errors under the program's own name),
-/// runs [`run_for`] with the report on standard output, and returns the
-/// exit status.
+/// runs [`run_for`] with the report on standard output and errors on
+/// standard error, and returns the exit status.
 pub fn main_for<M: Implementation>(implementation: &M) -> ExitCode {
     let program = std::env::args_os()
         .next()
@@ -172,8 +211,9 @@ pub fn main_for<M: Implementation>(implementation: &M) -> ExitCode {
         Ok(cli) => cli,
         Err(error) => error.exit(),
     };
-    let mut stdout = std::io::stdout().lock();
-    exit_status(run_for(implementation, &program, cli, &mut stdout))
+    main_with(cli, |cli, console| {
+        run_for(implementation, &program, cli, console)
+    })
 }
 
 /// The exit status of a command's result: its outcome's, or for a report

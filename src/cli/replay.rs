@@ -7,15 +7,14 @@
 //! diverges, 2 when the file is unreadable or malformed or the
 //! implementation or settings asked for do not exist.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
 
-use super::Outcome;
 use super::implementation::{Builtin, only, with_builtin};
 use super::settings::SettingsArgs;
-use crate::harness::divergence::without_colours;
+use super::{Console, Outcome};
 use crate::harness::run::INVARIANTS_EVERY;
 use crate::harness::{
     Answer, Conformance, Divergence, DivergenceKind, Implementation, Refusal, SideBySide, Stepped,
@@ -30,7 +29,7 @@ pub struct ReplayArgs {
     /// The regression file, as `wdfreq hunt` writes it.
     pub file: PathBuf,
     /// Replay on this implementation instead of the one the file names:
-    /// `sim`, or the name of a mutant from the gallery.
+    /// `sim`, or a mutant from the gallery.
     #[arg(long, value_name = "NAME")]
     pub implementation: Option<String>,
     /// Settings flags replace the file's settings.
@@ -40,8 +39,8 @@ pub struct ReplayArgs {
 
 /// `wdfreq replay`: replays the file on the built-in implementation it
 /// names, or `--implementation`.
-pub fn run(args: &ReplayArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
-    let Some(regression) = read(args, out)? else {
+pub fn run(args: &ReplayArgs, console: &mut Console) -> std::io::Result<Outcome> {
+    let Some(regression) = read(args, console)? else {
         return Ok(Outcome::BadInput);
     };
     let name = args
@@ -51,16 +50,15 @@ pub fn run(args: &ReplayArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
     let builtin = match Builtin::by_name(name) {
         Ok(builtin) => builtin,
         Err(error) if args.implementation.is_some() => {
-            writeln!(out, "error: {error}")?;
+            console.error(error)?;
             return Ok(Outcome::BadInput);
         }
         // The file names it: the place is the file's header.
         Err(error) => {
-            writeln!(
-                out,
+            console.error(format_args!(
                 "{}: regression: implementation: {error}",
                 args.file.display()
-            )?;
+            ))?;
             return Ok(Outcome::BadInput);
         }
     };
@@ -68,7 +66,7 @@ pub fn run(args: &ReplayArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
         implementation,
         &regression,
         args,
-        out
+        console
     ))
 }
 
@@ -78,24 +76,24 @@ pub fn run(args: &ReplayArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
 pub fn run_for<M: Implementation>(
     implementation: &M,
     args: &ReplayArgs,
-    out: &mut dyn Write,
+    console: &mut Console,
 ) -> std::io::Result<Outcome> {
     if let Err(message) = only(implementation, args.implementation.as_deref()) {
-        writeln!(out, "error: {message}")?;
+        console.error(message)?;
         return Ok(Outcome::BadInput);
     }
-    match read(args, out)? {
-        Some(regression) => replay_file(implementation, &regression, args, out),
+    match read(args, console)? {
+        Some(regression) => replay_file(implementation, &regression, args, console),
         None => Ok(Outcome::BadInput),
     }
 }
 
 /// The file, or none when it was refused (and why is written).
-fn read(args: &ReplayArgs, out: &mut dyn Write) -> std::io::Result<Option<Regression>> {
+fn read(args: &ReplayArgs, console: &mut Console) -> std::io::Result<Option<Regression>> {
     match Regression::read(&args.file) {
         Ok(regression) => Ok(Some(regression)),
         Err(error) => {
-            writeln!(out, "{error}")?;
+            console.error(error)?;
             Ok(None)
         }
     }
@@ -105,7 +103,7 @@ fn replay_file<M: Implementation>(
     implementation: &M,
     regression: &Regression,
     args: &ReplayArgs,
-    out: &mut dyn Write,
+    console: &mut Console,
 ) -> std::io::Result<Outcome> {
     let settings = match args
         .settings
@@ -115,10 +113,11 @@ fn replay_file<M: Implementation>(
     {
         Ok(settings) => settings,
         Err(error) => {
-            writeln!(out, "error: {error}")?;
+            console.error(error)?;
             return Ok(Outcome::BadInput);
         }
     };
+    let (out, colour) = (&mut *console.out, console.colour);
     writeln!(
         out,
         "wdfreq replay: {}, implementation: {}, framework: {settings}",
@@ -129,7 +128,7 @@ fn replay_file<M: Implementation>(
         implementation.build(settings),
         settings,
         &regression.steps,
-        out,
+        (out, colour),
     )?;
     write_verdict(
         regression,
@@ -145,7 +144,7 @@ fn replay<I: Conformance>(
     implementation: I,
     settings: Settings,
     steps: &[Step],
-    out: &mut dyn Write,
+    (out, colour): (&mut dyn Write, bool),
 ) -> std::io::Result<Option<Divergence>> {
     // A full check of the implementation's invariants walks every request
     // it holds: after every step, a long replay with many requests alive
@@ -177,7 +176,7 @@ fn replay<I: Conformance>(
                     steps.len() - 1
                 )?;
             }
-            write_divergence(&divergence, steps, out)?;
+            write_divergence(&divergence, steps, (out, colour))?;
             return Ok(Some(divergence));
         }
     }
@@ -187,7 +186,7 @@ fn replay<I: Conformance>(
             "=> end  the implementation's invariant check, after the last step: {}",
             diverged(&divergence.kind)
         )?;
-        write_divergence(&divergence, steps, out)?;
+        write_divergence(&divergence, steps, (out, colour))?;
         return Ok(Some(divergence));
     }
     Ok(None)
@@ -308,14 +307,9 @@ fn diverged(kind: &DivergenceKind) -> String {
 fn write_divergence(
     divergence: &Divergence,
     steps: &[Step],
-    out: &mut dyn Write,
+    (out, colour): (&mut dyn Write, bool),
 ) -> std::io::Result<()> {
-    let text = divergence.report(steps).to_string();
-    let text = if std::io::stdout().is_terminal() {
-        text
-    } else {
-        without_colours(&text)
-    };
+    let text = divergence.report(steps).coloured(colour).to_string();
     // The report opens with one line per step up to the divergent one.
     for line in text.lines().skip(divergence.step + 1) {
         writeln!(out, "{line}")?;

@@ -4,12 +4,10 @@
 //! rule applies and is refused there; Markdown or JSON. `--differences`
 //! prints how the frameworks differ instead, as the model answers probes.
 
-use std::io::Write;
-
 use clap::Args;
 
-use super::Outcome;
 use super::settings::SettingsArgs;
+use super::{Console, Outcome};
 use crate::model::differences;
 use crate::model::rules::{CATALOGUE, Rule, markdown_table};
 use crate::vocab::Settings;
@@ -44,14 +42,15 @@ struct RuleHere<'a> {
 }
 
 /// `wdfreq rules`: prints the catalogue, the differences or the audit.
-pub fn run(args: &RulesArgs, out: &mut dyn Write) -> std::io::Result<Outcome> {
+pub fn run(args: &RulesArgs, console: &mut Console) -> std::io::Result<Outcome> {
     let settings = match args.settings.resolve() {
         Ok(settings) => settings,
         Err(error) => {
-            writeln!(out, "error: {error}")?;
+            console.error(error)?;
             return Ok(Outcome::BadInput);
         }
     };
+    let out = &mut *console.out;
     if args.audit {
         write!(out, "{}", crate::model::audit::markdown_table())?;
     } else if args.differences {
@@ -90,8 +89,13 @@ mod tests {
     use crate::vocab::RuleId;
 
     fn rules(args: RulesArgs) -> String {
-        let mut out = Vec::new();
-        run(&args, &mut out).expect("writes");
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        run(&args, &mut Console::new(&mut out, &mut err)).expect("writes");
+        assert!(
+            err.is_empty(),
+            "no error: {}",
+            String::from_utf8_lossy(&err)
+        );
         String::from_utf8(out).expect("UTF-8")
     }
 
@@ -170,8 +174,15 @@ mod tests {
             framework_version: Some("1.7".parse().expect("version")),
             ..SettingsArgs::default()
         };
-        let mut out = Vec::new();
-        let outcome = run(&args(false, false, settings), &mut out).expect("writes");
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let outcome = run(
+            &args(false, false, settings),
+            &mut Console::new(&mut out, &mut err),
+        )
+        .expect("writes");
         assert_eq!(outcome, Outcome::BadInput);
+        assert!(out.is_empty(), "nothing on the results stream");
+        let err = String::from_utf8_lossy(&err);
+        assert!(err.starts_with("error: "), "{err}");
     }
 }

@@ -10,10 +10,8 @@ use crate::vocab::{Flavor, FrameworkVersion, Settings, SettingsError};
 /// 1.11, verifier on) or, for `check`, what the trace's header says.
 #[derive(Clone, Debug, Default, Args)]
 pub struct SettingsArgs {
-    /// The request API: `umdf1` (IWDFIoRequest2::Reuse) or `kmdf`
-    /// (WdfRequestReuse); `umdf2` is `kmdf` at 1.33, where every version
-    /// check of the shared code passes (it takes no 1.x version).
-    #[arg(long, value_parser = clap::value_parser!(FlavorArg))]
+    /// The request API the driver uses.
+    #[arg(long, value_parser = flavors())]
     pub flavor: Option<FlavorArg>,
     /// The framework version the driver is built against, as `1.9`.
     #[arg(long, value_parser = clap::value_parser!(VersionArg))]
@@ -21,6 +19,20 @@ pub struct SettingsArgs {
     /// Judge for a framework whose verifier is off.
     #[arg(long)]
     pub no_verifier: bool,
+}
+
+/// The values `--flavor` takes, each with what it means, for `--help`.
+fn flavors() -> impl clap::builder::TypedValueParser<Value = FlavorArg> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new([
+        PossibleValue::new("umdf1").help("UMDF 1: IWDFIoRequest2::Reuse, versions 1.9 to 1.11"),
+        PossibleValue::new("kmdf").help("KMDF: WdfRequestReuse, versions 1.0 to 1.33"),
+        PossibleValue::new(UMDF2).help(
+            "UMDF 2: the KMDF source at 1.33, where every version check passes \
+             (it takes no --framework-version)",
+        ),
+    ])
+    .try_map(|name| name.parse::<FlavorArg>())
 }
 
 /// A flavor given on the command line, and whether it was `umdf2`.

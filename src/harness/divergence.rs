@@ -144,18 +144,42 @@ impl Divergence {
     }
 
     /// A report of the divergence within `steps`, with a side-by-side diff
-    /// of what the model expected and what the implementation did.
-    pub fn report<'a>(&'a self, steps: &'a [Step]) -> impl fmt::Display + 'a {
+    /// of what the model expected and what the implementation did; plain
+    /// text, unless [`Report::coloured`] asks for colour.
+    pub fn report<'a>(&'a self, steps: &'a [Step]) -> Report<'a> {
         Report {
             divergence: self,
             steps,
+            colour: false,
         }
     }
 }
 
-struct Report<'a> {
+/// A divergence's report, for display ([`Divergence::report`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Report<'a> {
     divergence: &'a Divergence,
     steps: &'a [Step],
+    colour: bool,
+}
+
+impl Report<'_> {
+    /// The same report, its diffs coloured (ANSI sequences, for a
+    /// terminal) or not.
+    pub fn coloured(self, colour: bool) -> Self {
+        Report { colour, ..self }
+    }
+
+    /// `comparison` as the report shows it: pretty_assertions always
+    /// colours its diff, so plain text strips the colour.
+    fn diff(&self, comparison: impl fmt::Display) -> String {
+        let text = comparison.to_string();
+        if self.colour {
+            text
+        } else {
+            without_colours(&text)
+        }
+    }
 }
 
 impl fmt::Display for Report<'_> {
@@ -181,11 +205,8 @@ impl fmt::Display for Report<'_> {
                     f,
                     "callbacks invoked during step {at} (left: model, right: implementation):"
                 )?;
-                write!(
-                    f,
-                    "{}",
-                    pretty_assertions::Comparison::new(expected, actual)
-                )
+                let diff = self.diff(pretty_assertions::Comparison::new(expected, actual));
+                write!(f, "{diff}")
             }
             DivergenceKind::AcceptedIllegal { rule } => writeln!(
                 f,
@@ -228,11 +249,8 @@ impl fmt::Display for Report<'_> {
                         "error: wrong reply to `{step}` (left: model, right: implementation):"
                     )?,
                 }
-                write!(
-                    f,
-                    "{}",
-                    pretty_assertions::Comparison::new(expected, actual)
-                )
+                let diff = self.diff(pretty_assertions::Comparison::new(expected, actual));
+                write!(f, "{diff}")
             }
             DivergenceKind::DuplicateHandle { request, holder } => writeln!(
                 f,
@@ -253,9 +271,9 @@ impl fmt::Display for Report<'_> {
     }
 }
 
-/// `text` without its ANSI colour sequences (`ESC [ ... m`), which a
-/// [`Divergence::report`] carries (pretty_assertions' diff always writes
-/// them), for output that is not a terminal.
+/// `text` without its ANSI colour sequences (`ESC [ ... m`), which
+/// pretty_assertions' diff always writes (a [`Report`] strips them unless
+/// coloured).
 pub fn without_colours(text: &str) -> String {
     let mut plain = String::with_capacity(text.len());
     let mut chars = text.chars();

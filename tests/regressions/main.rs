@@ -161,9 +161,13 @@ fn malformed_regression_file_is_exit_two_naming_file_line_and_field() {
         let file = dir.join(format!("{name}.jsonl"));
         std::fs::write(&file, text).expect("written");
         let output = replay(&file);
-        let printed = stdout(&output);
+        let printed = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{name}: {printed}");
-        let expected = format!("{}{message}", file.display());
+        assert!(
+            output.stdout.is_empty(),
+            "{name}: an error goes to standard error"
+        );
+        let expected = format!("error: {}{message}", file.display());
         assert!(printed.starts_with(&expected), "{name}: {printed}");
         assert_eq!(printed.lines().count(), 1, "{name}: {printed}");
     }

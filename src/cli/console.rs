@@ -1,0 +1,104 @@
+//! Where a command writes, and whether it colours.
+//!
+//! The conventions of command-line tools, which CI logs and shell pipes
+//! rely on: results (reports, findings, tables) go to standard output;
+//! errors and usage problems go to standard error, each line starting with
+//! `error:`; progress goes to standard error too ([`super::progress`]).
+//! Colour is used only where asked: `--color always`, or `--color auto`
+//! (the default) with standard output a terminal and `NO_COLOR` unset or
+//! empty (<https://no-color.org>).
+
+use std::ffi::OsStr;
+use std::fmt;
+use std::io::{self, Write};
+
+/// `--color`: when to colour the report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Where standard output is a terminal and `NO_COLOR` is unset or
+    /// empty.
+    #[default]
+    Auto,
+    /// Always, even into a file or a pipe.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour, for a standard output that is a `terminal` or not
+    /// and the value of `NO_COLOR`, if set.
+    pub fn colours(self, terminal: bool, no_color: Option<&OsStr>) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && no_color.is_none_or(OsStr::is_empty),
+        }
+    }
+
+    /// Whether to colour this process's standard output.
+    pub fn for_stdout(self) -> bool {
+        use std::io::IsTerminal;
+        self.colours(
+            io::stdout().is_terminal(),
+            std::env::var_os("NO_COLOR").as_deref(),
+        )
+    }
+}
+
+/// The streams a command writes to, and whether its report is coloured.
+pub struct Console<'a> {
+    /// Results: standard output.
+    pub out: &'a mut dyn Write,
+    /// Errors and usage problems: standard error.
+    pub err: &'a mut dyn Write,
+    /// Whether the report may carry colour (ANSI sequences).
+    pub colour: bool,
+}
+
+impl<'a> Console<'a> {
+    /// A console writing results to `out` and errors to `err`, without
+    /// colour.
+    pub fn new(out: &'a mut dyn Write, err: &'a mut dyn Write) -> Self {
+        Console {
+            out,
+            err,
+            colour: false,
+        }
+    }
+
+    /// The same, coloured or not.
+    pub fn coloured(self, colour: bool) -> Self {
+        Console { colour, ..self }
+    }
+
+    /// Writes `message` to the error stream as `error: message`.
+    pub fn error(&mut self, message: impl fmt::Display) -> io::Result<()> {
+        writeln!(self.err, "error: {message}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_colours_a_terminal_only_without_no_color() {
+        let auto = ColorChoice::Auto;
+        assert!(auto.colours(true, None));
+        assert!(auto.colours(true, Some(OsStr::new(""))));
+        assert!(!auto.colours(true, Some(OsStr::new("1"))));
+        assert!(!auto.colours(false, None));
+        assert!(ColorChoice::Always.colours(false, Some(OsStr::new("1"))));
+        assert!(!ColorChoice::Never.colours(true, None));
+    }
+
+    #[test]
+    fn an_error_goes_to_the_error_stream_with_its_prefix() {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut console = Console::new(&mut out, &mut err);
+        console.error("no such file").expect("a vector takes it");
+        assert!(out.is_empty());
+        assert_eq!(String::from_utf8_lossy(&err), "error: no such file\n");
+    }
+}

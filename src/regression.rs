@@ -57,6 +57,7 @@ pub const FIELD: &str = "regression";
 /// What a replay of a regression file must show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Expect {
     /// The implementation diverges (with `rule`, when one is named).
     Diverges,
@@ -321,6 +322,7 @@ impl fmt::Display for RegressionError {
 
 /// Why a regression file was refused.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RegressionErrorKind {
     /// The operating system refused to read it.
     #[error("cannot read: {0}")]

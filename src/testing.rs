@@ -350,6 +350,7 @@ pub struct Replay {
 
 /// What came of replaying one regression file.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum ReplayOutcome {
     /// Replayed; `replayed.as_expected` says whether it passed.
     Replayed {

@@ -62,6 +62,9 @@ prop_state_machine! {
 }
 
 /// `PROPTEST_CASES` scales every property here (CI keeps the default).
+/// A test that also asserts coverage takes it with a floor of its own
+/// ([`COVERAGE_CASES`]): fewer cases would not exercise every rule, and
+/// the test would fail for the budget, not for the framework.
 fn cases(default: u32) -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
@@ -222,6 +225,11 @@ fn side_by_side_steps_agree_with_execute() {
     }
 }
 
+/// A budget that exercises every rule that applies, in every settings,
+/// with the test's seed (0xc0ffee): the floor under `PROPTEST_CASES` for
+/// the test that asserts it.
+const COVERAGE_CASES: u32 = 1000;
+
 /// Property: in every combination of flavor, framework version and
 /// verifier, the simulated framework of those settings conforms to the
 /// model of the same settings, and the rules that apply there are
@@ -231,7 +239,7 @@ fn simulated_framework_conforms_in_every_combination_of_settings() {
     for settings in Settings::all() {
         let config = HuntConfig {
             seed: Seed(0xc0ffee),
-            budget: Budget::Cases(u64::from(cases(1000))),
+            budget: Budget::Cases(u64::from(cases(1000).max(COVERAGE_CASES))),
             case: CaseConfig {
                 settings,
                 ..CaseConfig::default()

@@ -40,6 +40,7 @@ impl fmt::Display for TraceError {
 
 /// Why a trace could not be read or judged: one variant per cause.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum TraceErrorKind {
     /// The operating system refused to open or read the file.
     #[error("cannot read: {0}")]

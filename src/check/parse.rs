@@ -75,6 +75,7 @@ pub const OPS: [&str; STEP_KINDS + 1] = {
 /// One event of a trace, its names resolved to ids, as the reader gives
 /// it (a `sync` send joined with its answer).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Event {
     /// A driver call other than `status` and a `sync` send (an `async` or
     /// `forget` send is a [`Call::Send`] in its mode), or `target_complete`.
@@ -180,6 +181,7 @@ impl Event {
 /// One event line as written, before the reader joins a `sync` send with
 /// its answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Parsed {
     /// Any event but a `sync` send.
     Event(Event),

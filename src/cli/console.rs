@@ -14,6 +14,7 @@ use std::io::{self, Write};
 
 /// `--color`: when to colour the report.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[non_exhaustive]
 pub enum ColorChoice {
     /// Where standard output is a terminal and `NO_COLOR` is unset or
     /// empty.

@@ -12,6 +12,7 @@ pub use crate::sim::SIM;
 
 /// An implementation the `wdfreq` binary can drive.
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub enum Builtin {
     /// `sim`, the simulated framework.
     Sim,

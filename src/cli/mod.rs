@@ -46,6 +46,7 @@ pub use console::{ColorChoice, Console};
 
 /// How a command ended; its exit status is fixed per variant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Outcome {
     /// Exit 0: everything judged conforms.
     Conforms,
@@ -99,6 +100,7 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
+#[non_exhaustive]
 pub enum Command {
     /// Hunt for divergences between the reference model and the built-in
     /// simulated framework, or one of the gallery's broken mutants.

@@ -15,6 +15,7 @@ use crate::vocab::Settings;
 pub const LINE_EVERY: Duration = Duration::from_secs(2);
 
 /// The progress display of one hunt.
+#[non_exhaustive]
 pub enum Progress {
     /// On a terminal: a bar over the cases, or over the time budget.
     Bar {

@@ -12,6 +12,7 @@ use crate::vocab::{Call, Completion, Delivery, QueueId, Reply, RuleId, TargetCha
 
 /// Why an implementation declined a call.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum Refusal {
     /// The call breaks a driver rule, and the implementation's verifier
     /// refused it. It must have changed only what the framework's refusal

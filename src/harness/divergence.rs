@@ -10,6 +10,7 @@ use super::conformance::Refusal;
 
 /// How an implementation departed from the model at one step.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DivergenceKind {
     /// The implementation broke a framework rule: wrong, missing, extra or
     /// leaked callbacks, or a wrong status.

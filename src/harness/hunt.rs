@@ -39,6 +39,7 @@ use super::verdict::{Divergent, Unknown, Verdict};
 
 /// When a hunt stops (besides at the first failure).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Budget {
     /// After this many cases.
     Cases(u64),

@@ -29,6 +29,7 @@ enum Called<H> {
 
 /// What the implementation answered to one step.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Answer {
     /// It created or received the request, and gave a handle for it.
     Introduced,

@@ -39,6 +39,7 @@ pub const REQUESTS_LIVE_MAX: [usize; 3] = [6, 12, 24];
 /// The kinds of step a swarm weighs: one per [`StepKind`], plus the
 /// sends that are not asynchronous and two arms of illegal steps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Kind {
     /// A step of this kind, legal where it is drawn (a send is
     /// asynchronous).

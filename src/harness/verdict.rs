@@ -9,6 +9,7 @@ use super::run::Failure;
 
 /// What a hunt concludes.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Verdict {
     /// Every case of the budget ran, and none diverged.
     Conforms,
@@ -33,6 +34,7 @@ pub struct Divergent {
 
 /// Why a hunt concludes nothing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Unknown {
     /// It was stopped from outside before its budget was spent, with no
     /// failure found: the cases not run may diverge.

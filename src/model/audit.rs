@@ -24,6 +24,7 @@ use crate::vocab::{
 
 /// What the model answers to the last step of a row's sequence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Answer {
     /// Accepted, with no rule broken and no warning.
     Accepted,

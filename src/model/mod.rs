@@ -57,6 +57,7 @@ impl fmt::Display for Violation {
 
 /// What an implementation must reply to a legal step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ExpectedReply {
     /// Nothing beyond success.
     Done,
@@ -81,6 +82,7 @@ pub enum ExpectedReply {
 
 /// Whether the model judges a step, and what follows it for its request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Judged {
     /// As usual.
     Yes,
@@ -188,6 +190,7 @@ impl Judgement {
 
 /// A step that no judgement applies to: the sequence itself is ill-formed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SequenceError {
     /// A step names a request that was never created or presented.
     #[error("{0} was never created or received")]

@@ -5,6 +5,7 @@ use crate::vocab::{CallbackId, ContextId, FormatKind, QueueId, Registration, Sta
 
 /// Where a request came from. It decides how the request's life ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Origin {
     /// `IWDFDevice::CreateRequest` / `WdfRequestCreate`: the driver deletes
     /// it when done.
@@ -30,6 +31,7 @@ pub enum Origin {
 ///     └──────────────────▶ Forgotten   (dead: every later call is refused)
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Life {
     /// The driver owns the request: it was just created or presented, or
     /// its last send came back. This is the "completed" of "reuse only

@@ -13,6 +13,7 @@ use crate::vocab::{Flavor, Obligation, RuleId, Settings, Severity, Status};
 /// The settings in which a rule applies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Scope {
     /// Every flavor, every version.
     Always,
@@ -64,6 +65,7 @@ impl Scope {
 /// what follows where it does not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Refused {
     /// Always: the call fails (leaving only what the refusal writes).
     Always,

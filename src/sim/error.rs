@@ -11,6 +11,7 @@ use crate::vocab::{ReuseFlags, RuleId, TargetId};
 /// Every variant names the request (and, where one is involved, the
 /// target), so a message says where the driver went wrong.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SimError {
     /// A driver-created request was used after `DeleteWdfObject` /
     /// `WdfObjectDelete`.

@@ -12,6 +12,7 @@ use crate::vocab::{Completion, FormatKind, QueueId, Registration, ReuseFlags, St
 /// remembers its origin, so the framework can say which of the two the
 /// driver already did (the pool records the rarer deaths, see [`Death`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Origin {
     /// Created by the driver; it owns the request until it deletes it (or
     /// completes it, after a Reuse with `MUST_COMPLETE`).
@@ -23,6 +24,7 @@ pub enum Origin {
 
 /// How a request died, which decides the refusal a stale handle earns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Death {
     /// `DeleteWdfObject` / `WdfObjectDelete` (created requests only).
     Deleted,

@@ -111,6 +111,7 @@ impl<R: fmt::Display> fmt::Display for Delivery<R> {
 /// status), which the rest of the trace shows. A target completion the
 /// implementation refused is not: it did not happen.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Observation {
     /// An accepted step. A status read is recorded as [`Observation::Status`]
     /// instead.

@@ -20,6 +20,15 @@
 //! Nothing here knows the rules' semantics; that is the model's job. The
 //! vocabulary depends on nothing else in the crate, and everything else
 //! depends on it.
+//!
+//! Which enums may grow without a breaking change: [`RuleId`],
+//! [`Observation`], [`Flavor`] and the error kinds are
+//! `#[non_exhaustive]`, so a match on them needs a `_` arm and a new rule
+//! breaks no one's build. [`Step`], [`Call`], their kinds and the target
+//! vocabulary ([`TargetChange`], [`SendMode`], [`FormatKind`], [`Reply`])
+//! are exhaustive on purpose: an implementation under test
+//! ([`Conformance`](crate::harness::Conformance)) must perform every call,
+//! and a new one should stop its build until it does.
 
 pub mod build;
 pub mod call;

@@ -18,6 +18,7 @@ macro_rules! rule_ids {
         /// Printed and parsed in kebab-case (`ReuseWhilePending` is
         /// `reuse-while-pending`).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, arbitrary::Arbitrary)]
+        #[non_exhaustive]
         pub enum RuleId {
             $($(#[$doc])* $name,)*
         }

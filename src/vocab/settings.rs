@@ -7,6 +7,7 @@ use std::str::FromStr;
 
 /// Which request API the driver uses.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Flavor {
     /// UMDF 1: `IWDFIoRequest2::Reuse(hrStatus)`, UMDF 1.9 to 1.11. Reuse
     /// takes a status and no flags.
@@ -232,6 +233,7 @@ impl fmt::Display for Settings {
 
 /// Settings that cannot be parsed or do not exist.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SettingsError {
     /// A flavor name that is none of the known ones.
     #[error("unknown flavor `{0}`: expected `umdf1` or `kmdf` (also `umdf2`)")]

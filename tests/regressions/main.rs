@@ -56,6 +56,7 @@ fn replays_as_recorded(file: &Path) {
                 assert!(verdict.ends_with(&format!("({rule})")), "{verdict}");
             }
         }
+        other => panic!("an expectation this test does not know: {other:?}"),
     }
     assert!(text.contains(": as expected\n"), "{text}");
 }

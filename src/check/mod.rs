@@ -301,10 +301,10 @@ fn judge_next<R: BufRead>(
     }
     // Every event naming the request the reader forgot came before this
     // one, so the checker forgets it too, or keeps its name.
-    if let Some(request) = reader.forgotten() {
-        if !checker.forget(request) {
-            reader.keep_forgotten();
-        }
+    if let Some(request) = reader.forgotten()
+        && !checker.forget(request)
+    {
+        reader.keep_forgotten();
     }
     Ok(true)
 }
@@ -409,10 +409,9 @@ impl Checker {
             value: Some(value),
             information,
         } = *event
+            && let Some(reply) = accepted.map(|a| a.reply)
         {
-            if let Some(reply) = accepted.map(|a| a.reply) {
-                status_read(at, request, reply, value, information, sink);
-            }
+            status_read(at, request, reply, value, information, sink);
         }
         Ok(())
     }
@@ -802,7 +801,7 @@ mod tests {
         while judge_next(&mut reader, &mut checker, &mut sink).expect("well formed") {
             // Counting the model's requests takes a walk: every so often.
             events += 1;
-            if events % 61 == 0 {
+            if events.is_multiple_of(61) {
                 most_requests = most_requests.max(checker.model.requests().count());
             }
             most_names = most_names.max(reader.names().requests_held());

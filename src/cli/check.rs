@@ -32,10 +32,10 @@ pub fn run(args: &CheckArgs, console: &mut Console) -> std::io::Result<Outcome> 
     let resolve = |header| args.settings.over(header);
     let out = &mut *console.out;
     let result = check_path_with(&args.file, &resolve, &mut |finding| {
-        if write_error.is_none() {
-            if let Err(e) = writeln!(out, "{}", finding.in_file(file)) {
-                write_error = Some(e);
-            }
+        if write_error.is_none()
+            && let Err(e) = writeln!(out, "{}", finding.in_file(file))
+        {
+            write_error = Some(e);
         }
     });
     if let Some(e) = write_error {

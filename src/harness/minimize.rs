@@ -58,10 +58,10 @@ pub fn delete_steps<I: Conformance>(
         // Whole requests first: a long sequence sheds the requests that
         // play no part in one try each.
         for candidate in without_each_request(&steps) {
-            if candidate.len() < steps.len() {
-                if let Some(shorter) = still_fails(candidate, &divergence) {
-                    (steps, divergence) = shorter;
-                }
+            if candidate.len() < steps.len()
+                && let Some(shorter) = still_fails(candidate, &divergence)
+            {
+                (steps, divergence) = shorter;
             }
         }
         let mut index = steps.len();

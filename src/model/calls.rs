@@ -108,10 +108,10 @@ pub fn call(
         return Judgement::unjudged(None);
     }
     let mut judgement = Judgement::accepted(ExpectedReply::Done);
-    if let Some(rule) = dead_rule(request) {
-        if let Err(refused) = breaks(settings, &mut judgement, rule, id, request) {
-            return refused;
-        }
+    if let Some(rule) = dead_rule(request)
+        && let Err(refused) = breaks(settings, &mut judgement, rule, id, request)
+    {
+        return refused;
     }
     let outcome = match *call {
         Call::Format { kind, target } => {
@@ -381,11 +381,12 @@ fn send(
     // the driver waits).
     request.timer_armed = timeout && mode == SendMode::Async;
     request.timed_out = false;
-    if let SendMode::Sync(answer) = mode {
-        if timeout && answer.status == Status::CANCELLED {
-            request.timed_out = true;
-            request.canceled |= settings.shared_source();
-        }
+    if let SendMode::Sync(answer) = mode
+        && timeout
+        && answer.status == Status::CANCELLED
+    {
+        request.timed_out = true;
+        request.canceled |= settings.shared_source();
     }
     // The status of a request at a target is the target's business until
     // it finishes ("WdfRequestGetStatus" defines no value for it).

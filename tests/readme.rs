@@ -67,3 +67,37 @@ fn audit_table_is_what_the_model_answers() {
         wdfreq::model::audit::markdown_table()
     );
 }
+
+/// The README's trace and regression-file samples (`text` blocks that open
+/// with a `{"wdfreq":...}` header) read as they say: a trace is well formed
+/// and checks without an error finding; a regression file replays on the
+/// built-in implementation it names as it expects.
+#[test]
+fn readme_trace_and_regression_samples_read_as_they_say() {
+    let text = readme();
+    let samples: Vec<String> = text
+        .split("```text\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .filter(|block| block.starts_with("{\"wdfreq\":"))
+        .map(str::to_owned)
+        .collect();
+    assert!(samples.len() >= 2, "the README's samples went missing");
+    for sample in &samples {
+        if sample.contains("\"regression\":") {
+            let regression = wdfreq::regression::Regression::parse("README.md", sample)
+                .expect("a regression file");
+            let mutant =
+                wdfreq::gallery::by_name(&regression.implementation).expect("a gallery mutant");
+            let replayed = regression.replay(&mutant).expect("its settings");
+            assert!(replayed.as_expected, "{sample}");
+        } else {
+            let summary =
+                wdfreq::check::check("README.md", std::io::Cursor::new(sample), &mut |f| {
+                    panic!("a finding in the README's sample: {f:?}")
+                })
+                .expect("a well-formed trace");
+            assert_eq!(summary.errors, 0, "{sample}");
+        }
+    }
+}

@@ -45,6 +45,18 @@ impl ColorChoice {
             std::env::var_os("NO_COLOR").as_deref(),
         )
     }
+
+    /// Whether this process's standard error may carry escape sequences
+    /// (a progress bar redrawn in place): the same choice, for standard
+    /// error. `NO_COLOR` turns the bar into plain lines, so that no escape
+    /// sequence is written anywhere.
+    pub fn for_stderr(self) -> bool {
+        use std::io::IsTerminal;
+        self.colours(
+            io::stderr().is_terminal(),
+            std::env::var_os("NO_COLOR").as_deref(),
+        )
+    }
 }
 
 /// The streams a command writes to, and whether its report is coloured.
@@ -55,6 +67,9 @@ pub struct Console<'a> {
     pub err: &'a mut dyn Write,
     /// Whether the report may carry colour (ANSI sequences).
     pub colour: bool,
+    /// Whether progress on standard error may be drawn with escape
+    /// sequences (a bar redrawn in place) rather than as plain lines.
+    pub progress_bar: bool,
 }
 
 impl<'a> Console<'a> {
@@ -65,12 +80,21 @@ impl<'a> Console<'a> {
             out,
             err,
             colour: false,
+            progress_bar: false,
         }
     }
 
     /// The same, coloured or not.
     pub fn coloured(self, colour: bool) -> Self {
         Console { colour, ..self }
+    }
+
+    /// The same, with progress drawn as a bar or not.
+    pub fn with_progress_bar(self, progress_bar: bool) -> Self {
+        Console {
+            progress_bar,
+            ..self
+        }
     }
 
     /// Writes `message` to the error stream as `error: message`.

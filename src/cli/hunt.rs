@@ -119,7 +119,7 @@ pub fn run_for<M: Implementation>(
         count: args.workers.unwrap_or(Workers::per_core().count),
         stop: Some(interrupt_flag()),
     };
-    let mut progress = Progress::new(config.budget, settings);
+    let mut progress = Progress::new(config.budget, settings, console.progress_bar);
     let mut show = |report: &HuntReport| progress.update(report);
     let report = hunt_with(
         &config,

@@ -177,9 +177,11 @@ pub fn main_with(
     cli: Cli,
     command: impl FnOnce(Cli, &mut Console) -> std::io::Result<Outcome>,
 ) -> ExitCode {
-    let colour = cli.color.for_stdout();
+    let (colour, bar) = (cli.color.for_stdout(), cli.color.for_stderr());
     let (mut stdout, mut stderr) = (std::io::stdout().lock(), std::io::stderr().lock());
-    let mut console = Console::new(&mut stdout, &mut stderr).coloured(colour);
+    let mut console = Console::new(&mut stdout, &mut stderr)
+        .coloured(colour)
+        .with_progress_bar(bar);
     exit_status(command(cli, &mut console))
 }
 

@@ -1,8 +1,9 @@
 //! How a running hunt shows its progress, on standard error only: a
-//! progress bar when standard error is a terminal, otherwise one plain line
-//! every two seconds. Standard output, the report, is the same either way.
+//! progress bar when standard error is a terminal that may carry escape
+//! sequences ([`super::ColorChoice::for_stderr`]: not with `NO_COLOR` or
+//! `--color never`), otherwise one plain line every two seconds. Standard
+//! output, the report, is the same either way.
 
-use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -36,9 +37,10 @@ pub enum Progress {
 }
 
 impl Progress {
-    /// The display for a hunt of `budget` judged for `settings`.
-    pub fn new(budget: Budget, settings: Settings) -> Progress {
-        if !std::io::stderr().is_terminal() {
+    /// The display for a hunt of `budget` judged for `settings`: a `bar`,
+    /// or plain lines.
+    pub fn new(budget: Budget, settings: Settings, bar: bool) -> Progress {
+        if !bar {
             return Progress::Lines {
                 last: Instant::now(),
                 settings,

@@ -44,6 +44,8 @@
 //!   `WDFREQ_*` variables, that replays and keeps [`regression`] files.
 //! - [`regression`]: regression files, a failing case kept as a trace.
 //! - [`check`]: the trace checker, the model fed from a JSON Lines stream.
+//! - [`report`]: machine-readable results of checks and hunts: JSON,
+//!   SARIF 2.1.0 and JUnit XML, for CI systems and code-review tools.
 //! - [`gallery`]: deliberately broken frameworks the suite must catch.
 //! - `cli`: the `wdfreq` command (with the `cli` feature, the default),
 //!   and `cli::main_for`, the same command line for your implementation.
@@ -99,6 +101,7 @@ pub mod gallery;
 pub mod harness;
 pub mod model;
 pub mod regression;
+pub mod report;
 pub mod sim;
 pub mod testing;
 pub mod vocab;

@@ -16,9 +16,50 @@ pub struct Finding {
     pub line: u64,
     /// The rule broken.
     pub rule: RuleId,
-    /// The catalogue's sentence, prefixed with the request and op, and
+    /// The request (or target) the finding is about, as the message's
+    /// prefix names it.
+    pub subject: Subject,
+    /// The catalogue's sentence, prefixed with the subject and op, and
     /// followed by what was seen where that helps.
     pub message: String,
+}
+
+/// What a finding is about, by the trace's own name for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// A request (`"req"` in the trace): nearly every finding.
+    Request(String),
+    /// An I/O target, for a finding about a target's own event (its
+    /// start, stop or purge) rather than a request's.
+    Target(String),
+}
+
+impl Subject {
+    /// The request's name, when the subject is a request.
+    pub fn request(&self) -> Option<&str> {
+        match self {
+            Subject::Request(name) => Some(name),
+            Subject::Target(_) => None,
+        }
+    }
+
+    /// The target's name, when the subject is a target.
+    pub fn target(&self) -> Option<&str> {
+        match self {
+            Subject::Target(name) => Some(name),
+            Subject::Request(_) => None,
+        }
+    }
+}
+
+/// As a message's prefix: ``request `r1` `` or ``target `pipe` ``.
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Subject::Request(name) => write!(f, "request `{name}`"),
+            Subject::Target(name) => write!(f, "target `{name}`"),
+        }
+    }
 }
 
 impl Finding {
@@ -132,6 +173,7 @@ mod tests {
         let finding = Finding {
             line: 7,
             rule: RuleId::ReuseWhilePending,
+            subject: Subject::Request("r".into()),
             message: "m".into(),
         };
         assert_eq!(

@@ -111,7 +111,7 @@ pub mod write;
 use std::collections::HashMap;
 use std::io::{BufRead, Seek, SeekFrom};
 
-pub use diag::{Finding, Summary};
+pub use diag::{Finding, Subject, Summary};
 pub use error::{TraceError, TraceErrorKind};
 pub use header::Header;
 pub use parse::{DEAD_REMEMBERED, Event, Names, OPS, SyncAnswer};
@@ -472,18 +472,19 @@ impl Checker {
             (true, None) => {
                 self.answers.remove(&request);
                 self.model.abandon(request)?;
+                let subject = at.subject(request);
                 sink(Finding {
                     line: at.line,
                     rule: RuleId::SyncSendUnanswered,
                     message: format!(
-                        "request `{}`, `send`: {} The framework accepts this send, and the \
+                        "{subject}, `send`: {} The framework accepts this send, and the \
                          trace shows no `target_complete` as the request's next event (the \
                          checker looks {} events ahead): what follows for the request is \
                          not judged.",
-                        at.request(request),
                         says(RuleId::SyncSendUnanswered),
                         trace::SYNC_LOOKAHEAD_EVENTS,
                     ),
+                    subject,
                 });
             }
             (false, Some(answer)) => {
@@ -516,15 +517,20 @@ impl Checker {
         let op = step.name();
         // Written only for a finding: most steps have none.
         let subject = || match *step {
-            Step::Target { target, .. } => format!("target `{}`", at.names.target(target)),
-            _ => step
-                .request()
-                .map_or_else(String::new, |r| format!("request `{}`", at.request(r))),
+            Step::Target { target, .. } => Subject::Target(at.names.target(target).to_owned()),
+            _ => Subject::Request(
+                step.request()
+                    .map_or_else(String::new, |r| at.request(r).to_owned()),
+            ),
         };
-        let report = |rule: RuleId| Finding {
-            line: at.line,
-            rule,
-            message: format!("{}, `{op}`: {}", subject(), says(rule)),
+        let report = |rule: RuleId| {
+            let subject = subject();
+            Finding {
+                line: at.line,
+                rule,
+                message: format!("{subject}, `{op}`: {}", says(rule)),
+                subject,
+            }
         };
         match judgement.judged {
             Judged::Yes => {}
@@ -607,15 +613,16 @@ impl Checker {
                 }
                 (Some(want), _) => format!("due: {}", at.delivery(&want)),
             };
+            let subject = at.subject(request);
             let message = format!(
-                "request `{}`, `callback`: {} Got {}; {due}.",
-                at.request(request),
+                "{subject}, `callback`: {} Got {}; {due}.",
                 says(rule),
                 at.delivery(delivery)
             );
             sink(Finding {
                 line,
                 rule,
+                subject,
                 message,
             });
         }
@@ -647,15 +654,16 @@ impl Checker {
         sink: &mut dyn FnMut(Finding),
     ) {
         if let Err(Violation { rule, request }) = Model::judge_missing(Some(delivery), false) {
+            let subject = at.subject(request);
             let message = format!(
-                "request `{}`: {} The target finished its send on line {finished}; due: {}; none came.",
-                at.request(request),
+                "{subject}: {} The target finished its send on line {finished}; due: {}; none came.",
                 says(rule),
                 at.delivery(delivery)
             );
             sink(Finding {
                 line: at.line,
                 rule,
+                subject,
                 message,
             });
         }
@@ -678,14 +686,12 @@ impl Checker {
             }
         }
         for Violation { rule, request } in self.model.finish() {
+            let subject = at.subject(request);
             sink(Finding {
                 line,
                 rule,
-                message: format!(
-                    "request `{}`, at the end of the trace: {}",
-                    at.request(request),
-                    says(rule)
-                ),
+                message: format!("{subject}, at the end of the trace: {}", says(rule)),
+                subject,
             });
         }
     }
@@ -725,14 +731,15 @@ fn status_read(
             (None, Some(i)) => format!("information {i}"),
             (None, None) => "anything".to_owned(),
         };
+        let subject = at.subject(request);
         let message = format!(
-            "request `{}`, `status`: {} Read {read}; due: {due}.",
-            at.request(request),
+            "{subject}, `status`: {} Read {read}; due: {due}.",
             says(rule)
         );
         sink(Finding {
             line: at.line,
             rule,
+            subject,
             message,
         });
     }
@@ -753,6 +760,10 @@ struct At<'a> {
 impl At<'_> {
     fn request(&self, request: RequestId) -> &str {
         self.names.request(request)
+    }
+
+    fn subject(&self, request: RequestId) -> Subject {
+        Subject::Request(self.request(request).to_owned())
     }
 
     fn delivery(&self, delivery: &Delivery) -> String {

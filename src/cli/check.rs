@@ -4,12 +4,19 @@
 //! (naming the settings, unless a version 1 trace was judged for the
 //! defaults); exit 0 without errors, 1 with one, 2 when the trace is
 //! unreadable or malformed or the settings asked for do not exist.
+//! `--format json` and `--format sarif` write the same results as one
+//! document instead ([`crate::report`] says what each holds, and what a
+//! trace that cannot be judged gives).
+
+use std::io::{self, Write};
 
 use clap::Args;
 
+use super::format::CheckFormat;
 use super::settings::SettingsArgs;
 use super::{Console, Outcome};
-use crate::check::check_path_with;
+use crate::check::{TraceError, check_path_with};
+use crate::report::{self, Checked};
 
 /// The arguments of `check`.
 #[derive(Debug, Args)]
@@ -20,11 +27,24 @@ pub struct CheckArgs {
     /// the default) says.
     #[command(flatten)]
     pub settings: SettingsArgs,
+    /// How to write the results: text for people; json or sarif (SARIF
+    /// 2.1.0) for CI and code review, one document holding every finding.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
 }
 
 /// `wdfreq check`: judges the trace and prints each finding as it is
-/// found, then a summary.
+/// found, then a summary; or the document `--format` asks for.
 pub fn run(args: &CheckArgs, console: &mut Console) -> std::io::Result<Outcome> {
+    use report::{json, sarif};
+    match args.format {
+        CheckFormat::Text => {}
+        CheckFormat::Json => return run_document(args, console, json::write_check, None),
+        CheckFormat::Sarif => {
+            let failed: WriteFailed = sarif::write_failed;
+            return run_document(args, console, sarif::write_check, Some(failed));
+        }
+    }
     // Findings are printed as they are found; the sink cannot return an
     // error, so the first write failure is kept and reported after.
     let mut write_error = None;
@@ -51,6 +71,52 @@ pub fn run(args: &CheckArgs, console: &mut Console) -> std::io::Result<Outcome> 
             })
         }
         Err(error) => {
+            console.error(error)?;
+            Ok(Outcome::BadInput)
+        }
+    }
+}
+
+/// Writes the document of a judged trace.
+type WriteChecked = fn(&mut dyn Write, &Checked<'_>) -> io::Result<()>;
+
+/// Writes the document of a trace that could not be judged.
+type WriteFailed = fn(&mut dyn Write, &TraceError) -> io::Result<()>;
+
+/// `check --format json|sarif`: every finding collected, then one
+/// document written by `write`; for a trace that cannot be judged, the
+/// error and, where the format has one, `failed`'s document.
+fn run_document(
+    args: &CheckArgs,
+    console: &mut Console,
+    write: WriteChecked,
+    failed: Option<WriteFailed>,
+) -> io::Result<Outcome> {
+    let file = display_name(&args.file);
+    let resolve = |header| args.settings.over(header);
+    let mut findings = Vec::new();
+    let result = check_path_with(&args.file, &resolve, &mut |finding| {
+        findings.push(finding.clone());
+    });
+    let out = &mut *console.out;
+    match result {
+        Ok(summary) => {
+            let checked = Checked {
+                file,
+                findings: &findings,
+                summary: &summary,
+            };
+            write(out, &checked)?;
+            Ok(if checked.conforms() {
+                Outcome::Conforms
+            } else {
+                Outcome::Violation
+            })
+        }
+        Err(error) => {
+            if let Some(failed) = failed {
+                failed(out, &error)?;
+            }
             console.error(error)?;
             Ok(Outcome::BadInput)
         }

@@ -10,7 +10,13 @@
 //! Progress goes to standard error. Ctrl-C stops the hunt once the cases
 //! under way are done and prints the report; with no failure found the
 //! verdict is unknown, exit 130.
+//!
+//! `--format json` prints one JSON document instead of the report, and
+//! `--junit FILE` writes a JUnit XML report beside either
+//! ([`crate::report`] says what each holds). The regression file and the
+//! traces are written whatever the format.
 
+use std::io::Write as _;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::sync::Once;
@@ -19,16 +25,18 @@ use std::time::Duration;
 
 use clap::Args;
 
+use super::format::HuntFormat;
 use super::implementation::{Builtin, only, with_builtin};
 use super::progress::Progress;
 use super::settings::SettingsArgs;
 use super::trace_out::write_traces;
 use super::{Console, Outcome};
 use crate::harness::{
-    Budget, CaseConfig, Divergent, Failure, HuntConfig, HuntReport, Implementation, Seed, Unknown,
-    Verdict, Workers, hunt_with,
+    Budget, CaseConfig, Divergent, HuntConfig, HuntReport, Implementation, Seed, Unknown, Verdict,
+    Workers, hunt_with,
 };
 use crate::regression::{Expect, Regression};
+use crate::report::{self, Hunted};
 use crate::vocab::Settings;
 
 pub use super::implementation::SIM;
@@ -72,6 +80,14 @@ pub struct HuntArgs {
     /// (the first the implementation declares when no flag is given).
     #[command(flatten)]
     pub settings: SettingsArgs,
+    /// How to write the results on standard output: the report for people,
+    /// or one JSON document.
+    #[arg(long, value_enum, default_value_t = HuntFormat::Text)]
+    pub format: HuntFormat,
+    /// Also write a JUnit XML report to this file (its directory created if
+    /// need be), for CI test reports.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
 }
 
 /// `wdfreq hunt`: hunts the built-in implementation `--implementation`
@@ -109,12 +125,14 @@ pub fn run_for<M: Implementation>(
         }
     };
     let settings = config.case.settings;
-    writeln!(
-        console.out,
-        "wdfreq hunt: seed {}, implementation: {}, framework: {settings}",
-        config.seed,
-        implementation.describe()
-    )?;
+    if args.format == HuntFormat::Text {
+        writeln!(
+            console.out,
+            "wdfreq hunt: seed {}, implementation: {}, framework: {settings}",
+            config.seed,
+            implementation.describe()
+        )?;
+    }
     let workers = Workers {
         count: args.workers.unwrap_or(Workers::per_core().count),
         stop: Some(interrupt_flag()),
@@ -128,32 +146,106 @@ pub fn run_for<M: Implementation>(
         &mut show,
     );
     progress.finish();
-    let outcome = write_report(
-        &report,
-        args,
-        (&implementation.name(), command, workers.count),
-        &settings,
-        console,
-    )?;
-    if let Some(dir) = &args.trace_out {
-        match write_traces(dir, implementation, &config, &report, args.trace_passing) {
-            Ok(Some(path)) => writeln!(
-                console.out,
-                "trace: {} (wdfreq check {})",
-                path.display(),
-                path.display()
-            )?,
-            Ok(None) => {}
-            Err(error) => {
-                console.error(format_args!(
-                    "cannot write traces to {}: {error}",
-                    dir.display()
-                ))?;
-                return Ok(Outcome::BadInput);
-            }
-        }
+    let ran = Ran {
+        config: &config,
+        report: &report,
+        workers: workers.count,
+    };
+    write_results(implementation, command, args, ran, console)
+}
+
+/// A hunt that ran: what was asked, what it found, on how many workers.
+#[derive(Clone, Copy)]
+struct Ran<'a> {
+    config: &'a HuntConfig,
+    report: &'a HuntReport,
+    workers: NonZeroUsize,
+}
+
+/// Keeps what the hunt found (regression file, traces), then writes the
+/// results in the format asked for, and the JUnit report if asked.
+fn write_results<M: Implementation>(
+    implementation: &M,
+    command: &str,
+    args: &HuntArgs,
+    ran: Ran<'_>,
+    console: &mut Console,
+) -> std::io::Result<Outcome> {
+    let (name, description) = (implementation.name(), implementation.describe());
+    let settings = ran.config.case.settings;
+    let replay = ran.report.failure().map(|failure| {
+        let flags = settings_flags(&settings);
+        format!(
+            "{command} --seed {} --cases 1 --steps-max {}{flags}",
+            failure.seed, args.steps_max
+        )
+    });
+    let regression = match ran.report.verdict.divergent() {
+        Some(divergent) => keep_regression(
+            ran.report,
+            divergent,
+            &args.regressions,
+            (&name, &settings),
+            console,
+        )?,
+        None => None,
+    };
+    let traces = args.trace_out.as_ref().map(|dir| {
+        let written = write_traces(
+            dir,
+            implementation,
+            ran.config,
+            ran.report,
+            args.trace_passing,
+        );
+        (dir, written)
+    });
+    let trace = traces
+        .as_ref()
+        .and_then(|(_, written)| written.as_ref().ok()?.as_deref());
+    let hunted = Hunted {
+        implementation: &name,
+        description: &description,
+        config: ran.config,
+        workers: ran.workers.get(),
+        report: ran.report,
+        replay: replay.as_deref(),
+        regression: regression.as_deref(),
+        trace,
+    };
+    let mut outcome = Outcome::from(&ran.report.verdict);
+    match args.format {
+        HuntFormat::Text => write_report(&hunted, command, console)?,
+        HuntFormat::Json => report::json::write_hunt(console.out, &hunted)?,
+    }
+    if let Some(path) = &args.junit
+        && let Err(error) = write_junit(path, &hunted)
+    {
+        console.error(format_args!(
+            "cannot write the JUnit report {}: {error}",
+            path.display()
+        ))?;
+        outcome = Outcome::BadInput;
+    }
+    if let Some((dir, Err(error))) = &traces {
+        console.error(format_args!(
+            "cannot write traces to {}: {error}",
+            dir.display()
+        ))?;
+        outcome = Outcome::BadInput;
     }
     Ok(outcome)
+}
+
+/// Writes the JUnit XML report of `hunted` to `path`, creating its
+/// directory if need be.
+fn write_junit(path: &Path, hunted: &Hunted<'_>) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+    report::junit::write_hunt(&mut file, hunted)?;
+    file.flush()
 }
 
 /// The most `--steps-max` takes: a case of that many steps (eight times
@@ -223,28 +315,19 @@ fn interrupt_flag() -> &'static AtomicBool {
 /// How many rules a hunt can exercise in `settings`, and how many of
 /// those `report` exercised.
 pub(super) fn exercised(report: &HuntReport, settings: &Settings) -> (usize, usize) {
-    let applicable = crate::vocab::RuleId::ALL
-        .iter()
-        .filter(|r| crate::model::rule(**r).scope.hunted(settings))
-        .count();
-    (
-        applicable - report.coverage.missing_in(settings).len(),
-        applicable,
-    )
+    report.coverage.exercised_in(settings)
 }
 
-fn write_report(
-    report: &HuntReport,
-    args: &HuntArgs,
-    (name, command, workers): (&str, &str, NonZeroUsize),
-    settings: &Settings,
-    console: &mut Console,
-) -> std::io::Result<Outcome> {
+/// The report for people: counts, coverage, depth, the verdict and, for a
+/// divergence, the shrunk sequence, the replay command, the regression file
+/// and the trace.
+fn write_report(hunted: &Hunted<'_>, command: &str, console: &mut Console) -> std::io::Result<()> {
+    let (report, settings, workers) = (hunted.report, hunted.settings(), hunted.workers);
     let out = &mut *console.out;
     let seconds = report.elapsed.as_secs_f64();
     // Timing and the number of workers share the one line that varies
     // from run to run.
-    let plural = if workers.get() == 1 { "" } else { "s" };
+    let plural = if workers == 1 { "" } else { "s" };
     writeln!(
         out,
         "cases: {}  steps: {}  time: {:.2} s  ({:.0} cases/s, {workers} worker{plural})",
@@ -253,22 +336,20 @@ fn write_report(
         seconds,
         report.cases as f64 / seconds.max(1e-9)
     )?;
-    let (exercised, applicable) = exercised(report, settings);
+    let (exercised, applicable) = exercised(report, &settings);
     writeln!(
         out,
         "rules exercised: {exercised} of the {applicable} a hunt can reach in {settings}"
     )?;
     write!(out, "{}", report.coverage)?;
-    let missing = report.coverage.missing_in(settings);
+    let missing = report.coverage.missing_in(&settings);
     if !missing.is_empty() {
         let names: Vec<_> = missing.iter().map(|r| r.as_str()).collect();
         writeln!(out, "never exercised: {}", names.join(", "))?;
     }
     writeln!(out, "depth: {}", report.coverage.depth)?;
     match &report.verdict {
-        Verdict::Diverges(divergent) => {
-            write_failure(report, divergent, args, (name, command), settings, console)?;
-        }
+        Verdict::Diverges(divergent) => write_failure(hunted, divergent, command, console)?,
         Verdict::Unknown(Unknown::Interrupted) => writeln!(
             out,
             "verdict: unknown (interrupted after {} cases; the cases not run may diverge)",
@@ -280,15 +361,21 @@ fn write_report(
         )?,
         Verdict::Conforms => writeln!(out, "verdict: conforms")?,
     }
-    Ok(Outcome::from(&report.verdict))
+    if let Some(path) = hunted.trace {
+        writeln!(
+            console.out,
+            "trace: {} (wdfreq check {})",
+            path.display(),
+            path.display()
+        )?;
+    }
+    Ok(())
 }
 
 fn write_failure(
-    report: &HuntReport,
+    hunted: &Hunted<'_>,
     divergent: &Divergent,
-    args: &HuntArgs,
-    (name, command): (&str, &str),
-    settings: &Settings,
+    command: &str,
     console: &mut Console,
 ) -> std::io::Result<()> {
     let out = &mut *console.out;
@@ -318,33 +405,31 @@ fn write_failure(
             .report(&failure.steps)
             .coloured(console.colour)
     )?;
-    writeln!(
-        out,
-        "replay: {command} --seed {} --cases 1 --steps-max {}{}",
-        failure.seed,
-        args.steps_max,
-        settings_flags(settings)
-    )?;
-    write_regression(
-        report,
-        (failure, *case),
-        &args.regressions,
-        (name, command),
-        settings,
-        console,
-    )
+    if let Some(replay) = hunted.replay {
+        writeln!(out, "replay: {replay}")?;
+    }
+    if let Some(path) = hunted.regression {
+        // The program that hunted replays too.
+        let program = command.split(' ').next().unwrap_or("wdfreq");
+        writeln!(
+            out,
+            "regression file: {0} ({program} replay {0})",
+            path.display()
+        )?;
+    }
+    Ok(())
 }
 
-/// Keeps the failure as a regression file in `dir` and names it; a file
-/// that cannot be written is reported, and the verdict stands.
-fn write_regression(
+/// Keeps the failure as a regression file in `dir` and returns its path;
+/// a file that cannot be written is reported, and the verdict stands.
+fn keep_regression(
     report: &HuntReport,
-    (failure, case): (&Failure, u64),
+    divergent: &Divergent,
     dir: &Path,
-    (name, command): (&str, &str),
-    settings: &Settings,
+    (name, settings): (&str, &Settings),
     console: &mut Console,
-) -> std::io::Result<()> {
+) -> std::io::Result<Option<PathBuf>> {
+    let Divergent { failure, case, .. } = divergent;
     let note = format!(
         "found by wdfreq hunt --seed {}, case {case}; shrunk from {} to {} steps",
         report.seed,
@@ -353,21 +438,15 @@ fn write_regression(
     );
     let regression = Regression::of_failure(name, *settings, failure, Expect::Diverges, Some(note));
     match regression.write_into(dir) {
-        Ok(path) => {
-            // The program that hunted replays too.
-            let program = command.split(' ').next().unwrap_or("wdfreq");
-            writeln!(
-                console.out,
-                "regression file: {0} ({program} replay {0})",
-                path.display()
-            )?
+        Ok(path) => Ok(Some(path)),
+        Err(error) => {
+            console.error(format_args!(
+                "cannot write the regression file {}: {error}",
+                dir.join(regression.file_name()).display()
+            ))?;
+            Ok(None)
         }
-        Err(error) => console.error(format_args!(
-            "cannot write the regression file {}: {error}",
-            dir.join(regression.file_name()).display()
-        ))?,
     }
-    Ok(())
 }
 
 /// The command-line flags that select `settings`, empty for the defaults.

@@ -27,6 +27,7 @@
 pub mod check;
 pub mod console;
 pub mod diagram;
+pub mod format;
 pub mod hunt;
 pub mod implementation;
 pub mod progress;

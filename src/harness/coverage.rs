@@ -119,6 +119,16 @@ impl Coverage {
             .filter(|r| rule(*r).scope.hunted(settings))
             .collect()
     }
+
+    /// How many of the rules a hunt can exercise in `settings` were
+    /// exercised, and how many it can: `(exercised, reachable)`.
+    pub fn exercised_in(&self, settings: &Settings) -> (usize, usize) {
+        let reachable = RuleId::ALL
+            .iter()
+            .filter(|r| rule(**r).scope.hunted(settings))
+            .count();
+        (reachable - self.missing_in(settings).len(), reachable)
+    }
 }
 
 impl fmt::Display for Coverage {

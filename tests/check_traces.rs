@@ -1019,3 +1019,37 @@ fn an_endless_standard_input_is_refused_at_the_line_limit() {
     let text = String::from_utf8_lossy(&output.stderr);
     assert!(text.starts_with("error: <stdin>:1: malformed: "), "{text}");
 }
+
+/// A reader that goes away (`wdfreq check trace | head -1`) ends the
+/// printing, not the verdict: the check still exits 1 for a trace with
+/// errors. The trace's findings fill far more than a pipe holds, so the
+/// binary does meet the closed pipe.
+#[test]
+fn a_closed_standard_output_keeps_the_exit_status_of_the_verdict() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("check-closed-pipe");
+    fs::create_dir_all(&dir).expect("scratch");
+    let path = dir.join("many-errors.jsonl");
+    fs::write(&path, many_findings(5_000, "")).expect("written");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wdfreq"))
+        .arg("check")
+        .arg(&path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    // The reader reads one line and goes away, as `head -1` does.
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
+        &mut first,
+    )
+    .expect("a first line");
+    let output = child.wait_with_output().expect("the binary ends");
+    assert!(first.contains(": error["), "{first}");
+    assert_eq!(output.status.code(), Some(1), "{:?}", output);
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -344,3 +344,41 @@ fn help_lists_the_possible_values() {
     }
     assert!(!help.contains("(default"), "defaults are `[default: ...]`");
 }
+
+/// A failing hunt whose reader goes away before the report (`wdfreq hunt
+/// ... | head -1`) still writes its regression file and exits 1.
+#[test]
+fn a_failing_hunt_piped_to_a_reader_that_quits_keeps_its_file_and_status() {
+    let dir = scratch("closed-pipe");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wdfreq"))
+        .args([
+            "hunt",
+            "--implementation",
+            "contexts-swapped",
+            "--cases",
+            "5000",
+            "--seed",
+            "3",
+            "--regressions",
+            &dir,
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the binary runs");
+    // Read the first line (the header, printed before the hunt), then go
+    // away: the report comes after, into a closed pipe.
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
+        &mut first,
+    )
+    .expect("a first line");
+    let status = child.wait().expect("the binary ends");
+    assert!(first.starts_with("wdfreq hunt: "), "{first}");
+    assert_eq!(status.code(), Some(1));
+    let files = std::fs::read_dir(&dir)
+        .expect("the regression directory")
+        .count();
+    assert_eq!(files, 1, "one regression file in {dir}");
+}

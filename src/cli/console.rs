@@ -103,6 +103,60 @@ impl<'a> Console<'a> {
     }
 }
 
+/// A writer that takes a reader going away (a broken pipe, as in
+/// `wdfreq check trace | head -1`) as the end of printing, not of the
+/// command: every later write is dropped and reported as done, so the
+/// command runs to its verdict and exits with the verdict's status. Any
+/// other write error is returned as it is.
+#[derive(Debug)]
+pub struct UntilClosed<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W> UntilClosed<W> {
+    /// Writes to `inner` until its reader goes away.
+    pub fn new(inner: W) -> Self {
+        UntilClosed {
+            inner,
+            closed: false,
+        }
+    }
+
+    /// Whether the reader went away.
+    pub fn closed(&self) -> bool {
+        self.closed
+    }
+}
+
+impl<W: Write> Write for UntilClosed<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.inner.flush() {
+            Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +170,39 @@ mod tests {
         assert!(!auto.colours(false, None));
         assert!(ColorChoice::Always.colours(false, Some(OsStr::new("1"))));
         assert!(!ColorChoice::Never.colours(true, None));
+    }
+
+    /// A writer whose reader is gone after `room` bytes.
+    struct Pipe {
+        room: usize,
+        written: Vec<u8>,
+    }
+
+    impl Write for Pipe {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.written.len() + buf.len() > self.room {
+                return Err(io::ErrorKind::BrokenPipe.into());
+            }
+            self.written.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_closed_reader_ends_printing_and_nothing_else() {
+        let mut out = UntilClosed::new(Pipe {
+            room: 8,
+            written: Vec::new(),
+        });
+        writeln!(out, "first").expect("fits");
+        assert!(!out.closed());
+        writeln!(out, "second line").expect("dropped, not an error");
+        writeln!(out, "third").expect("dropped too");
+        assert!(out.closed());
+        assert_eq!(out.inner.written, b"first\n");
     }
 
     #[test]

@@ -36,7 +36,6 @@ pub mod rules;
 pub mod settings;
 pub mod trace_out;
 
-use std::io::ErrorKind;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -179,7 +178,9 @@ pub fn main_with(
     command: impl FnOnce(Cli, &mut Console) -> std::io::Result<Outcome>,
 ) -> ExitCode {
     let (colour, bar) = (cli.color.for_stdout(), cli.color.for_stderr());
-    let (mut stdout, mut stderr) = (std::io::stdout().lock(), std::io::stderr().lock());
+    // A reader that goes away ends the printing, never the verdict.
+    let mut stdout = console::UntilClosed::new(std::io::stdout().lock());
+    let mut stderr = console::UntilClosed::new(std::io::stderr().lock());
     let mut console = Console::new(&mut stdout, &mut stderr)
         .coloured(colour)
         .with_progress_bar(bar);
@@ -222,12 +223,12 @@ pub fn main_for<M: Implementation>(implementation: &M) -> ExitCode {
 }
 
 /// The exit status of a command's result: its outcome's, or for a report
-/// that could not be written, bad input (a reader that went away, as in
-/// `wdfreq rules | head`, is no failure).
+/// that could not be written, bad input. (A reader that went away, as in
+/// `wdfreq rules | head`, is no failure: [`main_with`] writes through
+/// [`console::UntilClosed`], so the command still ends with its verdict.)
 pub fn exit_status(result: std::io::Result<Outcome>) -> ExitCode {
     match result {
         Ok(outcome) => ExitCode::from(outcome.code()),
-        Err(error) if error.kind() == ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("wdfreq: cannot write the report: {error}");
             ExitCode::from(Outcome::BadInput.code())

@@ -89,12 +89,27 @@ pub struct Regression {
 impl Regression {
     /// Reads and validates the regression file at `path`.
     pub fn read(path: &Path) -> Result<Regression, RegressionError> {
+        use std::io::Read;
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| RegressionError {
+        let error = |kind| RegressionError {
             file: file.clone(),
             line: 0,
-            kind: RegressionErrorKind::Read(e),
-        })?;
+            kind,
+        };
+        // Read at most one byte past the limit: a file (or `/dev/zero`)
+        // past it is refused without being held whole.
+        let mut text = String::new();
+        std::fs::File::open(path)
+            .and_then(|f| {
+                f.take(REGRESSION_BYTES_MAX as u64 + 1)
+                    .read_to_string(&mut text)
+            })
+            .map_err(|e| error(RegressionErrorKind::Read(e)))?;
+        if text.len() > REGRESSION_BYTES_MAX {
+            return Err(error(RegressionErrorKind::TooLarge {
+                max: REGRESSION_BYTES_MAX,
+            }));
+        }
         Regression::parse(&file, &text)
     }
 
@@ -337,7 +352,18 @@ pub enum RegressionErrorKind {
     /// names the field at fault.
     #[error("malformed regression file: {0}")]
     Malformed(String),
+    /// It is larger than a regression file may be.
+    #[error("larger than a regression file may be ({max} bytes)")]
+    TooLarge {
+        /// [`REGRESSION_BYTES_MAX`].
+        max: usize,
+    },
 }
+
+/// The largest regression file [`Regression::read`] reads: 64 MiB, about a
+/// million steps, far past what shrinking leaves (a file is held whole, and
+/// its steps in memory, while it replays).
+pub const REGRESSION_BYTES_MAX: usize = 64 << 20;
 
 /// The header's `regression` object as serde reads it; each newtype
 /// checks its field.

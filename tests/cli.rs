@@ -382,3 +382,117 @@ fn a_failing_hunt_piped_to_a_reader_that_quits_keeps_its_file_and_status() {
         .count();
     assert_eq!(files, 1, "one regression file in {dir}");
 }
+
+/// SIGTERM (CI cancelling a job, `timeout`) and SIGHUP stop a hunt as
+/// Ctrl-C does: the report is printed, the verdict is unknown, and the
+/// exit status is 130.
+#[cfg(unix)]
+#[test]
+fn sigterm_and_sighup_end_a_hunt_with_its_report() {
+    for signal in ["-TERM", "-HUP"] {
+        let child = Command::new(env!("CARGO_BIN_EXE_wdfreq"))
+            .args(["hunt", "--seconds", "60", "--seed", "1", "--workers", "1"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the binary runs");
+        // Long enough for the handler to be installed and cases to run.
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        let killed = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(killed.success());
+        let output = child.wait_with_output().expect("the binary ends");
+        let text = stdout(&output);
+        assert_eq!(output.status.code(), Some(130), "{signal}: {text}");
+        assert!(
+            text.contains("verdict: unknown (interrupted"),
+            "{signal}: {text}"
+        );
+    }
+}
+
+/// Out-of-range numbers on the command line are exit 2 with a message,
+/// never a panic (`--seconds 1e20` panicked) or an abort (too many
+/// `--workers` for the process's thread limit).
+#[test]
+fn out_of_range_budgets_and_workers_are_exit_two() {
+    for (args, message) in [
+        (
+            &["--seconds", "1e20"][..],
+            "error: --seconds must be a number from 0 to",
+        ),
+        (
+            &["--seconds=-1"][..],
+            "error: --seconds must be a number from 0 to",
+        ),
+        (
+            &["--cases", "1", "--workers", "100000"][..],
+            "error: --workers must be at most 256",
+        ),
+    ] {
+        let mut all = vec!["hunt"];
+        all.extend_from_slice(args);
+        let output = wdfreq(&all);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).starts_with(message),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+/// A budget that allows no case (`--cases 0`, `--seconds 0`) is never
+/// "conforms": the verdict is unknown, exit 2.
+#[test]
+fn a_budget_of_no_case_is_an_unknown_verdict_not_conforms() {
+    for budget in [["--cases", "0"], ["--seconds", "0"]] {
+        let output = wdfreq(&["hunt", budget[0], budget[1], "--seed", "1"]);
+        let text = stdout(&output);
+        assert_eq!(output.status.code(), Some(2), "{budget:?}: {text}");
+        assert!(
+            text.contains("verdict: unknown (no case ran"),
+            "{budget:?}: {text}"
+        );
+        assert!(!text.contains("verdict: conforms"), "{budget:?}: {text}");
+    }
+}
+
+/// A `--regressions`, `--trace-out` or `--junit` path that cannot be
+/// written is refused before the hunt runs (exit 2, nothing hunted), where
+/// a failing hunt used to run whole and then lose its verdict to exit 2.
+#[test]
+fn result_paths_that_cannot_be_written_are_refused_before_the_hunt() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
+    for (flag, path) in [
+        ("--regressions", format!("{file}/regressions")),
+        ("--trace-out", format!("{file}/traces")),
+        ("--junit", format!("{file}/junit.xml")),
+    ] {
+        let output = wdfreq(&[
+            "hunt",
+            "--implementation",
+            "contexts-swapped",
+            "--cases",
+            "5000",
+            "--seed",
+            "3",
+            flag,
+            &path,
+        ]);
+        assert_eq!(output.status.code(), Some(2), "{flag}: {}", stderr(&output));
+        assert!(
+            stderr(&output).starts_with(&format!("error: {flag}: ")),
+            "{flag}: {}",
+            stderr(&output)
+        );
+        assert_eq!(stdout(&output), "", "{flag}: nothing hunted");
+    }
+}

@@ -7,7 +7,7 @@
 //! Standard output is a function of the arguments alone, bar the timing
 //! line: the same seed and `--cases` print the same report on any number of
 //! workers (see [`crate::harness::hunt`](mod@crate::harness::hunt)).
-//! Progress goes to standard error. Ctrl-C stops the hunt once the cases
+//! Progress goes to standard error. Ctrl-C (or SIGTERM, or SIGHUP) stops the hunt once the cases
 //! under way are done and prints the report; with no failure found the
 //! verdict is unknown, exit 130.
 //!
@@ -252,9 +252,54 @@ fn write_junit(path: &Path, hunted: &Hunted<'_>) -> std::io::Result<()> {
 /// as many, for a long one) still runs in seconds.
 pub const STEPS_MAX_LIMIT: usize = 100_000;
 
+/// Whether a directory can be written at `dir`, which need not exist yet:
+/// the nearest part of it that exists must be a directory in which a file
+/// can be made. (A probe file is made there and removed; nothing is
+/// created when all is well and `dir` does not exist.)
+fn writable_dir(dir: &Path) -> Result<(), String> {
+    let existing = dir
+        .ancestors()
+        .find(|a| !a.as_os_str().is_empty() && a.exists())
+        .unwrap_or(Path::new("."));
+    if !existing.is_dir() {
+        return Err(format!(
+            "{} cannot be a directory: {} is a file",
+            dir.display(),
+            existing.display()
+        ));
+    }
+    let probe = existing.join(format!(".wdfreq-probe-{}", std::process::id()));
+    std::fs::File::create(&probe)
+        .and_then(|_| std::fs::remove_file(&probe))
+        .map_err(|e| format!("cannot write in {}: {e}", existing.display()))
+}
+
+/// The most `--workers` takes: more threads than a hunt can use on any
+/// machine it runs on, and few enough for a process's thread limit (a
+/// thread that cannot be started aborts the process).
+pub const WORKERS_LIMIT: usize = 256;
+
+/// The most `--seconds` takes: a year.
+pub const SECONDS_LIMIT: f64 = 365.0 * 24.0 * 3600.0;
+
 /// The hunt the arguments ask of `implementation`, or why not.
 fn parse<M: Implementation>(implementation: &M, args: &HuntArgs) -> Result<HuntConfig, String> {
     only(implementation, args.implementation.as_deref())?;
+    // Where the results go is checked before the hunt, not after it ran:
+    // a failure found must not be lost to a path that cannot be written.
+    writable_dir(&args.regressions).map_err(|e| format!("--regressions: {e}"))?;
+    if let Some(dir) = &args.trace_out {
+        writable_dir(dir).map_err(|e| format!("--trace-out: {e}"))?;
+    }
+    if let Some(file) = &args.junit {
+        let dir = file.parent().filter(|d| !d.as_os_str().is_empty());
+        writable_dir(dir.unwrap_or(Path::new("."))).map_err(|e| format!("--junit: {e}"))?;
+    }
+    if let Some(workers) = args.workers.filter(|w| w.get() > WORKERS_LIMIT) {
+        return Err(format!(
+            "--workers must be at most {WORKERS_LIMIT}, not {workers}"
+        ));
+    }
     if args.steps_max > STEPS_MAX_LIMIT {
         return Err(format!(
             "--steps-max must be at most {STEPS_MAX_LIMIT}, not {} (one case in five runs up to {} times as many steps)",
@@ -263,9 +308,9 @@ fn parse<M: Implementation>(implementation: &M, args: &HuntArgs) -> Result<HuntC
         ));
     }
     let budget = match args.seconds {
-        Some(seconds) if !(seconds.is_finite() && seconds >= 0.0) => {
+        Some(seconds) if !(seconds.is_finite() && (0.0..=SECONDS_LIMIT).contains(&seconds)) => {
             return Err(format!(
-                "--seconds must be a non-negative number, not {seconds}"
+                "--seconds must be a number from 0 to {SECONDS_LIMIT} (a year), not {seconds}"
             ));
         }
         Some(seconds) => Budget::Time(Duration::from_secs_f64(seconds)),
@@ -292,7 +337,8 @@ fn parse<M: Implementation>(implementation: &M, args: &HuntArgs) -> Result<HuntC
     })
 }
 
-/// Raised by the first Ctrl-C; a second one ends the process at once.
+/// Raised by the first Ctrl-C, SIGTERM or SIGHUP (`ctrlc`'s `termination`
+/// feature); a second one ends the process at once.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// The flag Ctrl-C raises, lowered, with the handler installed (once per

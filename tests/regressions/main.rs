@@ -197,3 +197,42 @@ fn a_trace_with_a_regression_header_replays_its_steps() {
     assert_eq!(regression.steps.len(), 6);
     replays_as_recorded(&file);
 }
+
+/// A file that expects a divergence which does not come fails its replay
+/// (exit 1, "NOT as expected"): a CI step reads exit 0 as a pass.
+#[test]
+fn a_file_whose_expected_divergence_does_not_come_exits_one() {
+    // The simulated framework conforms on this sequence, which the file
+    // says diverges.
+    let text = r#"{"wdfreq":2,"flavor":"umdf1","version":"1.11","regression":{"implementation":"sim","expect":"diverges","rule":"callback-leak"}}
+{"op":"create","req":"r0"}
+{"op":"set_completion","req":"r0","callback":"cb0"}
+{"op":"reuse","req":"r0","status":0}
+"#;
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("regressions-not-as-expected");
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    let file = dir.join("expects-a-leak.jsonl");
+    std::fs::write(&file, text).expect("written");
+    let output = replay(&file);
+    let text = stdout(&output);
+    assert!(text.contains("\nverdict: conforms\n"), "{text}");
+    assert!(
+        text.ends_with("expected: diverges (callback-leak): NOT as expected\n"),
+        "{text}"
+    );
+    assert_eq!(output.status.code(), Some(1), "{text}");
+}
+
+/// `wdfreq replay` reads at most `REGRESSION_BYTES_MAX` bytes: an endless
+/// file is refused (exit 2, named), not read into memory without end.
+#[cfg(unix)]
+#[test]
+fn an_endless_file_is_refused_at_the_size_limit() {
+    let output = replay(Path::new("/dev/zero"));
+    assert_eq!(output.status.code(), Some(2));
+    let errors = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        errors.starts_with("error: /dev/zero: larger than a regression file may be"),
+        "{errors}"
+    );
+}

@@ -537,8 +537,8 @@ fn a_hunt_of_no_case_is_a_junit_error() {
     assert!(child(case, "skipped").is_none());
 }
 
-/// A JUnit file that cannot be written is reported and is exit 2; the
-/// report is still printed.
+/// A JUnit file that cannot be written is refused before the hunt runs:
+/// exit 2, an error naming `--junit`, nothing hunted.
 #[test]
 fn an_unwritable_junit_file_is_exit_two() {
     let dir = scratch("report-formats-unwritable");
@@ -549,12 +549,9 @@ fn an_unwritable_junit_file_is_exit_two() {
     let path = junit.to_str().expect("UTF-8 path");
     let output = wdfreq(&["hunt", "--cases", "10", "--seed", "1", "--junit", path]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stdout(&output).contains("verdict: conforms"));
+    assert_eq!(stdout(&output), "");
     let err = stderr(&output);
-    assert!(
-        err.starts_with("error: cannot write the JUnit report"),
-        "{err}"
-    );
+    assert!(err.starts_with("error: --junit: "), "{err}");
 }
 
 /// The one test case of `tree`, named `name`, in one suite `wdfreq hunt`

@@ -45,6 +45,8 @@
 //! - [`regression`]: regression files, a failing case kept as a trace.
 //! - [`check`]: the trace checker, the model fed from a JSON Lines stream.
 //! - [`gallery`]: deliberately broken frameworks the suite must catch.
+//! - [`report`]: a hunt's report in other formats: [`report::html`], one
+//!   self-contained page for people.
 //! - `cli`: the `wdfreq` command (with the `cli` feature, the default),
 //!   and `cli::main_for`, the same command line for your implementation.
 //!
@@ -99,6 +101,7 @@ pub mod gallery;
 pub mod harness;
 pub mod model;
 pub mod regression;
+pub mod report;
 pub mod sim;
 pub mod testing;
 pub mod vocab;

@@ -105,3 +105,10 @@ fn regression_files_use_the_checker_and_the_harness_only() {
 fn test_helper_uses_the_harness_and_regression_files_only() {
     assert_uses_only("testing", &["vocab", "harness", "regression"]);
 }
+
+/// A report renders what the harness found, in the model's words: it
+/// neither runs an implementation nor needs the command line.
+#[test]
+fn reports_render_the_harness_and_the_model_only() {
+    assert_uses_only("report", &["vocab", "model", "harness"]);
+}

@@ -21,6 +21,7 @@ use clap::Args;
 
 use super::implementation::{Builtin, only, with_builtin};
 use super::progress::Progress;
+use super::report_file;
 use super::settings::SettingsArgs;
 use super::trace_out::write_traces;
 use super::{Console, Outcome};
@@ -68,6 +69,10 @@ pub struct HuntArgs {
     /// With --trace-out, write the trace of every passing case too.
     #[arg(long, requires = "trace_out")]
     pub trace_passing: bool,
+    /// Also write the report as one self-contained HTML page to FILE: the
+    /// verdict, the rules exercised and a failing case's sequence diagram.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
     /// The framework to judge for; the implementation is built for the same
     /// (the first the implementation declares when no flag is given).
     #[command(flatten)]
@@ -153,6 +158,17 @@ pub fn run_for<M: Implementation>(
             }
         }
     }
+    if let Some(path) = &args.report {
+        let replay = report
+            .failure()
+            .map(|failure| replay_line(command, failure, args, &settings));
+        let hunted = crate::report::html::Hunted {
+            implementation: &implementation.describe(),
+            settings,
+            replay: replay.as_deref(),
+        };
+        return report_file::write(path, &report, &hunted, outcome, console);
+    }
     Ok(outcome)
 }
 
@@ -163,6 +179,9 @@ pub const STEPS_MAX_LIMIT: usize = 100_000;
 /// The hunt the arguments ask of `implementation`, or why not.
 fn parse<M: Implementation>(implementation: &M, args: &HuntArgs) -> Result<HuntConfig, String> {
     only(implementation, args.implementation.as_deref())?;
+    if let Some(path) = &args.report {
+        report_file::check(path)?;
+    }
     if args.steps_max > STEPS_MAX_LIMIT {
         return Err(format!(
             "--steps-max must be at most {STEPS_MAX_LIMIT}, not {} (one case in five runs up to {} times as many steps)",
@@ -320,10 +339,8 @@ fn write_failure(
     )?;
     writeln!(
         out,
-        "replay: {command} --seed {} --cases 1 --steps-max {}{}",
-        failure.seed,
-        args.steps_max,
-        settings_flags(settings)
+        "replay: {}",
+        replay_line(command, failure, args, settings)
     )?;
     write_regression(
         report,
@@ -368,6 +385,16 @@ fn write_regression(
         ))?,
     }
     Ok(())
+}
+
+/// The command that replays `failure`, which starts with `command`.
+fn replay_line(command: &str, failure: &Failure, args: &HuntArgs, settings: &Settings) -> String {
+    format!(
+        "{command} --seed {} --cases 1 --steps-max {}{}",
+        failure.seed,
+        args.steps_max,
+        settings_flags(settings)
+    )
 }
 
 /// The command-line flags that select `settings`, empty for the defaults.

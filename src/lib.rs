@@ -47,6 +47,8 @@
 //! - [`report`]: machine-readable results of checks and hunts: JSON,
 //!   SARIF 2.1.0 and JUnit XML, for CI systems and code-review tools.
 //! - [`gallery`]: deliberately broken frameworks the suite must catch.
+//! - [`report`]: a hunt's report in other formats: [`report::html`], one
+//!   self-contained page for people.
 //! - `cli`: the `wdfreq` command (with the `cli` feature, the default),
 //!   and `cli::main_for`, the same command line for your implementation.
 //!

@@ -106,8 +106,9 @@ fn test_helper_uses_the_harness_and_regression_files_only() {
     assert_uses_only("testing", &["vocab", "harness", "regression"]);
 }
 
-/// The machine-readable results render what the checker and the harness
-/// found: they judge nothing and drive no implementation themselves.
+/// The reports (machine-readable results, the HTML page) render what the
+/// checker and the harness found: they judge nothing, drive no
+/// implementation themselves and need no command line.
 #[test]
 fn reports_render_the_checker_and_the_harness_only() {
     assert_uses_only("report", &["vocab", "model", "check", "harness"]);

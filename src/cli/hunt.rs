@@ -28,12 +28,13 @@ use clap::Args;
 use super::format::HuntFormat;
 use super::implementation::{Builtin, only, with_builtin};
 use super::progress::Progress;
+use super::report_file;
 use super::settings::SettingsArgs;
 use super::trace_out::write_traces;
 use super::{Console, Outcome};
 use crate::harness::{
-    Budget, CaseConfig, Divergent, HuntConfig, HuntReport, Implementation, Seed, Unknown, Verdict,
-    Workers, hunt_with,
+    Budget, CaseConfig, Divergent, Failure, HuntConfig, HuntReport, Implementation, Seed, Unknown,
+    Verdict, Workers, hunt_with,
 };
 use crate::regression::{Expect, Regression};
 use crate::report::{self, Hunted};
@@ -76,6 +77,10 @@ pub struct HuntArgs {
     /// With --trace-out, write the trace of every passing case too.
     #[arg(long, requires = "trace_out")]
     pub trace_passing: bool,
+    /// Also write the report as one self-contained HTML page to FILE: the
+    /// verdict, the rules exercised and a failing case's sequence diagram.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
     /// The framework to judge for; the implementation is built for the same
     /// (the first the implementation declares when no flag is given).
     #[command(flatten)]
@@ -173,13 +178,10 @@ fn write_results<M: Implementation>(
 ) -> std::io::Result<Outcome> {
     let (name, description) = (implementation.name(), implementation.describe());
     let settings = ran.config.case.settings;
-    let replay = ran.report.failure().map(|failure| {
-        let flags = settings_flags(&settings);
-        format!(
-            "{command} --seed {} --cases 1 --steps-max {}{flags}",
-            failure.seed, args.steps_max
-        )
-    });
+    let replay = ran
+        .report
+        .failure()
+        .map(|failure| replay_line(command, failure, args, &settings));
     let regression = match ran.report.verdict.divergent() {
         Some(divergent) => keep_regression(
             ran.report,
@@ -233,6 +235,15 @@ fn write_results<M: Implementation>(
             dir.display()
         ))?;
         outcome = Outcome::BadInput;
+    }
+    if let Some(path) = &args.report {
+        let page = crate::report::html::Hunted {
+            implementation: &description,
+            settings,
+            replay: replay.as_deref(),
+        };
+        let named = args.format == HuntFormat::Text;
+        return report_file::write(path, (ran.report, &page), outcome, named, console);
     }
     Ok(outcome)
 }
@@ -299,6 +310,9 @@ fn parse<M: Implementation>(implementation: &M, args: &HuntArgs) -> Result<HuntC
         return Err(format!(
             "--workers must be at most {WORKERS_LIMIT}, not {workers}"
         ));
+    }
+    if let Some(path) = &args.report {
+        report_file::check(path)?;
     }
     if args.steps_max > STEPS_MAX_LIMIT {
         return Err(format!(
@@ -493,6 +507,16 @@ fn keep_regression(
             Ok(None)
         }
     }
+}
+
+/// The command that replays `failure`, which starts with `command`.
+fn replay_line(command: &str, failure: &Failure, args: &HuntArgs, settings: &Settings) -> String {
+    format!(
+        "{command} --seed {} --cases 1 --steps-max {}{}",
+        failure.seed,
+        args.steps_max,
+        settings_flags(settings)
+    )
 }
 
 /// The command-line flags that select `settings`, empty for the defaults.

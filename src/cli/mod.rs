@@ -32,6 +32,7 @@ pub mod hunt;
 pub mod implementation;
 pub mod progress;
 pub mod replay;
+pub mod report_file;
 pub mod rules;
 pub mod settings;
 pub mod trace_out;

@@ -1,8 +1,11 @@
-//! Machine-readable results: what `wdfreq check` and `wdfreq hunt` found,
-//! written for CI systems and code-review tools rather than for people.
-//! The text reports stay with the command line; these formats render the
-//! same results, and decide nothing of their own.
+//! Results in formats for readers other than a terminal: what `wdfreq
+//! check` and `wdfreq hunt` found, for CI systems and code-review tools,
+//! and one page for people. The text reports stay with the command line;
+//! these formats render the same results, and decide nothing of their own.
 //!
+//! - [`html`]: one self-contained page of a hunt for people (`hunt
+//!   --report FILE.html`): verdict, coverage chart, the failing case as a
+//!   sequence diagram.
 //! - [`json`]: one JSON document per run, `check --format json` and
 //!   `hunt --format json`. Field names are `snake_case`; every field the
 //!   module docs list is always present (`null` where it does not apply),
@@ -48,6 +51,7 @@
 //! the log whatever the exit status gets a valid file that says what went
 //! wrong, rather than an empty one its uploader refuses.
 
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod sarif;

@@ -57,7 +57,6 @@ use crate::vocab::{RuleId, Settings, Severity};
 
 /// Writes the JSON document of one checked trace to `out`.
 pub fn write_check(out: &mut dyn Write, checked: &Checked<'_>) -> io::Result<()> {
-    let summary = checked.summary;
     let document = CheckDocument {
         tool: Tool::WDFREQ,
         file: checked.file,
@@ -66,19 +65,7 @@ pub fn write_check(out: &mut dyn Write, checked: &Checked<'_>) -> io::Result<()>
             .iter()
             .map(|finding| FindingJson::new(checked.file, finding))
             .collect(),
-        summary: SummaryJson {
-            events: summary.events,
-            errors: summary.errors,
-            warnings: summary.warnings,
-            unshown: summary.unshown,
-            format: summary.format,
-            settings: SettingsJson::from(summary.settings),
-            verdict: if checked.conforms() {
-                "conforms"
-            } else {
-                "violates"
-            },
-        },
+        summary: SummaryJson::of(checked),
     };
     write_pretty(out, &document)
 }
@@ -229,8 +216,10 @@ impl<'a> FindingJson<'a> {
     }
 }
 
+/// A check's counts, settings and verdict, as the JSON document and the
+/// SARIF run's properties both give them.
 #[derive(Serialize)]
-struct SummaryJson {
+pub(super) struct SummaryJson {
     events: u64,
     errors: u64,
     warnings: u64,
@@ -238,6 +227,26 @@ struct SummaryJson {
     format: u32,
     settings: SettingsJson,
     verdict: &'static str,
+}
+
+impl SummaryJson {
+    /// The summary of `checked`.
+    pub(super) fn of(checked: &Checked<'_>) -> Self {
+        let summary = checked.summary;
+        SummaryJson {
+            events: summary.events,
+            errors: summary.errors,
+            warnings: summary.warnings,
+            unshown: summary.unshown,
+            format: summary.format,
+            settings: SettingsJson::from(summary.settings),
+            verdict: if checked.conforms() {
+                "conforms"
+            } else {
+                "violates"
+            },
+        }
+    }
 }
 
 #[derive(Serialize)]

@@ -33,7 +33,7 @@ use std::io::{self, Write};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
-use super::json::SettingsJson;
+use super::json::SummaryJson;
 use super::{Checked, INFORMATION_URI, TOOL, VERSION};
 use crate::check::{Finding, TraceError};
 use crate::model::rules::{CATALOGUE, Rule};
@@ -68,17 +68,7 @@ pub fn write_check(out: &mut dyn Write, checked: &Checked<'_>) -> io::Result<()>
         .collect();
     let properties = RunProperties {
         file: checked.file,
-        events: summary.events,
-        errors: summary.errors,
-        warnings: summary.warnings,
-        unshown: summary.unshown,
-        format: summary.format,
-        settings: SettingsJson::from(summary.settings),
-        verdict: if checked.conforms() {
-            "conforms"
-        } else {
-            "violates"
-        },
+        summary: SummaryJson::of(checked),
     };
     let run = Run {
         tool: Tool::wdfreq(),
@@ -369,13 +359,8 @@ struct Region {
 #[derive(Serialize)]
 struct RunProperties<'a> {
     file: &'a str,
-    events: u64,
-    errors: u64,
-    warnings: u64,
-    unshown: u64,
-    format: u32,
-    settings: SettingsJson,
-    verdict: &'static str,
+    #[serde(flatten)]
+    summary: SummaryJson,
 }
 
 #[cfg(test)]

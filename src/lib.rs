@@ -43,7 +43,8 @@
 //! - [`testing`]: a `cargo test` conformance test for it, configured by
 //!   `WDFREQ_*` variables, that replays and keeps [`regression`] files.
 //! - [`regression`]: regression files, a failing case kept as a trace.
-//! - [`check`]: the trace checker, the model fed from a JSON Lines stream.
+//! - [`check`]: the trace checker, the model fed from a JSON Lines stream;
+//!   [`check::trace_format`] defines the trace format.
 //! - [`gallery`]: deliberately broken frameworks the suite must catch.
 //! - `cli`: the `wdfreq` command (with the `cli` feature, the default),
 //!   and `cli::main_for`, the same command line for your implementation.

@@ -43,12 +43,12 @@
 //! - [`testing`]: a `cargo test` conformance test for it, configured by
 //!   `WDFREQ_*` variables, that replays and keeps [`regression`] files.
 //! - [`regression`]: regression files, a failing case kept as a trace.
-//! - [`check`]: the trace checker, the model fed from a JSON Lines stream.
-//! - [`report`]: machine-readable results of checks and hunts: JSON,
-//!   SARIF 2.1.0 and JUnit XML, for CI systems and code-review tools.
+//! - [`check`]: the trace checker, the model fed from a JSON Lines stream;
+//!   [`check::trace_format`] defines the trace format.
 //! - [`gallery`]: deliberately broken frameworks the suite must catch.
-//! - [`report`]: a hunt's report in other formats: [`report::html`], one
-//!   self-contained page for people.
+//! - [`report`]: results in other formats: JSON, SARIF 2.1.0 and JUnit
+//!   XML for CI systems and code-review tools, and [`report::html`], one
+//!   self-contained page of a hunt for people.
 //! - `cli`: the `wdfreq` command (with the `cli` feature, the default),
 //!   and `cli::main_for`, the same command line for your implementation.
 //!

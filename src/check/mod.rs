@@ -3,6 +3,8 @@
 //! every rule broken at the line that shows it; the checker itself states
 //! no rule.
 //!
+//! - [`trace_format`]: the trace format itself, every event and field
+//!   (`docs/trace-format.md`, which a test holds to the parser).
 //! - [`trace`]: the reader of trace format versions 1 and 2 (JSON Lines),
 //!   one event at a time; [`parse`] says what one line means, [`header`]
 //!   what version 2's header line means, [`error`] why a trace is refused.
@@ -107,6 +109,10 @@ pub mod scan;
 pub mod source;
 pub mod trace;
 pub mod write;
+
+/// The trace format, as `docs/trace-format.md` defines it for recorders.
+#[doc = include_str!("../../docs/trace-format.md")]
+pub mod trace_format {}
 
 use std::collections::HashMap;
 use std::io::{BufRead, Seek, SeekFrom};

@@ -72,6 +72,75 @@ pub const OPS: [&str; STEP_KINDS + 1] = {
     ops
 };
 
+/// A field an event line reads besides `op`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EventField {
+    /// The field's JSON key.
+    pub name: &'static str,
+    /// Whether a line without it, or with it `null`, is malformed.
+    pub required: bool,
+}
+
+/// The fields the event `op` reads besides `op`, each once; `None` for a
+/// string that is no op of [`OPS`]. A member the list does not name is
+/// ignored on that op's line.
+///
+/// The one list of the format's fields: `docs/trace-format.md` documents
+/// exactly these (`tests/trace_format_doc.rs`), and [`parse_line`] reads
+/// exactly these (a test below records what it reads).
+pub fn op_fields(op: &str) -> Option<&'static [EventField]> {
+    const fn required(name: &'static str) -> EventField {
+        EventField {
+            name,
+            required: true,
+        }
+    }
+    const fn optional(name: &'static str) -> EventField {
+        EventField {
+            name,
+            required: false,
+        }
+    }
+    const REQ: EventField = required("req");
+    const TARGET: EventField = required("target");
+    const STATUS: EventField = required("status");
+    const INFORMATION: EventField = optional("information");
+    const CALLBACK: EventField = required("callback");
+    const CONTEXT: EventField = optional("context");
+    const IRP: EventField = optional("irp");
+    const QUEUE: EventField = optional("queue");
+    const KIND: EventField = required("kind");
+    const FORMAT_TARGET: EventField = optional("target");
+    const MODE: EventField = optional("mode");
+    const TIMEOUT: EventField = optional("timeout");
+    const IGNORE_TARGET_STATE: EventField = optional("ignore_target_state");
+    const REUSE_STATUS: EventField = optional("status");
+    const FLAGS: EventField = optional("flags");
+    const VALUE: EventField = optional("value");
+    const ACTION: EventField = optional("action");
+    let Some(kind) = StepKind::from_name(op) else {
+        return (op == "callback").then_some(&[REQ, CALLBACK, CONTEXT, STATUS, INFORMATION]);
+    };
+    // Exhaustive, so that a new kind of step cannot come without its list.
+    Some(match kind {
+        StepKind::Create => &[REQ, IRP],
+        StepKind::Receive => &[REQ, QUEUE],
+        StepKind::Call(call) => match call {
+            CallKind::Format => &[REQ, KIND, FORMAT_TARGET],
+            CallKind::SetCompletionCallback => &[REQ, CALLBACK, CONTEXT],
+            CallKind::Send => &[REQ, TARGET, MODE, TIMEOUT, IGNORE_TARGET_STATE],
+            CallKind::Cancel | CallKind::Delete => &[REQ],
+            CallKind::Reuse => &[REQ, REUSE_STATUS, FLAGS],
+            CallKind::ReadStatus => &[REQ, VALUE, INFORMATION],
+            CallKind::Complete => &[REQ, STATUS, INFORMATION],
+        },
+        StepKind::TargetComplete => &[REQ, STATUS, INFORMATION],
+        StepKind::TimedOut => &[REQ],
+        StepKind::Target(TargetOp::Stop) => &[TARGET, ACTION],
+        StepKind::Target(TargetOp::Start | TargetOp::Purge | TargetOp::Close) => &[TARGET],
+    })
+}
+
 /// One event of a trace, its names resolved to ids, as the reader gives
 /// it (a `sync` send joined with its answer).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -860,6 +929,8 @@ impl<'a> Fields<'a> {
     /// The field's value, `null` included; `None` when absent.
     #[inline(always)]
     fn value(&self, field: &str) -> Option<FieldValue<'a>> {
+        #[cfg(test)]
+        tests::note_read(field);
         match *self {
             Fields::Flat(flat) => flat.get(field).map(FieldValue::of_scalar),
             Fields::Json(map) => map.get(field).map(FieldValue::of_json),
@@ -989,6 +1060,75 @@ fn information(value: FieldValue<'_>) -> Result<u64, TraceErrorKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    std::thread_local! {
+        /// The fields [`Fields::value`] looked up on this thread, while a
+        /// test records them.
+        static READS: std::cell::RefCell<Option<Vec<String>>> =
+            const { std::cell::RefCell::new(None) };
+    }
+
+    pub(super) fn note_read(field: &str) {
+        READS.with(|reads| {
+            if let Some(reads) = reads.borrow_mut().as_mut() {
+                reads.push(field.to_owned());
+            }
+        });
+    }
+
+    /// The fields `parse` looks up while it parses.
+    fn reads<T>(parse: impl FnOnce() -> T) -> (T, std::collections::BTreeSet<String>) {
+        READS.with(|reads| *reads.borrow_mut() = Some(Vec::new()));
+        let parsed = parse();
+        let read = READS.with(|reads| reads.borrow_mut().take().unwrap_or_default());
+        (parsed, read.into_iter().collect())
+    }
+
+    /// Property: `op_fields` is what the parser reads. The writer's line
+    /// for each op, parsed on both paths, looks up `op` and the op's
+    /// listed fields, and nothing else: an optional field is looked up
+    /// whether or not the line has it, so a field the parser came to read
+    /// without the list naming it shows here.
+    #[test]
+    fn op_fields_are_the_fields_the_parser_reads() {
+        use crate::check::write::{step_lines, trace_text};
+        use crate::vocab::{Observation, Settings};
+
+        let r0 = RequestId(0);
+        let mut lines: Vec<String> = StepKind::ALL
+            .iter()
+            .map(|kind| Value::Object(step_lines(&kind.representative(r0)).remove(0)).to_string())
+            .collect();
+        let delivery = Delivery {
+            request: r0,
+            registration: Registration {
+                callback: CallbackId(0),
+                context: Some(ContextId(0)),
+            },
+            completion: Completion::SUCCESS,
+        };
+        let observation = [Observation::Callback(delivery)];
+        lines.push(trace_text(Settings::default(), &observation));
+        assert_eq!(lines.len(), OPS.len());
+        for (op, line) in OPS.iter().zip(&lines) {
+            let listed = op_fields(op).unwrap_or_else(|| panic!("`{op}` has no fields listed"));
+            let mut expected: std::collections::BTreeSet<String> =
+                listed.iter().map(|f| f.name.to_owned()).collect();
+            assert_eq!(expected.len(), listed.len(), "`{op}` lists a field twice");
+            expected.insert("op".to_owned());
+            for parse in [parse_line, parse_line_json] {
+                let mut names = Names::default();
+                if !matches!(*op, "create" | "receive") {
+                    parse(r#"{"op":"create","req":"r0"}"#, &mut names).expect("create parses");
+                }
+                let (parsed, read) = reads(|| parse(line.trim_end(), &mut names));
+                let parsed = parsed.unwrap_or_else(|e| panic!("{line}: {e}"));
+                assert_eq!(parsed.op_name(), *op, "{line}");
+                assert_eq!(read, expected, "the fields `{op}` reads ({line})");
+            }
+        }
+        assert_eq!(op_fields("callbacks"), None);
+    }
 
     /// A line built from JSON-ish pieces: members of the trace's fields and
     /// of others, values of every type (strings with quotes, escapes,

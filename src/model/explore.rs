@@ -117,6 +117,26 @@ impl fmt::Display for Phase {
     }
 }
 
+/// A step that leads nowhere the lifecycle can draw: the rule it breaks,
+/// and whether the framework refuses it or has no check for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Broken {
+    /// The framework refuses the step; the request stays as it was.
+    Refused(RuleId),
+    /// The framework has no check for the rule: what follows for the
+    /// request is undefined ([`Judged::Undefined`]).
+    Undefined(RuleId),
+}
+
+impl Broken {
+    /// The rule the step breaks.
+    pub fn rule(self) -> RuleId {
+        match self {
+            Broken::Refused(rule) | Broken::Undefined(rule) => rule,
+        }
+    }
+}
+
 /// One kind of step tried in one phase.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Transition {
@@ -124,8 +144,12 @@ pub struct Transition {
     pub from: Phase,
     /// The step's name in the trace format (`format`, `target_complete`).
     pub step: &'static str,
-    /// The phase the step leads to, or the rule that refuses it.
-    pub to: Result<Phase, RuleId>,
+    /// The phase the step leads to, or the rule it breaks there.
+    pub to: Result<Phase, Broken>,
+    /// A driver rule the step breaks that the framework lets through
+    /// ([`Judgement::let_through`]): the step is still the driver's error
+    /// where it leads to a phase.
+    pub let_through: Option<RuleId>,
 }
 
 /// The lifecycle of a request of one origin.
@@ -238,6 +262,7 @@ pub fn lifecycle(origin: Origin, settings: Settings) -> Lifecycle {
                 from,
                 step: name,
                 to,
+                let_through: judgement.let_through.map(|v| v.rule),
             });
         }
     }
@@ -261,9 +286,10 @@ pub fn lifecycles(settings: Settings) -> [Lifecycle; 2] {
 /// Where a step judged `judgement` leads: the phase reached, or the rule
 /// broken where the framework refuses the step or has no check for it (a
 /// step whose outcome is undefined leads nowhere the lifecycle can draw).
-fn transition(judgement: &Judgement, next: &Model, request: RequestId) -> Result<Phase, RuleId> {
+fn transition(judgement: &Judgement, next: &Model, request: RequestId) -> Result<Phase, Broken> {
     match (judgement.judged, &judgement.outcome) {
-        (Judged::Undefined(violation), _) | (_, &Err(violation)) => Err(violation.rule),
+        (Judged::Undefined(violation), _) => Err(Broken::Undefined(violation.rule)),
+        (_, &Err(violation)) => Err(Broken::Refused(violation.rule)),
         (_, Ok(_)) => Ok(phase(next, request)),
     }
 }
@@ -300,10 +326,10 @@ mod tests {
 
     fn every_request_of_one_phase_is_judged_alike_in(settings: Settings) {
         for lifecycle in lifecycles(settings) {
-            let table: BTreeMap<(Phase, &str), Result<Phase, RuleId>> = lifecycle
+            let table: BTreeMap<(Phase, &str), _> = lifecycle
                 .transitions
                 .iter()
-                .map(|t| ((t.from, t.step), t.to))
+                .map(|t| ((t.from, t.step), (t.to, t.let_through)))
                 .collect();
             let request = RequestId(0);
             let mut model = Model::with_settings(settings);
@@ -319,7 +345,12 @@ mod tests {
                     let mut next = model.clone();
                     let judgement = next.step(&step).expect("known request");
                     let to = transition(&judgement, &next, request);
-                    assert_eq!(table[&(from, name)], to, "{name} in {from}, {settings}");
+                    let let_through = judgement.let_through.map(|v| v.rule);
+                    assert_eq!(
+                        table[&(from, name)],
+                        (to, let_through),
+                        "{name} in {from}, {settings}"
+                    );
                     // A request left undefined is judged no more.
                     if to.is_ok() && seen.insert(key(&next)) {
                         queue.push_back(next);
@@ -339,11 +370,37 @@ mod tests {
                 .filter(|t| t.step == CallKind::Reuse.name())
             {
                 match t.from.stage {
-                    Life::Outstanding => assert_eq!(t.to, Err(RuleId::ReuseWhilePending)),
+                    Life::Outstanding => {
+                        assert_eq!(t.to.map_err(Broken::rule), Err(RuleId::ReuseWhilePending))
+                    }
                     Life::Owned => assert!(t.to.is_ok(), "{}", t.from),
                     Life::Completed | Life::Deleted | Life::Forgotten | Life::Undefined => {
                         assert!(t.to.is_err())
                     }
+                }
+            }
+        }
+    }
+
+    /// The table tells a refusal from an undefined step as the rule
+    /// catalogue's `refused` column does, in every setting: what the
+    /// diagram draws as refused is what `wdfreq rules` says is refused.
+    #[test]
+    fn refused_and_undefined_steps_are_as_the_catalogue_says() {
+        for settings in Settings::all() {
+            for lifecycle in lifecycles(settings) {
+                for t in &lifecycle.transitions {
+                    let Err(broken) = t.to else { continue };
+                    let refused = crate::model::rule(broken.rule()).refused;
+                    let agrees = match broken {
+                        Broken::Refused(_) => refused.in_settings(&settings),
+                        // The column's "always" is SubmitLocked's check, which
+                        // send and forget skips: the rule's source says that
+                        // there what follows is undefined.
+                        Broken::Undefined(RuleId::SendWhilePending) => t.step == "send forget",
+                        Broken::Undefined(_) => refused.undefined_in(&settings),
+                    };
+                    assert!(agrees, "{} in {}, {settings}: {broken:?}", t.step, t.from);
                 }
             }
         }

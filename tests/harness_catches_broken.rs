@@ -415,3 +415,90 @@ fn a_broken_invariant_is_caught_at_the_end_of_a_short_sequence_and_shrunk() {
     ));
     assert_eq!(failure.steps.len(), 3, "{:?}", failure.steps);
 }
+
+/// The simulated framework, with a `Drop` that panics.
+struct PanicsWhenDropped(wdfreq::sim::Framework);
+
+impl Drop for PanicsWhenDropped {
+    fn drop(&mut self) {
+        panic!("the wrapper's drop broke");
+    }
+}
+
+impl wdfreq::harness::Conformance for PanicsWhenDropped {
+    type Handle = wdfreq::sim::Handle;
+    fn create_request(&mut self, irp: bool) -> Result<Self::Handle, wdfreq::harness::Refusal> {
+        wdfreq::harness::Conformance::create_request(&mut self.0, irp)
+    }
+    fn receive_request(
+        &mut self,
+        queue: wdfreq::vocab::QueueId,
+    ) -> Result<Self::Handle, wdfreq::harness::Refusal> {
+        wdfreq::harness::Conformance::receive_request(&mut self.0, queue)
+    }
+    fn perform(
+        &mut self,
+        request: &Self::Handle,
+        call: &wdfreq::vocab::Call,
+    ) -> Result<wdfreq::vocab::Reply, wdfreq::harness::Refusal> {
+        wdfreq::harness::Conformance::perform(&mut self.0, request, call)
+    }
+    fn target_complete(
+        &mut self,
+        request: &Self::Handle,
+        completion: wdfreq::vocab::Completion,
+    ) -> Result<(), wdfreq::harness::Refusal> {
+        wdfreq::harness::Conformance::target_complete(&mut self.0, request, completion)
+    }
+    fn timed_out(&mut self, request: &Self::Handle) -> Result<(), wdfreq::harness::Refusal> {
+        wdfreq::harness::Conformance::timed_out(&mut self.0, request)
+    }
+    fn change_target(
+        &mut self,
+        target: wdfreq::vocab::TargetId,
+        change: wdfreq::vocab::TargetChange,
+    ) -> Result<(), wdfreq::harness::Refusal> {
+        wdfreq::harness::Conformance::change_target(&mut self.0, target, change)
+    }
+    fn drain_deliveries(&mut self, into: &mut Vec<wdfreq::vocab::Delivery<Self::Handle>>) {
+        wdfreq::harness::Conformance::drain_deliveries(&mut self.0, into)
+    }
+}
+
+/// A panic in the implementation's factory or in its `Drop` is a
+/// divergence of the implementation, named, on any number of workers: it
+/// used to kill the hunt (exit 101) or, with two workers, hang it.
+#[test]
+fn a_panic_building_or_dropping_the_implementation_is_its_divergence() {
+    use wdfreq::harness::{Budget, CaseConfig, HuntConfig, Seed, Workers, hunt_with};
+    let config = HuntConfig {
+        seed: Seed(1),
+        budget: Budget::Cases(200),
+        case: CaseConfig::default(),
+    };
+    for count in [1, 2] {
+        let workers = Workers {
+            count: std::num::NonZeroUsize::new(count).expect("not zero"),
+            stop: None,
+        };
+        let make = || -> wdfreq::sim::Framework { panic!("the factory broke") };
+        let report = hunt_with(&config, workers, &make, &mut |_| {});
+        let failure = report.failure().expect("a divergence");
+        assert!(failure.steps.is_empty());
+        assert!(
+            matches!(&failure.divergence.kind, DivergenceKind::Panicked { message }
+                if message == "while building the implementation: the factory broke"),
+            "{:?}",
+            failure.divergence
+        );
+        let make = || PanicsWhenDropped(wdfreq::sim::Framework::new());
+        let report = hunt_with(&config, workers, &make, &mut |_| {});
+        let failure = report.failure().expect("a divergence");
+        assert!(
+            matches!(&failure.divergence.kind, DivergenceKind::Panicked { message }
+                if message == "while dropping the implementation: the wrapper's drop broke"),
+            "{:?}",
+            failure.divergence
+        );
+    }
+}

@@ -126,12 +126,13 @@ fn replay_file<M: Implementation>(
         args.file.display(),
         implementation.describe()
     )?;
-    let divergence = replay(
-        implementation.build(settings),
-        settings,
-        &regression.steps,
-        (out, colour),
-    )?;
+    let divergence = match crate::harness::run::build(&|| implementation.build(settings)) {
+        Ok(instance) => replay(instance, settings, &regression.steps, (out, colour))?,
+        Err(divergence) => {
+            writeln!(out, "=> build  {}", diverged(&divergence.kind))?;
+            Some(divergence)
+        }
+    };
     write_verdict(
         regression,
         (&implementation.name(), settings),
@@ -179,6 +180,8 @@ fn replay<I: Conformance>(
                 )?;
             }
             write_divergence(&divergence, steps, (out, colour))?;
+            // Dropped under guard; the divergence found stands.
+            let _ = pair.close();
             return Ok(Some(divergence));
         }
     }
@@ -188,6 +191,13 @@ fn replay<I: Conformance>(
             "=> end  the implementation's invariant check, after the last step: {}",
             diverged(&divergence.kind)
         )?;
+        write_divergence(&divergence, steps, (out, colour))?;
+        // Dropped under guard; the divergence found stands.
+        let _ = pair.close();
+        return Ok(Some(divergence));
+    }
+    if let Err(divergence) = pair.close() {
+        writeln!(out, "=> end  {}", diverged(&divergence.kind))?;
         write_divergence(&divergence, steps, (out, colour))?;
         return Ok(Some(divergence));
     }

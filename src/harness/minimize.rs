@@ -46,7 +46,10 @@ pub fn delete_steps<I: Conformance>(
         if !well_formed(settings, &candidate) {
             return None;
         }
-        let found = execute(make(), settings, &candidate, None, None).err()?;
+        // A build that panics here fails differently (before any step):
+        // the candidate does not keep the failure.
+        let implementation = super::run::build(make).ok()?;
+        let found = execute(implementation, settings, &candidate, None, None).err()?;
         found.same_failure(divergence).then(|| {
             let mut candidate = candidate;
             candidate.truncate(found.step + 1);

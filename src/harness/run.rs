@@ -132,6 +132,18 @@ impl<I: Conformance> SideBySide<I> {
         Ok(())
     }
 
+    /// Ends the pair, dropping the implementation: a panic in its `Drop` is
+    /// a divergence of the implementation at the last step run, not a
+    /// crash of the harness.
+    pub fn close(self) -> Result<(), Divergence> {
+        let step = self.index.saturating_sub(1);
+        let implementation = self.implementation;
+        guard(|| drop(implementation)).map_err(|kind| Divergence {
+            step,
+            kind: while_doing("dropping the implementation", kind),
+        })
+    }
+
     /// Records from now on what happens, as a trace would: every step the
     /// implementation accepts, the value of every status read, every
     /// callback it invokes (the divergent step's included).
@@ -383,14 +395,40 @@ pub fn execute<I: Conformance>(
 ) -> Result<usize, Divergence> {
     let mut pair =
         SideBySide::new(implementation, settings).checking_invariants_every(INVARIANTS_EVERY);
-    for step in steps {
-        if let Some(seen) = seen {
-            seen.fetch_add(1, Ordering::SeqCst);
+    let mut run = || {
+        for step in steps {
+            if let Some(seen) = seen {
+                seen.fetch_add(1, Ordering::SeqCst);
+            }
+            pair.step(step, coverage.as_deref_mut())?;
         }
-        pair.step(step, coverage.as_deref_mut())?;
+        pair.finish(coverage.as_deref_mut())
+    };
+    let ran = run();
+    // The implementation is dropped under guard whether or not the steps
+    // diverged; the first divergence is the one reported.
+    let closed = pair.close();
+    ran.and(closed).map(|()| steps.len())
+}
+
+/// A fresh implementation from `make`: a panic while building it is a
+/// divergence of the implementation before its first step.
+pub fn build<I>(make: &dyn Fn() -> I) -> Result<I, Divergence> {
+    guard(make).map_err(|kind| Divergence {
+        step: 0,
+        kind: while_doing("building the implementation", kind),
+    })
+}
+
+/// `kind`, a panic, said to have happened while `doing` something outside
+/// a step.
+fn while_doing(doing: &str, kind: DivergenceKind) -> DivergenceKind {
+    match kind {
+        DivergenceKind::Panicked { message } => DivergenceKind::Panicked {
+            message: format!("while {doing}: {message}"),
+        },
+        other => other,
     }
-    pair.finish(coverage)?;
-    Ok(steps.len())
 }
 
 /// How often [`execute`] and [`run_case`] check the implementation's own
@@ -588,8 +626,24 @@ pub fn run_case<I: Conformance>(
     let length = draw::length(&mut draw, config.steps_max);
     let mut coverage = Coverage::default();
     let mut generator = Steps::new(swarm);
-    let mut pair =
-        SideBySide::new(make(), config.settings).checking_invariants_every(INVARIANTS_EVERY);
+    let implementation = match build(make) {
+        Ok(implementation) => implementation,
+        // Nothing to shrink: the case fails before its first step.
+        Err(divergence) => {
+            return CaseOutcome {
+                steps: 0,
+                coverage,
+                failure: Some(Failure {
+                    seed,
+                    generated_len: length,
+                    steps: Vec::new(),
+                    divergence,
+                }),
+            };
+        }
+    };
+    let mut pair = SideBySide::new(implementation, config.settings)
+        .checking_invariants_every(INVARIANTS_EVERY);
     // The length may be huge (`--steps-max`); the steps come one by one.
     let mut steps = Vec::with_capacity(length.min(1024));
     let mut failed = None;
@@ -605,6 +659,11 @@ pub fn run_case<I: Conformance>(
     if failed.is_none() {
         failed = pair.finish(Some(&mut coverage)).err();
     }
+    // Dropped under guard; a divergence found before stands.
+    let closed = pair.close();
+    if failed.is_none() {
+        failed = closed.err();
+    }
     let Some(divergence) = failed else {
         return CaseOutcome {
             steps: steps.len(),
@@ -612,7 +671,6 @@ pub fn run_case<I: Conformance>(
             failure: None,
         };
     };
-    drop(pair);
     // The length drawn for the case: the steps after the divergence were
     // never drawn, as a shrink never needs them.
     let generated_len = length;

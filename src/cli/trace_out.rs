@@ -53,7 +53,12 @@ fn write_run<M: Implementation>(
     steps: &[Step],
 ) -> io::Result<()> {
     let settings = config.case.settings;
-    let (observations, _) = record(implementation.build(settings), settings, steps);
+    // An implementation that panics while built or dropped is already the
+    // hunt's divergence; its trace holds what was recorded before.
+    let observations = match crate::harness::run::build(&|| implementation.build(settings)) {
+        Ok(instance) => record(instance, settings, steps).0,
+        Err(_) => Vec::new(),
+    };
     let mut file = io::BufWriter::new(fs::File::create(path)?);
     write_trace(&mut file, settings, &observations)
 }

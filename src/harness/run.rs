@@ -378,7 +378,9 @@ pub fn record<I: Conformance>(
 ) -> (Vec<Observation>, Option<Divergence>) {
     let mut pair = SideBySide::new(implementation, settings).recording();
     let divergence = steps.iter().find_map(|step| pair.step(step, None).err());
-    (pair.take_recording(), divergence)
+    let recording = pair.take_recording();
+    let closed = pair.close();
+    (recording, divergence.or(closed.err()))
 }
 
 /// Runs `steps` on `implementation` and the model side by side (see

@@ -2,12 +2,15 @@
 //! trace with a bounded number of live requests is checked in constant
 //! memory, so the peak heap use for ten times the events stays the same.
 //!
-//! Two traces: a continuous reader over eight requests (reuse, format,
+//! Three traces: a continuous reader over eight requests (reuse, format,
 //! register, send, target completes, callback), the shape a real driver
-//! log has; and queue-presented requests each with a name of its own
+//! log has; queue-presented requests each with a name of its own
 //! (receive, format, register, send, target completes, callback,
 //! complete), whose names and dead requests the checker keeps only for
-//! its window of `DEAD_REMEMBERED` deaths. Peak memory is measured with a
+//! its window of `DEAD_REMEMBERED` deaths; and the same with a context of
+//! its own for each request (a recorder logging the context pointer),
+//! which the checker keeps only while it keeps a request that registered
+//! it. Peak memory is measured with a
 //! counting global allocator, as the growth of the heap above what the
 //! trace text itself takes.
 //!
@@ -30,7 +33,7 @@ use wdfreq::check::scan::Flat;
 
 #[path = "workloads/mod.rs"]
 mod workloads;
-use workloads::{fresh_names, trace};
+use workloads::{fresh_contexts, fresh_names, trace};
 
 /// Counts live heap bytes and their peak.
 struct Counting;
@@ -99,6 +102,7 @@ fn constant_memory(what: &str, make: fn(usize) -> String, margin: usize) -> (Str
 fn check_throughput(c: &mut Criterion) {
     let (reader, reader_events) = constant_memory("continuous reader", trace, 64 * 1024);
     let (fresh, fresh_events) = constant_memory("fresh names", fresh_names, 64 * 1024);
+    let (contexts, contexts_events) = constant_memory("fresh contexts", fresh_contexts, 64 * 1024);
 
     let mut group = c.benchmark_group("check");
     group.sample_size(10);
@@ -109,6 +113,10 @@ fn check_throughput(c: &mut Criterion) {
     group.throughput(Throughput::Elements(fresh_events));
     group.bench_function("fresh names, 1M events", |b| {
         b.iter(|| black_box(check(black_box(&fresh))))
+    });
+    group.throughput(Throughput::Elements(contexts_events));
+    group.bench_function("fresh contexts, 1M events", |b| {
+        b.iter(|| black_box(check(black_box(&contexts))))
     });
     group.finish();
 

@@ -45,7 +45,7 @@ use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use crate::check::parse::serde_message;
+use crate::check::json::{json_object, serde_message};
 use crate::check::write::{header, renamed_in_order, step_lines};
 use crate::check::{Event, TraceError, TraceReader};
 use crate::harness::{Divergence, Failure, Implementation, NotImplemented, Seed, execute};
@@ -98,19 +98,40 @@ impl Regression {
         };
         // Read at most one byte past the limit: a file (or `/dev/zero`)
         // past it is refused without being held whole.
-        let mut text = String::new();
+        let mut bytes = Vec::new();
         std::fs::File::open(path)
             .and_then(|f| {
                 f.take(REGRESSION_BYTES_MAX as u64 + 1)
-                    .read_to_string(&mut text)
+                    .read_to_end(&mut bytes)
             })
             .map_err(|e| error(RegressionErrorKind::Read(e)))?;
-        if text.len() > REGRESSION_BYTES_MAX {
+        if bytes.len() > REGRESSION_BYTES_MAX {
             return Err(error(RegressionErrorKind::TooLarge {
                 max: REGRESSION_BYTES_MAX,
             }));
         }
-        Regression::parse(&file, &text)
+        match String::from_utf8(bytes) {
+            Ok(text) => Regression::parse(&file, &text),
+            // The trace reader says how, and where: another encoding (a
+            // UTF-16 file), or the line and column where UTF-8 stops.
+            Err(not_utf8) => {
+                let mut reader = TraceReader::new(&file, not_utf8.as_bytes());
+                let trace = |e: TraceError| RegressionError {
+                    file: file.clone(),
+                    line: e.line as usize,
+                    kind: RegressionErrorKind::Trace(Box::new(e)),
+                };
+                while reader.next_event().map_err(trace)?.is_some() {}
+                // INVARIANT: the reader checks every line to be UTF-8, so
+                // it stopped above; should it not, the error is the
+                // operating system's kind of it.
+                let kind = std::io::ErrorKind::InvalidData;
+                Err(error(RegressionErrorKind::Read(std::io::Error::new(
+                    kind,
+                    not_utf8.utf8_error(),
+                ))))
+            }
+        }
     }
 
     /// Parses and validates `text`, the contents of `file`.
@@ -120,21 +141,27 @@ impl Regression {
             line,
             kind,
         };
+        // The trace reader skips a byte-order mark, and so does the look
+        // for the header.
         let (line, first) = text
+            .strip_prefix('\u{feff}')
+            .unwrap_or(text)
             .lines()
             .enumerate()
             .find(|(_, l)| !l.trim().is_empty())
             .ok_or_else(|| error(0, RegressionErrorKind::NotARegression))?;
         let line = line + 1;
-        // A first line that is not a JSON object is the trace reader's to
-        // report; an object without the field is no regression file, however
-        // the rest reads.
-        let expected = match serde_json::from_str::<Value>(first) {
-            Ok(Value::Object(header)) => match header.get(FIELD) {
-                Some(expected) => Some(expected.clone()),
+        // A first line that is not a JSON object (or gives a key twice) is
+        // the trace reader's to report; an object without the field is no
+        // regression file, however the rest reads. The field is kept as
+        // written, so that serde reads it field by field and refuses one
+        // given twice.
+        let expected = match json_object(first) {
+            Ok(header) => match header.written(FIELD) {
+                Some(expected) => Some(expected),
                 None => return Err(error(line, RegressionErrorKind::NotARegression)),
             },
-            _ => None,
+            Err(_) => None,
         };
         let mut reader = TraceReader::new(file, Cursor::new(text));
         let mut steps = Vec::new();
@@ -165,7 +192,7 @@ impl Regression {
         }
         let settings = reader.header().map_err(trace)?.settings;
         let expected = expected.ok_or_else(|| error(line, RegressionErrorKind::NotARegression))?;
-        let raw = RawExpected::deserialize(&expected).map_err(|e| {
+        let raw = serde_json::from_str::<RawExpected>(expected).map_err(|e| {
             error(
                 line,
                 RegressionErrorKind::Malformed(format!("{FIELD}: {}", serde_message(&e))),
@@ -378,7 +405,7 @@ struct RawExpected {
     expect: Expect,
     #[serde(default, deserialize_with = "rule_field")]
     rule: Option<RuleId>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "note_field")]
     note: Option<String>,
 }
 
@@ -391,6 +418,11 @@ fn expect_field<'de, D: Deserializer<'de>>(d: D) -> Result<Expect, D::Error> {
 /// Reads `rule`, naming the field in the error.
 fn rule_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<RuleId>, D::Error> {
     Option::<RuleId>::deserialize(d).map_err(|e| de::Error::custom(format!("rule: {e}")))
+}
+
+/// Reads `note`, naming the field in the error.
+fn note_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Option::<String>::deserialize(d).map_err(|e| de::Error::custom(format!("note: {e}")))
 }
 
 /// Reads `implementation`: a name, non-empty and without white space,
@@ -410,7 +442,7 @@ struct SeedField(Seed);
 
 impl<'de> Deserialize<'de> for SeedField {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
+        let text = String::deserialize(d).map_err(|e| de::Error::custom(format!("seed: {e}")))?;
         text.parse()
             .map(SeedField)
             .map_err(|e| de::Error::custom(format!("seed: {e}")))

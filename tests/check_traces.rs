@@ -240,6 +240,28 @@ const MALFORMED: &[(&str, u64, &str)] = &[
         r#"OutOfRange { field: "information", value: "-1","#,
     ),
     (
+        "out-of-range-status-below-64-bits",
+        2,
+        r#"OutOfRange { field: "status", value: "-9223372036854775809","#,
+    ),
+    (
+        "out-of-range-information-as-written",
+        2,
+        r#"OutOfRange { field: "information", value: "100000000000000000000000","#,
+    ),
+    ("duplicate-key", 2, r#"DuplicateField { field: "op" }"#),
+    (
+        "utf16-little-endian",
+        1,
+        r#"NotUtf8 { encoding: "UTF-16 (little-endian)" }"#,
+    ),
+    (
+        "utf16-big-endian-without-mark",
+        1,
+        r#"NotUtf8 { encoding: "UTF-16 (big-endian)" }"#,
+    ),
+    ("byte-order-mark-after-line-1", 3, "ByteOrderMark"),
+    (
         "unknown-format-kind",
         2,
         r#"UnknownValue { field: "kind", value: "scatter","#,
@@ -489,6 +511,224 @@ fn fresh_names_trace_of_200k_events_conforms() {
     let summary = result.expect("well formed");
     assert_eq!(found, vec![]);
     assert_eq!(summary.events, 7 * requests as u64);
+}
+
+/// `requests` queue-presented requests, each given a queue, a target, a
+/// callback and a context of its own (as a recorder that logs them as
+/// pointers writes them), each sent, finished, called back and completed.
+fn fresh_objects_trace(requests: usize) -> String {
+    let mut text = String::with_capacity(requests * 7 * 110);
+    for r in 0..requests {
+        let (queue, target) = (format!("0xffffb{r:07x}"), format!("0xffffc{r:07x}"));
+        let (callback, context) = (format!("0xfffff80{r:07x}"), format!("0xffffa0{r:07x}"));
+        let registration = format!("\"callback\":\"{callback}\",\"context\":\"{context}\"");
+        text.push_str(&format!(
+            "{{\"op\":\"receive\",\"req\":\"q{r}\",\"queue\":\"{queue}\"}}\n\
+             {{\"op\":\"format\",\"req\":\"q{r}\",\"kind\":\"read\",\"target\":\"{target}\"}}\n\
+             {{\"op\":\"set_completion\",\"req\":\"q{r}\",{registration}}}\n\
+             {{\"op\":\"send\",\"req\":\"q{r}\",\"target\":\"{target}\"}}\n\
+             {{\"op\":\"target_complete\",\"req\":\"q{r}\",\"status\":0}}\n\
+             {{\"op\":\"callback\",\"req\":\"q{r}\",{registration},\"status\":0}}\n\
+             {{\"op\":\"complete\",\"req\":\"q{r}\",\"status\":0}}\n"
+        ));
+    }
+    text
+}
+
+/// A trace that gives every request a queue, a target, a callback and a
+/// context of its own (far more than 256 of each) checks like any other,
+/// through the binary: the names of objects are not limited in number.
+#[test]
+fn a_name_of_its_own_for_every_object_of_every_request_conforms() {
+    let output = run_check("-", fresh_objects_trace(1_000).as_bytes());
+    assert_eq!(
+        output,
+        "<stdin>: 0 errors, 0 warnings, 7000 events\nexit status: 0\n"
+    );
+}
+
+/// A trace of 100,000 requests, each registering a context pointer of its
+/// own, checks fine through the binary.
+#[test]
+fn a_trace_with_100000_distinct_contexts_checks_fine() {
+    let mut text = String::with_capacity(100_000 * 150);
+    for r in 0..100_000 {
+        text.push_str(&format!(
+            "{{\"op\":\"create\",\"req\":\"r{r}\"}}\n\
+             {{\"op\":\"set_completion\",\"req\":\"r{r}\",\"callback\":\"OnRead\",\"context\":\"0xffffa0{r:06x}\"}}\n\
+             {{\"op\":\"delete\",\"req\":\"r{r}\"}}\n"
+        ));
+    }
+    let output = run_check("-", text.as_bytes());
+    assert_eq!(
+        output,
+        "<stdin>: 0 errors, 0 warnings, 300000 events\nexit status: 0\n"
+    );
+}
+
+/// A context name forgotten with the requests that held it (after the
+/// window of deaths) and used again is a new context: judged by identity
+/// within its new request, and named right in messages, while a context
+/// a live request holds all along keeps its identity.
+#[test]
+fn a_context_name_forgotten_and_used_again_is_judged_as_its_new_request_s() {
+    let window = wdfreq::check::DEAD_REMEMBERED;
+    // `kept` holds `0xa` for the whole trace; `old` holds `0xb`, and dies.
+    let mut text = String::from(
+        "{\"op\":\"create\",\"req\":\"kept\"}\n\
+         {\"op\":\"set_completion\",\"req\":\"kept\",\"callback\":\"On\",\"context\":\"0xa\"}\n\
+         {\"op\":\"create\",\"req\":\"old\"}\n\
+         {\"op\":\"set_completion\",\"req\":\"old\",\"callback\":\"On\",\"context\":\"0xb\"}\n\
+         {\"op\":\"delete\",\"req\":\"old\"}\n",
+    );
+    for r in 0..window + 10 {
+        text.push_str(&format!(
+            "{{\"op\":\"create\",\"req\":\"c{r}\"}}\n\
+             {{\"op\":\"set_completion\",\"req\":\"c{r}\",\"callback\":\"On\",\"context\":\"0x{r:x}00\"}}\n\
+             {{\"op\":\"delete\",\"req\":\"c{r}\"}}\n"
+        ));
+    }
+    // `new` registers `0xb` again; `kept` still has `0xa`. Each is sent,
+    // and each callback swaps the two contexts.
+    let cycle = |req: &str, mine: &str, other: &str| {
+        format!(
+            "{{\"op\":\"format\",\"req\":\"{req}\",\"kind\":\"read\"}}\n\
+             {{\"op\":\"send\",\"req\":\"{req}\",\"target\":\"t\"}}\n\
+             {{\"op\":\"target_complete\",\"req\":\"{req}\",\"status\":0}}\n\
+             {{\"op\":\"callback\",\"req\":\"{req}\",\"callback\":\"On\",\"context\":\"{other}\",\"status\":0}}\n\
+             {{\"op\":\"reuse\",\"req\":\"{req}\"}}\n\
+             {{\"op\":\"set_completion\",\"req\":\"{req}\",\"callback\":\"On\",\"context\":\"{mine}\"}}\n\
+             {{\"op\":\"format\",\"req\":\"{req}\",\"kind\":\"read\"}}\n\
+             {{\"op\":\"send\",\"req\":\"{req}\",\"target\":\"t\"}}\n\
+             {{\"op\":\"target_complete\",\"req\":\"{req}\",\"status\":0}}\n\
+             {{\"op\":\"callback\",\"req\":\"{req}\",\"callback\":\"On\",\"context\":\"{mine}\",\"status\":0}}\n\
+             {{\"op\":\"delete\",\"req\":\"{req}\"}}\n"
+        )
+    };
+    text.push_str(
+        "{\"op\":\"create\",\"req\":\"new\"}\n\
+         {\"op\":\"set_completion\",\"req\":\"new\",\"callback\":\"On\",\"context\":\"0xb\"}\n",
+    );
+    let first = text.lines().count() as u64;
+    text.push_str(&cycle("new", "0xb", "0xa"));
+    text.push_str(&cycle("kept", "0xa", "0xb"));
+    let (result, found) = check_bytes(text.as_bytes());
+    result.expect("well formed");
+    let got: Vec<(RuleId, u64, &str)> = found
+        .iter()
+        .map(|f| (f.rule, f.line, f.message.as_str()))
+        .collect();
+    // Each wrong callback is a mismatch (neither context was ever gone
+    // from the request it reached), and the second cycle of each conforms.
+    let mismatch = |line: u64, req: &str, got: &str, due: &str| {
+        (
+            RuleId::CallbackMismatch,
+            line,
+            format!(
+                "request `{req}`, `callback`: {} Got `On` with `{got}`, status 0x00000000, information 0; due: `On` with `{due}`, status 0x00000000, information 0.",
+                wdfreq::model::rule(RuleId::CallbackMismatch).says
+            ),
+        )
+    };
+    let want = [
+        mismatch(first + 4, "new", "0xa", "0xb"),
+        mismatch(first + 15, "kept", "0xb", "0xa"),
+    ];
+    assert_eq!(
+        got,
+        want.iter()
+            .map(|(rule, line, message)| (*rule, *line, message.as_str()))
+            .collect::<Vec<_>>()
+    );
+}
+
+/// A trace saved by a Windows tool as UTF-8 with a byte-order mark checks
+/// as without it; one saved as UTF-16, with its mark or without, is named
+/// as such at line 1; a mark at the start of a later line is named there.
+#[test]
+fn a_byte_order_mark_is_skipped_and_utf16_is_named() {
+    let trace = "{\"op\":\"create\",\"req\":\"r\"}\r\n{\"op\":\"delete\",\"req\":\"r\"}\r\n";
+    let mut marked = b"\xEF\xBB\xBF".to_vec();
+    marked.extend_from_slice(trace.as_bytes());
+    assert_eq!(
+        run_check("-", &marked),
+        "<stdin>: 0 errors, 0 warnings, 2 events\nexit status: 0\n"
+    );
+    let utf16 = |big_endian: bool, mark: bool| -> Vec<u8> {
+        let units = (mark.then_some(0xFEFF_u16))
+            .into_iter()
+            .chain(trace.encode_utf16());
+        units
+            .flat_map(|u| match big_endian {
+                true => u.to_be_bytes(),
+                false => u.to_le_bytes(),
+            })
+            .collect()
+    };
+    for (big_endian, mark, name) in [
+        (false, true, "UTF-16 (little-endian)"),
+        (true, true, "UTF-16 (big-endian)"),
+        (false, false, "UTF-16 (little-endian)"),
+        (true, false, "UTF-16 (big-endian)"),
+    ] {
+        assert_eq!(
+            run_check("-", &utf16(big_endian, mark)),
+            format!(
+                "stderr: error: <stdin>:1: malformed: the trace is {name}, not UTF-8: \
+                 save it as UTF-8\nexit status: 2\n"
+            ),
+            "{name}, mark {mark}"
+        );
+    }
+    let mut joined = marked.clone();
+    joined.extend_from_slice(&marked);
+    assert_eq!(
+        run_check("-", &joined),
+        "stderr: error: <stdin>:3: malformed: the line starts with a byte-order mark (U+FEFF); \
+         only the trace's first line may (were files joined?)\nexit status: 2\n"
+    );
+}
+
+/// A key given twice is malformed, naming it (it used to be judged by its
+/// last value); a number beyond 64 bits is out of range, echoed as
+/// written; a number with a fraction or an exponent is no integer.
+#[test]
+fn duplicate_keys_and_numbers_beyond_64_bits_are_named_as_written() {
+    let create = "{\"op\":\"receive\",\"req\":\"r\"}\n";
+    for (line, message) in [
+        (
+            r#"{"op":"delete","req":"r","op":"format","kind":"read"}"#,
+            "field `op`: given twice; a key is given once per line",
+        ),
+        (
+            r#"{"op":"format","req":"r","kind":"read","\u006bind":"write"}"#,
+            "field `kind`: given twice; a key is given once per line",
+        ),
+        (
+            r#"{"op":"complete","req":"r","status":0,"x":1,"x":1}"#,
+            "field `x`: given twice; a key is given once per line",
+        ),
+        (
+            r#"{"op":"complete","req":"r","status":-9223372036854775809}"#,
+            "field `status`: -9223372036854775809 is out of range (a status is a 32-bit \
+             NTSTATUS or HRESULT, signed or unsigned: -2147483648 to 4294967295)",
+        ),
+        (
+            r#"{"op":"complete","req":"r","status":0,"information":100000000000000000000000}"#,
+            "field `information`: 100000000000000000000000 is out of range (information is a \
+             64-bit unsigned integer, 0 to 18446744073709551615)",
+        ),
+        (
+            r#"{"op":"complete","req":"r","status":1e400}"#,
+            "field `status`: expected an integer, found a number with a fraction or an exponent",
+        ),
+    ] {
+        assert_eq!(
+            run_check("-", format!("{create}{line}\n").as_bytes()),
+            format!("stderr: error: <stdin>:2: malformed: {message}\nexit status: 2\n"),
+            "{line}"
+        );
+    }
 }
 
 /// A completed request's name is judged while it is among the last

@@ -1,4 +1,4 @@
-//! The workloads the benches share: the hunt's sequences and two traces.
+//! The workloads the benches share: the hunt's sequences and three traces.
 //! (A module of each bench that names it, not a bench of its own.)
 
 #![allow(dead_code)]
@@ -52,6 +52,27 @@ pub fn fresh_names(events: usize) -> String {
              {{\"op\":\"send\",\"req\":\"q{r}\",\"target\":\"pipe\"}}\n\
              {{\"op\":\"target_complete\",\"req\":\"q{r}\",\"status\":0,\"information\":{information}}}\n\
              {{\"op\":\"callback\",\"req\":\"q{r}\",\"callback\":\"OnRead\",\"context\":\"rd\",\"status\":0,\"information\":{information}}}\n\
+             {{\"op\":\"complete\",\"req\":\"q{r}\",\"status\":0}}\n"
+        ));
+    }
+    text
+}
+
+/// Queue-presented requests with fresh names, each registering a context
+/// of its own (`0xffffa0012345`, ..., as a recorder logging the context
+/// pointer writes it), about `events` events.
+pub fn fresh_contexts(events: usize) -> String {
+    let mut text = String::with_capacity(events * 110);
+    for r in 0..events / 7 {
+        let information = r % 4096;
+        let context = format!("0xffffa{:07x}", 0x0012345 + r);
+        text.push_str(&format!(
+            "{{\"op\":\"receive\",\"req\":\"q{r}\"}}\n\
+             {{\"op\":\"format\",\"req\":\"q{r}\",\"kind\":\"read\"}}\n\
+             {{\"op\":\"set_completion\",\"req\":\"q{r}\",\"callback\":\"OnRead\",\"context\":\"{context}\"}}\n\
+             {{\"op\":\"send\",\"req\":\"q{r}\",\"target\":\"pipe\"}}\n\
+             {{\"op\":\"target_complete\",\"req\":\"q{r}\",\"status\":0,\"information\":{information}}}\n\
+             {{\"op\":\"callback\",\"req\":\"q{r}\",\"callback\":\"OnRead\",\"context\":\"{context}\",\"status\":0,\"information\":{information}}}\n\
              {{\"op\":\"complete\",\"req\":\"q{r}\",\"status\":0}}\n"
         ));
     }

@@ -61,6 +61,21 @@ pub enum TraceErrorKind {
         /// The reader's limit on a line, in bytes.
         max: usize,
     },
+    /// The trace is not UTF-8 but another Unicode encoding, as the
+    /// byte-order mark or the NUL bytes of its first line show (Windows
+    /// tools write UTF-16 with a byte-order mark).
+    #[error("the trace is {encoding}, not UTF-8: save it as UTF-8")]
+    NotUtf8 {
+        /// The encoding, in words: `UTF-16 (little-endian)`, ...
+        encoding: &'static str,
+    },
+    /// A line after the first starts with a byte-order mark (U+FEFF), as
+    /// when files that each start with one are joined.
+    #[error(
+        "the line starts with a byte-order mark (U+FEFF); only the trace's first line may \
+         (were files joined?)"
+    )]
+    ByteOrderMark,
     /// A line is not UTF-8; `column` is the 1-based byte where it stops
     /// being UTF-8.
     #[error("invalid UTF-8 at column {column}")]
@@ -81,6 +96,13 @@ pub enum TraceErrorKind {
     NotAnObject {
         /// The JSON type the line holds instead.
         found: &'static str,
+    },
+    /// A line gives a key twice (however it spells it): it would mean two
+    /// things.
+    #[error("field `{field}`: given twice; a key is given once per line")]
+    DuplicateField {
+        /// The key given twice, its escapes read.
+        field: String,
     },
     /// A required field is absent.
     #[error("missing field `{field}`")]
@@ -140,13 +162,14 @@ pub enum TraceErrorKind {
     /// `req` is the empty string.
     #[error("field `req`: a request name is a non-empty string")]
     EmptyRequestName,
-    /// More distinct names of one kind than its ids can hold (for `req`,
-    /// more requests introduced).
-    #[error("field `{field}`: more than {max} distinct names")]
+    /// More names of one kind were given ids than its ids can number:
+    /// every request introduced, and every other name each time it is
+    /// named after nothing held it (see [`super::names`]).
+    #[error("field `{field}`: more than {max} names of this kind in one trace")]
     TooManyNames {
         /// The field at fault.
         field: &'static str,
-        /// The most distinct names the field's ids can hold.
+        /// The most ids the field's kind of name can be given.
         max: usize,
     },
     /// An event names a request that no earlier `create` or `receive`

@@ -15,9 +15,8 @@
 //! - Unknown fields are ignored, as in events.
 //! - A trace without a header is version 1, judged for the defaults.
 
-use serde_json::{Map, Value};
-
 use super::error::TraceErrorKind;
+use super::json::Members;
 use super::parse::{Fields, integer};
 use crate::vocab::settings::UMDF2;
 use crate::vocab::{Flavor, FrameworkVersion, Settings, SettingsError};
@@ -47,7 +46,7 @@ impl Header {
 }
 
 /// Parses a header line's object.
-pub(super) fn parse_header(object: &Map<String, Value>) -> Result<Header, TraceErrorKind> {
+pub(super) fn parse_header(object: &Members<'_>) -> Result<Header, TraceErrorKind> {
     let fields = Fields::Json(object);
     let field = "wdfreq";
     let format = match fields.get(field) {
@@ -105,7 +104,7 @@ mod tests {
     use crate::vocab::SettingsError;
 
     fn header(text: &str) -> Result<Header, TraceErrorKind> {
-        let Ok(Value::Object(object)) = serde_json::from_str::<Value>(text) else {
+        let Ok(object) = super::super::json::json_object(text) else {
             panic!("test header is a JSON object: {text}");
         };
         parse_header(&object)

@@ -7,8 +7,11 @@
 //!   (`docs/trace-format.md`, which a test holds to the parser).
 //! - [`trace`]: the reader of trace format versions 1 and 2 (JSON Lines),
 //!   one event at a time; [`parse`] says what one line means, [`header`]
-//!   what version 2's header line means, [`error`] why a trace is refused.
-//! - [`scan`]: the fast path, a recorder's flat line read in place.
+//!   what version 2's header line means, [`names`] how long a name is
+//!   held and which id it gets, [`error`] why a trace is refused.
+//! - [`scan`]: the fast path, a recorder's flat line read in place; any
+//!   other line is read by serde_json, keeping every key and every value
+//!   as written (`json`).
 //! - [`diag`]: findings, printed rustc-style, and the summary line.
 //! - [`source`]: files and standard input, each read once.
 //!
@@ -66,11 +69,15 @@
 //! Bounded by the live requests, not by the trace's length nor by its
 //! distinct names: the reader keeps one line, a bounded lookahead and the
 //! names of live requests and of the last [`DEAD_REMEMBERED`] requests to
-//! die (see [`trace`]), and the checker, per request it holds, the model's
-//! state and at most one callback owed or answered. A trace of ten million
-//! events checks in constant memory when at most a bounded number of its
-//! requests are alive at once, whether it reuses a few names or gives
-//! every request a new one.
+//! die, with the callbacks, contexts, targets and queues they name (see
+//! [`trace`] and [`names`]), and the checker, per request it holds, the
+//! model's state and at most one callback owed or answered. A trace of ten
+//! million events checks in constant memory when at most a bounded number
+//! of its requests are alive at once, whether it reuses a few names or
+//! gives every request, and every request's context, a new one. (What
+//! grows is what the model keeps for good: the state of each target a
+//! line stopped, started, purged or closed, and every callback and context
+//! lines gave one request over its life.)
 //!
 //! The bound is a deliberate limit: a request's name is forgotten a fixed
 //! number of retirements after the line that ends it, by the rule
@@ -104,6 +111,8 @@
 pub mod diag;
 pub mod error;
 pub mod header;
+pub(crate) mod json;
+pub mod names;
 pub mod parse;
 pub mod scan;
 pub mod source;
@@ -828,6 +837,36 @@ mod tests {
         // The window of dead requests, and the one alive.
         assert_eq!(most_requests, DEAD_REMEMBERED + 1);
         assert_eq!(most_names, DEAD_REMEMBERED + 1);
+    }
+
+    /// Every request with a context of its own, as a recorder logging
+    /// context pointers writes them: the contexts held are those of the
+    /// requests held, the window of the dead and the one alive, and no
+    /// more however long the trace.
+    #[test]
+    fn fresh_contexts_are_held_only_while_their_requests_are() {
+        // Each request's `On` comes with its own context, registered and
+        // called back.
+        let text = fresh_names(2 * DEAD_REMEMBERED + 100)
+            .lines()
+            .enumerate()
+            .fold(String::new(), |mut all, (n, line)| {
+                let context = format!("\"callback\":\"On\",\"context\":\"0x{:x}\"", n / 7);
+                let _ = writeln!(all, "{}", line.replace("\"callback\":\"On\"", &context));
+                all
+            });
+        let mut reader = TraceReader::new("t", text.as_bytes());
+        let mut checker = Checker::new(Settings::default());
+        let mut findings = 0;
+        let mut sink = |_: Finding| findings += 1;
+        let mut most_held = 0;
+        while judge_next(&mut reader, &mut checker, &mut sink).expect("well formed") {
+            most_held = most_held.max(reader.names().others_held());
+        }
+        assert_eq!(findings, 0);
+        assert_eq!(reader.names().forgotten(), DEAD_REMEMBERED as u64 + 100);
+        // `On`, `t` and the unnamed queue, and a context per request held.
+        assert_eq!(most_held, 3 + DEAD_REMEMBERED + 1);
     }
 
     #[test]

@@ -11,6 +11,14 @@
 //! Choices the reference leaves open, made here:
 //!
 //! - An optional field given as `null` counts as absent.
+//! - A key is given once per line, however it is spelt (`"op"` and
+//!   `"\u006fp"` are one key): a line giving one twice is malformed
+//!   ([`TraceErrorKind::DuplicateField`]), rather than judged by one of
+//!   its values.
+//! - An integer is written as one: a number with a fraction or an
+//!   exponent (`1.0`, `1e3`) is not one, whatever its value, and `-0` is
+//!   0. One beyond its field's range, however far, is
+//!   [`TraceErrorKind::OutOfRange`], which shows it as written.
 //! - Statuses are 32-bit `NTSTATUS`/`HRESULT` values written either signed or
 //!   unsigned: any integer from `-2147483648` to `4294967295` (so
 //!   `3221225485`, `0xC000000D`, is `STATUS_INVALID_PARAMETER`).
@@ -24,38 +32,35 @@
 //!   one meaning the field to be ignored, and ignoring a flag would hide
 //!   the rules about flags. A flag named twice counts once.
 //! - Names (`req`, `callback`, `context`, `target`, `queue`) are interned to
-//!   the vocabulary's small ids in order of first appearance. A request
-//!   name must be introduced by `create` or `receive` before any other
-//!   event names it, and only once: a name stands for one request while
-//!   it is remembered. At most 256 distinct names of each other kind fit
-//!   the vocabulary's ids, and at most 4,294,967,295 requests (`u32` ids,
-//!   never given twice) are introduced in one trace.
-//! - Request names are remembered for a bounded window, so that memory is
-//!   bounded by the live requests and not by the trace's length: the first
+//!   the vocabulary's ids in order of first appearance and held only while
+//!   they can matter ([`super::names`]), so that memory is bounded by the
+//!   live requests, not by the trace's length nor by how many names it
+//!   uses. A request name must be introduced by `create` or `receive`
+//!   before any other event names it, and only once: a name stands for one
+//!   request while it is remembered.
+//! - Request names are remembered for a bounded window: the first
 //!   `complete`, `delete` or `send` with mode `forget` that names a request
 //!   retires it ([`Parsed::retires`], by the line's text alone, accepted by
 //!   the model or not), and its name is forgotten once [`DEAD_REMEMBERED`]
 //!   later requests were retired. Until then a use of the name is judged
 //!   (`access-after-complete`, ...); after, it is malformed
 //!   ([`TraceErrorKind::ForgottenRequest`]), and a `create` or `receive`
-//!   of it introduces a new request.
+//!   of it introduces a new request. A callback, context, target or queue
+//!   name is held as long as a request whose name is held was given it (a
+//!   target whose state a line changed, for the whole trace); any number
+//!   of them may come and go.
 //! - A line with `wdfreq` and no `op` is a header out of place, not an
 //!   event missing its `op`.
 
-use std::collections::VecDeque;
-
-/// The maps that intern names: looked up on every event, never iterated,
-/// so a fast hasher with a fixed seed (no order reaches an id).
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
-
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::error::TraceErrorKind;
+use super::json::{JsonValue, Members, json_object};
+pub use super::names::{DEAD_REMEMBERED, Names};
 use super::scan::{Flat, FlatLine, Scalar};
 use crate::vocab::{
-    Call, CallKind, CallbackId, Completion, ContextId, Delivery, FormatKind, QueueId, Registration,
-    RequestId, ReuseFlags, SendMode, SentIoAction, Status, Step, StepKind, TargetChange, TargetId,
-    TargetOp,
+    Call, CallKind, Completion, Delivery, FormatKind, Registration, RequestId, ReuseFlags,
+    SendMode, SentIoAction, Status, Step, StepKind, TargetChange, TargetId, TargetOp,
 };
 
 const STEP_KINDS: usize = StepKind::ALL.len();
@@ -309,243 +314,6 @@ impl Parsed {
     }
 }
 
-/// The most recent request retirements whose names the reader remembers:
-/// a request is retired by the first `complete`, `delete` or `send` with
-/// mode `forget` that names it, and its name is forgotten once this many
-/// later requests were retired.
-pub const DEAD_REMEMBERED: usize = 4096;
-
-/// Names interned to ids, in order of first appearance, and back.
-#[derive(Clone, Debug)]
-struct Interner {
-    // Looked up only, never iterated: no HashMap order reaches an id.
-    ids: HashMap<String, u32>,
-    names: Vec<String>,
-    field: &'static str,
-    max: usize,
-}
-
-impl Interner {
-    fn new(field: &'static str, max: usize) -> Self {
-        Interner {
-            ids: HashMap::default(),
-            names: Vec::new(),
-            field,
-            max,
-        }
-    }
-
-    fn get(&self, name: &str) -> Option<u32> {
-        self.ids.get(name).copied()
-    }
-
-    fn intern(&mut self, name: &str) -> Result<u32, TraceErrorKind> {
-        if let Some(id) = self.get(name) {
-            return Ok(id);
-        }
-        if self.names.len() >= self.max {
-            return Err(TraceErrorKind::TooManyNames {
-                field: self.field,
-                max: self.max,
-            });
-        }
-        // INVARIANT: `max` fits the id type (at most 256 here), so the
-        // count below it converts.
-        let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        self.ids.insert(name.to_owned(), id);
-        self.names.push(name.to_owned());
-        Ok(id)
-    }
-
-    fn name(&self, id: u32) -> &str {
-        self.names.get(id as usize).map_or("?", String::as_str)
-    }
-}
-
-/// One request name the reader holds.
-#[derive(Clone, Debug)]
-struct RequestName {
-    name: Box<str>,
-    /// A `complete`, `delete` or forgetting `send` named it.
-    retired: bool,
-}
-
-/// Request names and their ids, held only while they can matter.
-///
-/// # Invariants
-///
-/// - Ids come from a counter and are never given twice, so an id read
-///   ahead never comes to mean another request.
-/// - `ids` maps the names a line may use; `names` also keeps, until
-///   [`Names::release`], the names of requests forgotten while events
-///   naming them are still to be judged.
-/// - `retired` holds at most [`DEAD_REMEMBERED`] ids, each once: so
-///   `ids` holds at most the requests not yet retired and that many more.
-#[derive(Clone, Debug, Default)]
-struct Requests {
-    // Looked up only, never iterated: no HashMap order reaches an id.
-    ids: HashMap<Box<str>, u32>,
-    names: HashMap<u32, RequestName>,
-    /// Requests introduced so far: the next id.
-    introduced: u32,
-    /// Retired requests, oldest first.
-    retired: VecDeque<u32>,
-    /// Request names forgotten so far.
-    forgotten: u64,
-}
-
-/// The names of a trace and the ids they were given.
-///
-/// Request names are held for a bounded window (see [`DEAD_REMEMBERED`]);
-/// the names of other kinds, at most 256 each, for the whole trace.
-#[derive(Clone, Debug)]
-pub struct Names {
-    requests: Requests,
-    callbacks: Interner,
-    contexts: Interner,
-    targets: Interner,
-    queues: Interner,
-}
-
-const U8_NAMES: usize = u8::MAX as usize + 1;
-
-impl Default for Names {
-    fn default() -> Self {
-        Names {
-            requests: Requests::default(),
-            callbacks: Interner::new("callback", U8_NAMES),
-            contexts: Interner::new("context", U8_NAMES),
-            targets: Interner::new("target", U8_NAMES),
-            queues: Interner::new("queue", U8_NAMES),
-        }
-    }
-}
-
-impl Names {
-    /// The trace's name of `request`; `?` once it was released.
-    pub fn request(&self, request: RequestId) -> &str {
-        self.requests
-            .names
-            .get(&request.0)
-            .map_or("?", |entry| &entry.name)
-    }
-
-    /// The number of request names forgotten so far.
-    pub fn forgotten(&self) -> u64 {
-        self.requests.forgotten
-    }
-
-    /// The number of request names held: those a line may use, and those
-    /// kept for messages (bounded: see [`DEAD_REMEMBERED`]).
-    pub fn requests_held(&self) -> usize {
-        self.requests.names.len()
-    }
-
-    /// The trace's name of `target`.
-    pub fn target(&self, target: TargetId) -> &str {
-        self.targets.name(u32::from(target.0))
-    }
-
-    /// The trace's name of `callback`.
-    pub fn callback(&self, callback: CallbackId) -> &str {
-        self.callbacks.name(u32::from(callback.0))
-    }
-
-    /// The trace's name of `context`.
-    pub fn context(&self, context: ContextId) -> &str {
-        self.contexts.name(u32::from(context.0))
-    }
-
-    /// A registration as the trace names it: `` `OnRead` with `rd` ``.
-    pub fn registration(&self, registration: &Registration) -> String {
-        match registration.context {
-            Some(context) => format!(
-                "`{}` with `{}`",
-                self.callback(registration.callback),
-                self.context(context)
-            ),
-            None => format!("`{}` without context", self.callback(registration.callback)),
-        }
-    }
-
-    /// Retires `request` after a line that ends it (see
-    /// [`Parsed::retires`]); the first time only. Returns the request
-    /// whose name this pushed out of the window: no later line may use
-    /// its name, which [`Names::request`] still gives until
-    /// [`Names::release`].
-    pub(super) fn retire(&mut self, request: RequestId) -> Option<RequestId> {
-        let requests = &mut self.requests;
-        let entry = requests.names.get_mut(&request.0)?;
-        if entry.retired {
-            return None;
-        }
-        entry.retired = true;
-        requests.retired.push_back(request.0);
-        if requests.retired.len() <= DEAD_REMEMBERED {
-            return None;
-        }
-        let oldest = requests.retired.pop_front()?;
-        if requests.forgotten == 0 {
-            // From here on the maps lose a name for each one they gain. A
-            // hash table cleans out what it lost in place only while it
-            // holds at most half its room, and grows otherwise: room for
-            // twice the names now makes that growth happen here, once,
-            // rather than at some later line of a long trace.
-            requests.ids.reserve(requests.ids.len());
-            requests.names.reserve(requests.names.len());
-        }
-        if let Some(entry) = requests.names.get(&oldest) {
-            requests.ids.remove(&entry.name);
-        }
-        requests.forgotten += 1;
-        Some(RequestId(oldest))
-    }
-
-    /// Drops the name of `request`, which [`Names::retire`] forgot, once
-    /// no event naming it is left to judge.
-    pub(super) fn release(&mut self, request: RequestId) {
-        self.requests.names.remove(&request.0);
-    }
-
-    fn introduce(&mut self, name: &str) -> Result<RequestId, TraceErrorKind> {
-        let requests = &mut self.requests;
-        if requests.ids.contains_key(name) {
-            return Err(TraceErrorKind::DuplicateRequest {
-                name: name.to_owned(),
-            });
-        }
-        let id = requests.introduced;
-        requests.introduced = id.checked_add(1).ok_or(TraceErrorKind::TooManyNames {
-            field: "req",
-            max: u32::MAX as usize,
-        })?;
-        let name: Box<str> = name.into();
-        requests.ids.insert(name.clone(), id);
-        let retired = false;
-        requests.names.insert(id, RequestName { name, retired });
-        Ok(RequestId(id))
-    }
-
-    fn known(&self, name: &str) -> Result<RequestId, TraceErrorKind> {
-        if let Some(&id) = self.requests.ids.get(name) {
-            return Ok(RequestId(id));
-        }
-        let name = name.to_owned();
-        Err(match self.requests.forgotten {
-            0 => TraceErrorKind::UnknownRequest { name },
-            _ => TraceErrorKind::ForgottenRequest {
-                name,
-                remembered: DEAD_REMEMBERED,
-            },
-        })
-    }
-
-    fn small(interner: &mut Interner, name: &str) -> Result<u8, TraceErrorKind> {
-        // INVARIANT: the interner holds at most 256 names, so ids fit u8.
-        interner.intern(name).map(|id| id as u8)
-    }
-}
-
 /// Parses one non-blank line into an event, interning its names. Retiring
 /// the request it ends is the reader's ([`TraceReader`](super::TraceReader)).
 /// A flat line a recorder writes is scanned in place ([`super::scan`]);
@@ -567,7 +335,7 @@ pub(super) enum Object<'a> {
     /// Scanned in place ([`super::scan`]).
     Flat(FlatLine<'a>),
     /// Read by serde_json.
-    Json(Map<String, Value>),
+    Json(Members<'a>),
 }
 
 impl<'a> Object<'a> {
@@ -586,26 +354,15 @@ impl<'a> Object<'a> {
     pub(super) fn contains(&self, key: &str) -> bool {
         match self {
             Object::Flat(flat) => flat.get(key).is_some(),
-            Object::Json(map) => map.contains_key(key),
+            Object::Json(members) => members.contains(key),
         }
     }
 
     fn fields(&self) -> Fields<'_> {
         match self {
             Object::Flat(flat) => Fields::Flat(*flat),
-            Object::Json(map) => Fields::Json(map),
+            Object::Json(members) => Fields::Json(members),
         }
-    }
-}
-
-/// Reads one non-blank line as a JSON object.
-pub(super) fn json_object(text: &str) -> Result<Map<String, Value>, TraceErrorKind> {
-    let value: Value = serde_json::from_str(text).map_err(json_error)?;
-    match value {
-        Value::Object(object) => Ok(object),
-        other => Err(TraceErrorKind::NotAnObject {
-            found: json_type(&other),
-        }),
     }
 }
 
@@ -635,7 +392,7 @@ pub(super) fn parse_object(
         let request = names.known(req)?;
         return Ok(Parsed::Event(Event::Callback(Delivery {
             request,
-            registration: registration(&fields, names)?,
+            registration: registration(request, &fields, names)?,
             completion: Completion::new(
                 fields.status("status")?,
                 fields.opt_information()?.unwrap_or(0),
@@ -651,11 +408,9 @@ pub(super) fn parse_object(
             step(Step::Create { request, irp })
         }
         StepKind::Receive => {
-            let queue = QueueId(Names::small(
-                &mut names.queues,
-                fields.opt_str("queue")?.unwrap_or(""),
-            )?);
+            let queue = fields.opt_str("queue")?.unwrap_or("");
             let request = names.introduce(req)?;
+            let queue = names.queue_for(request, queue)?;
             step(Step::Receive { request, queue })
         }
         StepKind::TargetComplete => {
@@ -688,7 +443,7 @@ fn parse_target_change(
     fields: &Fields<'_>,
     names: &mut Names,
 ) -> Result<Parsed, TraceErrorKind> {
-    let target = TargetId(Names::small(&mut names.targets, fields.str("target")?)?);
+    let target = names.target_changed(fields.str("target")?)?;
     let change = match op {
         TargetOp::Start => TargetChange::Start,
         TargetOp::Stop => {
@@ -720,20 +475,20 @@ fn parse_call(
         CallKind::Format => {
             let kind = format_kind(fields.str("kind")?)?;
             let target = match fields.opt_str("target")? {
-                Some(name) => Some(TargetId(Names::small(&mut names.targets, name)?)),
+                Some(name) => Some(names.target_for(request, name)?),
                 None => None,
             };
             Call::Format { kind, target }
         }
         CallKind::SetCompletionCallback => {
-            let registration = registration(fields, names)?;
+            let registration = registration(request, fields, names)?;
             Call::SetCompletionCallback {
                 callback: registration.callback,
                 context: registration.context,
             }
         }
         CallKind::Send => {
-            let target = TargetId(Names::small(&mut names.targets, fields.str("target")?)?);
+            let target = names.target_for(request, fields.str("target")?)?;
             let name = fields.opt_str("mode")?.unwrap_or(SendMode::Async.name());
             let mode = SendMode::REPRESENTATIVES
                 .into_iter()
@@ -782,10 +537,16 @@ fn parse_call(
     Ok(Parsed::Event(Event::Step(Step::Call { request, call })))
 }
 
-fn registration(fields: &Fields<'_>, names: &mut Names) -> Result<Registration, TraceErrorKind> {
-    let callback = CallbackId(Names::small(&mut names.callbacks, fields.str("callback")?)?);
+/// A registration's `callback` and `context`, which the line gives
+/// `request`.
+fn registration(
+    request: RequestId,
+    fields: &Fields<'_>,
+    names: &mut Names,
+) -> Result<Registration, TraceErrorKind> {
+    let callback = names.callback_for(request, fields.str("callback")?)?;
     let context = match fields.opt_str("context")? {
-        Some(name) => Some(ContextId(Names::small(&mut names.contexts, name)?)),
+        Some(name) => Some(names.context_for(request, name)?),
         None => None,
     };
     Ok(Registration { callback, context })
@@ -831,24 +592,6 @@ fn reuse_flags(fields: &Fields<'_>) -> Result<ReuseFlags, TraceErrorKind> {
     Ok(flags)
 }
 
-/// serde_json's message for a line that is not JSON; the line is always
-/// 1 here, the trace's line is named by [`TraceError`](super::TraceError).
-fn json_error(error: serde_json::Error) -> TraceErrorKind {
-    TraceErrorKind::InvalidJson {
-        column: error.column(),
-        message: serde_message(&error),
-    }
-}
-
-/// serde_json's message without the position it appends (` at line L
-/// column C`), which every caller reports its own way (a trace's line, a
-/// regression file's field).
-pub(crate) fn serde_message(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    let suffix = format!(" at line {} column {}", error.line(), error.column());
-    text.strip_suffix(&suffix).unwrap_or(&text).to_owned()
-}
-
 pub(super) fn json_type(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
@@ -860,37 +603,49 @@ pub(super) fn json_type(value: &Value) -> &'static str {
     }
 }
 
-const STATUS_RANGE: &str = "a status is a 32-bit integer, -2147483648 to 4294967295";
-const INFORMATION_RANGE: &str = "information is an integer, 0 to 18446744073709551615";
+const STATUS_RANGE: &str =
+    "a status is a 32-bit NTSTATUS or HRESULT, signed or unsigned: -2147483648 to 4294967295";
+const INFORMATION_RANGE: &str =
+    "information is a 64-bit unsigned integer, 0 to 18446744073709551615";
 
-/// A member's value, from either path: serde_json's numbers that are no
-/// 64-bit integer, arrays and objects stay serde_json's.
+/// A member's value, from either path.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum FieldValue<'a> {
     /// A string.
     Str(&'a str),
-    /// An integer within 64 bits, signed or unsigned.
+    /// An integer written as one (no fraction, no exponent) that fits
+    /// 128 bits. (The fast path reads those that fit 64.)
     Int(i128),
+    /// Any other number, as written: with a fraction or an exponent, or
+    /// an integer too large for 128 bits.
+    Number(&'a str),
     /// A boolean.
     Bool(bool),
     /// `null`.
     Null,
-    /// Anything else, as serde_json read it.
+    /// An array or an object, as serde_json read it.
     Other(&'a Value),
 }
 
+/// Whether `written`, a JSON number, is an integer as written: no
+/// fraction, no exponent.
+fn written_as_integer(written: &str) -> bool {
+    let digits = written.strip_prefix('-').unwrap_or(written);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
 impl<'a> FieldValue<'a> {
-    fn of_json(value: &'a Value) -> FieldValue<'a> {
+    fn of_json(value: &'a JsonValue<'_>) -> FieldValue<'a> {
         match value {
-            Value::String(text) => FieldValue::Str(text),
-            Value::Bool(b) => FieldValue::Bool(*b),
-            Value::Null => FieldValue::Null,
-            Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-                (Some(i), _) => FieldValue::Int(i128::from(i)),
-                (None, Some(u)) => FieldValue::Int(i128::from(u)),
-                _ => FieldValue::Other(value),
+            JsonValue::Str(text) => FieldValue::Str(text),
+            JsonValue::Bool(b) => FieldValue::Bool(*b),
+            JsonValue::Null => FieldValue::Null,
+            JsonValue::Number(written) => match written.parse::<i128>() {
+                // `-0` reads as 0, as the fast path reads it.
+                Ok(i) if written_as_integer(written) => FieldValue::Int(i),
+                _ => FieldValue::Number(written),
             },
-            _ => FieldValue::Other(value),
+            JsonValue::Nested(value) => FieldValue::Other(value),
         }
     }
 
@@ -908,7 +663,7 @@ impl<'a> FieldValue<'a> {
     pub(super) fn json_type(self) -> &'static str {
         match self {
             FieldValue::Str(_) => "a string",
-            FieldValue::Int(_) => "a number",
+            FieldValue::Int(_) | FieldValue::Number(_) => "a number",
             FieldValue::Bool(_) => "a boolean",
             FieldValue::Null => "null",
             FieldValue::Other(value) => json_type(value),
@@ -922,7 +677,7 @@ pub(super) enum Fields<'a> {
     /// A line scanned in place.
     Flat(FlatLine<'a>),
     /// A line serde_json read.
-    Json(&'a Map<String, Value>),
+    Json(&'a Members<'a>),
 }
 
 impl<'a> Fields<'a> {
@@ -933,7 +688,7 @@ impl<'a> Fields<'a> {
         tests::note_read(field);
         match *self {
             Fields::Flat(flat) => flat.get(field).map(FieldValue::of_scalar),
-            Fields::Json(map) => map.get(field).map(FieldValue::of_json),
+            Fields::Json(members) => members.get(field).map(FieldValue::of_json),
         }
     }
 
@@ -1000,35 +755,34 @@ fn string<'a>(field: &'static str, value: FieldValue<'a>) -> Result<&'a str, Tra
     }
 }
 
-/// An integer field's value as i128, which holds every JSON integer
-/// serde_json reads as one.
+/// An integer field's value as i128, which holds every integer either
+/// path reads as one; `range` says what the field takes, for a message.
 pub(super) fn integer(
     field: &'static str,
     value: FieldValue<'_>,
     range: &'static str,
 ) -> Result<i128, TraceErrorKind> {
-    let wrong = |found| TraceErrorKind::WrongType {
-        field,
-        expected: "an integer",
-        found,
-    };
-    let number = match value {
-        FieldValue::Int(i) => return Ok(i),
-        FieldValue::Other(Value::Number(number)) => number,
-        other => return Err(wrong(other.json_type())),
-    };
-    // Only a float remains. One beyond 64 bits with no fraction is an
-    // integer too large to read (serde_json reads it as a float); any
-    // other float was written with a fraction or an exponent.
-    match number.as_f64() {
-        Some(f) if f.fract() == 0.0 && !(-(2f64.powi(63))..2f64.powi(64)).contains(&f) => {
+    match value {
+        FieldValue::Int(i) => Ok(i),
+        // An integer too large to read is out of any field's range; shown
+        // as written, not as the float serde_json would make of it.
+        FieldValue::Number(written) if written_as_integer(written) => {
             Err(TraceErrorKind::OutOfRange {
                 field,
-                value: number.to_string(),
+                value: written.to_owned(),
                 range,
             })
         }
-        _ => Err(wrong("a number with a fraction or an exponent")),
+        FieldValue::Number(_) => Err(TraceErrorKind::WrongType {
+            field,
+            expected: "an integer",
+            found: "a number with a fraction or an exponent",
+        }),
+        other => Err(TraceErrorKind::WrongType {
+            field,
+            expected: "an integer",
+            found: other.json_type(),
+        }),
     }
 }
 
@@ -1092,7 +846,7 @@ mod tests {
     #[test]
     fn op_fields_are_the_fields_the_parser_reads() {
         use crate::check::write::{step_lines, trace_text};
-        use crate::vocab::{Observation, Settings};
+        use crate::vocab::{CallbackId, ContextId, Observation, Settings};
 
         let r0 = RequestId(0);
         let mut lines: Vec<String> = StepKind::ALL
@@ -1131,14 +885,16 @@ mod tests {
     }
 
     /// A line built from JSON-ish pieces: members of the trace's fields and
-    /// of others, values of every type (strings with quotes, escapes,
-    /// control characters and non-ASCII; integers at and past 64 bits;
-    /// floats; arrays), spacing, and now and then one byte cut or doubled.
+    /// of others, keys given twice (spelt alike or with an escape), values
+    /// of every type (strings with quotes, escapes, control characters and
+    /// non-ASCII; integers at and past 64 and 128 bits; floats, huge ones
+    /// too; arrays), spacing, and now and then one byte cut or doubled.
     fn json_ish_line() -> impl proptest::strategy::Strategy<Value = String> {
         use proptest::prelude::*;
-        // Every member the format reads, and one it does not.
+        // Every member the format reads, one it does not (twice, so that
+        // it comes twice in a line as often), and two spelt with an escape.
         let mut keys = super::super::scan::KEYS.to_vec();
-        keys.push("x");
+        keys.extend(["x", "x", "\\u006fp", "st\\u0061tus"]);
         let key = prop::sample::select(keys);
         let value = prop_oneof![
             prop::sample::select(vec![
@@ -1174,6 +930,12 @@ mod tests {
                 "18446744073709551615",
                 "18446744073709551616",
                 "-9223372036854775808",
+                "-9223372036854775809",
+                "100000000000000000000000",
+                "170141183460469231731687303715884105728",
+                "-170141183460469231731687303715884105729",
+                "1e400",
+                "-1E-400",
                 "[\"new_irp\"]",
                 "[1]",
                 "{}",
@@ -1268,8 +1030,8 @@ mod tests {
     }
 
     /// Every spelling of a number, in every field that reads one, on every
-    /// op that reads it: both paths read it alike (`-0`, for one, is a
-    /// float to serde_json, so no integer).
+    /// op that reads it: both paths read it alike (`-0`, for one, is an
+    /// integer as written, 0, though serde_json's own reading is a float).
     #[test]
     fn every_number_reads_alike_on_both_paths() {
         let numbers = [
@@ -1297,6 +1059,13 @@ mod tests {
             "-9223372036854775809",
             "18446744073709551615",
             "18446744073709551616",
+            "100000000000000000000000",
+            "170141183460469231731687303715884105727",
+            "170141183460469231731687303715884105728",
+            "-170141183460469231731687303715884105729",
+            "1e400",
+            "-1e-400",
+            "0.0",
             "null",
             "true",
             "\"1\"",
@@ -1373,6 +1142,75 @@ mod tests {
                 ),
                 "{text}"
             );
+        }
+    }
+
+    #[test]
+    fn numbers_are_echoed_as_written_and_judged_by_how_they_are_written() {
+        let mut names = Names::default();
+        parse_line_json(r#"{"op":"create","req":"r"}"#, &mut names).expect("create parses");
+        for (number, want) in [
+            ("-9223372036854775809", Some("-9223372036854775809")),
+            ("18446744073709551616", Some("18446744073709551616")),
+            ("100000000000000000000000", Some("100000000000000000000000")),
+            (
+                "-1000000000000000000000000000000000000000000",
+                Some("-1000000000000000000000000000000000000000000"),
+            ),
+            ("1e23", None),
+            ("1.0", None),
+            ("1e400", None),
+        ] {
+            let line = format!(r#"{{"op":"complete","req":"r","status":{number}}}"#);
+            for result in [parse(&line), parse_line_json(&line, &mut names)] {
+                match (result, want) {
+                    (
+                        Err(TraceErrorKind::OutOfRange {
+                            field: "status",
+                            value,
+                            ..
+                        }),
+                        Some(want),
+                    ) => assert_eq!(value, want),
+                    (
+                        Err(TraceErrorKind::WrongType {
+                            field: "status",
+                            expected: "an integer",
+                            found: "a number with a fraction or an exponent",
+                        }),
+                        None,
+                    ) => {}
+                    (other, _) => panic!("{line}: {other:?}"),
+                }
+            }
+        }
+        let minus_zero = r#"{"op":"complete","req":"r","status":-0}"#;
+        assert_eq!(
+            step(minus_zero),
+            step(r#"{"op":"complete","req":"r","status":0}"#)
+        );
+    }
+
+    #[test]
+    fn a_key_given_twice_is_malformed_on_both_paths_however_it_is_spelt() {
+        for (line, key) in [
+            (
+                r#"{"op":"delete","req":"r","op":"format","kind":"read"}"#,
+                "op",
+            ),
+            (r#"{"op":"delete","req":"r","op":"delete"}"#, "op"),
+            (r#"{"op":"delete","req":"r","\u006fp":"delete"}"#, "op"),
+            (r#"{"op":"delete","req":"r","x":1,"x":2}"#, "x"),
+            (r#"{"wdfreq":2,"wdfreq":2}"#, "wdfreq"),
+        ] {
+            let mut names = Names::default();
+            parse_line_json(r#"{"op":"create","req":"r"}"#, &mut names).expect("create parses");
+            for result in [parse(line), parse_line_json(line, &mut names)] {
+                assert!(
+                    matches!(&result, Err(TraceErrorKind::DuplicateField { field }) if field == key),
+                    "{line}: {result:?}"
+                );
+            }
         }
     }
 

@@ -3,17 +3,18 @@
 //! with no allocation and no copy.
 //!
 //! [`Flat::scan`] accepts a strict subset of JSON: one object, at most
-//! [`FIELDS_MAX`] members, each key a plain string, each value a plain
-//! string, an integer that fits 64 bits, `true`, `false` or `null`; spaces
-//! between tokens; no control character anywhere in the line (not even a
-//! tab). A plain string has no escape; a repeated key's last value counts,
-//! as in serde_json's map.
+//! [`FIELDS_MAX`] members, each key a plain string given once, each value
+//! a plain string, an integer that fits 64 bits, `true`, `false` or
+//! `null`; spaces between tokens; no control character anywhere in the
+//! line (not even a tab). A plain string has no escape.
 //! Anything else (an escape, a nested value, a fraction or an exponent, a
-//! syntax error) makes it answer false, and the line goes to serde_json,
-//! whose reading and whose error messages are the reference: the fast path
-//! never refuses a line, so every error reads exactly as serde_json's path
-//! writes it. `parse::tests` and the `trace_line` fuzz target hold the two
-//! paths to the same result on every line.
+//! key given twice, a syntax error) makes it answer false, and the line
+//! goes to serde_json's path (the `json` module, which refuses a key
+//! given twice), whose reading and whose error messages are the
+//! reference: the fast path never refuses a line, so every error reads
+//! exactly as serde_json's path writes it. `parse::tests` and the
+//! `trace_line` fuzz target hold the two paths to the same result on
+//! every line.
 //!
 //! A [`Flat`] holds offsets into the line, not the line: one buffer serves
 //! every line of a trace ([`Flat::scan`] overwrites it), and a member of
@@ -102,7 +103,7 @@ pub struct Flat {
     /// Each member's key (start, end) and value.
     members: [((u32, u32), Raw); FIELDS_MAX],
     len: usize,
-    /// For each of [`KEYS`], 1 + the place of its last member, or 0.
+    /// For each of [`KEYS`], 1 + the place of its member, or 0.
     slots: [u8; KEYS.len()],
 }
 
@@ -160,8 +161,19 @@ impl Flat {
                 return None;
             }
             let name = &text[key.0 as usize..key.1 as usize];
-            if let Some(slot) = key_index(name) {
-                self.slots[slot] = self.len as u8 + 1;
+            // A key given twice is serde_json's path's to refuse. A key of
+            // the table is checked by its slot; any other, by comparing it
+            // with the keys before (a recorder's line has none).
+            match key_index(name) {
+                Some(slot) if self.slots[slot] != 0 => return None,
+                Some(slot) => self.slots[slot] = self.len as u8 + 1,
+                None if self.members[..self.len]
+                    .iter()
+                    .any(|((start, end), _)| &text[*start as usize..*end as usize] == name) =>
+                {
+                    return None;
+                }
+                None => {}
             }
             self.members[self.len] = (key, value);
             self.len += 1;
@@ -190,8 +202,7 @@ pub(super) struct FlatLine<'a> {
 }
 
 impl<'a> FlatLine<'a> {
-    /// The value of member `key`, if there is one; of its last, where the
-    /// line repeats it, as serde_json's map keeps the last.
+    /// The value of member `key`, if there is one.
     #[inline(always)]
     pub(super) fn get(&self, key: &str) -> Option<Scalar<'a>> {
         let member = match key_index(key) {
@@ -202,7 +213,6 @@ impl<'a> FlatLine<'a> {
             None => {
                 self.flat.members[..self.flat.len]
                     .iter()
-                    .rev()
                     .find(|((start, end), _)| &self.text[*start as usize..*end as usize] == key)?
                     .1
             }
@@ -297,10 +307,7 @@ impl Scanner<'_> {
         if count == 0 || leading_zero || matches!(self.peek(), Some(b'.' | b'e' | b'E')) {
             return None;
         }
-        // serde_json reads `-0` as the float -0.0, not an integer.
-        if start != digits && count == 1 && self.bytes[digits] == b'0' {
-            return None;
-        }
+        // `-0` is an integer as written, 0, on both paths.
         let number = &text[start..self.at];
         if start == digits {
             number.parse::<u64>().ok().map(Raw::UInt)
@@ -341,10 +348,9 @@ mod tests {
         assert_eq!(flat.get("b"), Some(Scalar::Bool(true)));
         assert_eq!(flat.get("absent"), None);
         assert_eq!(flat.get("target"), None);
-        let repeated = r#"{"op":"x","op":"y","z":1,"z":2}"#;
-        let flat = scanned(repeated).expect("flat");
-        assert_eq!(flat.on(repeated).get("op"), Some(Scalar::Str("y")));
-        assert_eq!(flat.on(repeated).get("z"), Some(Scalar::UInt(2)));
+        let minus_zero = r#"{"status":-0}"#;
+        let flat = scanned(minus_zero).expect("flat");
+        assert_eq!(flat.on(minus_zero).get("status"), Some(Scalar::Int(0)));
         let big = "{\"v\":18446744073709551615}";
         let flat = scanned(big).expect("flat");
         assert_eq!(flat.on(big).get("v"), Some(Scalar::UInt(u64::MAX)));
@@ -370,7 +376,8 @@ mod tests {
             r#"{"status":01}"#,
             r#"{"status":18446744073709551616}"#,
             r#"{"status":-}"#,
-            r#"{"status":-0}"#,
+            r#"{"op":"x","op":"y"}"#,
+            r#"{"op":"x","z":1,"req":"r","z":2}"#,
             r#"{"op":"x",}"#,
             r#"{"op":"x"} trailing"#,
             r#"["op"]"#,

@@ -23,6 +23,13 @@
 //!   due is the judge's to say (`sync-send-unanswered`), not the
 //!   reader's. A line that fails to parse while reading ahead is reported
 //!   at once.
+//! - A trace is UTF-8. A byte-order mark at its start (`EF BB BF`, as
+//!   Windows tools write) is skipped, and columns on line 1 count from
+//!   after it; one at the start of a later line is malformed
+//!   ([`TraceErrorKind::ByteOrderMark`]: files joined). A trace in
+//!   another Unicode encoding, told by its first line's byte-order mark
+//!   or NUL bytes, is malformed at line 1 naming the encoding
+//!   ([`TraceErrorKind::NotUtf8`]), not as invalid JSON.
 //! - A trace with no events (an empty file, only blank lines, or only a
 //!   header) is malformed: there is nothing to judge, which is more
 //!   likely a broken recorder than a conforming driver.
@@ -30,17 +37,17 @@
 //!   newline-free file cannot make the reader hold all of it.
 //! - After the first error, the trace is done: a malformed trace has no
 //!   events beyond its first bad line.
-//! - A request name is remembered for the window [`super::parse`] states;
+//! - A request name is remembered for the window [`super::names`] states;
 //!   a line naming it after that is malformed.
 //!
 //! # Memory
 //!
 //! The reader holds one line, at most [`SYNC_LOOKAHEAD_EVENTS`] events
-//! read ahead, the names of the other kinds (at most 256 each) and the
-//! request names: those not yet retired, the last [`DEAD_REMEMBERED`]
-//! retired, and those forgotten while an event naming them is still read
-//! ahead. A trace of any length reads in memory bounded by its live
-//! requests, not by its length nor by its distinct names.
+//! read ahead, the request names (those not yet retired, the last
+//! [`DEAD_REMEMBERED`] retired, and those forgotten while an event naming
+//! them is still read ahead) and the names of other kinds those requests
+//! hold ([`super::names`]). A trace of any length reads in memory bounded
+//! by its live requests, not by its length nor by its distinct names.
 //!
 //! # Forgetting
 //!
@@ -52,7 +59,8 @@
 //! (but for a `target_complete` joined to its send, which forgets
 //! nothing), so by then each was given out, and judged. Then
 //! [`TraceReader::forgotten`] names the request, for the judge to forget
-//! it too; its name is dropped when the next event is read, unless
+//! it too; its name is dropped when the next event is read, with the
+//! names of other kinds that only it held, unless
 //! [`TraceReader::keep_forgotten`] keeps it (for a request the model still
 //! holds alive, which the end of the trace may name).
 
@@ -61,8 +69,9 @@ use std::io::BufRead;
 
 use super::error::{TraceError, TraceErrorKind};
 use super::header::{Header, parse_header};
+use super::json::json_object;
 pub use super::parse::DEAD_REMEMBERED;
-use super::parse::{Event, Names, Object, Parsed, SyncAnswer, json_object, parse_object};
+use super::parse::{Event, Names, Object, Parsed, SyncAnswer, parse_object};
 use super::scan::Flat;
 use crate::vocab::{RequestId, Step};
 
@@ -107,6 +116,36 @@ fn read_line_into<R: BufRead>(
         }
     }
     Ok(read)
+}
+
+/// The byte-order mark of UTF-8 (U+FEFF), which Windows tools write at
+/// the start of a file.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The encoding of a trace whose first line is `first` (as read, its
+/// newline included), when it is a Unicode encoding other than UTF-8:
+/// told by its byte-order mark, or by the NUL bytes that an encoding
+/// wider than a byte gives the line's first character when it is ASCII
+/// (a JSON line starts with `{` or a blank). `None` for anything else,
+/// which the reader judges as UTF-8.
+pub(crate) fn other_encoding(first: &[u8]) -> Option<&'static str> {
+    const MARKS: [(&[u8], &str); 4] = [
+        (b"\xFF\xFE\0\0", "UTF-32 (little-endian)"),
+        (b"\0\0\xFE\xFF", "UTF-32 (big-endian)"),
+        (b"\xFF\xFE", "UTF-16 (little-endian)"),
+        (b"\xFE\xFF", "UTF-16 (big-endian)"),
+    ];
+    if let Some((_, name)) = MARKS.iter().find(|(mark, _)| first.starts_with(mark)) {
+        return Some(name);
+    }
+    let ascii = |c: &u8| c.is_ascii() && *c != 0;
+    match first {
+        [0, 0, 0, c, ..] if ascii(c) => Some("UTF-32 (big-endian)"),
+        [0, c, ..] if ascii(c) => Some("UTF-16 (big-endian)"),
+        [c, 0, 0, 0, ..] if ascii(c) => Some("UTF-32 (little-endian)"),
+        [c, 0, ..] if ascii(c) => Some("UTF-16 (little-endian)"),
+        _ => None,
+    }
 }
 
 /// One event line parsed and not yet given out.
@@ -296,7 +335,7 @@ impl<R: BufRead> TraceReader<R> {
         }
         // A header is read by serde_json, whatever its shape.
         match object {
-            Object::Json(map) => parse_header(&map),
+            Object::Json(members) => parse_header(&members),
             Object::Flat(_) => parse_header(&json_object(text)?),
         }
         .map(Some)
@@ -346,13 +385,26 @@ impl<R: BufRead> TraceReader<R> {
     fn read_line(&mut self) -> Result<bool, TraceError> {
         let mut bytes = std::mem::take(&mut self.text).into_bytes();
         bytes.clear();
-        let limit = LINE_BYTES_MAX + 2; // the line, "\r\n"
+        // The line and "\r\n"; on line 1, a byte-order mark before them.
+        let mark = if self.line == 0 { UTF8_BOM.len() } else { 0 };
+        let limit = LINE_BYTES_MAX + 2 + mark;
         let read = read_line_into(&mut self.input, &mut bytes, limit)
             .map_err(|e| self.error(self.line + 1, TraceErrorKind::Read(e)))?;
         if read == 0 {
             return Ok(false);
         }
         self.line += 1;
+        if self.line == 1 {
+            if let Some(encoding) = other_encoding(&bytes) {
+                return Err(self.error(1, TraceErrorKind::NotUtf8 { encoding }));
+            }
+            if bytes.starts_with(UTF8_BOM) {
+                // Shifting the line is paid once per trace.
+                bytes.drain(..UTF8_BOM.len());
+            }
+        } else if bytes.starts_with(UTF8_BOM) {
+            return Err(self.error(self.line, TraceErrorKind::ByteOrderMark));
+        }
         if bytes.last() == Some(&b'\n') {
             bytes.pop();
             if bytes.last() == Some(&b'\r') {
@@ -445,6 +497,96 @@ mod tests {
     }
 
     #[test]
+    fn another_unicode_encoding_is_told_by_its_mark_or_its_nul_bytes() {
+        let line = "{\"op\":1}\n";
+        let utf16 = |big: bool| -> Vec<u8> {
+            line.encode_utf16()
+                .flat_map(|u| {
+                    if big {
+                        u.to_be_bytes()
+                    } else {
+                        u.to_le_bytes()
+                    }
+                })
+                .collect()
+        };
+        let utf32 = |big: bool| -> Vec<u8> {
+            line.chars()
+                .flat_map(|c| {
+                    let c = u32::from(c);
+                    if big {
+                        c.to_be_bytes()
+                    } else {
+                        c.to_le_bytes()
+                    }
+                })
+                .collect()
+        };
+        let marked = |mark: &[u8], rest: Vec<u8>| [mark, &rest].concat();
+        for (bytes, name) in [
+            (marked(b"\xFF\xFE", utf16(false)), "UTF-16 (little-endian)"),
+            (marked(b"\xFE\xFF", utf16(true)), "UTF-16 (big-endian)"),
+            (utf16(false), "UTF-16 (little-endian)"),
+            (utf16(true), "UTF-16 (big-endian)"),
+            (
+                marked(b"\xFF\xFE\0\0", utf32(false)),
+                "UTF-32 (little-endian)",
+            ),
+            (marked(b"\0\0\xFE\xFF", utf32(true)), "UTF-32 (big-endian)"),
+            (utf32(false), "UTF-32 (little-endian)"),
+            (utf32(true), "UTF-32 (big-endian)"),
+        ] {
+            assert_eq!(other_encoding(&bytes), Some(name), "{bytes:?}");
+            let error = read_all_bytes(&bytes).expect_err(name);
+            assert_eq!(error.line, 1);
+            assert_eq!(
+                error.to_string(),
+                format!("t:1: malformed: the trace is {name}, not UTF-8: save it as UTF-8")
+            );
+        }
+        for bytes in [
+            &b"{\"op\":1}"[..],
+            b"\xEF\xBB\xBF{}",
+            b"",
+            b"\0\0",
+            b"\n",
+            b"\xFF",
+        ] {
+            assert_eq!(other_encoding(bytes), None, "{bytes:?}");
+        }
+    }
+
+    fn read_all_bytes(bytes: &[u8]) -> Result<Vec<(u64, Event)>, TraceError> {
+        let mut reader = TraceReader::new("t", bytes);
+        let mut events = Vec::new();
+        while let Some(event) = reader.next_event()? {
+            events.push(event);
+        }
+        Ok(events)
+    }
+
+    #[test]
+    fn a_utf8_byte_order_mark_is_skipped_on_line_1_and_named_on_any_other() {
+        let text =
+            "\u{feff}{\"wdfreq\":2,\"flavor\":\"kmdf\"}\n{\"op\":\"create\",\"req\":\"a\"}\n";
+        let mut reader = TraceReader::new("t", text.as_bytes());
+        assert_eq!(reader.header().map(|h| h.format).ok(), Some(2));
+        assert!(matches!(reader.next_event(), Ok(Some((2, _)))));
+        // Columns count from after the mark, as an editor shows them.
+        let error = read_all("\u{feff}{\"op\":}").expect_err("invalid JSON");
+        assert!(
+            matches!(error.kind, TraceErrorKind::InvalidJson { column: 7, .. }),
+            "{error}"
+        );
+        let error = read_all("{\"op\":\"create\",\"req\":\"a\"}\n\u{feff}\n").expect_err("a mark");
+        assert!(
+            matches!(error.kind, TraceErrorKind::ByteOrderMark),
+            "{error}"
+        );
+        assert_eq!(error.line, 2);
+    }
+
+    #[test]
     fn overlong_line_is_refused_without_reading_the_rest() {
         let mut text = vec![b' '; LINE_BYTES_MAX + 1];
         text.extend_from_slice(b"\n");
@@ -461,6 +603,18 @@ mod tests {
         text.extend_from_slice(b"\r\n");
         let mut reader = TraceReader::new("t", &text[..]);
         assert!(matches!(reader.next_event(), Ok(Some((1, _)))));
+    }
+
+    #[test]
+    fn a_first_line_of_exactly_the_maximum_after_a_byte_order_mark_is_read_whole() {
+        let mut text = b"\xEF\xBB\xBF{\"op\":\"create\",\"req\":\"a\"}".to_vec();
+        text.resize(UTF8_BOM.len() + LINE_BYTES_MAX, b' ');
+        text.extend_from_slice(b"\r\n{\"op\":\"delete\",\"req\":\"a\"}\n");
+        assert_eq!(read_all_bytes(&text).map(|e| e.len()).ok(), Some(2));
+        text.insert(UTF8_BOM.len(), b' ');
+        let error = read_all_bytes(&text).expect_err("one byte too long");
+        assert!(matches!(error.kind, TraceErrorKind::LineTooLong { .. }));
+        assert_eq!(error.line, 1);
     }
 
     #[test]

@@ -228,7 +228,7 @@ pub fn renamed_in_order(steps: &[Step]) -> Vec<Step> {
         .iter()
         .map(|step| match *step {
             Step::Target { target, change } => Step::Target {
-                target: targets.get(target, |n| TargetId(n as u8)),
+                target: targets.get(target, |n| TargetId(n as u32)),
                 change,
             },
             Step::Create { request, irp } => Step::Create {
@@ -237,7 +237,7 @@ pub fn renamed_in_order(steps: &[Step]) -> Vec<Step> {
             },
             Step::Receive { request, queue } => Step::Receive {
                 request: requests.get(request, request_id),
-                queue: queues.get(queue, |n| QueueId(n as u8)),
+                queue: queues.get(queue, |n| QueueId(n as u32)),
             },
             Step::TargetComplete {
                 request,
@@ -254,12 +254,12 @@ pub fn renamed_in_order(steps: &[Step]) -> Vec<Step> {
                 let call = match call {
                     Call::Format { kind, target } => Call::Format {
                         kind,
-                        target: target.map(|t| targets.get(t, |n| TargetId(n as u8))),
+                        target: target.map(|t| targets.get(t, |n| TargetId(n as u32))),
                     },
                     Call::SetCompletionCallback { callback, context } => {
                         Call::SetCompletionCallback {
-                            callback: callbacks.get(callback, |n| CallbackId(n as u8)),
-                            context: context.map(|c| contexts.get(c, |n| ContextId(n as u8))),
+                            callback: callbacks.get(callback, |n| CallbackId(n as u32)),
+                            context: context.map(|c| contexts.get(c, |n| ContextId(n as u32))),
                         }
                     }
                     Call::Send {
@@ -268,7 +268,7 @@ pub fn renamed_in_order(steps: &[Step]) -> Vec<Step> {
                         timeout,
                         ignore_state,
                     } => Call::Send {
-                        target: targets.get(target, |n| TargetId(n as u8)),
+                        target: targets.get(target, |n| TargetId(n as u32)),
                         mode,
                         timeout,
                         ignore_state,

@@ -105,7 +105,7 @@ fn leak_witness() -> Vec<Step> {
 
 impl ContextsSwapped {
     fn stack(&mut self, target: TargetId) -> &mut Vec<Option<ContextId>> {
-        let at = usize::from(target.0);
+        let at = target.0 as usize;
         if self.stacks.len() <= at {
             self.stacks.resize_with(at + 1, Vec::new);
         }
@@ -147,10 +147,7 @@ impl Bug for ContextsSwapped {
         };
         // INVARIANT: the send had a routine (it was invoked), so its send
         // pushed a context that no completion has popped yet.
-        let popped = self
-            .stacks
-            .get_mut(usize::from(target.0))
-            .and_then(Vec::pop);
+        let popped = self.stacks.get_mut(target.0 as usize).and_then(Vec::pop);
         // The bug: the context on top belongs to the latest send with a
         // routine at this target, not necessarily to the one that finished.
         if let Some(context) = popped {

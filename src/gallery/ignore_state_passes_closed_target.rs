@@ -73,7 +73,7 @@ impl Bug for IgnoreStatePassesClosedTarget {
         // names: the harness stops at the acceptance, and a closed target
         // has no device to send to anyway.)
         let elsewhere = Call::Send {
-            target: TargetId(u8::MAX),
+            target: TargetId(u32::from(u8::MAX)),
             mode,
             timeout,
             ignore_state: true,

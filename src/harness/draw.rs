@@ -237,7 +237,7 @@ impl Steps {
     }
 
     fn target(&self, draw: &mut Draw) -> TargetId {
-        TargetId(draw.below(u32::from(self.swarm.targets)) as u8)
+        TargetId(draw.below(u32::from(self.swarm.targets)))
     }
 
     /// A step of `kind` in `model`, or `None` when no request fits it.
@@ -253,7 +253,7 @@ impl Steps {
             Kind::Step(StepKind::Create) => self.create(draw.chance(0.85)),
             Kind::Step(StepKind::Receive) => Step::Receive {
                 request: RequestId(self.next_request),
-                queue: QueueId(draw.below(u32::from(QUEUES)) as u8),
+                queue: QueueId(draw.below(u32::from(QUEUES))),
             },
             Kind::Step(StepKind::Call(kind)) => return self.call_arm(draw, model, kind),
             Kind::SendSync => {
@@ -544,10 +544,10 @@ fn format_kind(draw: &mut Draw) -> FormatKind {
 }
 
 fn registration(draw: &mut Draw) -> (CallbackId, Option<ContextId>) {
-    let callback = CallbackId(draw.below(u32::from(CALLBACKS)) as u8);
+    let callback = CallbackId(draw.below(u32::from(CALLBACKS)));
     let context = draw
         .chance(0.8)
-        .then(|| ContextId(draw.below(u32::from(CONTEXTS)) as u8));
+        .then(|| ContextId(draw.below(u32::from(CONTEXTS))));
     (callback, context)
 }
 

@@ -74,7 +74,7 @@ impl RawStep {
                 return Step::Create { request, irp };
             }
             StepKind::Receive => {
-                let queue = QueueId(self.pick % 2);
+                let queue = QueueId(u32::from(self.pick % 2));
                 return Step::Receive { request, queue };
             }
             StepKind::TargetComplete => {
@@ -91,21 +91,23 @@ impl RawStep {
                     ),
                     other => other.representative(),
                 };
-                let target = TargetId(self.target % 3);
+                let target = TargetId(u32::from(self.target % 3));
                 return Step::Target { target, change };
             }
             StepKind::Call(kind) => match kind {
                 CallKind::Format => {
                     let kind = FormatKind::ALL[usize::from(self.pick) % FormatKind::ALL.len()];
-                    let target = (kind != FormatKind::Current).then_some(TargetId(self.target % 3));
+                    let target = (kind != FormatKind::Current)
+                        .then_some(TargetId(u32::from(self.target % 3)));
                     Call::Format { kind, target }
                 }
                 CallKind::SetCompletionCallback => Call::SetCompletionCallback {
-                    callback: CallbackId(self.callback % 3),
-                    context: (self.context % 4 != 3).then_some(ContextId(self.context % 4)),
+                    callback: CallbackId(u32::from(self.callback % 3)),
+                    context: (self.context % 4 != 3)
+                        .then_some(ContextId(u32::from(self.context % 4))),
                 },
                 CallKind::Send => Call::Send {
-                    target: TargetId(self.target % 3),
+                    target: TargetId(u32::from(self.target % 3)),
                     mode: match self.pick % 8 {
                         6 => SendMode::Sync(completion),
                         7 => SendMode::Forget,

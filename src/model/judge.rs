@@ -87,7 +87,7 @@ impl Model {
     /// wrongly is the same bug on every cycle, never a leak.)
     fn leak_or(&self, delivery: &Delivery, wanted: Option<Registration>) -> Option<RuleId> {
         let request = self.request(delivery.request)?;
-        let (gone, now) = (request.gone, request.registration);
+        let (gone, now) = (&request.gone, request.registration);
         let got = delivery.registration;
         let callback_leaked = gone.has_callback(got.callback)
             && now.is_none_or(|r| r.callback != got.callback)

@@ -391,7 +391,7 @@ impl Model {
 /// deregistered the callback before its flags are refused.)
 fn checked(request: &mut Request, step: impl FnOnce(&mut Request) -> Judgement) -> Judgement {
     #[cfg(debug_assertions)]
-    let before = *request;
+    let before = request.clone();
     let judgement = step(request);
     #[cfg(debug_assertions)]
     {

@@ -76,7 +76,7 @@ pub enum Life {
 ///    one). A queued request's send has not reached its target, so its
 ///    timer cannot have fired.
 /// 7. An outstanding request has an IRP: a send without one is undefined.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Request {
     /// Created by the driver, or presented by a queue.
     pub origin: Origin,
@@ -269,43 +269,105 @@ impl Request {
     }
 }
 
-/// A set of callbacks and a set of contexts, as bit sets over their 256
-/// ids: small, `Copy`, and never more than 64 bytes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// A set of callbacks and a set of contexts: every one registered for a
+/// request and gone from it since, however long ago.
+///
+/// Exact, whatever the ids: a trace's ids are 32 bits wide (its reader
+/// gives each new name a new one), and `callback-leak` is judged against
+/// the request's whole history. A request of a generated sequence, whose
+/// ids are small, keeps them in bit sets and allocates nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Gone {
-    callbacks: [u64; 4],
-    contexts: [u64; 4],
+    callbacks: IdSet,
+    contexts: IdSet,
 }
 
 impl Gone {
     /// Adds what `registration` carries.
     pub fn insert(&mut self, registration: Registration) {
-        set(&mut self.callbacks, registration.callback.0);
+        self.callbacks.insert(registration.callback.0);
         if let Some(context) = registration.context {
-            set(&mut self.contexts, context.0);
+            self.contexts.insert(context.0);
         }
     }
 
     /// Whether `callback` is gone.
     pub fn has_callback(&self, callback: CallbackId) -> bool {
-        get(&self.callbacks, callback.0)
+        self.callbacks.contains(callback.0)
     }
 
     /// Whether `context` is gone.
     pub fn has_context(&self, context: ContextId) -> bool {
-        get(&self.contexts, context.0)
+        self.contexts.contains(context.0)
     }
 
     /// Whether nothing is gone.
     pub fn is_empty(&self) -> bool {
-        *self == Gone::default()
+        self.callbacks.is_empty() && self.contexts.is_empty()
     }
 }
 
-fn set(bits: &mut [u64; 4], id: u8) {
-    bits[usize::from(id / 64)] |= 1 << (id % 64);
+/// A set of ids.
+///
+/// # Invariants
+///
+/// Ids below 64 are bits of `low`, never in `high`; `high` is sorted and
+/// holds each id once. So one set has one representation, and the derived
+/// equality and hash are the set's.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+struct IdSet {
+    low: u64,
+    high: Vec<u32>,
 }
 
-fn get(bits: &[u64; 4], id: u8) -> bool {
-    bits[usize::from(id / 64)] & (1 << (id % 64)) != 0
+impl IdSet {
+    fn insert(&mut self, id: u32) {
+        if id < u64::BITS {
+            self.low |= 1 << id;
+        } else if let Err(at) = self.high.binary_search(&id) {
+            self.high.insert(at, id);
+        }
+    }
+
+    fn contains(&self, id: u32) -> bool {
+        if id < u64::BITS {
+            self.low & (1 << id) != 0
+        } else {
+            self.high.binary_search(&id).is_ok()
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.low == 0 && self.high.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gone_holds_small_and_large_ids_alike_and_equal_sets_are_equal() {
+        let registration = |callback, context| Registration {
+            callback: CallbackId(callback),
+            context: Some(ContextId(context)),
+        };
+        let (mut a, mut b) = (Gone::default(), Gone::default());
+        assert!(a.is_empty());
+        for (callback, context) in [(3, 70_000), (63, 64), (u32::MAX, 0), (3, 64)] {
+            a.insert(registration(callback, context));
+        }
+        for (callback, context) in [(u32::MAX, 0), (3, 64), (63, 70_000)] {
+            b.insert(registration(callback, context));
+        }
+        assert_eq!(a, b);
+        for id in [3, 63, u32::MAX] {
+            assert!(a.has_callback(CallbackId(id)), "{id}");
+        }
+        for id in [0, 64, 70_000] {
+            assert!(a.has_context(ContextId(id)), "{id}");
+        }
+        assert!(!a.has_callback(CallbackId(64)) && !a.has_context(ContextId(63)));
+        assert!(!a.is_empty());
+    }
 }

@@ -202,7 +202,7 @@ mod tests {
     const STOP: TargetChange = TargetChange::Stop(SentIoAction::Leave);
 
     /// A request with callback `callback` and no context, formatted.
-    fn ready(request: RequestId, callback: u8) -> [Step; 3] {
+    fn ready(request: RequestId, callback: u32) -> [Step; 3] {
         [
             create(request),
             format(request),
@@ -257,7 +257,7 @@ mod tests {
         ]);
         let (model, purged) = run(KMDF, &steps);
         let failed = Completion::new(Status::WDF_DEVICE_REMOVED_NOT_SENT, 0);
-        let got: Vec<(RequestId, u8, Completion)> = purged
+        let got: Vec<(RequestId, u32, Completion)> = purged
             .deliveries()
             .iter()
             .map(|d: &Delivery| (d.request, d.registration.callback.0, d.completion))

@@ -409,7 +409,7 @@ impl Framework {
     /// The state of `target` (started until changed).
     pub fn target_state(&self, target: TargetId) -> TargetState {
         self.targets
-            .get(usize::from(target.0))
+            .get(target.0 as usize)
             .map_or(TargetState::Started, IoTarget::state)
     }
 
@@ -722,7 +722,7 @@ impl Framework {
     /// The sends outstanding at `target`, oldest first.
     pub fn outstanding(&self, target: TargetId) -> &[OutstandingSend] {
         self.targets
-            .get(usize::from(target.0))
+            .get(target.0 as usize)
             .map_or(&[], IoTarget::outstanding)
     }
 
@@ -746,7 +746,7 @@ impl Framework {
             outstanding_count += 1;
             let queued = self
                 .targets
-                .get(usize::from(target.0))
+                .get(target.0 as usize)
                 .is_some_and(|t| t.is_queued(&handle));
             if !queued && !self.outstanding(target).iter().any(|s| s.request == handle) {
                 return Err(format!(
@@ -757,7 +757,7 @@ impl Framework {
         for (at, target) in self.targets.iter().enumerate() {
             for send in target.outstanding() {
                 let sent_to = self.pool.get(&send.request).and_then(|b| b.sent_to);
-                if sent_to.map(|t| usize::from(t.0)) != Some(at) {
+                if sent_to.map(|t| t.0 as usize) != Some(at) {
                     return Err(format!(
                         "target t{at} holds {}, not sent there",
                         send.request
@@ -806,7 +806,7 @@ impl Framework {
     }
 
     fn target_mut(&mut self, target: TargetId) -> &mut IoTarget {
-        let at = usize::from(target.0);
+        let at = target.0 as usize;
         if self.targets.len() <= at {
             self.targets.resize_with(at + 1, IoTarget::new);
         }

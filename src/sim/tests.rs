@@ -914,7 +914,7 @@ fn invariant_check_catches_a_send_the_target_does_not_hold() {
     let mut fw = Framework::new();
     let h = sent(&mut fw, Origin::Created);
     fw.check_invariants().unwrap();
-    fw.targets[usize::from(T0.0)].finish(&h);
+    fw.targets[T0.0 as usize].finish(&h);
     assert!(fw.check_invariants().is_err());
     // The harness sees the same through the conformance contract.
     let through_contract = crate::harness::Conformance::check_invariants(&fw);

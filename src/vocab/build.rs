@@ -79,7 +79,7 @@ pub const fn format_as(request: RequestId, kind: FormatKind) -> Step {
 }
 
 /// `WdfRequestSetCompletionRoutine(request, cb<callback>, ctx<context>)`.
-pub const fn set_completion(request: RequestId, callback: u8, context: Option<u8>) -> Step {
+pub const fn set_completion(request: RequestId, callback: u32, context: Option<u32>) -> Step {
     let context = match context {
         Some(context) => Some(ContextId(context)),
         None => None,

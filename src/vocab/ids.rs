@@ -31,23 +31,28 @@ id_type!(
 );
 id_type!(
     /// Names an I/O target (`IWDFIoTarget`, `WDFIOTARGET`).
-    TargetId(u8),
+    ///
+    /// Like the ids below, 32 bits wide: a trace may name far more targets,
+    /// queues, callbacks and contexts over its length than a generated
+    /// sequence does (a recorder logs each as a pointer), and the trace
+    /// reader gives each name an id never given before (`check::names`).
+    TargetId(u32),
     "t"
 );
 id_type!(
     /// Names an I/O queue (`IWDFIoQueue`, `WDFQUEUE`) that presents requests.
-    QueueId(u8),
+    QueueId(u32),
     "q"
 );
 id_type!(
     /// Names a completion callback: an `IRequestCallbackRequestCompletion`
     /// object in UMDF 1, an `EVT_WDF_REQUEST_COMPLETION_ROUTINE` in KMDF.
-    CallbackId(u8),
+    CallbackId(u32),
     "cb"
 );
 id_type!(
     /// Names the context pointer registered with a completion callback.
-    ContextId(u8),
+    ContextId(u32),
     "ctx"
 );
 

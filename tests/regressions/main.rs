@@ -145,6 +145,35 @@ fn malformed_regression_file_is_exit_two_naming_file_line_and_field() {
             ":1: malformed regression file: regression: unknown field `expcet`",
         ),
         (
+            "note",
+            header(r#""implementation":"sim","expect":"conforms","note":5"#)
+                + "{\"op\":\"create\",\"req\":\"a\"}\n",
+            ":1: malformed regression file: regression: note: invalid type: integer `5`",
+        ),
+        (
+            "seed",
+            header(r#""implementation":"sim","expect":"conforms","seed":7"#)
+                + "{\"op\":\"create\",\"req\":\"a\"}\n",
+            ":1: malformed regression file: regression: seed: invalid type: integer `7`",
+        ),
+        (
+            "field-given-twice",
+            header(r#""implementation":"sim","expect":"diverges","expect":"conforms""#)
+                + "{\"op\":\"create\",\"req\":\"a\"}\n",
+            ":1: malformed regression file: regression: duplicate field `expect`",
+        ),
+        (
+            "header-key-given-twice",
+            "{\"wdfreq\":2,\"flavor\":\"kmdf\",\"flavor\":\"umdf1\",\"regression\":{}}\n"
+                .to_owned(),
+            ":1: malformed: field `flavor`: given twice",
+        ),
+        (
+            "step-key-given-twice",
+            conforms.clone() + "{\"op\":\"create\",\"req\":\"a\",\"req\":\"b\"}\n",
+            ":2: malformed: field `req`: given twice",
+        ),
+        (
             "step",
             conforms.clone()
                 + "{\"op\":\"create\",\"req\":\"a\"}\n{\"op\":\"frob\",\"req\":\"a\"}\n",
@@ -171,6 +200,54 @@ fn malformed_regression_file_is_exit_two_naming_file_line_and_field() {
         let expected = format!("error: {}{message}", file.display());
         assert!(printed.starts_with(&expected), "{name}: {printed}");
         assert_eq!(printed.lines().count(), 1, "{name}: {printed}");
+    }
+}
+
+/// A regression file saved with a UTF-8 byte-order mark replays as without
+/// it; one saved as UTF-16 is exit 2 naming the encoding at line 1, and
+/// one with a byte that is no UTF-8 names its line and column.
+#[test]
+fn a_regression_file_with_a_byte_order_mark_replays_and_utf16_is_named() {
+    let committed = committed();
+    let file = committed
+        .iter()
+        .find(|f| f.to_string_lossy().contains("contexts-swapped"))
+        .expect("a committed regression file");
+    let text = std::fs::read_to_string(file).expect("readable");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("regressions-encoding");
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    let marked = dir.join("marked.jsonl");
+    std::fs::write(&marked, format!("\u{feff}{text}")).expect("written");
+    replays_as_recorded(&marked);
+    assert_eq!(
+        Regression::read(&marked).ok(),
+        Regression::read(file).ok(),
+        "the mark changes nothing"
+    );
+    let utf16 = dir.join("utf16.jsonl");
+    let bytes: Vec<u8> = format!("\u{feff}{text}")
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    std::fs::write(&utf16, bytes).expect("written");
+    let not_utf8 = dir.join("not-utf8.jsonl");
+    let mut bytes = text.into_bytes();
+    let second = bytes.iter().position(|b| *b == b'\n').expect("two lines") + 3;
+    bytes[second] = 0xFF;
+    std::fs::write(&not_utf8, bytes).expect("written");
+    for (file, message) in [
+        (
+            &utf16,
+            ":1: malformed: the trace is UTF-16 (little-endian), not UTF-8: save it as UTF-8\n",
+        ),
+        (&not_utf8, ":2: malformed: invalid UTF-8 at column 3\n"),
+    ] {
+        let output = replay(file);
+        assert_eq!(output.status.code(), Some(2));
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            format!("error: {}{message}", file.display())
+        );
     }
 }
 

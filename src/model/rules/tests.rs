@@ -899,7 +899,7 @@ fn every_rule_says_where_it_applies_and_whether_it_is_refused() {
 /// the deregistered one and differs from the one due.
 #[test]
 fn callback_leak_is_told_from_mismatch_by_what_was_deregistered() {
-    let reg = |callback: u8, context: Option<u8>| Registration {
+    let reg = |callback: u32, context: Option<u32>| Registration {
         callback: CallbackId(callback),
         context: context.map(ContextId),
     };

@@ -48,7 +48,7 @@ fn main() {
                 },
             };
             let started = Instant::now();
-            let report = hunt(&config, &|| mutant.framework(), &mut |_| {});
+            let report = hunt(&config, move || mutant.framework(), &mut |_| {});
             times.push(started.elapsed());
             let failure = report
                 .verdict

@@ -18,7 +18,7 @@ fn main() {
         budget: Budget::Cases(2000),
         case: CaseConfig::default(),
     };
-    let report = hunt(&config, &|| mutant.framework_in(settings), &mut |_| {});
+    let report = hunt(&config, move || mutant.framework_in(settings), &mut |_| {});
     let Some(failure) = report.verdict.into_failure() else {
         println!("not caught in {} cases", report.cases);
         return;

@@ -288,6 +288,29 @@ impl Regression {
         })
     }
 
+    /// [`replay`](Self::replay), on a thread of its own, waiting at most
+    /// `limit` ([`execute_within`](crate::harness::run::execute_within)):
+    /// a kept hang fails the replay instead of hanging it.
+    pub fn replay_within<M: Implementation + Send + 'static>(
+        &self,
+        implementation: M,
+        limit: std::time::Duration,
+    ) -> Result<Replayed, NotImplemented> {
+        let settings = implementation.check_settings(self.settings)?;
+        let divergence = crate::harness::run::execute_within(
+            move || implementation.build(settings),
+            settings,
+            self.steps.clone(),
+            limit,
+        )
+        .err();
+        let as_expected = self.expected(divergence.as_ref());
+        Ok(Replayed {
+            divergence,
+            as_expected,
+        })
+    }
+
     /// Whether a replay that ended with `divergence` (none: it conformed)
     /// shows what the file expects: no divergence for `conforms`; for
     /// `diverges`, a divergence that breaks the recorded rule when one is

@@ -61,10 +61,12 @@
 use std::fmt;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::harness::{
-    Budget, CaseConfig, HuntConfig, HuntReport, Implementation, Seed, Verdict, Workers, hunt_with,
+    Budget, CASE_TIMEOUT, CaseConfig, HuntConfig, HuntReport, Implementation, Seed, Verdict,
+    Workers, hunt_with,
 };
 use crate::regression::{Expect, Regression, RegressionError};
 use crate::vocab::Settings;
@@ -176,23 +178,35 @@ pub struct ConfigError {
 /// A conformance test of one implementation: replays, then hunts (see the
 /// [module docs](self)).
 #[derive(Debug)]
-pub struct ConformanceTest<'a, M> {
-    implementation: &'a M,
+pub struct ConformanceTest<M> {
+    implementation: Arc<M>,
     regressions: Option<PathBuf>,
     config: Option<TestConfig>,
     workers: Option<NonZeroUsize>,
+    case_timeout: Duration,
 }
 
-impl<'a, M: Implementation> ConformanceTest<'a, M> {
+impl<M: Implementation + Send + 'static> ConformanceTest<M> {
     /// A test of `implementation`, configured from the environment, with
-    /// no regressions directory.
-    pub fn new(implementation: &'a M) -> Self {
+    /// no regressions directory. `'static` because a hunt's worker stuck
+    /// in a hung call outlives the test (see
+    /// [`hunt`](mod@crate::harness::hunt)): pass a reference to a
+    /// constant (`&MyFramework`) or the implementation itself.
+    pub fn new(implementation: M) -> Self {
         ConformanceTest {
-            implementation,
+            implementation: Arc::new(implementation),
             regressions: None,
             config: None,
             workers: None,
+            case_timeout: CASE_TIMEOUT,
         }
+    }
+
+    /// Counts a run of a case that takes longer than `limit` as a hang of
+    /// the implementation ([`CASE_TIMEOUT`] unless said).
+    pub fn case_timeout(mut self, limit: Duration) -> Self {
+        self.case_timeout = limit;
+        self
     }
 
     /// Replays the regression files in `dir`, and writes a new one there
@@ -232,10 +246,10 @@ impl<'a, M: Implementation> ConformanceTest<'a, M> {
         if let Some(dir) = &self.regressions {
             report.replays = self.replay_all(dir);
         }
-        let workers = Workers {
-            count: self.workers.unwrap_or(Workers::per_core().count),
-            stop: None,
-        };
+        let mut workers = Workers::per_core().with_case_timeout(self.case_timeout);
+        if let Some(count) = self.workers {
+            workers = workers.with_count(count);
+        }
         for settings in self.implementation.settings() {
             let hunt_config = HuntConfig {
                 seed: config.seed,
@@ -245,12 +259,11 @@ impl<'a, M: Implementation> ConformanceTest<'a, M> {
                     steps_max: config.steps_max,
                 },
             };
-            let hunted = hunt_with(
-                &hunt_config,
-                workers,
-                &|| self.implementation.build(settings),
-                &mut |_| {},
-            );
+            let make = {
+                let implementation = Arc::clone(&self.implementation);
+                move || implementation.build(settings)
+            };
+            let hunted = hunt_with(&hunt_config, workers.clone(), make, &mut |_| {});
             let kept = match (&self.regressions, hunted.failure()) {
                 (Some(dir), Some(failure)) => {
                     let note = format!(
@@ -312,7 +325,9 @@ impl<'a, M: Implementation> ConformanceTest<'a, M> {
                     Ok(regression) if regression.implementation != self.implementation.name() => {
                         ReplayOutcome::Skipped(regression.implementation)
                     }
-                    Ok(regression) => match regression.replay(self.implementation) {
+                    Ok(regression) => match regression
+                        .replay_within(Arc::clone(&self.implementation), self.case_timeout)
+                    {
                         Err(not_implemented) => ReplayOutcome::Unreplayable(not_implemented),
                         Ok(replayed) => ReplayOutcome::Replayed {
                             regression: Box::new(regression),

@@ -59,7 +59,10 @@ fn hunt_every_seed(mutant: &Mutant) -> Vec<Catch> {
         .map(|seed| {
             let report = hunt(
                 &config(mutant, seed, CASES_MAX),
-                &|| mutant.framework(),
+                {
+                    let mutant = *mutant;
+                    move || mutant.framework()
+                },
                 &mut |_| {},
             );
             Catch {
@@ -235,9 +238,10 @@ fn unmodified_sim_passes_every_seed() {
             continue;
         }
         seen.push(mutant.settings);
-        let make = || Framework::with_settings(mutant.settings);
+        let settings = mutant.settings;
+        let make = move || Framework::with_settings(settings);
         for seed in 0..SEEDS {
-            let report = hunt(&config(&mutant, seed, SIM_CASES), &make, &mut |_| {});
+            let report = hunt(&config(&mutant, seed, SIM_CASES), make, &mut |_| {});
             if let Some(failure) = report.verdict.into_failure() {
                 panic!(
                     "sim diverges on seed {seed} in {}:\n{}",

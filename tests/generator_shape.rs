@@ -88,7 +88,11 @@ fn a_default_hunt_reaches_the_stated_depths() {
                 ..CaseConfig::default()
             },
         };
-        let report = hunt(&config, &|| Framework::with_settings(settings), &mut |_| {});
+        let report = hunt(
+            &config,
+            move || Framework::with_settings(settings),
+            &mut |_| {},
+        );
         let depth = report.coverage.depth;
         assert!(depth.reuses_before_completion >= 20, "{settings}: {depth}");
         assert!(depth.outstanding_at_one_target >= 4, "{settings}: {depth}");

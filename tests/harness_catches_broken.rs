@@ -108,7 +108,7 @@ fn hunt_broken(bug: Bug, seed: u64) -> HuntReport {
         inner: Framework::new(),
         bug,
     };
-    hunt(&config, &make, &mut |_| {})
+    hunt(&config, make, &mut |_| {})
 }
 
 /// Property: a framework that keeps the callback across Reuse is caught as
@@ -158,20 +158,29 @@ fn send_while_outstanding_is_caught_in_four_steps() {
 }
 
 /// Property: a panic inside the implementation is a reported divergence
-/// carrying the panic message and a two-step sequence, not a crash of the
-/// harness.
+/// carrying the panic message, the line that panicked and a two-step
+/// sequence, not a crash of the harness.
 #[test]
-fn implementation_panic_is_reported_as_divergence() {
+fn implementation_panic_is_reported_as_divergence_with_its_location() {
     let failure = hunt_broken(Bug::PanicsOnStatusRead, 1)
         .verdict
         .into_failure()
         .expect("found");
-    let DivergenceKind::Panicked { message } = &failure.divergence.kind else {
+    let DivergenceKind::Panicked { message, location } = &failure.divergence.kind else {
         panic!("not a panic: {:?}", failure.divergence);
     };
     assert_eq!(message, "status register unmapped");
+    assert_eq!(location.as_deref(), Some(PANIC_LINE));
     assert_eq!(failure.steps.len(), 2);
+    let report = failure.divergence.report(&failure.steps).to_string();
+    assert!(
+        report.contains(&format!("  --> {PANIC_LINE}\n")),
+        "{report}"
+    );
 }
+
+/// Where `Bug::PanicsOnStatusRead` panics.
+const PANIC_LINE: &str = "tests/harness_catches_broken.rs:64:17";
 
 /// Property: a failing case replays from its own seed alone, to the same
 /// shrunk sequence (what `hunt` prints as the replay command).
@@ -190,7 +199,7 @@ fn failing_case_replays_from_its_seed() {
         inner: Framework::new(),
         bug: Bug::KeepsCallbackAcrossReuse,
     };
-    let replay = hunt(&config, &make, &mut |_| {});
+    let replay = hunt(&config, make, &mut |_| {});
     assert_eq!(replay.verdict.into_failure(), Some(first));
 }
 
@@ -288,7 +297,7 @@ fn a_recycled_handle_is_caught_where_it_is_given() {
         inner: Framework::new(),
         slots: Vec::new(),
     };
-    let failure = hunt(&config, &make, &mut |_| {})
+    let failure = hunt(&config, make, &mut |_| {})
         .verdict
         .into_failure()
         .expect("found");
@@ -405,7 +414,7 @@ fn a_broken_invariant_is_caught_at_the_end_of_a_short_sequence_and_shrunk() {
             budget: Budget::Cases(200),
             case: CaseConfig::default(),
         },
-        &|| SmallTable(Framework::new()),
+        || SmallTable(Framework::new()),
         &mut |_| {},
     );
     let failure = report.failure().expect("caught");
@@ -477,25 +486,24 @@ fn a_panic_building_or_dropping_the_implementation_is_its_divergence() {
         case: CaseConfig::default(),
     };
     for count in [1, 2] {
-        let workers = Workers {
-            count: std::num::NonZeroUsize::new(count).expect("not zero"),
-            stop: None,
-        };
+        let workers =
+            Workers::one().with_count(std::num::NonZeroUsize::new(count).expect("not zero"));
         let make = || -> wdfreq::sim::Framework { panic!("the factory broke") };
-        let report = hunt_with(&config, workers, &make, &mut |_| {});
+        let report = hunt_with(&config, workers.clone(), make, &mut |_| {});
         let failure = report.failure().expect("a divergence");
         assert!(failure.steps.is_empty());
         assert!(
-            matches!(&failure.divergence.kind, DivergenceKind::Panicked { message }
-                if message == "while building the implementation: the factory broke"),
+            matches!(&failure.divergence.kind, DivergenceKind::Panicked { message, location }
+                if message == "while building the implementation: the factory broke"
+                && location.as_deref().is_some_and(|l| l.starts_with("tests/harness_catches_broken.rs:"))),
             "{:?}",
             failure.divergence
         );
         let make = || PanicsWhenDropped(wdfreq::sim::Framework::new());
-        let report = hunt_with(&config, workers, &make, &mut |_| {});
+        let report = hunt_with(&config, workers, make, &mut |_| {});
         let failure = report.failure().expect("a divergence");
         assert!(
-            matches!(&failure.divergence.kind, DivergenceKind::Panicked { message }
+            matches!(&failure.divergence.kind, DivergenceKind::Panicked { message, .. }
                 if message == "while dropping the implementation: the wrapper's drop broke"),
             "{:?}",
             failure.divergence

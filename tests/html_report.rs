@@ -92,7 +92,11 @@ fn hunt_sim(settings: Settings, cases: u64) -> HuntReport {
             ..CaseConfig::default()
         },
     };
-    hunt(&config, &|| Framework::with_settings(settings), &mut |_| {})
+    hunt(
+        &config,
+        move || Framework::with_settings(settings),
+        &mut |_| {},
+    )
 }
 
 /// A conforming hunt, in two settings whose applicable rules differ: the
@@ -205,7 +209,7 @@ fn a_diverging_hunt_draws_its_case_step_by_step() {
             ..CaseConfig::default()
         },
     };
-    let report = hunt(&config, &|| mutant.build(settings), &mut |_| {});
+    let report = hunt(&config, move || mutant.build(settings), &mut |_| {});
     let failure = report.failure().expect("contexts-swapped diverges").clone();
     let replay = format!(
         "wdfreq hunt --implementation contexts-swapped --seed {} --cases 1",
@@ -365,6 +369,7 @@ fn text_from_outside_is_escaped() {
         step: 0,
         kind: DivergenceKind::Panicked {
             message: format!("</text></svg>{nasty}"),
+            location: Some(format!("src/{nasty}.rs:1:2")),
         },
     };
     let report = diverging(vec![create(r)], divergence, 4);
@@ -398,6 +403,7 @@ fn text_from_outside_is_escaped() {
 
 /// A third party's implementation, hunted through the command line's
 /// `run_for`, whose name and description are full of markup characters.
+#[derive(Clone)]
 struct Odd;
 
 impl Implementation for Odd {
@@ -435,6 +441,7 @@ fn hunt_args(report: PathBuf) -> HuntArgs {
         steps_max: CaseConfig::default().steps_max,
         implementation: None,
         workers: None,
+        case_timeout: 60.0,
         regressions: PathBuf::from("regressions"),
         trace_out: None,
         trace_passing: false,

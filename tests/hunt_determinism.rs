@@ -185,11 +185,8 @@ fn hunt_with_reports_the_same_on_one_and_three_workers() {
         case: CaseConfig::default(),
     };
     let run = |count: usize| {
-        let workers = Workers {
-            count: NonZeroUsize::new(count).expect("not zero"),
-            stop: None,
-        };
-        hunt_with(&config, workers, &|| mutant.framework(), &mut |_| {})
+        let workers = Workers::one().with_count(NonZeroUsize::new(count).expect("not zero"));
+        hunt_with(&config, workers, move || mutant.framework(), &mut |_| {})
     };
     let (one, three) = (run(1), run(3));
     let caught = one.verdict.divergent().expect("the mutant is caught");
@@ -211,17 +208,14 @@ fn hunt_stopped_from_outside_is_interrupted_not_a_pass() {
     };
     use wdfreq::sim::Framework;
 
-    let stop = AtomicBool::new(true);
+    let stop = std::sync::Arc::new(AtomicBool::new(true));
     let config = HuntConfig {
         seed: Seed(1),
         budget: Budget::Cases(1000),
         case: CaseConfig::default(),
     };
-    let workers = Workers {
-        stop: Some(&stop),
-        ..Workers::per_core()
-    };
-    let report = hunt_with(&config, workers, &Framework::new, &mut |_| {});
+    let workers = Workers::per_core().stopped_by(stop);
+    let report = hunt_with(&config, workers, Framework::new, &mut |_| {});
     assert_eq!(report.cases, 0);
     assert_eq!(report.verdict, Verdict::Unknown(Unknown::Interrupted));
 }

@@ -101,3 +101,66 @@ fn readme_trace_and_regression_samples_read_as_they_say() {
         }
     }
 }
+
+/// `n` as the README writes numbers: thousands grouped with commas.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// The README's limits table states each limit as the code has it: a
+/// change of a constant that is not written down fails here.
+#[test]
+fn readme_limits_table_states_the_limits_the_code_has() {
+    use wdfreq::check::{DEAD_REMEMBERED, trace};
+    use wdfreq::cli::hunt::{SECONDS_LIMIT, STEPS_MAX_LIMIT, WORKERS_LIMIT};
+    use wdfreq::harness::{CASE_TIMEOUT, LONG_CASE_FACTOR};
+    use wdfreq::regression::REGRESSION_BYTES_MAX;
+
+    let readme = readme();
+    let start = readme.find("\n## Limits\n").expect("a Limits section");
+    let table = &readme[start..];
+    let table = &table[..table.find("\nMemory:").expect("the memory paragraph")];
+    let row = |name: &str| {
+        table
+            .lines()
+            .find(|line| line.starts_with('|') && line.contains(name))
+            .unwrap_or_else(|| panic!("no row names {name}"))
+            .to_owned()
+    };
+    let says = |name: &str, value: &str| {
+        let row = row(name);
+        assert!(
+            row.contains(value),
+            "the {name} row should say {value}: {row}"
+        );
+    };
+    says("LINE_BYTES_MAX", &grouped(trace::LINE_BYTES_MAX as u64));
+    says("DEAD_REMEMBERED", &grouped(DEAD_REMEMBERED as u64));
+    says(
+        "SYNC_LOOKAHEAD_EVENTS",
+        &grouped(trace::SYNC_LOOKAHEAD_EVENTS as u64),
+    );
+    // Names of every kind are u32 ids.
+    says("distinct names", &grouped(u64::from(u32::MAX)));
+    says(
+        "REGRESSION_BYTES_MAX",
+        &format!("{} MiB", REGRESSION_BYTES_MAX >> 20),
+    );
+    assert_eq!(SECONDS_LIMIT, 365.0 * 24.0 * 3600.0);
+    says("SECONDS_LIMIT", "a year");
+    says("WORKERS_LIMIT", &format!("1 to {WORKERS_LIMIT}"));
+    says("STEPS_MAX_LIMIT", &grouped(STEPS_MAX_LIMIT as u64));
+    says("STEPS_MAX_LIMIT", &format!("{LONG_CASE_FACTOR} times"));
+    says(
+        "CASE_TIMEOUT",
+        &format!("default {} s", CASE_TIMEOUT.as_secs()),
+    );
+}

@@ -369,7 +369,7 @@ fn hunt_json_of_a_conforming_hunt_holds_the_library_report() {
         case: CaseConfig::default(),
     };
     let sim = wdfreq::sim::Simulated;
-    let report = hunt(&config, &|| sim.build(settings), &mut |_| {});
+    let report = hunt(&config, move || sim.build(settings), &mut |_| {});
     assert_eq!(document["seed"], "0x000000000000002a");
     assert_eq!(document["implementation"], "sim");
     assert_eq!(document["budget"]["cases"], 200);

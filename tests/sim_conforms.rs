@@ -83,7 +83,7 @@ fn default_hunt_exercises_every_applicable_rule_and_conforms() {
         budget: Budget::Cases(2000),
         case: CaseConfig::default(),
     };
-    let report = hunt(&config, &Framework::new, &mut |_| {});
+    let report = hunt(&config, Framework::new, &mut |_| {});
     assert_eq!(report.verdict, Verdict::Conforms);
     let settings = Settings::default();
     assert_eq!(report.coverage.missing_in(&settings), Vec::<RuleId>::new());
@@ -110,7 +110,11 @@ fn hunts_in_both_flavors_exercise_every_rule() {
                 ..CaseConfig::default()
             },
         };
-        let report = hunt(&config, &|| Framework::with_settings(settings), &mut |_| {});
+        let report = hunt(
+            &config,
+            move || Framework::with_settings(settings),
+            &mut |_| {},
+        );
         assert_eq!(report.verdict, Verdict::Conforms, "{settings}");
         assert_eq!(
             report.coverage.missing_in(&settings),
@@ -137,7 +141,7 @@ fn same_seed_gives_same_cases_and_verdict() {
             budget: Budget::Cases(50),
             case: CaseConfig::default(),
         };
-        let report = hunt(&config, &Framework::new, &mut |_| {});
+        let report = hunt(&config, Framework::new, &mut |_| {});
         (report.steps, report.coverage, report.verdict)
     };
     assert_eq!(run(11), run(11));
@@ -245,7 +249,11 @@ fn simulated_framework_conforms_in_every_combination_of_settings() {
                 ..CaseConfig::default()
             },
         };
-        let report = hunt(&config, &|| Framework::with_settings(settings), &mut |_| {});
+        let report = hunt(
+            &config,
+            move || Framework::with_settings(settings),
+            &mut |_| {},
+        );
         if let Some(failure) = report.failure() {
             panic!("{settings}:\n{}", failure.divergence.report(&failure.steps));
         }

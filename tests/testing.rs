@@ -53,7 +53,7 @@ fn swapped() -> OneSetting {
 fn a_divergence_fails_the_test_and_is_kept_as_a_file_that_the_next_run_replays_first() {
     let dir = scratch("testing-kept");
     let swapped = swapped();
-    let test = ConformanceTest::new(&swapped)
+    let test = ConformanceTest::new(swapped)
         .regressions(&dir)
         .config(config(2000))
         .workers(NonZeroUsize::MIN);
@@ -97,7 +97,7 @@ fn a_divergence_fails_the_test_and_is_kept_as_a_file_that_the_next_run_replays_f
 fn a_conforming_implementation_passes_every_setting_it_declares_and_skips_others_files() {
     let dir = scratch("testing-sim");
     // A file of another implementation in the same directory.
-    let found = ConformanceTest::new(&swapped())
+    let found = ConformanceTest::new(swapped())
         .regressions(&dir)
         .config(config(2000))
         .run()

@@ -105,7 +105,7 @@ fn trace_of_each_mutants_failure_fails_check_with_its_rule() {
                 ..CaseConfig::default()
             },
         };
-        let report = hunt(&config, &|| mutant.framework_in(settings), &mut |_| {});
+        let report = hunt(&config, move || mutant.framework_in(settings), &mut |_| {});
         let failure = report
             .verdict
             .into_failure()

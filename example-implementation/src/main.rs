@@ -2,5 +2,5 @@
 //! line, driving this crate's implementation.
 
 fn main() -> std::process::ExitCode {
-    wdfreq::cli::main_for(&wdfreq_example_implementation::MyFramework)
+    wdfreq::cli::main_for(wdfreq_example_implementation::MyFramework)
 }

@@ -19,8 +19,8 @@
 use std::io::Write as _;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
-use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock, Once};
 use std::time::Duration;
 
 use clap::Args;
@@ -33,8 +33,8 @@ use super::settings::SettingsArgs;
 use super::trace_out::write_traces;
 use super::{Console, Outcome};
 use crate::harness::{
-    Budget, CaseConfig, Divergent, Failure, HuntConfig, HuntReport, Implementation, Seed, Unknown,
-    Verdict, Workers, hunt_with,
+    Activity, Budget, CASE_TIMEOUT, CaseConfig, DivergenceKind, Divergent, Failure, HuntConfig,
+    HuntReport, Implementation, Seed, Unknown, Verdict, Workers, hunt_with,
 };
 use crate::regression::{Expect, Regression};
 use crate::report::{self, Hunted};
@@ -66,6 +66,11 @@ pub struct HuntArgs {
     /// when not given. The report does not depend on it.
     #[arg(long, value_name = "N")]
     pub workers: Option<NonZeroUsize>,
+    /// The longest one run of a case (or of one attempt at shrinking it)
+    /// may take, in seconds: a case that takes longer is reported as a hang
+    /// of the implementation at the step it was on, and the hunt ends.
+    #[arg(long, value_name = "SECONDS", default_value_t = CASE_TIMEOUT.as_secs_f64())]
+    pub case_timeout: f64,
     /// The directory a failing case's regression file is written to
     /// (created if need be).
     #[arg(long, value_name = "DIR", default_value = "regressions")]
@@ -116,7 +121,7 @@ pub fn run(args: &HuntArgs, console: &mut Console) -> std::io::Result<Outcome> {
 
 /// `hunt` for `implementation`, the one a binary drives; `command` starts
 /// the replay line it prints (`wdfreq hunt`, say).
-pub fn run_for<M: Implementation>(
+pub fn run_for<M: Implementation + Clone + Send + 'static>(
     implementation: &M,
     command: &str,
     args: &HuntArgs,
@@ -138,23 +143,25 @@ pub fn run_for<M: Implementation>(
             implementation.describe()
         )?;
     }
-    let workers = Workers {
-        count: args.workers.unwrap_or(Workers::per_core().count),
-        stop: Some(interrupt_flag()),
-    };
+    let mut workers = Workers::per_core()
+        .stopped_by(interrupt_flag())
+        .with_case_timeout(case_timeout(args.case_timeout).unwrap_or(CASE_TIMEOUT));
+    if let Some(count) = args.workers {
+        workers = workers.with_count(count);
+    }
+    let count = workers.count;
     let mut progress = Progress::new(config.budget, settings, console.progress_bar);
     let mut show = |report: &HuntReport| progress.update(report);
-    let report = hunt_with(
-        &config,
-        workers,
-        &|| implementation.build(settings),
-        &mut show,
-    );
+    let make = {
+        let implementation = implementation.clone();
+        move || implementation.build(settings)
+    };
+    let report = hunt_with(&config, workers, make, &mut show);
     progress.finish();
     let ran = Ran {
         config: &config,
         report: &report,
-        workers: workers.count,
+        workers: count,
     };
     write_results(implementation, command, args, ran, console)
 }
@@ -293,6 +300,17 @@ pub const WORKERS_LIMIT: usize = 256;
 /// The most `--seconds` takes: a year.
 pub const SECONDS_LIMIT: f64 = 365.0 * 24.0 * 3600.0;
 
+/// `--case-timeout`'s value as a limit, or why it is none.
+pub(super) fn case_timeout(seconds: f64) -> Result<Duration, String> {
+    if seconds.is_finite() && seconds > 0.0 && seconds <= SECONDS_LIMIT {
+        Ok(Duration::from_secs_f64(seconds))
+    } else {
+        Err(format!(
+            "--case-timeout must be a number of seconds above 0 and at most {SECONDS_LIMIT} (a year), not {seconds}"
+        ))
+    }
+}
+
 /// The hunt the arguments ask of `implementation`, or why not.
 fn parse<M: Implementation>(implementation: &M, args: &HuntArgs) -> Result<HuntConfig, String> {
     only(implementation, args.implementation.as_deref())?;
@@ -321,6 +339,7 @@ fn parse<M: Implementation>(implementation: &M, args: &HuntArgs) -> Result<HuntC
             crate::harness::LONG_CASE_FACTOR
         ));
     }
+    case_timeout(args.case_timeout)?;
     let budget = match args.seconds {
         Some(seconds) if !(seconds.is_finite() && (0.0..=SECONDS_LIMIT).contains(&seconds)) => {
             return Err(format!(
@@ -353,11 +372,11 @@ fn parse<M: Implementation>(implementation: &M, args: &HuntArgs) -> Result<HuntC
 
 /// Raised by the first Ctrl-C, SIGTERM or SIGHUP (`ctrlc`'s `termination`
 /// feature); a second one ends the process at once.
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+static INTERRUPTED: LazyLock<Arc<AtomicBool>> = LazyLock::new(Arc::default);
 
 /// The flag Ctrl-C raises, lowered, with the handler installed (once per
 /// process: `ctrlc` allows one handler).
-fn interrupt_flag() -> &'static AtomicBool {
+fn interrupt_flag() -> Arc<AtomicBool> {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         // Should installing fail, Ctrl-C keeps its default, ending the
@@ -369,7 +388,7 @@ fn interrupt_flag() -> &'static AtomicBool {
         });
     });
     INTERRUPTED.store(false, Ordering::SeqCst);
-    &INTERRUPTED
+    Arc::clone(&INTERRUPTED)
 }
 
 /// How many rules a hunt can exercise in `settings`, and how many of
@@ -421,6 +440,20 @@ fn write_report(hunted: &Hunted<'_>, command: &str, console: &mut Console) -> st
         )?,
         Verdict::Conforms => writeln!(out, "verdict: conforms")?,
     }
+    for left in &report.left_behind {
+        let at = match left.activity {
+            Activity::Stepping => format!("at step {}", left.step),
+            other => other.to_string(),
+        };
+        writeln!(
+            console.out,
+            "left behind: case {} (seed {}) {at}, stuck for {:.1} s: its thread ends with \
+             this process",
+            left.case,
+            report.seed.case(left.case),
+            left.stuck_for.as_secs_f64()
+        )?;
+    }
     if let Some(path) = hunted.trace {
         writeln!(
             console.out,
@@ -444,13 +477,25 @@ fn write_failure(
         case,
         first,
     } = divergent;
-    writeln!(
-        out,
-        "verdict: DIVERGES in case {case} (seed {}), shrunk from {} to {} steps:",
-        failure.seed,
-        failure.generated_len,
-        failure.steps.len()
-    )?;
+    if let DivergenceKind::Hung { .. } = failure.divergence.kind {
+        // A hang is not shrunk: each attempt could hang another thread.
+        writeln!(
+            out,
+            "verdict: DIVERGES in case {case} (seed {}): the implementation hung; not shrunk, \
+             the {} of its {} steps run:",
+            failure.seed,
+            failure.steps.len(),
+            failure.generated_len
+        )?;
+    } else {
+        writeln!(
+            out,
+            "verdict: DIVERGES in case {case} (seed {}), shrunk from {} to {} steps:",
+            failure.seed,
+            failure.generated_len,
+            failure.steps.len()
+        )?;
+    }
     if !first {
         writeln!(
             out,
@@ -490,8 +535,12 @@ fn keep_regression(
     console: &mut Console,
 ) -> std::io::Result<Option<PathBuf>> {
     let Divergent { failure, case, .. } = divergent;
+    let shrunk = match failure.divergence.kind {
+        DivergenceKind::Hung { .. } => "hung; not shrunk",
+        _ => "shrunk",
+    };
     let note = format!(
-        "found by wdfreq hunt --seed {}, case {case}; shrunk from {} to {} steps",
+        "found by wdfreq hunt --seed {}, case {case}; {shrunk} from {} to {} steps",
         report.seed,
         failure.generated_len,
         failure.steps.len()
@@ -511,8 +560,16 @@ fn keep_regression(
 
 /// The command that replays `failure`, which starts with `command`.
 fn replay_line(command: &str, failure: &Failure, args: &HuntArgs, settings: &Settings) -> String {
+    // A hang replays only under the same limit; any other failure does not
+    // depend on it.
+    let timeout = match failure.divergence.kind {
+        DivergenceKind::Hung { limit, .. } if limit != CASE_TIMEOUT => {
+            format!(" --case-timeout {}", limit.as_secs_f64())
+        }
+        _ => String::new(),
+    };
     format!(
-        "{command} --seed {} --cases 1 --steps-max {}{}",
+        "{command} --seed {} --cases 1 --steps-max {}{}{timeout}",
         failure.seed,
         args.steps_max,
         settings_flags(settings)

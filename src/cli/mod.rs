@@ -154,7 +154,7 @@ pub fn run(cli: Cli, console: &mut Console) -> std::io::Result<Outcome> {
 /// `implementation` only, writing its report and its errors to `console`:
 /// `hunt` and `replay` drive it, and refuse `--implementation` naming
 /// another.
-pub fn run_for<M: Implementation>(
+pub fn run_for<M: Implementation + Clone + Send + 'static>(
     implementation: &M,
     program: &str,
     cli: Cli,
@@ -192,7 +192,12 @@ pub fn main_with(
 /// process's arguments (help and errors under the program's own name),
 /// runs [`run_for`] with the report on standard output and errors on
 /// standard error, and returns the exit status.
-pub fn main_for<M: Implementation>(implementation: &M) -> ExitCode {
+///
+/// `implementation` is `'static` and `Clone` because a hunt's worker
+/// threads may outlive it (a hung call is left behind): pass a reference
+/// to a constant (`&MyFramework`), a value that is cheap to clone, or an
+/// `Arc` of it.
+pub fn main_for<M: Implementation + Clone + Send + 'static>(implementation: M) -> ExitCode {
     let program = std::env::args_os()
         .next()
         .and_then(|path| {
@@ -219,7 +224,7 @@ pub fn main_for<M: Implementation>(implementation: &M) -> ExitCode {
         Err(error) => error.exit(),
     };
     main_with(cli, |cli, console| {
-        run_for(implementation, &program, cli, console)
+        run_for(&implementation, &program, cli, console)
     })
 }
 

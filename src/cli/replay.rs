@@ -11,15 +11,21 @@
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use clap::Args;
 
 use super::implementation::{Builtin, only, with_builtin};
 use super::settings::SettingsArgs;
 use super::{Console, Outcome};
-use crate::harness::run::INVARIANTS_EVERY;
+use crate::harness::hunt::TICK;
+use crate::harness::run::{INVARIANTS_EVERY, build, on_own_thread};
+use crate::harness::watch::Watch;
 use crate::harness::{
-    Answer, Conformance, Divergence, DivergenceKind, Implementation, Refusal, SideBySide, Stepped,
+    Activity, Answer, CASE_TIMEOUT, Conformance, Divergence, DivergenceKind, Implementation,
+    Refusal, SideBySide, Stepped,
 };
 use crate::model::{ExpectedReply, Judgement};
 use crate::regression::Regression;
@@ -37,6 +43,10 @@ pub struct ReplayArgs {
     /// Settings flags replace the file's settings.
     #[command(flatten)]
     pub settings: SettingsArgs,
+    /// The longest the replay may take, in seconds: a replay that takes
+    /// longer is a hang of the implementation at the step it was on.
+    #[arg(long, value_name = "SECONDS", default_value_t = CASE_TIMEOUT.as_secs_f64())]
+    pub case_timeout: f64,
 }
 
 /// `wdfreq replay`: replays the file on the built-in implementation it
@@ -75,7 +85,7 @@ pub fn run(args: &ReplayArgs, console: &mut Console) -> std::io::Result<Outcome>
 /// `replay` for `implementation`, the one a binary drives, whichever the
 /// file names (a file found in another implementation is replayed, and
 /// not compared with what it expects).
-pub fn run_for<M: Implementation>(
+pub fn run_for<M: Implementation + Clone + Send + 'static>(
     implementation: &M,
     args: &ReplayArgs,
     console: &mut Console,
@@ -101,12 +111,19 @@ fn read(args: &ReplayArgs, console: &mut Console) -> std::io::Result<Option<Regr
     }
 }
 
-fn replay_file<M: Implementation>(
+fn replay_file<M: Implementation + Clone + Send + 'static>(
     implementation: &M,
     regression: &Regression,
     args: &ReplayArgs,
     console: &mut Console,
 ) -> std::io::Result<Outcome> {
+    let limit = match super::hunt::case_timeout(args.case_timeout) {
+        Ok(limit) => limit,
+        Err(error) => {
+            console.error(error)?;
+            return Ok(Outcome::BadInput);
+        }
+    };
     let settings = match args
         .settings
         .over(regression.settings)
@@ -126,13 +143,13 @@ fn replay_file<M: Implementation>(
         args.file.display(),
         implementation.describe()
     )?;
-    let divergence = match crate::harness::run::build(&|| implementation.build(settings)) {
-        Ok(instance) => replay(instance, settings, &regression.steps, (out, colour))?,
-        Err(divergence) => {
-            writeln!(out, "=> build  {}", diverged(&divergence.kind))?;
-            Some(divergence)
-        }
-    };
+    let divergence = replay_within(
+        implementation.clone(),
+        settings,
+        &regression.steps,
+        limit,
+        (out, colour),
+    )?;
     write_verdict(
         regression,
         (&implementation.name(), settings),
@@ -141,19 +158,135 @@ fn replay_file<M: Implementation>(
     )
 }
 
+/// [`replay`] on a fresh instance of `implementation`, on a thread of its
+/// own whose report is printed here as it comes, waiting at most `limit`:
+/// a replay that takes longer is a hang at the step it was on, printed as
+/// the step's divergence, and the thread is left behind.
+fn replay_within<M: Implementation + Send + 'static>(
+    implementation: M,
+    settings: Settings,
+    steps: &[Step],
+    limit: Duration,
+    (out, colour): (&mut dyn Write, bool),
+) -> std::io::Result<Option<Divergence>> {
+    let pipe = Pipe::default();
+    let watch = Arc::new(Watch::new());
+    let (sender, receiver) = mpsc::channel();
+    {
+        let (mut pipe, watch, steps) = (pipe.clone(), Arc::clone(&watch), steps.to_vec());
+        on_own_thread("wdfreq-replay", move || {
+            watch.begin_run();
+            let replayed = match build(&|| implementation.build(settings)) {
+                Ok(instance) => replay(
+                    instance,
+                    settings,
+                    &steps,
+                    (&mut pipe, colour),
+                    Some(&watch),
+                ),
+                Err(divergence) => writeln!(pipe, "=> build  {}", diverged(&divergence.kind))
+                    .map(|()| Some(divergence)),
+            };
+            // The receiver may have given up waiting.
+            let _ = sender.send(replayed);
+        });
+    }
+    let started = Instant::now();
+    loop {
+        let received = receiver.recv_timeout(TICK);
+        pipe.drain_into(out)?;
+        match received {
+            Ok(replayed) => return replayed,
+            Err(RecvTimeoutError::Timeout) if started.elapsed() < limit => {}
+            Err(why) => {
+                let position = watch.position();
+                let kind = match why {
+                    RecvTimeoutError::Timeout => DivergenceKind::Hung {
+                        limit,
+                        activity: position.activity,
+                        shrinking: false,
+                    },
+                    // Every call into the implementation is guarded: only
+                    // the harness can have panicked, and said so.
+                    RecvTimeoutError::Disconnected => DivergenceKind::Panicked {
+                        message: "the replay's thread ended without a result".to_owned(),
+                        location: None,
+                    },
+                };
+                let divergence = Divergence {
+                    step: position.step,
+                    kind,
+                };
+                match (position.activity, steps.get(position.step)) {
+                    (Activity::Stepping, Some(step)) => {
+                        writeln!(out, "=> {:>3}  {step}", position.step)?;
+                        writeln!(
+                            out,
+                            "        implementation: {}",
+                            diverged(&divergence.kind)
+                        )?;
+                    }
+                    (Activity::Building, _) => {
+                        writeln!(out, "=> build  {}", diverged(&divergence.kind))?
+                    }
+                    _ => writeln!(out, "=> end  {}", diverged(&divergence.kind))?,
+                }
+                write_divergence(&divergence, steps, (out, colour))?;
+                return Ok(Some(divergence));
+            }
+        }
+    }
+}
+
+/// What the replay's thread writes, for the calling thread to print as it
+/// comes.
+#[derive(Clone, Default)]
+struct Pipe(Arc<Mutex<Vec<u8>>>);
+
+impl Pipe {
+    /// Prints what was written since the last drain.
+    fn drain_into(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        let written = std::mem::take(
+            &mut *self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        out.write_all(&written)?;
+        out.flush()
+    }
+}
+
+impl Write for Pipe {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Steps `implementation` beside the model through `steps`, printing each
-/// step's comparison, until the end or the first divergence.
+/// step's comparison, until the end or the first divergence; each step is
+/// marked on `watch`, if given.
 fn replay<I: Conformance>(
     implementation: I,
     settings: Settings,
     steps: &[Step],
     (out, colour): (&mut dyn Write, bool),
+    watch: Option<&Arc<Watch>>,
 ) -> std::io::Result<Option<Divergence>> {
     // A full check of the implementation's invariants walks every request
     // it holds: after every step, a long replay with many requests alive
     // would take minutes. Every few steps and at the end, as a hunt does.
-    let mut pair =
-        SideBySide::new(implementation, settings).checking_invariants_every(INVARIANTS_EVERY);
+    let mut pair = SideBySide::new(implementation, settings)
+        .checking_invariants_every(INVARIANTS_EVERY)
+        .watched(watch);
     for (index, step) in steps.iter().enumerate() {
         let result = pair.step(step, None);
         let finishes = finishes_a_send(step);
@@ -307,7 +440,10 @@ fn diverged(kind: &DivergenceKind) -> String {
         DivergenceKind::DuplicateHandle { holder, .. } => {
             format!("accepted, with the handle of {holder}")
         }
-        DivergenceKind::Panicked { message } => format!("panicked: {message}"),
+        DivergenceKind::Panicked { message, .. } => format!("panicked: {message}"),
+        DivergenceKind::Hung { limit, .. } => {
+            format!("no return after {} s", limit.as_secs_f64())
+        }
         DivergenceKind::Invariant { message } => {
             format!("accepted, then its own invariant check failed: {message}")
         }

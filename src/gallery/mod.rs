@@ -23,7 +23,7 @@
 //!     budget: Budget::Cases(2000),
 //!     case: CaseConfig::default(),
 //! };
-//! let report = hunt(&config, &|| mutant.framework(), &mut |_| {});
+//! let report = hunt(&config, move || mutant.framework(), &mut |_| {});
 //! let failure = report.verdict.into_failure().expect("the suite catches the mutant");
 //! assert_eq!(failure.divergence.rule(), Some(mutant.expected));
 //! ```

@@ -2,6 +2,7 @@
 //! disagree, in terms a reader can act on.
 
 use std::fmt;
+use std::time::Duration;
 
 use crate::model::{ExpectedReply, Violation};
 use crate::vocab::{Delivery, Reply, RequestId, RuleId, Step};
@@ -73,12 +74,58 @@ pub enum DivergenceKind {
     Panicked {
         /// The panic's message.
         message: String,
+        /// Where it panicked (`file:line:column`), when known: the harness
+        /// keeps it from the panic hook it installs, which prints nothing
+        /// for a panic it catches (a program that sets a hook of its own
+        /// afterwards gets no location).
+        location: Option<String>,
+    },
+    /// A run of the sequence did not end within the hunt's case time
+    /// limit: the implementation hung (or is that slow), at step `step` of
+    /// the divergence, doing `activity`. Only a hunt finds this: the call
+    /// never returned, so the worker thread running it was left behind.
+    Hung {
+        /// The time limit the run exceeded.
+        limit: Duration,
+        /// What the implementation was asked to do when the time ran out.
+        activity: Activity,
+        /// Whether the run was an attempt at shrinking another failure of
+        /// the case: the sequence is then that attempt, and the failure
+        /// being shrunk is not known.
+        shrinking: bool,
     },
     /// The implementation's own invariant check failed.
     Invariant {
         /// The check's message.
         message: String,
     },
+}
+
+/// What a run asks of the implementation at one moment, for a report of
+/// where it hung.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Activity {
+    /// Building a fresh implementation, before the first step.
+    Building,
+    /// Performing a step, draining its callbacks or checking the
+    /// invariants after it.
+    Stepping,
+    /// Checking its invariants at the end of the sequence.
+    Finishing,
+    /// Dropping it after the sequence.
+    Dropping,
+}
+
+impl fmt::Display for Activity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Activity::Building => "building the implementation",
+            Activity::Stepping => "performing the step",
+            Activity::Finishing => "checking its invariants at the end",
+            Activity::Dropping => "dropping the implementation",
+        })
+    }
 }
 
 /// The first divergence of a sequence: at `step` (0-based index into the
@@ -101,6 +148,7 @@ impl Divergence {
             DivergenceKind::WrongReply { rule, .. } => *rule,
             DivergenceKind::RefusedLegal { let_through, .. } => *let_through,
             DivergenceKind::Panicked { .. }
+            | DivergenceKind::Hung { .. }
             | DivergenceKind::Invariant { .. }
             | DivergenceKind::DuplicateHandle { .. } => None,
         }
@@ -117,8 +165,8 @@ impl Divergence {
     ///   ([`DivergenceKind::AcceptedIllegal`]) and refused for another rule
     ///   ([`DivergenceKind::WrongRule`]) are one check mishandled;
     /// - both name none, and are of one kind: a legal call refused, a wrong
-    ///   cancel reply, a duplicate handle, a panic and a failed invariant
-    ///   are five failures, not one;
+    ///   cancel reply, a duplicate handle, a panic, a hang and a failed
+    ///   invariant are six failures, not one;
     /// - or the implementation refused both calls with the same refusal
     ///   ([`DivergenceKind::RefusedLegal`], [`DivergenceKind::WrongRule`]):
     ///   one wrong check of its own, met where the call was legal, let
@@ -258,10 +306,46 @@ impl fmt::Display for Report<'_> {
                 "error: the implementation gave {request} (`{step}`) the handle it gave {holder}: \
                  a handle must name one request for the whole sequence"
             ),
-            DivergenceKind::Panicked { message } => {
+            DivergenceKind::Panicked { message, location } => {
                 writeln!(
                     f,
                     "error: the implementation panicked at `{step}`: {message}"
+                )?;
+                match location {
+                    Some(location) => writeln!(f, "  --> {location}"),
+                    None => Ok(()),
+                }
+            }
+            DivergenceKind::Hung {
+                limit,
+                activity,
+                shrinking,
+            } => {
+                let seconds = limit.as_secs_f64();
+                match activity {
+                    Activity::Building => writeln!(
+                        f,
+                        "error: the implementation hung: not built after {seconds} s"
+                    )?,
+                    Activity::Stepping => writeln!(
+                        f,
+                        "error: the implementation hung at `{step}`: no answer after {seconds} s"
+                    )?,
+                    _ => writeln!(
+                        f,
+                        "error: the implementation hung after `{step}`, {activity}: no return after {seconds} s"
+                    )?,
+                }
+                if *shrinking {
+                    writeln!(
+                        f,
+                        "note: it hung while the case's failure was being shrunk; this is the \
+                         attempt that hung"
+                    )?;
+                }
+                writeln!(
+                    f,
+                    "note: the call never returned; its thread was left behind"
                 )
             }
             DivergenceKind::Invariant { message } => writeln!(

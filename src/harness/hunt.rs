@@ -1,13 +1,14 @@
 //! [`hunt`] and [`hunt_with`]: many cases, on one worker thread or several,
-//! until the budget is spent, a case fails, or the caller stops the hunt.
+//! until the budget is spent, a case fails or hangs, or the caller stops
+//! the hunt.
 //!
 //! # Determinism
 //!
 //! The cases of a run are numbered, and case `i` is a function of
-//! `seed.case(i)` alone. With `W` workers, worker `w` runs cases `w`,
-//! `w + W`, `w + 2W`, ... in that order, each on a fresh implementation it
-//! builds itself. A final [`HuntReport`] covers a prefix of the numbered
-//! cases, never a scattering:
+//! `seed.case(i)` alone, run on a fresh implementation. Workers take the
+//! numbers in order from one counter, so which worker runs a case, and
+//! when, is up to the scheduler; but a final [`HuntReport`] covers a prefix
+//! of the numbered cases, never a scattering:
 //!
 //! - with no failure, cases `0..n`: `n` is the budget of
 //!   [`Budget::Cases`], or for [`Budget::Time`] however many consecutive
@@ -21,21 +22,39 @@
 //! the same seed and case count give the same report, bar `elapsed`, on
 //! one worker or many, and a time-budget hunt of `n` cases reports what
 //! `Budget::Cases(n)` does. The wall clock decides only how many cases
-//! run. Only a hunt stopped from outside ([`Workers::stop`]) may report a
-//! failure that is not the stream's first: then its [`Divergent::first`]
-//! is false.
+//! run, and whether a slow case counts as hung. Only a hunt stopped from
+//! outside ([`Workers::stop`]) may report a failure that is not the
+//! stream's first: then its [`Divergent::first`] is false.
+//!
+//! # Hangs
+//!
+//! An implementation's call that never returns cannot be interrupted: Rust
+//! has no way to stop a thread. So the workers are threads of their own,
+//! not scoped to the hunt, and the calling thread is a watchdog (see
+//! `watch.rs`): a run of a sequence (a case, or one attempt at shrinking
+//! it) that lasts longer than [`Workers::case_timeout`] is a failure of the
+//! case, [`DivergenceKind::Hung`] at the step it was on, not shrunk; the
+//! hunt ends as for any failure and leaves the stuck thread behind
+//! ([`HuntReport::left_behind`]), to end with the process. That is why
+//! `make` must be `'static`. When the hunt is stopped from outside, a case
+//! whose run makes no progress for [`STOP_GRACE`] is left behind too, so a
+//! stop is never held up by a hung call.
 
 use std::collections::BTreeMap;
 use std::num::NonZeroUsize;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread::Thread;
 use std::time::{Duration, Instant};
 
 use super::conformance::Conformance;
 use super::coverage::Coverage;
-use super::run::{CaseConfig, CaseOutcome, Failure, run_case};
+use super::divergence::{Activity, Divergence, DivergenceKind};
+use super::run::{CaseConfig, CaseOutcome, Failure, generated_steps, run_case_watched};
 use super::seed::Seed;
 use super::verdict::{Divergent, Unknown, Verdict};
+use super::watch::{Position, Watch};
+use crate::vocab::Step;
 
 /// When a hunt stops (besides at the first failure).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,33 +78,83 @@ pub struct HuntConfig {
     pub case: CaseConfig,
 }
 
-/// How a hunt runs: on how many threads, and what may stop it early.
-#[derive(Clone, Copy, Debug)]
-pub struct Workers<'a> {
+/// How long one run of a sequence may take before the hunt calls it hung,
+/// unless [`Workers::with_case_timeout`] says otherwise: a minute, where
+/// the longest case `wdfreq hunt` draws runs in about a second on the
+/// simulated framework.
+pub const CASE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long a hunt stopped from outside waits for a case whose run makes
+/// no progress before it leaves the case behind.
+pub const STOP_GRACE: Duration = Duration::from_secs(1);
+
+/// How a hunt runs: on how many threads, what may stop it early, and how
+/// long a case may take. Built from [`Workers::one`] or
+/// [`Workers::per_core`] and the `with_` methods.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Workers {
     /// Worker threads; each builds its own implementations, so an
     /// implementation need not be `Send`.
     pub count: NonZeroUsize,
     /// Raised from outside (on Ctrl-C, say) to stop the hunt once the
     /// cases under way are done.
-    pub stop: Option<&'a AtomicBool>,
+    pub stop: Option<Arc<AtomicBool>>,
+    /// The longest one run of a sequence (a case as generated, or one
+    /// shrink attempt) may take before the case counts as hung.
+    pub case_timeout: Duration,
 }
 
-impl Workers<'static> {
-    /// One worker, not stoppable from outside: the plain [`hunt`].
+impl Workers {
+    /// One worker, not stoppable from outside, [`CASE_TIMEOUT`]: the plain
+    /// [`hunt`].
     pub fn one() -> Self {
         Workers {
             count: NonZeroUsize::MIN,
             stop: None,
+            case_timeout: CASE_TIMEOUT,
         }
     }
 
     /// One worker per core (`std::thread::available_parallelism`).
     pub fn per_core() -> Self {
+        Workers::one().with_count(std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN))
+    }
+
+    /// The same, on `count` worker threads.
+    pub fn with_count(self, count: NonZeroUsize) -> Self {
+        Workers { count, ..self }
+    }
+
+    /// The same, stopped when `stop` is raised.
+    pub fn stopped_by(self, stop: Arc<AtomicBool>) -> Self {
         Workers {
-            count: std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN),
-            stop: None,
+            stop: Some(stop),
+            ..self
         }
     }
+
+    /// The same, a run that takes longer than `limit` counting as hung.
+    pub fn with_case_timeout(self, limit: Duration) -> Self {
+        Workers {
+            case_timeout: limit,
+            ..self
+        }
+    }
+}
+
+/// A case a hunt ended without waiting for: its worker thread is stuck in
+/// a call into the implementation, and was left to end with the process.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LeftBehind {
+    /// The case's number in the run.
+    pub case: u64,
+    /// What the implementation was asked to do.
+    pub activity: Activity,
+    /// The step of the run it was on.
+    pub step: usize,
+    /// How long the run had lasted when the hunt left it.
+    pub stuck_for: Duration,
 }
 
 /// The state of a hunt, as reported along the way and at the end.
@@ -94,6 +163,7 @@ impl Workers<'static> {
 /// so far, in any order; at the end they cover the prefix the module docs
 /// describe.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct HuntReport {
     /// The run's seed.
     pub seed: Seed,
@@ -110,6 +180,9 @@ pub struct HuntReport {
     /// Failing cases found, the first included. A progress figure: with
     /// several workers, cases past the first failure may have failed too.
     pub failures: u64,
+    /// Cases whose worker was stuck when the hunt ended (a hang, or a stop
+    /// from outside while a run made no progress), oldest first.
+    pub left_behind: Vec<LeftBehind>,
     /// Wall-clock time since the hunt began.
     pub elapsed: Duration,
 }
@@ -123,6 +196,7 @@ impl HuntReport {
             coverage: Coverage::default(),
             verdict: Verdict::Unknown(Unknown::NoCases),
             failures: 0,
+            left_behind: Vec::new(),
             elapsed: Duration::ZERO,
         }
     }
@@ -166,51 +240,76 @@ impl HuntReport {
 /// Runs cases on fresh implementations from `make` until the budget is
 /// spent or one fails, on one worker thread; calls `progress` as cases
 /// are done. Equal to [`hunt_with`] with [`Workers::one`].
-pub fn hunt<I: Conformance>(
-    config: &HuntConfig,
-    make: &(dyn Fn() -> I + Sync),
-    progress: &mut dyn FnMut(&HuntReport),
-) -> HuntReport {
+pub fn hunt<I, F>(config: &HuntConfig, make: F, progress: &mut dyn FnMut(&HuntReport)) -> HuntReport
+where
+    I: Conformance,
+    F: Fn() -> I + Send + Sync + 'static,
+{
     hunt_with(config, Workers::one(), make, progress)
 }
 
 /// Runs cases on fresh implementations from `make`, on `workers.count`
 /// threads (each calls `make` itself), until the budget is spent, a case
-/// fails, or `workers.stop` is raised. `progress` is called on the
-/// calling thread with the state so far, after every batch of cases done
-/// and at least every [`TICK`].
-pub fn hunt_with<I: Conformance>(
+/// fails or hangs, or `workers.stop` is raised. `progress` is called on
+/// the calling thread with the state so far, after every batch of cases
+/// done and at least every [`TICK`].
+///
+/// `make` is `'static` because a worker stuck in a hung call outlives the
+/// hunt (see the module docs); a factory that borrows can hold an `Arc`
+/// instead.
+pub fn hunt_with<I, F>(
     config: &HuntConfig,
-    workers: Workers<'_>,
-    make: &(dyn Fn() -> I + Sync),
+    workers: Workers,
+    make: F,
     progress: &mut dyn FnMut(&HuntReport),
-) -> HuntReport {
-    let shared = Shared {
-        config,
-        workers: workers.count.get() as u64,
+) -> HuntReport
+where
+    I: Conformance,
+    F: Fn() -> I + Send + Sync + 'static,
+{
+    let count = workers.count.get();
+    let shared = Arc::new(Shared {
+        config: *config,
         started: Instant::now(),
         stop: workers.stop,
+        case_timeout: workers.case_timeout,
+        next_case: AtomicU64::new(0),
         failure_floor: AtomicU64::new(NO_FAILURE),
         sealed: AtomicU64::new(0),
         interrupted: AtomicBool::new(false),
-    };
-    std::thread::scope(|scope| {
-        let (sender, receiver) = mpsc::channel();
-        for worker in 0..shared.workers {
-            let (shared, sender) = (&shared, sender.clone());
-            scope.spawn(move || work(worker, shared, make, sender));
+        watches: (0..count).map(|_| Arc::new(Watch::new())).collect(),
+    });
+    let make = Arc::new(make);
+    let collector = std::thread::current();
+    let mut spawned = 0;
+    for worker in 0..count {
+        let (shared, make, collector) = (Arc::clone(&shared), Arc::clone(&make), collector.clone());
+        let started = std::thread::Builder::new()
+            .name(format!("wdfreq-worker-{worker}"))
+            .spawn(move || work(&shared.watches[worker], &shared, &*make, &collector));
+        match started {
+            Ok(_) => spawned += 1,
+            // The process's thread limit: the cases are shared by those
+            // that started, and the report is the same.
+            Err(_) => break,
         }
-        // The workers hold the only senders left: when the last one ends,
-        // the channel closes and the collection below ends.
-        drop(sender);
-        collect(&shared, receiver, progress)
-    })
+    }
+    for watch in &shared.watches[spawned..] {
+        watch.end();
+    }
+    if spawned == 0 {
+        // Not one thread: the cases run here, unwatched.
+        work(&shared.watches[0], &shared, &*make, &collector);
+    }
+    collect(&shared, progress)
 }
 
-/// How often `progress` is called while no case finishes.
+/// How often `progress` is called while no case finishes, and how often
+/// the watchdog looks at the workers.
 pub const TICK: Duration = Duration::from_millis(100);
 
-/// A worker sends its results after this many cases or this much time.
+/// A worker wakes the collecting thread after this many cases or this
+/// much time.
 const BATCH_CASES: usize = 64;
 const BATCH_TIME: Duration = Duration::from_millis(50);
 
@@ -221,18 +320,23 @@ const AHEAD_MAX: u64 = 1 << 16;
 const NO_FAILURE: u64 = u64::MAX;
 
 /// What the workers and the collecting thread share.
-struct Shared<'a> {
-    config: &'a HuntConfig,
-    workers: u64,
+struct Shared {
+    config: HuntConfig,
     started: Instant,
-    stop: Option<&'a AtomicBool>,
+    stop: Option<Arc<AtomicBool>>,
+    case_timeout: Duration,
+    /// The number of the next case a worker takes.
+    next_case: AtomicU64,
     /// The lowest-numbered failing case found so far, or [`NO_FAILURE`].
     failure_floor: AtomicU64,
     /// Every case numbered below this is done and counted.
     sealed: AtomicU64,
     /// A worker stopped because the hunt was stopped from outside, with
-    /// its budget not spent: the verdict cannot be settled.
+    /// its budget not spent, or a case was left behind: the verdict cannot
+    /// be settled.
     interrupted: AtomicBool,
+    /// One per worker.
+    watches: Vec<Arc<Watch>>,
 }
 
 /// Whether a worker runs case `index`.
@@ -242,9 +346,11 @@ enum Turn {
     Stop,
 }
 
-impl Shared<'_> {
+impl Shared {
     fn stopped_from_outside(&self) -> bool {
-        self.stop.is_some_and(|stop| stop.load(Ordering::Relaxed))
+        self.stop
+            .as_ref()
+            .is_some_and(|stop| stop.load(Ordering::Relaxed))
     }
 
     fn turn(&self, index: u64) -> Turn {
@@ -274,51 +380,49 @@ impl Shared<'_> {
     }
 }
 
-type Batch = Vec<(u64, CaseOutcome)>;
-
-/// Worker `worker`'s loop: its cases in order, results sent in batches.
+/// A worker's loop: takes the next case number, runs the case, hands the
+/// outcome over on its watch, and wakes the collecting thread now and
+/// then.
 fn work<I: Conformance>(
-    worker: u64,
-    shared: &Shared<'_>,
-    make: &(dyn Fn() -> I + Sync),
-    sender: Sender<Batch>,
+    watch: &Arc<Watch>,
+    shared: &Shared,
+    make: &dyn Fn() -> I,
+    collector: &Thread,
 ) {
-    let mut batch = Vec::with_capacity(BATCH_CASES);
-    let mut last_sent = Instant::now();
-    let mut index = worker;
+    let mut unannounced = 0;
+    let mut last_woken = Instant::now();
+    let mut index = shared.next_case.fetch_add(1, Ordering::AcqRel);
     loop {
         match shared.turn(index) {
             Turn::Stop => break,
             Turn::Wait => {
-                // Results held here could be what the count waits for:
-                // with none held by a waiting worker, some worker can run.
-                if !batch.is_empty() && sender.send(std::mem::take(&mut batch)).is_err() {
-                    return;
-                }
+                // The count may be waiting for what this worker holds.
+                watch.idle();
+                collector.unpark();
                 std::thread::sleep(Duration::from_millis(1));
                 continue;
             }
             Turn::Run => {}
         }
-        let outcome = run_case(shared.config.seed.case(index), &shared.config.case, make);
+        watch.begin_case(index);
+        let seed = shared.config.seed.case(index);
+        let outcome = run_case_watched(seed, &shared.config.case, make, Some(watch));
         let failed = outcome.failure.is_some();
         if failed {
             // At once, so that no worker starts a case it cannot count.
             shared.failure_floor.fetch_min(index, Ordering::AcqRel);
         }
-        batch.push((index, outcome));
-        if failed || batch.len() >= BATCH_CASES || last_sent.elapsed() >= BATCH_TIME {
-            if sender.send(std::mem::take(&mut batch)).is_err() {
-                return;
-            }
-            last_sent = Instant::now();
+        watch.hand_over(index, outcome);
+        unannounced += 1;
+        if failed || unannounced >= BATCH_CASES || last_woken.elapsed() >= BATCH_TIME {
+            collector.unpark();
+            unannounced = 0;
+            last_woken = Instant::now();
         }
-        index += shared.workers;
+        index = shared.next_case.fetch_add(1, Ordering::AcqRel);
     }
-    if !batch.is_empty() {
-        // A closed channel means the hunt is over: nothing left to report.
-        let _ = sender.send(batch);
-    }
+    watch.end();
+    collector.unpark();
 }
 
 /// Counts results in case order: the prefix of cases done, up to and
@@ -360,38 +464,67 @@ impl Ledger {
     }
 }
 
-/// The collecting thread's loop: counts results as they come, calls
-/// `progress`, and builds the final report when every worker has ended.
-fn collect(
-    shared: &Shared<'_>,
-    receiver: Receiver<Batch>,
-    progress: &mut dyn FnMut(&HuntReport),
-) -> HuntReport {
+/// What the watchdog knows of one worker.
+struct Sighting {
+    /// The worker's run count when last seen to change.
+    runs: u64,
+    /// When it was last seen to change.
+    since: Instant,
+    /// The hunt no longer waits for this worker.
+    left: bool,
+}
+
+/// The collecting thread's loop: counts outcomes as they come, watches for
+/// hung runs, calls `progress`, and builds the final report when every
+/// worker has ended or been left behind.
+fn collect(shared: &Shared, progress: &mut dyn FnMut(&HuntReport)) -> HuntReport {
     let seed = shared.config.seed;
     let mut live = HuntReport::new(seed);
     let mut ledger = Ledger::new(seed);
+    let now = Instant::now();
+    let mut sightings: Vec<Sighting> = shared
+        .watches
+        .iter()
+        .map(|_| Sighting {
+            runs: 0,
+            since: now,
+            left: false,
+        })
+        .collect();
     loop {
-        match receiver.recv_timeout(TICK) {
-            Ok(batch) => {
-                for (index, outcome) in batch {
-                    live.count(index, &outcome);
-                    ledger.add(index, outcome);
-                }
-                shared.sealed.store(ledger.next, Ordering::Release);
+        std::thread::park_timeout(TICK);
+        // Read before the outcomes are taken: a worker hands its last
+        // outcome over before it ends.
+        let all_ended = shared
+            .watches
+            .iter()
+            .zip(&sightings)
+            .all(|(watch, sighting)| sighting.left || watch.ended());
+        for (watch, sighting) in shared.watches.iter().zip(&sightings) {
+            if sighting.left {
+                continue;
             }
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break,
+            for (index, outcome) in watch.take_done() {
+                live.count(index, &outcome);
+                ledger.add(index, outcome);
+            }
         }
+        watchdog(shared, &mut sightings, &mut live, &mut ledger);
+        shared.sealed.store(ledger.next, Ordering::Release);
         live.elapsed = shared.started.elapsed();
         if shared.stopped_from_outside() && live.failure().is_none() {
             live.verdict = Verdict::Unknown(Unknown::Interrupted);
         }
         progress(&live);
+        if all_ended {
+            break;
+        }
     }
     let closed = ledger.closed;
     let mut report = ledger.totals;
     report.elapsed = shared.started.elapsed();
     report.failures = live.failures;
+    report.left_behind = live.left_behind.clone();
     let budget_spent = match shared.config.budget {
         Budget::Cases(cases) => report.cases >= cases,
         Budget::Time(_) => !shared.interrupted.load(Ordering::Acquire),
@@ -412,6 +545,90 @@ fn collect(
     report
 }
 
+/// Looks at each worker still waited for: a run past the time limit is a
+/// hang of its case, counted as the case's failure; with the hunt stopped
+/// from outside, a run with no progress for [`STOP_GRACE`] is left behind.
+fn watchdog(
+    shared: &Shared,
+    sightings: &mut [Sighting],
+    live: &mut HuntReport,
+    ledger: &mut Ledger,
+) {
+    let now = Instant::now();
+    let stopping = shared.stopped_from_outside();
+    for (watch, sighting) in shared.watches.iter().zip(sightings.iter_mut()) {
+        if sighting.left || watch.ended() {
+            continue;
+        }
+        let position = watch.position();
+        let Some(case) = position.case.filter(|_| position.runs == sighting.runs) else {
+            sighting.runs = position.runs;
+            sighting.since = now;
+            continue;
+        };
+        let stuck_for = now - sighting.since;
+        let hung = stuck_for >= shared.case_timeout;
+        let given_up = hung || (stopping && stuck_for >= STOP_GRACE);
+        if !given_up {
+            continue;
+        }
+        sighting.left = true;
+        live.left_behind.push(LeftBehind {
+            case,
+            activity: position.activity,
+            step: position.step,
+            stuck_for,
+        });
+        if hung {
+            let failure = hang(shared, case, &position, watch.attempt());
+            shared.failure_floor.fetch_min(case, Ordering::AcqRel);
+            // Counted as any failing case is: its steps as generated; its
+            // coverage is lost with the worker.
+            let outcome = CaseOutcome {
+                steps: failure.generated_len,
+                coverage: Coverage::default(),
+                failure: Some(failure),
+            };
+            live.count(case, &outcome);
+            ledger.add(case, outcome);
+        } else {
+            shared.interrupted.store(true, Ordering::Release);
+        }
+    }
+}
+
+/// The failure of case `case`, hung at `position`: the sequence the run
+/// was given (the case as generated, or the shrink attempt `attempt`) up
+/// to the step it hung on.
+fn hang(shared: &Shared, case: u64, position: &Position, attempt: Option<Vec<Step>>) -> Failure {
+    let seed = shared.config.seed.case(case);
+    let generated = generated_steps(seed, &shared.config.case);
+    let generated_len = generated.len();
+    let shrinking = attempt.is_some();
+    let mut steps = attempt.unwrap_or(generated);
+    let step = match position.activity {
+        Activity::Building => {
+            steps.clear();
+            0
+        }
+        _ => position.step,
+    };
+    steps.truncate(step + 1);
+    Failure {
+        seed,
+        generated_len,
+        steps,
+        divergence: Divergence {
+            step,
+            kind: DivergenceKind::Hung {
+                limit: shared.case_timeout,
+                activity: position.activity,
+                shrinking,
+            },
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -430,6 +647,7 @@ mod tests {
                     step: 0,
                     kind: DivergenceKind::Panicked {
                         message: String::new(),
+                        location: None,
                     },
                 },
             }),

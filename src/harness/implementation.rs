@@ -108,6 +108,28 @@ impl<T: Implementation + ?Sized> Implementation for &T {
     }
 }
 
+/// A shared implementation is an implementation: what a factory that
+/// must be `'static` ([`hunt_with`](super::hunt_with)) can hold.
+impl<T: Implementation + ?Sized + Send> Implementation for std::sync::Arc<T> {
+    type Instance = T::Instance;
+
+    fn name(&self) -> String {
+        (**self).name()
+    }
+
+    fn describe(&self) -> String {
+        (**self).describe()
+    }
+
+    fn settings(&self) -> Vec<Settings> {
+        (**self).settings()
+    }
+
+    fn build(&self, settings: Settings) -> Self::Instance {
+        (**self).build(settings)
+    }
+}
+
 /// The settings asked for are not among those an implementation declares.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub struct NotImplemented {

@@ -27,17 +27,30 @@
 
 use super::conformance::Conformance;
 use super::divergence::Divergence;
-use super::run::execute;
+use super::run::execute_watched;
+use super::watch::Watch;
 use crate::model::Model;
 use crate::vocab::{
     Call, Completion, RequestId, ReuseFlags, SendMode, Settings, Status, Step, TargetId,
 };
+use std::sync::Arc;
 
 /// Shortens `failing` while it still diverges the same way.
 pub fn delete_steps<I: Conformance>(
     failing: (Vec<Step>, Divergence),
     settings: Settings,
     make: &dyn Fn() -> I,
+) -> (Vec<Step>, Divergence) {
+    shrink(failing, settings, make, None)
+}
+
+/// [`delete_steps`], each attempt marked on `watch` (if given) for a
+/// hunt's watchdog.
+pub(crate) fn shrink<I: Conformance>(
+    failing: (Vec<Step>, Divergence),
+    settings: Settings,
+    make: &dyn Fn() -> I,
+    watch: Option<&Arc<Watch>>,
 ) -> (Vec<Step>, Divergence) {
     let (mut steps, mut divergence) = failing;
     // Steps after the divergence never matter.
@@ -48,8 +61,12 @@ pub fn delete_steps<I: Conformance>(
         }
         // A build that panics here fails differently (before any step):
         // the candidate does not keep the failure.
+        if let Some(watch) = watch {
+            watch.begin_attempt(&candidate);
+        }
         let implementation = super::run::build(make).ok()?;
-        let found = execute(implementation, settings, &candidate, None, None).err()?;
+        let found =
+            execute_watched(implementation, settings, &candidate, None, None, watch).err()?;
         found.same_failure(divergence).then(|| {
             let mut candidate = candidate;
             candidate.truncate(found.step + 1);

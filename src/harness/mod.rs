@@ -12,7 +12,9 @@
 //! - [`run`]: one sequence ([`execute`]) and one seeded case
 //!   ([`run_case`]), shrunk on failure by [`minimize`]'s passes.
 //! - [`hunt`](mod@hunt): many cases under a budget, on one worker thread
-//!   or several, with the same report either way; [`seed`]: seeds and
+//!   or several, with the same report either way, a hung case found by
+//!   a watchdog (`watch.rs`) and left behind; `guard.rs`: every call into
+//!   an implementation guarded, a panic a divergence with its location; [`seed`]: seeds and
 //!   replay; [`coverage`]: rules exercised; [`divergence`]: reports;
 //!   [`verdict`]: what a hunt concludes.
 //!
@@ -23,6 +25,7 @@ pub mod conformance;
 pub mod coverage;
 pub mod divergence;
 pub mod draw;
+mod guard;
 pub mod hunt;
 pub mod implementation;
 pub mod minimize;
@@ -31,17 +34,20 @@ pub mod run;
 pub mod seed;
 pub mod strategy;
 pub mod verdict;
+pub(crate) mod watch;
 
 pub use conformance::{Conformance, Refusal};
 pub use coverage::{Coverage, Depth};
-pub use divergence::{Divergence, DivergenceKind};
+pub use divergence::{Activity, Divergence, DivergenceKind};
 pub use draw::LONG_CASE_FACTOR;
-pub use hunt::{Budget, HuntConfig, HuntReport, Workers, hunt, hunt_with};
+pub use hunt::{
+    Budget, CASE_TIMEOUT, HuntConfig, HuntReport, LeftBehind, STOP_GRACE, Workers, hunt, hunt_with,
+};
 pub use implementation::{Implementation, NotImplemented};
 pub use quick::Sequence;
 pub use run::{
-    Answer, CaseConfig, CaseOutcome, Failure, SideBySide, Stepped, execute, generated_steps,
-    record, run_case,
+    Answer, CaseConfig, CaseOutcome, Failure, SideBySide, Stepped, execute, execute_within,
+    generated_steps, record, run_case,
 };
 pub use seed::Seed;
 pub use verdict::{Divergent, Unknown, Verdict};

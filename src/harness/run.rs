@@ -4,14 +4,16 @@
 //! step is drawn from), and shrinks a failure to a minimal sequence.
 
 use std::collections::BTreeMap;
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::conformance::{Conformance, Refusal};
 use super::coverage::{Coverage, Depth};
-use super::divergence::{Divergence, DivergenceKind};
+use super::divergence::{Activity, Divergence, DivergenceKind};
 use super::draw::{self, Draw, Steps};
+use super::guard::guard;
 use super::seed::Seed;
+use super::watch::Watch;
 use crate::model::{Accepted, ExpectedReply, Judgement, Life, Model};
 use crate::vocab::{
     Call, Delivery, Observation, Reply, RequestId, RuleId, SendMode, Settings, Step, TargetId,
@@ -78,6 +80,8 @@ pub struct SideBySide<I: Conformance> {
     unchecked: usize,
     /// What happened, for a trace, when recording.
     recording: Option<Vec<Observation>>,
+    /// Where the run is marked for a hunt's watchdog, in a hunt.
+    watch: Option<Arc<Watch>>,
 }
 
 impl<I: Conformance> SideBySide<I> {
@@ -97,6 +101,19 @@ impl<I: Conformance> SideBySide<I> {
             invariants_every: 1,
             unchecked: 0,
             recording: None,
+            watch: None,
+        }
+    }
+
+    /// Marks each step on `watch` as it starts, for a hunt's watchdog.
+    pub(crate) fn watched(mut self, watch: Option<&Arc<Watch>>) -> Self {
+        self.watch = watch.cloned();
+        self
+    }
+
+    fn mark(&self, activity: Activity, step: usize) {
+        if let Some(watch) = &self.watch {
+            watch.mark(activity, step);
         }
     }
 
@@ -116,8 +133,9 @@ impl<I: Conformance> SideBySide<I> {
     pub fn finish(&mut self, coverage: Option<&mut Coverage>) -> Result<(), Divergence> {
         if self.unchecked > 0 {
             self.unchecked = 0;
-            let implementation = &self.implementation;
             let step = self.index.saturating_sub(1);
+            self.mark(Activity::Finishing, step);
+            let implementation = &self.implementation;
             guard(|| implementation.check_invariants())
                 .and_then(|checked| {
                     checked.map_err(|message| DivergenceKind::Invariant { message })
@@ -137,6 +155,7 @@ impl<I: Conformance> SideBySide<I> {
     /// crash of the harness.
     pub fn close(self) -> Result<(), Divergence> {
         let step = self.index.saturating_sub(1);
+        self.mark(Activity::Dropping, step);
         let implementation = self.implementation;
         guard(|| drop(implementation)).map_err(|kind| Divergence {
             step,
@@ -187,6 +206,7 @@ impl<I: Conformance> SideBySide<I> {
     ) -> Result<Stepped, Divergence> {
         let index = self.index;
         self.index += 1;
+        self.mark(Activity::Stepping, index);
         let judgement = self.model.step(step).ok();
         let mut coverage = coverage;
         let result = match &judgement {
@@ -392,11 +412,24 @@ pub fn execute<I: Conformance>(
     implementation: I,
     settings: Settings,
     steps: &[Step],
-    mut coverage: Option<&mut Coverage>,
+    coverage: Option<&mut Coverage>,
     seen: Option<&AtomicUsize>,
 ) -> Result<usize, Divergence> {
-    let mut pair =
-        SideBySide::new(implementation, settings).checking_invariants_every(INVARIANTS_EVERY);
+    execute_watched(implementation, settings, steps, coverage, seen, None)
+}
+
+/// [`execute`], its steps marked on `watch` (if given).
+pub(crate) fn execute_watched<I: Conformance>(
+    implementation: I,
+    settings: Settings,
+    steps: &[Step],
+    mut coverage: Option<&mut Coverage>,
+    seen: Option<&AtomicUsize>,
+    watch: Option<&Arc<Watch>>,
+) -> Result<usize, Divergence> {
+    let mut pair = SideBySide::new(implementation, settings)
+        .checking_invariants_every(INVARIANTS_EVERY)
+        .watched(watch);
     let mut run = || {
         for step in steps {
             if let Some(seen) = seen {
@@ -413,6 +446,85 @@ pub fn execute<I: Conformance>(
     ran.and(closed).map(|()| steps.len())
 }
 
+/// [`execute`] on a thread of its own, on a fresh implementation from
+/// `make`, waiting at most `limit`: a run that takes longer is a
+/// [`DivergenceKind::Hung`] at the step it was on, and its thread is left
+/// behind to end with the process (Rust cannot stop it). What a replay of
+/// a kept hang needs, so that it fails instead of hanging in its turn.
+/// Should no thread start, the steps run here, with no limit.
+pub fn execute_within<I, F>(
+    make: F,
+    settings: Settings,
+    steps: Vec<Step>,
+    limit: std::time::Duration,
+) -> Result<usize, Divergence>
+where
+    I: Conformance,
+    F: Fn() -> I + Send + 'static,
+{
+    let watch = Arc::new(Watch::new());
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let theirs = Arc::clone(&watch);
+    on_own_thread("wdfreq-replay", move || {
+        theirs.begin_run();
+        let ran = build(&make).and_then(|implementation| {
+            execute_watched(implementation, settings, &steps, None, None, Some(&theirs))
+        });
+        // The receiver may have given up waiting.
+        let _ = sender.send(ran);
+    });
+    match receiver.recv_timeout(limit) {
+        Ok(ran) => ran,
+        Err(why) => {
+            let position = watch.position();
+            let kind = match why {
+                std::sync::mpsc::RecvTimeoutError::Timeout => DivergenceKind::Hung {
+                    limit,
+                    activity: position.activity,
+                    shrinking: false,
+                },
+                // Every call into the implementation is guarded: only the
+                // harness itself can have panicked, and said so on stderr.
+                std::sync::mpsc::RecvTimeoutError::Disconnected => DivergenceKind::Panicked {
+                    message: "the replay's thread ended without a result".to_owned(),
+                    location: None,
+                },
+            };
+            Err(Divergence {
+                step: position.step,
+                kind,
+            })
+        }
+    }
+}
+
+/// Runs `job` on a new thread named `name`, or here should no thread
+/// start (the process's thread limit): then the caller's wait finds the
+/// result already sent.
+pub(crate) fn on_own_thread(name: &str, job: impl FnOnce() + Send + 'static) {
+    // Handed over through a slot, so that it is still here to run should
+    // the thread not start.
+    let slot = Arc::new(std::sync::Mutex::new(Some(job)));
+    let theirs = Arc::clone(&slot);
+    let take = |slot: &std::sync::Mutex<Option<_>>| {
+        slot.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+    };
+    let started = std::thread::Builder::new()
+        .name(name.to_owned())
+        .spawn(move || {
+            if let Some(job) = take(&theirs) {
+                job();
+            }
+        });
+    if started.is_err()
+        && let Some(job) = take(&slot)
+    {
+        job();
+    }
+}
+
 /// A fresh implementation from `make`: a panic while building it is a
 /// divergence of the implementation before its first step.
 pub fn build<I>(make: &dyn Fn() -> I) -> Result<I, Divergence> {
@@ -426,8 +538,9 @@ pub fn build<I>(make: &dyn Fn() -> I) -> Result<I, Divergence> {
 /// a step.
 fn while_doing(doing: &str, kind: DivergenceKind) -> DivergenceKind {
     match kind {
-        DivergenceKind::Panicked { message } => DivergenceKind::Panicked {
+        DivergenceKind::Panicked { message, location } => DivergenceKind::Panicked {
             message: format!("while {doing}: {message}"),
+            location,
         },
         other => other,
     }
@@ -437,18 +550,6 @@ fn while_doing(doing: &str, kind: DivergenceKind) -> DivergenceKind {
 /// invariants: after every this many judged steps, and at the end of the
 /// sequence (see [`SideBySide::checking_invariants_every`]).
 pub const INVARIANTS_EVERY: usize = 16;
-
-/// Runs `f`, turning a panic into a divergence.
-fn guard<T>(f: impl FnOnce() -> T) -> Result<T, DivergenceKind> {
-    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a non-string panic payload".to_owned());
-        DivergenceKind::Panicked { message }
-    })
-}
 
 fn name_of<H: PartialEq>(handles: &BTreeMap<RequestId, H>, handle: &H) -> RequestId {
     handles
@@ -623,11 +724,25 @@ pub fn run_case<I: Conformance>(
     config: &CaseConfig,
     make: &dyn Fn() -> I,
 ) -> CaseOutcome {
+    run_case_watched(seed, config, make, None)
+}
+
+/// [`run_case`], every run (the case's and each shrink attempt's) marked
+/// on `watch` (if given) for a hunt's watchdog.
+pub(crate) fn run_case_watched<I: Conformance>(
+    seed: Seed,
+    config: &CaseConfig,
+    make: &dyn Fn() -> I,
+    watch: Option<&Arc<Watch>>,
+) -> CaseOutcome {
     let mut draw = Draw::new(seed);
     let swarm = draw::swarm(&mut draw);
     let length = draw::length(&mut draw, config.steps_max);
     let mut coverage = Coverage::default();
     let mut generator = Steps::new(swarm);
+    if let Some(watch) = watch {
+        watch.begin_run();
+    }
     let implementation = match build(make) {
         Ok(implementation) => implementation,
         // Nothing to shrink: the case fails before its first step.
@@ -645,7 +760,8 @@ pub fn run_case<I: Conformance>(
         }
     };
     let mut pair = SideBySide::new(implementation, config.settings)
-        .checking_invariants_every(INVARIANTS_EVERY);
+        .checking_invariants_every(INVARIANTS_EVERY)
+        .watched(watch);
     // The length may be huge (`--steps-max`); the steps come one by one.
     let mut steps = Vec::with_capacity(length.min(1024));
     let mut failed = None;
@@ -677,7 +793,7 @@ pub fn run_case<I: Conformance>(
     // never drawn, as a shrink never needs them.
     let generated_len = length;
     let best = (steps, divergence);
-    let (steps, divergence) = super::minimize::delete_steps(best, config.settings, make);
+    let (steps, divergence) = super::minimize::shrink(best, config.settings, make, watch);
     CaseOutcome {
         steps: generated_len,
         coverage,

@@ -227,6 +227,7 @@ fn broken(kind: &DivergenceKind, rule_id: Option<RuleId>) -> Markup {
                     "the implementation gave two requests one handle"
                 }
                 DivergenceKind::Panicked { .. } => "the implementation panicked",
+                DivergenceKind::Hung { .. } => "the implementation hung",
                 DivergenceKind::Invariant { .. } => "the implementation's own invariant failed",
                 // These name a rule, and are shown above.
                 DivergenceKind::Broke { .. }

@@ -283,6 +283,7 @@ mod tests {
             coverage: Coverage::default(),
             verdict: Verdict::Unknown(Unknown::Interrupted),
             failures: 0,
+            left_behind: Vec::new(),
             elapsed: std::time::Duration::from_millis(1500),
         };
         let hunted = Hunted {

@@ -149,6 +149,7 @@ pub fn divergence_kind(kind: &DivergenceKind) -> &'static str {
         DivergenceKind::WrongReply { .. } => "wrong-reply",
         DivergenceKind::DuplicateHandle { .. } => "duplicate-handle",
         DivergenceKind::Panicked { .. } => "panicked",
+        DivergenceKind::Hung { .. } => "hung",
         DivergenceKind::Invariant { .. } => "invariant",
     }
 }

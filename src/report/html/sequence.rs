@@ -276,9 +276,16 @@ fn sides(kind: &DivergenceKind, step: &Step) -> (Vec<String>, Vec<String>) {
             vec![format!("a handle of its own for {request}")],
             vec![format!("the handle it gave {holder}")],
         ),
-        DivergenceKind::Panicked { message } => (
+        DivergenceKind::Panicked { message, location } => (
             vec![format!("performs `{step}`")],
-            vec![format!("panicked: {message}")],
+            vec![match location {
+                Some(location) => format!("panicked at {location}: {message}"),
+                None => format!("panicked: {message}"),
+            }],
+        ),
+        DivergenceKind::Hung { limit, .. } => (
+            vec![format!("performs `{step}`")],
+            vec![format!("no return after {} s", limit.as_secs_f64())],
         ),
         DivergenceKind::Invariant { message } => (
             vec!["its invariants hold".to_owned()],

@@ -101,6 +101,7 @@ pub mod check;
 pub mod cli;
 pub mod gallery;
 pub mod harness;
+pub mod linearize;
 pub mod model;
 pub mod regression;
 pub mod report;

@@ -113,3 +113,11 @@ fn test_helper_uses_the_harness_and_regression_files_only() {
 fn reports_render_the_checker_and_the_harness_only() {
     assert_uses_only("report", &["vocab", "model", "check", "harness"]);
 }
+
+/// The linearizability checker is the model asked about orders: it sees
+/// nothing but the model and the vocabulary, so a trace checker and a
+/// harness can both use it.
+#[test]
+fn linearizability_checker_depends_only_on_the_model() {
+    assert_uses_only("linearize", &["vocab", "model"]);
+}

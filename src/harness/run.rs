@@ -14,10 +14,9 @@ use super::draw::{self, Draw, Steps};
 use super::guard::guard;
 use super::seed::Seed;
 use super::watch::Watch;
-use crate::model::{Accepted, ExpectedReply, Judgement, Life, Model};
+use crate::model::{Accepted, Judgement, Life, Model};
 use crate::vocab::{
-    Call, Delivery, Observation, Reply, RequestId, RuleId, SendMode, Settings, Step, TargetId,
-    TargetState,
+    Call, Delivery, Observation, Reply, RequestId, SendMode, Settings, Step, TargetId, TargetState,
 };
 
 /// The name given to a delivery whose handle the harness never issued.
@@ -639,29 +638,13 @@ fn check_reply(
     request: RequestId,
     reply: Reply,
 ) -> Result<(), DivergenceKind> {
-    let wrong = |rule| DivergenceKind::WrongReply {
-        expected: accepted.reply,
-        actual: reply,
-        rule,
-    };
-    match (accepted.reply, reply) {
-        (ExpectedReply::Any, _) | (ExpectedReply::Done, Reply::Done) => Ok(()),
-        (
-            ExpectedReply::Cancel { returns },
-            Reply::Cancel {
-                was_outstanding: got,
-            },
-        ) if returns.is_none_or(|returns| returns == got) => Ok(()),
-        (
-            ExpectedReply::Status {
-                status,
-                information,
-            },
-            Reply::Status(actual),
-        ) => Model::judge_status(request, status, information, actual)
-            .map_err(|_| wrong(Some(RuleId::StatusMismatch))),
-        _ => Err(wrong(None)),
-    }
+    accepted
+        .judge_reply(request, reply)
+        .map_err(|rule| DivergenceKind::WrongReply {
+            expected: accepted.reply,
+            actual: reply,
+            rule,
+        })
 }
 
 /// Settings of one case.

@@ -1,8 +1,8 @@
 //! Verdicts on what an implementation did: the framework's rules, judged
 //! from the callbacks it invoked and the status it reported.
 
-use super::{Model, Violation};
-use crate::vocab::{Completion, Delivery, Registration, RequestId, RuleId, Status};
+use super::{ExpectedReply, Model, Violation};
+use crate::vocab::{Completion, Delivery, Registration, Reply, RequestId, RuleId, Status};
 
 impl Model {
     /// Judges the completion callbacks an implementation invoked during one
@@ -117,6 +117,32 @@ impl Model {
             Ok(())
         } else {
             Err(violation(RuleId::StatusMismatch, request))
+        }
+    }
+}
+
+impl super::Accepted {
+    /// Judges what an implementation replied to this accepted step on
+    /// `request`: `Ok` when the reply is one the step may return (any, for
+    /// [`ExpectedReply::Any`]), else `Err` with the rule a wrong reply
+    /// breaks where one does (`status-mismatch` for a status read).
+    pub fn judge_reply(&self, request: RequestId, reply: Reply) -> Result<(), Option<RuleId>> {
+        match (self.reply, reply) {
+            (ExpectedReply::Any, _) | (ExpectedReply::Done, Reply::Done) => Ok(()),
+            (ExpectedReply::Cancel { returns }, Reply::Cancel { was_outstanding })
+                if returns.is_none_or(|returns| returns == was_outstanding) =>
+            {
+                Ok(())
+            }
+            (
+                ExpectedReply::Status {
+                    status,
+                    information,
+                },
+                Reply::Status(actual),
+            ) => Model::judge_status(request, status, information, actual)
+                .map_err(|violation| Some(violation.rule)),
+            _ => Err(None),
         }
     }
 }

@@ -212,7 +212,7 @@ pub enum SequenceError {
 /// - Every request named by an accepted `create` or `receive` is in
 ///   `requests` for good: a dead request stays, so that a stale name is
 ///   judged (`access-after-*`) and never taken for a new request.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Model {
     settings: Settings,
     requests: BTreeMap<RequestId, Request>,

@@ -35,7 +35,7 @@ use crate::vocab::{
 ///   before every call on a request, which is the only time it is read):
 ///   the close waits for those sends, and until the last one comes back
 ///   the target keeps its device (`m_Removing`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Targets {
     states: BTreeMap<TargetId, TargetState>,
     next_ticket: u64,

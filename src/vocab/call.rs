@@ -428,7 +428,7 @@ impl fmt::Display for Call {
 }
 
 /// What an implementation returns for a call it accepts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Reply {
     /// The call took effect and returns nothing.
     Done,

@@ -13,6 +13,9 @@
 //!   ([`Delivery`]); what a trace records ([`Observation`]).
 //! - [`target`]: [`TargetChange`], what a driver does to an I/O target as
 //!   a whole, and the [`TargetState`] that decides what a send does.
+//! - [`history`]: a concurrent [`History`], operations with their
+//!   invocation and return times and the completion routines run, as the
+//!   linearizability checker reads it.
 //! - [`rule`]: [`RuleId`], the stable ID of every rule of the lifecycle.
 //! - [`settings`]: [`Settings`], the framework judged for.
 //! - [`build`]: shorthands for writing sequences by hand.
@@ -33,6 +36,7 @@
 pub mod build;
 pub mod call;
 pub mod event;
+pub mod history;
 pub mod ids;
 pub mod rule;
 pub mod settings;
@@ -41,6 +45,7 @@ pub mod target;
 
 pub use call::{Call, CallKind, FormatKind, Reply, ReuseFlags, SendMode};
 pub use event::{Completion, Delivery, Observation, Registration};
+pub use history::{Answered, CallbackRun, History, HistoryError, Operation, ThreadId};
 pub use ids::{CallbackId, ContextId, QueueId, RequestId, Status, TargetId};
 pub use rule::{Obligation, RuleId, RuleSet, Severity};
 pub use settings::{Flavor, FrameworkVersion, Settings, SettingsError};

@@ -1,0 +1,328 @@
+//! The search for an accepted order of one part of a history (see the
+//! module docs of [`super`]): depth-first, trying next only operations
+//! whose real-time predecessors are placed, remembering every state it
+//! failed from.
+
+use std::collections::HashSet;
+
+use super::{Blocked, Counterexample, Part};
+use crate::model::{Judgement, Life, Model};
+use crate::vocab::{Answered, History, Operation, RequestId, Settings, Step};
+
+/// How many states a check may explore, over all the parts of a history,
+/// before it answers [`Verdict::Unknown`](super::Verdict::Unknown).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    /// The most states explored.
+    pub states: u64,
+}
+
+impl Budget {
+    /// A million states: far more than a history of a few threads running
+    /// a few dozen operations each needs, a few seconds at most.
+    pub const DEFAULT: Budget = Budget { states: 1_000_000 };
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget::DEFAULT
+    }
+}
+
+/// What the search of one part found.
+pub(crate) enum Outcome {
+    /// An accepted order, as indices into the history's operations.
+    Order(Vec<usize>),
+    /// No order.
+    None(Box<Counterexample>),
+    /// The budget ran out.
+    OutOfBudget,
+}
+
+/// A set of small indices.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn with_len(len: usize) -> Self {
+        Bits(vec![0; len.div_ceil(64)])
+    }
+
+    fn contains(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    fn insert(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    fn is_subset(&self, of: &Bits) -> bool {
+        self.0.iter().zip(&of.0).all(|(a, b)| a & !b == 0)
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.0.iter().map(|w| w.count_ones() as usize).sum()
+    }
+}
+
+/// Where the search stands: the operations placed, the callbacks they
+/// explain, and the model after them. (What the search remembers.)
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct State {
+    done: Bits,
+    used: Bits,
+    model: Model,
+}
+
+/// A state being explored, and the next operation to try from it.
+struct Frame {
+    state: State,
+    next: usize,
+    blocked: Vec<(usize, Blocked)>,
+}
+
+/// The search of one part.
+pub(crate) struct Search<'h> {
+    history: &'h History,
+    settings: Settings,
+    part: &'h Part,
+    /// For each operation of the part, those that returned before it was
+    /// invoked: they come first in any order.
+    preceding: Vec<Bits>,
+    /// The operations that returned: every order places them all.
+    returned: Bits,
+}
+
+impl<'h> Search<'h> {
+    pub fn new(history: &'h History, settings: Settings, part: &'h Part) -> Self {
+        let n = part.operations.len();
+        let op = |i: usize| &history.operations[part.operations[i]];
+        let mut returned = Bits::with_len(n);
+        let preceding = (0..n)
+            .map(|i| {
+                let mut before = Bits::with_len(n);
+                for j in 0..n {
+                    if op(j).returned.is_some_and(|(at, _)| at < op(i).invoked) {
+                        before.insert(j);
+                    }
+                }
+                before
+            })
+            .collect();
+        for i in 0..n {
+            if op(i).returned.is_some() {
+                returned.insert(i);
+            }
+        }
+        Search {
+            history,
+            settings,
+            part,
+            preceding,
+            returned,
+        }
+    }
+
+    fn operation(&self, i: usize) -> &Operation {
+        &self.history.operations[self.part.operations[i]]
+    }
+
+    /// Searches, counting the states it enters in `explored`, until it
+    /// finds an order, proves there is none, or `explored` passes the
+    /// budget.
+    pub fn run(&self, budget: Budget, explored: &mut u64) -> Outcome {
+        let n = self.part.operations.len();
+        let start = State {
+            done: Bits::with_len(n),
+            used: Bits::with_len(self.part.callbacks.len()),
+            model: Model::with_settings(self.settings),
+        };
+        let mut failed: HashSet<State> = HashSet::new();
+        // The order so far: `order[k]` led from `stack[k]` to `stack[k + 1]`.
+        let mut order: Vec<usize> = Vec::new();
+        let mut best: Option<Counterexample> = None;
+        *explored += 1;
+        if self.complete(&start) {
+            return Outcome::Order(Vec::new());
+        }
+        let mut stack = vec![Frame {
+            state: start,
+            next: 0,
+            blocked: Vec::new(),
+        }];
+        while let Some(frame) = stack.last_mut() {
+            let mut entered = None;
+            while frame.next < n && entered.is_none() {
+                let i = frame.next;
+                frame.next += 1;
+                if frame.state.done.contains(i) || !self.preceding[i].is_subset(&frame.state.done) {
+                    continue;
+                }
+                match self.place(i, &frame.state) {
+                    Ok(state) if !failed.contains(&state) => entered = Some((i, state)),
+                    Ok(_) => {}
+                    Err(blocked) => frame.blocked.push((self.part.operations[i], blocked)),
+                }
+            }
+            match entered {
+                Some((i, state)) => {
+                    *explored += 1;
+                    if *explored > budget.states {
+                        return Outcome::OutOfBudget;
+                    }
+                    order.push(i);
+                    if self.complete(&state) {
+                        return Outcome::Order(
+                            order.iter().map(|&i| self.part.operations[i]).collect(),
+                        );
+                    }
+                    stack.push(Frame {
+                        state,
+                        next: 0,
+                        blocked: Vec::new(),
+                    });
+                }
+                None => {
+                    // INVARIANT: the loop runs while the stack has a frame.
+                    let frame = stack.pop().expect("a frame");
+                    if best
+                        .as_ref()
+                        .is_none_or(|best| order.len() > best.longest.len())
+                    {
+                        best = Some(self.counterexample(&order, &frame));
+                    }
+                    failed.insert(frame.state);
+                    order.pop();
+                }
+            }
+        }
+        // INVARIANT: the start state was explored and failed.
+        Outcome::None(Box::new(best.expect("the start state failed")))
+    }
+
+    /// Whether `state` ends an accepted order: every operation that
+    /// returned is placed, and every callback run is explained (or is for a
+    /// request the model no longer judges).
+    fn complete(&self, state: &State) -> bool {
+        self.returned.is_subset(&state.done) && self.unexplained(state).is_empty()
+    }
+
+    /// The callbacks `state` leaves unexplained, as history indices.
+    fn unexplained(&self, state: &State) -> Vec<usize> {
+        (0..self.part.callbacks.len())
+            .filter(|&c| !state.used.contains(c))
+            .map(|c| self.part.callbacks[c])
+            .filter(|&c| {
+                let request = self.history.callbacks[c].delivery.request;
+                state
+                    .model
+                    .request(request)
+                    .is_none_or(|r| r.life != Life::Undefined)
+            })
+            .collect()
+    }
+
+    fn counterexample(&self, order: &[usize], frame: &Frame) -> Counterexample {
+        Counterexample {
+            requests: self.part.requests.clone(),
+            operations: self.part.operations.clone(),
+            longest: order.iter().map(|&i| self.part.operations[i]).collect(),
+            blocked: frame.blocked.clone(),
+            unexplained: if self.returned.is_subset(&frame.state.done) {
+                self.unexplained(&frame.state)
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// The state after placing operation `i` next, or why it cannot come
+    /// next.
+    fn place(&self, i: usize, state: &State) -> Result<State, Blocked> {
+        let op = self.operation(i);
+        let mut model = state.model.clone();
+        let judgement = model.step(&op.step).map_err(Blocked::IllFormed)?;
+        if let Some((_, answered)) = op.returned {
+            agrees(&judgement, &op.step, answered)?;
+        }
+        let mut used = state.used.clone();
+        if !judgement.is_unjudged() {
+            // No operation placed before this one was invoked after its
+            // callbacks started: by then this one had taken effect.
+            let frontier = (0..self.part.operations.len())
+                .filter(|&j| state.done.contains(j))
+                .map(|j| self.operation(j).invoked)
+                .max()
+                .unwrap_or(0);
+            let during = |at: u64| {
+                at > op.invoked
+                    && at >= frontier
+                    && op.returned.is_none_or(|(returned, _)| at < returned)
+            };
+            for owed in judgement.deliveries() {
+                let run = (0..self.part.callbacks.len()).find(|&c| {
+                    let run = &self.history.callbacks[self.part.callbacks[c]];
+                    !used.contains(c) && run.delivery == *owed && during(run.at)
+                });
+                match run {
+                    Some(c) => used.insert(c),
+                    None => return Err(Blocked::CallbackNotRun(*owed)),
+                }
+            }
+        }
+        let mut done = state.done.clone();
+        done.insert(i);
+        Ok(State { done, used, model })
+    }
+}
+
+/// Whether `answered` is what the model judges of `step` (as the
+/// sequential harness compares an implementation's answer).
+fn agrees(judgement: &Judgement, step: &Step, answered: Answered) -> Result<(), Blocked> {
+    if judgement.is_unjudged() {
+        return Ok(());
+    }
+    let introduces = matches!(step, Step::Create { .. } | Step::Receive { .. });
+    match (&judgement.outcome, answered) {
+        (Err(violation), Answered::Refused(Some(rule))) if rule == violation.rule => Ok(()),
+        (Err(violation), answered) => Err(Blocked::Refused {
+            rule: violation.rule,
+            answered,
+        }),
+        (Ok(_), Answered::Introduced) if introduces => Ok(()),
+        (Ok(accepted), Answered::Replied(reply)) if !introduces => {
+            let request = step.request().unwrap_or(RequestId(u32::MAX));
+            accepted
+                .judge_reply(request, reply)
+                .map_err(|rule| Blocked::Accepted {
+                    expected: accepted.reply,
+                    answered,
+                    rule,
+                })
+        }
+        (Ok(accepted), answered) => Err(Blocked::Accepted {
+            expected: accepted.reply,
+            answered,
+            rule: None,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Bits;
+
+    #[test]
+    fn bits_hold_indices_past_one_word() {
+        let mut bits = Bits::with_len(130);
+        for i in [0, 63, 64, 129] {
+            bits.insert(i);
+        }
+        assert!(bits.contains(129) && bits.contains(64) && !bits.contains(65));
+        assert_eq!(bits.len(), 4);
+        let mut more = bits.clone();
+        more.insert(100);
+        assert!(bits.is_subset(&more) && !more.is_subset(&bits));
+    }
+}

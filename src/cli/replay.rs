@@ -444,6 +444,9 @@ fn diverged(kind: &DivergenceKind) -> String {
         DivergenceKind::Hung { limit, .. } => {
             format!("no return after {} s", limit.as_secs_f64())
         }
+        DivergenceKind::NotLinearizable { .. } => {
+            "ran at once with other threads, and no order explains what they did".to_owned()
+        }
         DivergenceKind::Invariant { message } => {
             format!("accepted, then its own invariant check failed: {message}")
         }

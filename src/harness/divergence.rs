@@ -4,8 +4,9 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::linearize::Counterexample;
 use crate::model::{ExpectedReply, Violation};
-use crate::vocab::{Delivery, Reply, RequestId, RuleId, Step};
+use crate::vocab::{Delivery, History, Reply, RequestId, RuleId, Step};
 
 use super::conformance::Refusal;
 
@@ -94,6 +95,14 @@ pub enum DivergenceKind {
         /// being shrunk is not known.
         shrinking: bool,
     },
+    /// Threads ran at once, and no order of what they did is one the
+    /// framework allows ([`crate::linearize`]): a race.
+    NotLinearizable {
+        /// What happened, thread by thread.
+        history: Box<History>,
+        /// The part no order explains, and how far the search got.
+        counterexample: Box<Counterexample>,
+    },
     /// The implementation's own invariant check failed.
     Invariant {
         /// The check's message.
@@ -149,6 +158,7 @@ impl Divergence {
             DivergenceKind::RefusedLegal { let_through, .. } => *let_through,
             DivergenceKind::Panicked { .. }
             | DivergenceKind::Hung { .. }
+            | DivergenceKind::NotLinearizable { .. }
             | DivergenceKind::Invariant { .. }
             | DivergenceKind::DuplicateHandle { .. } => None,
         }
@@ -233,6 +243,13 @@ impl Report<'_> {
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let DivergenceKind::NotLinearizable {
+            history,
+            counterexample,
+        } = &self.divergence.kind
+        {
+            return super::history_report::write(f, history, counterexample);
+        }
         let at = self.divergence.step;
         for (i, step) in self.steps.iter().enumerate().take(at + 1) {
             let mark = if i == at { "=>" } else { "  " };
@@ -352,6 +369,8 @@ impl fmt::Display for Report<'_> {
                 f,
                 "error: the implementation's invariant failed after `{step}`: {message}"
             ),
+            // Written above, whole.
+            DivergenceKind::NotLinearizable { .. } => Ok(()),
         }
     }
 }

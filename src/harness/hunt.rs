@@ -600,12 +600,16 @@ fn watchdog(
 /// The failure of case `case`, hung at `position`: the sequence the run
 /// was given (the case as generated, or the shrink attempt `attempt`) up
 /// to the step it hung on.
-fn hang(shared: &Shared, case: u64, position: &Position, attempt: Option<Vec<Step>>) -> Failure {
+fn hang(
+    shared: &Shared,
+    case: u64,
+    position: &Position,
+    attempt: Option<(Vec<Step>, bool)>,
+) -> Failure {
     let seed = shared.config.seed.case(case);
     let generated = generated_steps(seed, &shared.config.case);
     let generated_len = generated.len();
-    let shrinking = attempt.is_some();
-    let mut steps = attempt.unwrap_or(generated);
+    let (mut steps, shrinking) = attempt.unwrap_or((generated, false));
     let step = match position.activity {
         Activity::Building => {
             steps.clear();

@@ -21,14 +21,17 @@
 //! The harness depends on the model and the vocabulary, never on an
 //! implementation: the simulated framework is handed to it like any other.
 
+pub mod concurrent;
 pub mod conformance;
 pub mod coverage;
 pub mod divergence;
 pub mod draw;
 mod guard;
+mod history_report;
 pub mod hunt;
 pub mod implementation;
 pub mod minimize;
+pub mod parallel;
 pub mod quick;
 pub mod run;
 pub mod seed;
@@ -36,6 +39,9 @@ pub mod strategy;
 pub mod verdict;
 pub(crate) mod watch;
 
+pub use concurrent::{
+    CompletionRoutine, ConcurrentConformance, ConcurrentImplementation, Locked, Routine,
+};
 pub use conformance::{Conformance, Refusal};
 pub use coverage::{Coverage, Depth};
 pub use divergence::{Activity, Divergence, DivergenceKind};
@@ -44,6 +50,7 @@ pub use hunt::{
     Budget, CASE_TIMEOUT, HuntConfig, HuntReport, LeftBehind, STOP_GRACE, Workers, hunt, hunt_with,
 };
 pub use implementation::{Implementation, NotImplemented};
+pub use parallel::{ConcurrentConfig, ParallelCase, run_concurrent_case, run_parallel};
 pub use quick::Sequence;
 pub use run::{
     Answer, CaseConfig, CaseOutcome, Failure, SideBySide, Stepped, execute, execute_within,

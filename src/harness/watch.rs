@@ -35,9 +35,10 @@ pub(crate) struct Watch {
     case: AtomicU64,
     /// The activity (above [`STEP_BITS`]) and the step index of the run.
     at: AtomicU64,
-    /// The sequence of the run under way when it is a shrink attempt;
-    /// `None` while the case runs as generated.
-    attempt: Mutex<Option<Vec<Step>>>,
+    /// The sequence of the run under way when it is not the case as
+    /// generated, and whether it is a shrink attempt; `None` while the case
+    /// runs as generated.
+    attempt: Mutex<Option<(Vec<Step>, bool)>>,
     /// Outcomes of cases done and not yet collected.
     done: Mutex<Vec<(u64, CaseOutcome)>>,
     /// The worker has ended: it runs nothing more.
@@ -85,7 +86,13 @@ impl Watch {
 
     /// A shrink attempt starts, running `steps`.
     pub fn begin_attempt(&self, steps: &[Step]) {
-        *lock(&self.attempt) = Some(steps.to_vec());
+        self.begin_sequence(steps, true);
+    }
+
+    /// A run of `steps` starts (a shrink attempt, or not: a concurrent
+    /// case's round).
+    pub fn begin_sequence(&self, steps: &[Step], shrinking: bool) {
+        *lock(&self.attempt) = Some((steps.to_vec(), shrinking));
         self.begin_run();
     }
 
@@ -140,8 +147,9 @@ impl Watch {
         }
     }
 
-    /// The shrink attempt under way, if the run is one.
-    pub fn attempt(&self) -> Option<Vec<Step>> {
+    /// The sequence under way when it is not the case as generated, and
+    /// whether it is a shrink attempt.
+    pub fn attempt(&self) -> Option<(Vec<Step>, bool)> {
         lock(&self.attempt).clone()
     }
 }
@@ -177,7 +185,7 @@ mod tests {
         );
         assert_eq!(watch.attempt(), None);
         watch.begin_attempt(&[]);
-        assert_eq!(watch.attempt(), Some(Vec::new()));
+        assert_eq!(watch.attempt(), Some((Vec::new(), true)));
         assert_eq!(watch.position().runs, 2);
         watch.end();
         assert!(watch.ended());

@@ -228,6 +228,9 @@ fn broken(kind: &DivergenceKind, rule_id: Option<RuleId>) -> Markup {
                 }
                 DivergenceKind::Panicked { .. } => "the implementation panicked",
                 DivergenceKind::Hung { .. } => "the implementation hung",
+                DivergenceKind::NotLinearizable { .. } => {
+                    "no order explains what the threads did (a race)"
+                }
                 DivergenceKind::Invariant { .. } => "the implementation's own invariant failed",
                 // These name a rule, and are shown above.
                 DivergenceKind::Broke { .. }

@@ -150,6 +150,7 @@ pub fn divergence_kind(kind: &DivergenceKind) -> &'static str {
         DivergenceKind::DuplicateHandle { .. } => "duplicate-handle",
         DivergenceKind::Panicked { .. } => "panicked",
         DivergenceKind::Hung { .. } => "hung",
+        DivergenceKind::NotLinearizable { .. } => "not-linearizable",
         DivergenceKind::Invariant { .. } => "invariant",
     }
 }

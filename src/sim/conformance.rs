@@ -3,6 +3,7 @@
 //! the rule the native call names.
 
 use super::{Framework, Handle, SimError};
+use crate::harness::concurrent::{ConcurrentImplementation, Locked, Routine};
 use crate::harness::conformance::{Conformance, Refusal};
 use crate::harness::implementation::Implementation;
 use crate::vocab::{Call, Completion, Delivery, QueueId, Reply, Settings, TargetChange, TargetId};
@@ -44,6 +45,24 @@ impl Implementation for Simulated {
 
     fn build(&self, settings: Settings) -> Framework {
         Framework::with_settings(settings)
+    }
+}
+
+/// The simulated framework shared between threads: one lock around it,
+/// routines run outside the lock ([`Locked`]).
+impl ConcurrentImplementation for Simulated {
+    type Instance = Locked<Framework>;
+
+    fn name(&self) -> String {
+        SIM.to_owned()
+    }
+
+    fn settings(&self) -> Vec<Settings> {
+        Settings::all_from(Settings::DEFAULT)
+    }
+
+    fn build(&self, settings: Settings, routine: Routine<Handle>) -> Locked<Framework> {
+        Locked::new(Framework::with_settings(settings), routine)
     }
 }
 

@@ -287,6 +287,10 @@ fn sides(kind: &DivergenceKind, step: &Step) -> (Vec<String>, Vec<String>) {
             vec![format!("performs `{step}`")],
             vec![format!("no return after {} s", limit.as_secs_f64())],
         ),
+        DivergenceKind::NotLinearizable { .. } => (
+            vec!["some order of the threads' calls".to_owned()],
+            vec!["no order explains what the threads did".to_owned()],
+        ),
         DivergenceKind::Invariant { message } => (
             vec!["its invariants hold".to_owned()],
             vec![format!("invariant failed: {message}")],

@@ -1,0 +1,187 @@
+//! The concurrent contract: an implementation shared between threads,
+//! whose completion routines run on whatever thread finishes a send and
+//! may call back into it.
+//!
+//! [`ConcurrentConformance`] is [`Conformance`]'s twin for `&self`: the
+//! harness calls it from several threads at once (driver threads, and a
+//! thread standing for the I/O targets that finishes sends), and an
+//! implementation invokes the driver's completion routine, a
+//! [`CompletionRoutine`] it is given when built, instead of reporting
+//! deliveries to be drained. [`Locked`] turns any sequential
+//! [`Conformance`] into a concurrent one with one lock, which is how the
+//! simulated framework takes part.
+//!
+//! # Contract
+//!
+//! - Each method may be called from any thread, concurrently with any
+//!   other, for the same request or others. The harness judges what
+//!   happened afterwards, as a history: it asks whether some order of the
+//!   calls, consistent with when each was made and returned, is one the
+//!   framework allows ([`crate::linearize`]).
+//! - A completion routine runs during the call that finishes its send (a
+//!   target's completion, a synchronous send, a cancel, a timeout, a
+//!   target change), before that call returns, on any thread, and with no
+//!   lock held that a call into the implementation would need: the routine
+//!   may make calls itself (Reuse and send again from inside the routine,
+//!   as a continuous reader does).
+//! - A call whose outcome the framework leaves undefined in some order of
+//!   the calls (a Reuse racing the target's completion of the same request)
+//!   may do anything but hang or corrupt other requests: the history is
+//!   judged in every order, and the undefined one does not judge that
+//!   request further.
+//! - A panic in any method is a failure of the implementation.
+
+use std::fmt;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex};
+
+use super::conformance::{Conformance, Refusal};
+use crate::vocab::{Call, Completion, Delivery, QueueId, Reply, Settings, TargetChange, TargetId};
+
+/// The driver's completion routine: what an implementation calls when it
+/// invokes the callback registered for a request
+/// (`EVT_WDF_REQUEST_COMPLETION_ROUTINE`), with the request's handle.
+pub trait CompletionRoutine<H>: Send + Sync {
+    /// The routine runs for `delivery`.
+    fn run(&self, delivery: Delivery<H>);
+}
+
+/// An implementation of the request lifecycle shared between threads (see
+/// the module docs).
+pub trait ConcurrentConformance: Send + Sync {
+    /// The implementation's own name for a request object.
+    type Handle: Clone + Eq + Hash + fmt::Debug + Send + Sync;
+
+    /// As [`Conformance::create_request`].
+    fn create_request(&self, irp: bool) -> Result<Self::Handle, Refusal>;
+
+    /// As [`Conformance::receive_request`].
+    fn receive_request(&self, queue: QueueId) -> Result<Self::Handle, Refusal>;
+
+    /// As [`Conformance::perform`]; a routine that finishes during the call
+    /// runs before it returns.
+    fn perform(&self, request: &Self::Handle, call: &Call) -> Result<Reply, Refusal>;
+
+    /// As [`Conformance::target_complete`]; the completion routine runs
+    /// before it returns.
+    fn target_complete(&self, request: &Self::Handle, completion: Completion)
+    -> Result<(), Refusal>;
+
+    /// As [`Conformance::timed_out`].
+    fn timed_out(&self, request: &Self::Handle) -> Result<(), Refusal>;
+
+    /// As [`Conformance::change_target`].
+    fn change_target(&self, target: TargetId, change: TargetChange) -> Result<(), Refusal>;
+
+    /// As [`Conformance::check_invariants`], called when no other call is
+    /// under way.
+    fn check_invariants(&self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// The routine a concurrent instance is built with, for handles `H`.
+pub type Routine<H> = Arc<dyn CompletionRoutine<H>>;
+
+/// A concurrent implementation as a whole: its name, the settings it
+/// implements, and a fresh shared instance for one case.
+pub trait ConcurrentImplementation: Send + Sync + 'static {
+    /// One instance, shared by the threads of one case.
+    type Instance: ConcurrentConformance;
+
+    /// As [`Implementation::name`](super::Implementation::name).
+    fn name(&self) -> String;
+
+    /// As [`Implementation::settings`](super::Implementation::settings).
+    fn settings(&self) -> Vec<Settings>;
+
+    /// A fresh instance for `settings`, which runs `routine` for every
+    /// completion routine it invokes.
+    fn build(
+        &self,
+        settings: Settings,
+        routine: Routine<<Self::Instance as ConcurrentConformance>::Handle>,
+    ) -> Self::Instance;
+}
+
+/// A sequential implementation made safe to share: every call holds one
+/// lock, and the routines the call invoked run after the lock is released,
+/// before the call returns. Each call is then atomic, so it conforms
+/// whenever the sequential implementation does; a framework with finer
+/// locking is what the concurrent hunt is for.
+pub struct Locked<C: Conformance> {
+    inner: Mutex<C>,
+    routine: Routine<C::Handle>,
+}
+
+impl<C: Conformance> Locked<C> {
+    /// `inner` behind one lock, invoking `routine`.
+    pub fn new(inner: C, routine: Routine<C::Handle>) -> Self {
+        Locked {
+            inner: Mutex::new(inner),
+            routine,
+        }
+    }
+
+    /// Runs `call` on the implementation under the lock, then the
+    /// routines it invoked, outside it.
+    fn locked<T>(&self, call: impl FnOnce(&mut C) -> T) -> T {
+        let (result, delivered) = {
+            // A panic under the lock is the implementation's failure, and
+            // reported as one; the state it left is still what the next
+            // call sees, as in a framework without poisoning.
+            let mut inner = self
+                .inner
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let result = call(&mut inner);
+            let mut delivered = Vec::new();
+            inner.drain_deliveries(&mut delivered);
+            (result, delivered)
+        };
+        for delivery in delivered {
+            self.routine.run(delivery);
+        }
+        result
+    }
+}
+
+impl<C> ConcurrentConformance for Locked<C>
+where
+    C: Conformance + Send,
+    C::Handle: Eq + Hash + Send + Sync,
+{
+    type Handle = C::Handle;
+
+    fn create_request(&self, irp: bool) -> Result<Self::Handle, Refusal> {
+        self.locked(|inner| inner.create_request(irp))
+    }
+
+    fn receive_request(&self, queue: QueueId) -> Result<Self::Handle, Refusal> {
+        self.locked(|inner| inner.receive_request(queue))
+    }
+
+    fn perform(&self, request: &Self::Handle, call: &Call) -> Result<Reply, Refusal> {
+        self.locked(|inner| inner.perform(request, call))
+    }
+
+    fn target_complete(
+        &self,
+        request: &Self::Handle,
+        completion: Completion,
+    ) -> Result<(), Refusal> {
+        self.locked(|inner| inner.target_complete(request, completion))
+    }
+
+    fn timed_out(&self, request: &Self::Handle) -> Result<(), Refusal> {
+        self.locked(|inner| inner.timed_out(request))
+    }
+
+    fn change_target(&self, target: TargetId, change: TargetChange) -> Result<(), Refusal> {
+        self.locked(|inner| inner.change_target(target, change))
+    }
+
+    fn check_invariants(&self) -> Result<(), String> {
+        self.locked(|inner| inner.check_invariants())
+    }
+}

@@ -1,0 +1,500 @@
+//! Parallel cases: a sequential prefix, then several threads at once, on
+//! one shared instance of a [`ConcurrentImplementation`], recorded as a
+//! [`History`] and judged by the linearizability checker.
+//!
+//! # The shape of a case
+//!
+//! A case is drawn as a sequential case is ([`generated_steps`]), then
+//! split ([`ParallelCase::split`]): the steps that introduce requests go
+//! first, in order, on one thread; then `drivers` driver threads run the
+//! driver's calls, a request's calls all on one thread (request `r` on
+//! thread `r mod drivers`), while one more thread, standing for the I/O
+//! targets and the timers, finishes sends, times them out and changes
+//! targets. So every request's own calls keep their order, and the races
+//! are those of a real driver: the target finishing a send while the
+//! driver cancels it, reuses it, or the target is purged.
+//!
+//! Each case runs [`ConcurrentConfig::rounds`] times on fresh instances to
+//! meet other interleavings, the threads released together by a barrier.
+//! Every call is recorded with the logical time it was invoked and
+//! returned, and every completion routine with the thread it ran on and
+//! the time it started: the history the checker judges.
+//!
+//! The schedule is the operating system's: a round that fails may not
+//! fail when run again, so a failure is shrunk by keeping what still fails
+//! in any of several rounds, and replayed the same way.
+
+use std::cell::Cell;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Barrier, Mutex, OnceLock};
+
+use super::concurrent::{CompletionRoutine, ConcurrentConformance, ConcurrentImplementation};
+use super::conformance::Refusal;
+use super::coverage::Coverage;
+use super::divergence::{Divergence, DivergenceKind};
+use super::guard::guard;
+use super::run::{CaseConfig, CaseOutcome, Failure, UNKNOWN_REQUEST, generated_steps};
+use super::seed::Seed;
+use super::watch::Watch;
+use crate::linearize::{self, Budget, Verdict};
+use crate::model::Model;
+use crate::vocab::{
+    Answered, CallbackRun, Delivery, History, Operation, Reply, RequestId, Settings, Step, ThreadId,
+};
+
+/// Settings of a concurrent case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConcurrentConfig {
+    /// The sequential case it is drawn from.
+    pub case: CaseConfig,
+    /// Driver threads (besides the one thread that finishes sends).
+    pub drivers: usize,
+    /// Times each case runs, on a fresh instance each time.
+    pub rounds: usize,
+    /// The linearizability checker's budget, per round.
+    pub budget: Budget,
+}
+
+impl Default for ConcurrentConfig {
+    fn default() -> Self {
+        ConcurrentConfig {
+            case: CaseConfig {
+                steps_max: 24,
+                ..CaseConfig::default()
+            },
+            drivers: 2,
+            rounds: 8,
+            budget: Budget::DEFAULT,
+        }
+    }
+}
+
+/// A case split for threads (see the module docs).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParallelCase {
+    /// Run first, on one thread: every step that introduces a request.
+    pub prefix: Vec<Step>,
+    /// Then at once, one list per thread: the driver threads, and last the
+    /// thread that stands for the targets.
+    pub threads: Vec<Vec<Step>>,
+}
+
+impl ParallelCase {
+    /// `steps` split for `drivers` driver threads (at least one) and the
+    /// targets' thread.
+    pub fn split(steps: &[Step], drivers: usize) -> Self {
+        let drivers = drivers.max(1);
+        let mut case = ParallelCase {
+            prefix: Vec::new(),
+            threads: vec![Vec::new(); drivers + 1],
+        };
+        for step in steps {
+            match *step {
+                Step::Create { .. } | Step::Receive { .. } => case.prefix.push(*step),
+                Step::Call { request, .. } => {
+                    case.threads[request.0 as usize % drivers].push(*step)
+                }
+                Step::TargetComplete { .. } | Step::TimedOut { .. } | Step::Target { .. } => {
+                    case.threads[drivers].push(*step)
+                }
+            }
+        }
+        case
+    }
+
+    /// Every step: the prefix, then each thread's in turn.
+    pub fn steps(&self) -> Vec<Step> {
+        self.prefix
+            .iter()
+            .chain(self.threads.iter().flatten())
+            .copied()
+            .collect()
+    }
+
+    /// The number of steps.
+    pub fn len(&self) -> usize {
+        self.prefix.len() + self.threads.iter().map(Vec::len).sum::<usize>()
+    }
+
+    /// Whether it has no step.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+thread_local! {
+    /// The harness thread running here, for the callbacks it runs.
+    static THREAD: Cell<ThreadId> = const { Cell::new(OUTSIDE) };
+}
+
+/// The thread a completion routine ran on when it is none of the
+/// harness's: one of the implementation's own.
+pub const OUTSIDE: ThreadId = ThreadId(u32::MAX);
+
+/// The clock and the completion routines of one round.
+struct Recorder<H> {
+    clock: AtomicU64,
+    /// Handles to names, fixed once the prefix has introduced every
+    /// request.
+    names: OnceLock<HashMap<H, RequestId>>,
+    callbacks: Mutex<Vec<CallbackRun>>,
+}
+
+impl<H> Recorder<H> {
+    fn tick(&self) -> u64 {
+        self.clock.fetch_add(1, Ordering::SeqCst) + 1
+    }
+}
+
+impl<H: Eq + Hash + Send + Sync> CompletionRoutine<H> for Recorder<H> {
+    fn run(&self, delivery: Delivery<H>) {
+        let at = self.tick();
+        let request = self
+            .names
+            .get()
+            .and_then(|names| names.get(&delivery.request))
+            .copied()
+            .unwrap_or(UNKNOWN_REQUEST);
+        let run = CallbackRun {
+            thread: THREAD.with(Cell::get),
+            at,
+            delivery: delivery.map_request(|_| request),
+        };
+        self.callbacks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(run);
+    }
+}
+
+/// The answer to one step, as a history records it.
+fn answered(called: Result<Option<Reply>, Refusal>) -> Answered {
+    match called {
+        Ok(Some(reply)) => Answered::Replied(reply),
+        Ok(None) => Answered::Introduced,
+        Err(Refusal::Rule(rule)) => Answered::Refused(Some(rule)),
+        Err(_) => Answered::Refused(None),
+    }
+}
+
+/// Performs a step that is not an introduction on `instance`.
+fn call<I: ConcurrentConformance>(
+    instance: &I,
+    handle: &I::Handle,
+    step: &Step,
+) -> Result<Option<Reply>, Refusal> {
+    match *step {
+        Step::Call { ref call, .. } => instance.perform(handle, call).map(Some),
+        Step::TargetComplete { completion, .. } => instance
+            .target_complete(handle, completion)
+            .map(|()| Some(Reply::Done)),
+        Step::TimedOut { .. } => instance.timed_out(handle).map(|()| Some(Reply::Done)),
+        // INVARIANT: `perform` handles target changes and introductions.
+        Step::Target { .. } | Step::Create { .. } | Step::Receive { .. } => {
+            unreachable!("not a step on a request")
+        }
+    }
+}
+
+/// Runs `case` once on a fresh instance of `implementation` for
+/// `settings`, and returns what happened, or the implementation's panic
+/// (a divergence at the flattened step that panicked).
+pub fn run_parallel<M: ConcurrentImplementation>(
+    implementation: &M,
+    settings: Settings,
+    case: &ParallelCase,
+) -> Result<History, Divergence> {
+    type Handle<M> = <<M as ConcurrentImplementation>::Instance as ConcurrentConformance>::Handle;
+    let recorder: Arc<Recorder<Handle<M>>> = Arc::new(Recorder {
+        clock: AtomicU64::new(0),
+        names: OnceLock::new(),
+        callbacks: Mutex::new(Vec::new()),
+    });
+    let routine = Arc::clone(&recorder);
+    let instance = guard(|| implementation.build(settings, routine)).map_err(|kind| Divergence {
+        step: 0,
+        kind,
+    })?;
+    let mut operations = Vec::new();
+    let mut handles: BTreeMap<RequestId, Handle<M>> = BTreeMap::new();
+    THREAD.with(|t| t.set(ThreadId(0)));
+    for (index, step) in case.prefix.iter().enumerate() {
+        let invoked = recorder.tick();
+        let introduced = guard(|| match *step {
+            Step::Create { irp, .. } => instance.create_request(irp),
+            Step::Receive { queue, .. } => instance.receive_request(queue),
+            // INVARIANT: `split` puts only introductions in the prefix.
+            _ => unreachable!("only introductions in the prefix"),
+        })
+        .map_err(|kind| Divergence { step: index, kind })?;
+        let returned = recorder.tick();
+        let answer = match introduced {
+            Ok(handle) => {
+                if let Some(request) = step.request() {
+                    handles.insert(request, handle);
+                }
+                Answered::Introduced
+            }
+            Err(refusal) => answered(Err(refusal)),
+        };
+        operations.push(Operation {
+            thread: ThreadId(0),
+            step: *step,
+            invoked,
+            returned: Some((returned, answer)),
+        });
+    }
+    let names = handles.iter().map(|(id, h)| (h.clone(), *id)).collect();
+    // Set once, here: the routines of the parallel part name requests by it.
+    let _ = recorder.names.set(names);
+    let start = Barrier::new(case.threads.len());
+    let offsets: Vec<usize> = case
+        .threads
+        .iter()
+        .scan(case.prefix.len(), |at, steps| {
+            let offset = *at;
+            *at += steps.len();
+            Some(offset)
+        })
+        .collect();
+    let ran: Vec<Result<Vec<Operation>, Divergence>> = std::thread::scope(|scope| {
+        let spawned: Vec<_> = case
+            .threads
+            .iter()
+            .enumerate()
+            .map(|(thread, steps)| {
+                let (instance, handles, recorder, start) = (&instance, &handles, &recorder, &start);
+                let offset = offsets[thread];
+                scope.spawn(move || {
+                    let thread = ThreadId(thread as u32);
+                    THREAD.with(|t| t.set(thread));
+                    start.wait();
+                    let mut operations = Vec::with_capacity(steps.len());
+                    for (index, step) in steps.iter().enumerate() {
+                        let invoked = recorder.tick();
+                        let called = match *step {
+                            Step::Target { target, change } => guard(|| {
+                                instance
+                                    .change_target(target, change)
+                                    .map(|()| Some(Reply::Done))
+                            }),
+                            _ => match step.request().and_then(|r| handles.get(&r)) {
+                                Some(handle) => guard(|| call(instance, handle, step)),
+                                // A request whose introduction was refused:
+                                // the step is ill-formed, and not made.
+                                None => continue,
+                            },
+                        };
+                        let called = called.map_err(|kind| Divergence {
+                            step: offset + index,
+                            kind,
+                        })?;
+                        let returned = recorder.tick();
+                        operations.push(Operation {
+                            thread,
+                            step: *step,
+                            invoked,
+                            returned: Some((returned, answered(called))),
+                        });
+                    }
+                    Ok(operations)
+                })
+            })
+            .collect();
+        spawned
+            .into_iter()
+            .map(|handle| {
+                handle.join().unwrap_or_else(|_| {
+                    // Every call into the implementation is guarded: only
+                    // the harness itself can have panicked here.
+                    panic!("a harness thread of a parallel case panicked")
+                })
+            })
+            .collect()
+    });
+    THREAD.with(|t| t.set(OUTSIDE));
+    for thread in ran {
+        operations.extend(thread?);
+    }
+    let end = case.len().saturating_sub(1);
+    guard(|| instance.check_invariants())
+        .and_then(|checked| checked.map_err(|message| DivergenceKind::Invariant { message }))
+        .map_err(|kind| Divergence { step: end, kind })?;
+    guard(|| drop(instance)).map_err(|kind| Divergence { step: end, kind })?;
+    operations.sort_by_key(|op| op.invoked);
+    let mut callbacks = std::mem::take(
+        &mut *recorder
+            .callbacks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
+    callbacks.sort_by_key(|run| run.at);
+    Ok(History {
+        operations,
+        callbacks,
+    })
+}
+
+/// What one round found.
+enum Round {
+    /// Linearizable; the rules its order exercised are counted.
+    Passed,
+    /// The checker's budget ran out.
+    Undecided,
+    /// Not linearizable, or the implementation panicked.
+    Failed(Divergence),
+}
+
+/// Runs `case` once and judges its history, counting in `coverage` the
+/// rules the accepted order exercised.
+fn round<M: ConcurrentImplementation>(
+    implementation: &M,
+    config: &ConcurrentConfig,
+    case: &ParallelCase,
+    coverage: Option<&mut Coverage>,
+) -> Round {
+    let settings = config.case.settings;
+    let history = match run_parallel(implementation, settings, case) {
+        Ok(history) => history,
+        Err(divergence) => return Round::Failed(divergence),
+    };
+    match linearize::check(&history, settings, config.budget) {
+        Ok(Verdict::Linearizable { orders }) => {
+            if let Some(coverage) = coverage {
+                for order in orders {
+                    let mut model = Model::with_settings(settings);
+                    for index in order {
+                        if let Ok(judgement) = model.step(&history.operations[index].step) {
+                            coverage.record(&judgement);
+                        }
+                    }
+                }
+            }
+            Round::Passed
+        }
+        Ok(Verdict::Unknown { .. }) => Round::Undecided,
+        Ok(Verdict::NotLinearizable(counterexample)) => Round::Failed(Divergence {
+            step: case.len().saturating_sub(1),
+            kind: DivergenceKind::NotLinearizable {
+                history: Box::new(history),
+                counterexample,
+            },
+        }),
+        // INVARIANT: the recorder lists events in time order, each with a
+        // time of its own, and every return after its invocation.
+        Err(error) => panic!("the harness recorded an ill-formed history: {error}"),
+    }
+}
+
+/// Runs `case` for up to `rounds` rounds, until one fails.
+fn first_failure<M: ConcurrentImplementation>(
+    implementation: &M,
+    config: &ConcurrentConfig,
+    case: &ParallelCase,
+    mut coverage: Option<&mut Coverage>,
+    watch: Option<&Arc<Watch>>,
+) -> Option<Divergence> {
+    let steps = case.steps();
+    for _ in 0..config.rounds.max(1) {
+        if let Some(watch) = watch {
+            watch.begin_sequence(&steps, false);
+        }
+        if let Round::Failed(divergence) = round(implementation, config, case, coverage.as_deref_mut())
+        {
+            return Some(divergence);
+        }
+    }
+    None
+}
+
+/// The most shrink attempts for one failing case: each runs up to
+/// `rounds` rounds, and a race may need them all to show again.
+const SHRINK_ATTEMPTS: usize = 400;
+
+/// Runs the concurrent case of `seed` (see the module docs) for
+/// `config.rounds` rounds and, when a round fails, shrinks the case:
+/// steps are left out while some round of what is left still fails the
+/// same way.
+pub fn run_concurrent_case<M: ConcurrentImplementation>(
+    seed: Seed,
+    config: &ConcurrentConfig,
+    implementation: &M,
+) -> CaseOutcome {
+    run_concurrent_case_watched(seed, config, implementation, None)
+}
+
+pub(crate) fn run_concurrent_case_watched<M: ConcurrentImplementation>(
+    seed: Seed,
+    config: &ConcurrentConfig,
+    implementation: &M,
+    watch: Option<&Arc<Watch>>,
+) -> CaseOutcome {
+    let steps = generated_steps(seed, &config.case);
+    let generated_len = steps.len();
+    let mut case = ParallelCase::split(&steps, config.drivers);
+    let mut coverage = Coverage::default();
+    let Some(mut divergence) =
+        first_failure(implementation, config, &case, Some(&mut coverage), watch)
+    else {
+        return CaseOutcome {
+            steps: generated_len,
+            coverage,
+            failure: None,
+        };
+    };
+    let mut attempts = 0;
+    'shrinking: loop {
+        let mut shorter = false;
+        for thread in (0..case.threads.len()).rev() {
+            let mut index = case.threads[thread].len();
+            while index > 0 {
+                index -= 1;
+                if attempts >= SHRINK_ATTEMPTS {
+                    break 'shrinking;
+                }
+                attempts += 1;
+                let mut candidate = case.clone();
+                candidate.threads[thread].remove(index);
+                if let Some(found) = first_failure(implementation, config, &candidate, None, watch)
+                    .filter(|found| found.same_failure(&divergence))
+                {
+                    (case, divergence) = (candidate, found);
+                    shorter = true;
+                }
+            }
+        }
+        // Introductions of requests no thread uses any more.
+        let used: Vec<RequestId> = case.threads.iter().flatten().filter_map(Step::request).collect();
+        let unused: Vec<usize> = (0..case.prefix.len())
+            .filter(|&i| case.prefix[i].request().is_some_and(|r| !used.contains(&r)))
+            .collect();
+        if !unused.is_empty() {
+            let mut candidate = case.clone();
+            for &i in unused.iter().rev() {
+                candidate.prefix.remove(i);
+            }
+            attempts += 1;
+            if let Some(found) = first_failure(implementation, config, &candidate, None, watch)
+                .filter(|found| found.same_failure(&divergence))
+            {
+                (case, divergence) = (candidate, found);
+                shorter = true;
+            }
+        }
+        if !shorter {
+            break;
+        }
+    }
+    CaseOutcome {
+        steps: generated_len,
+        coverage,
+        failure: Some(Failure {
+            seed,
+            generated_len,
+            steps: case.steps(),
+            divergence,
+        }),
+    }
+}

@@ -21,8 +21,13 @@ fn config(settings: Settings) -> ConcurrentConfig {
 /// every setting, for every case and round tried.
 #[test]
 fn the_simulated_framework_shared_between_threads_is_linearizable() {
+    // More with WDFREQ_CONCURRENT_SEEDS=N (a long run, opt-in).
+    let seeds = std::env::var("WDFREQ_CONCURRENT_SEEDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(24);
     for settings in Settings::all() {
-        for seed in 0..24 {
+        for seed in 0..seeds {
             let outcome = run_concurrent_case(Seed(seed), &config(settings), &Simulated);
             if let Some(failure) = outcome.failure {
                 panic!(
@@ -35,35 +40,96 @@ fn the_simulated_framework_shared_between_threads_is_linearizable() {
     }
 }
 
-/// Property: a split keeps every request's calls on one driver thread in
-/// their order, the introductions first, and the target's steps on the
-/// last thread; flattened, it splits again to itself (so a flattened case
-/// is enough to replay it).
+/// Property: a case's threads keep every request's calls on one driver
+/// thread in the order drawn, the target's steps on the thread after the
+/// drivers' and the timeouts on the last, and every step on exactly one
+/// thread but the introductions, which run first.
 #[test]
-fn a_split_keeps_each_requests_calls_in_order_and_splits_again_to_itself() {
+fn each_requests_calls_stay_on_one_thread_in_the_order_drawn() {
     for seed in 0..64 {
         let steps = wdfreq::harness::generated_steps(Seed(seed), &CaseConfig::default());
-        let case = ParallelCase::split(&steps, 3);
-        assert_eq!(case.threads.len(), 4);
-        assert_eq!(case.len(), steps.len());
-        for step in &case.prefix {
-            assert!(matches!(step, Step::Create { .. } | Step::Receive { .. }));
+        let case = ParallelCase::new(steps.clone(), 3);
+        let threads = case.split();
+        assert_eq!(threads.len(), 5);
+        let mut seen: Vec<usize> = threads.iter().flatten().copied().collect();
+        seen.sort();
+        let introductions: Vec<usize> = (0..steps.len())
+            .filter(|&i| matches!(steps[i], Step::Create { .. } | Step::Receive { .. }))
+            .collect();
+        assert_eq!(seen.len() + introductions.len(), steps.len());
+        for (thread, indices) in threads.iter().enumerate() {
+            assert!(indices.windows(2).all(|w| w[0] < w[1]), "in order");
+            for &i in indices {
+                let expected = match steps[i] {
+                    Step::Call { request, .. } => request.0 as usize % 3,
+                    Step::TargetComplete { .. } | Step::Target { .. } => 3,
+                    Step::TimedOut { .. } => 4,
+                    _ => panic!("an introduction on a thread"),
+                };
+                assert_eq!(thread, expected);
+            }
         }
-        for step in &case.threads[3] {
-            assert!(matches!(
-                step,
-                Step::TargetComplete { .. } | Step::TimedOut { .. } | Step::Target { .. }
-            ));
+    }
+}
+
+mod racy {
+    use super::*;
+    use wdfreq::gallery::racy::{RACY, RacyMutant};
+    use wdfreq::harness::{Budget as HuntBudget, DivergenceKind, HuntConfig, hunt};
+
+    /// The first case of seeds `0..seeds` the concurrent hunt fails, with
+    /// its report.
+    fn caught(mutant: RacyMutant, seeds: u64) -> Option<(u64, String)> {
+        (0..seeds).find_map(|seed| {
+            let outcome = run_concurrent_case(Seed(seed), &config(Settings::DEFAULT), &mutant);
+            outcome.failure.map(|failure| {
+                assert!(
+                    matches!(
+                        failure.divergence.kind,
+                        DivergenceKind::NotLinearizable { .. }
+                    ),
+                    "{}: {:?}",
+                    mutant.name,
+                    failure.divergence
+                );
+                (seed, failure.divergence.report(&failure.steps).to_string())
+            })
+        })
+    }
+
+    /// Property: every racy mutant is caught by the concurrent hunt, as a
+    /// history no order explains.
+    #[test]
+    fn every_racy_mutant_is_caught_by_the_concurrent_hunt() {
+        for mutant in RACY {
+            let found = caught(mutant, 400);
+            assert!(found.is_some(), "{} not caught", mutant.name);
+            let (seed, report) = found.expect("caught");
+            println!("{} caught at seed {seed}:\n{report}", mutant.name);
         }
-        for (thread, calls) in case.threads[..3].iter().enumerate() {
-            let in_order: Vec<&Step> = steps
-                .iter()
-                .filter(|s| {
-                    matches!(s, Step::Call { request, .. } if request.0 as usize % 3 == thread)
-                })
-                .collect();
-            assert_eq!(calls.iter().collect::<Vec<_>>(), in_order);
+    }
+
+    /// Property: every racy mutant passes the sequential hunt: only threads
+    /// at once show its bug.
+    #[test]
+    fn every_racy_mutant_passes_the_sequential_hunt() {
+        for mutant in RACY {
+            let config = HuntConfig {
+                seed: Seed(1),
+                budget: HuntBudget::Cases(300),
+                case: CaseConfig::default(),
+            };
+            let report = hunt(
+                &config,
+                move || wdfreq::harness::Implementation::build(&mutant, Settings::DEFAULT),
+                &mut |_| {},
+            );
+            assert!(
+                report.failure().is_none(),
+                "{}: {:?}",
+                mutant.name,
+                report.failure()
+            );
         }
-        assert_eq!(ParallelCase::split(&case.steps(), 3), case);
     }
 }

@@ -77,6 +77,8 @@ pub use cancel_not_sticky::CancelNotSticky;
 pub use complete_created_accepted::CompleteCreatedAccepted;
 pub use context_kept_across_reuse::ContextKeptAcrossReuse;
 pub use contexts_swapped::ContextsSwapped;
+pub mod racy;
+
 pub use epoch_wraps::EpochWraps;
 pub use formatted_flag_cleared_by_reuse::FormattedFlagClearedByReuse;
 pub use formatting_kept_across_reuse::FormattingKeptAcrossReuse;

@@ -64,8 +64,11 @@ pub trait ConcurrentConformance: Send + Sync {
 
     /// As [`Conformance::target_complete`]; the completion routine runs
     /// before it returns.
-    fn target_complete(&self, request: &Self::Handle, completion: Completion)
-    -> Result<(), Refusal>;
+    fn target_complete(
+        &self,
+        request: &Self::Handle,
+        completion: Completion,
+    ) -> Result<(), Refusal>;
 
     /// As [`Conformance::timed_out`].
     fn timed_out(&self, request: &Self::Handle) -> Result<(), Refusal>;
@@ -183,5 +186,88 @@ where
 
     fn check_invariants(&self) -> Result<(), String> {
         self.locked(|inner| inner.check_invariants())
+    }
+}
+
+/// The completion routines a [`Sequential`] instance ran, kept to be
+/// drained.
+struct Collected<H>(Mutex<Vec<Delivery<H>>>);
+
+impl<H: Send> CompletionRoutine<H> for Collected<H> {
+    fn run(&self, delivery: Delivery<H>) {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(delivery);
+    }
+}
+
+/// A concurrent implementation driven from one thread, as the sequential
+/// harness drives one: the routines it runs are kept and drained after
+/// each step. So any concurrent implementation can be hunted sequentially
+/// too, which is how a race shows to be one: the sequential hunt passes
+/// where the concurrent one fails.
+pub struct Sequential<C: ConcurrentConformance> {
+    instance: C,
+    ran: Arc<Collected<C::Handle>>,
+}
+
+impl<C: ConcurrentConformance> Sequential<C> {
+    /// A fresh instance of `implementation` for `settings`, to drive
+    /// sequentially.
+    pub fn build<M>(implementation: &M, settings: Settings) -> Self
+    where
+        M: ConcurrentImplementation<Instance = C>,
+        C::Handle: 'static,
+    {
+        let ran = Arc::new(Collected(Mutex::new(Vec::new())));
+        let instance = implementation.build(settings, Arc::clone(&ran) as Routine<C::Handle>);
+        Sequential { instance, ran }
+    }
+}
+
+impl<C: ConcurrentConformance> Conformance for Sequential<C> {
+    type Handle = C::Handle;
+
+    fn create_request(&mut self, irp: bool) -> Result<Self::Handle, Refusal> {
+        self.instance.create_request(irp)
+    }
+
+    fn receive_request(&mut self, queue: QueueId) -> Result<Self::Handle, Refusal> {
+        self.instance.receive_request(queue)
+    }
+
+    fn perform(&mut self, request: &Self::Handle, call: &Call) -> Result<Reply, Refusal> {
+        self.instance.perform(request, call)
+    }
+
+    fn target_complete(
+        &mut self,
+        request: &Self::Handle,
+        completion: Completion,
+    ) -> Result<(), Refusal> {
+        self.instance.target_complete(request, completion)
+    }
+
+    fn timed_out(&mut self, request: &Self::Handle) -> Result<(), Refusal> {
+        self.instance.timed_out(request)
+    }
+
+    fn change_target(&mut self, target: TargetId, change: TargetChange) -> Result<(), Refusal> {
+        self.instance.change_target(target, change)
+    }
+
+    fn drain_deliveries(&mut self, into: &mut Vec<Delivery<Self::Handle>>) {
+        into.append(
+            &mut self
+                .ran
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+    }
+
+    fn check_invariants(&self) -> Result<(), String> {
+        self.instance.check_invariants()
     }
 }

@@ -40,7 +40,7 @@ pub mod verdict;
 pub(crate) mod watch;
 
 pub use concurrent::{
-    CompletionRoutine, ConcurrentConformance, ConcurrentImplementation, Locked, Routine,
+    CompletionRoutine, ConcurrentConformance, ConcurrentImplementation, Locked, Routine, Sequential,
 };
 pub use conformance::{Conformance, Refusal};
 pub use coverage::{Coverage, Depth};
@@ -50,7 +50,9 @@ pub use hunt::{
     Budget, CASE_TIMEOUT, HuntConfig, HuntReport, LeftBehind, STOP_GRACE, Workers, hunt, hunt_with,
 };
 pub use implementation::{Implementation, NotImplemented};
-pub use parallel::{ConcurrentConfig, ParallelCase, run_concurrent_case, run_parallel};
+pub use parallel::{
+    ConcurrentConfig, ParallelCase, defined_steps, run_concurrent_case, run_parallel,
+};
 pub use quick::Sequence;
 pub use run::{
     Answer, CaseConfig, CaseOutcome, Failure, SideBySide, Stepped, execute, execute_within,

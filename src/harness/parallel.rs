@@ -4,15 +4,25 @@
 //!
 //! # The shape of a case
 //!
-//! A case is drawn as a sequential case is ([`generated_steps`]), then
-//! split ([`ParallelCase::split`]): the steps that introduce requests go
-//! first, in order, on one thread; then `drivers` driver threads run the
-//! driver's calls, a request's calls all on one thread (request `r` on
-//! thread `r mod drivers`), while one more thread, standing for the I/O
-//! targets and the timers, finishes sends, times them out and changes
-//! targets. So every request's own calls keep their order, and the races
-//! are those of a real driver: the target finishing a send while the
-//! driver cancels it, reuses it, or the target is purged.
+//! A case is drawn as a sequential case is ([`generated_steps`]), without
+//! the steps the framework leaves undefined where they stand
+//! ([`defined_steps`]), and kept in that order ([`ParallelCase`]). The
+//! steps that introduce requests run first, in order, on one thread; then
+//! `drivers` driver threads run the driver's calls, a request's calls all
+//! on one thread (request `r` on thread `r mod drivers`), while one more
+//! thread, standing for the I/O targets, finishes sends and changes
+//! targets, and another, standing for the framework's timers, times sends
+//! out.
+//!
+//! A step waits for the step before it on the same request, when that one
+//! is on another thread, to have been *invoked*, not to have returned: a
+//! driver reuses a request once its completion has begun (its routine
+//! runs), while the framework's completion path may still be finishing.
+//! So each request's steps start in the order drawn, and the races are
+//! those of a real driver: the tail of the target's completion against
+//! the driver's next calls, a timeout against a completion, a purge
+//! against both. (The waits point back in the drawn order only, so they
+//! cannot deadlock.)
 //!
 //! Each case runs [`ConcurrentConfig::rounds`] times on fresh instances to
 //! meet other interleavings, the threads released together by a barrier.
@@ -27,7 +37,7 @@
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Barrier, Mutex, OnceLock};
 
 use super::concurrent::{CompletionRoutine, ConcurrentConformance, ConcurrentImplementation};
@@ -71,56 +81,81 @@ impl Default for ConcurrentConfig {
     }
 }
 
-/// A case split for threads (see the module docs).
+/// A concurrent case: steps in the order drawn, and how many driver
+/// threads share them (see the module docs).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ParallelCase {
-    /// Run first, on one thread: every step that introduces a request.
-    pub prefix: Vec<Step>,
-    /// Then at once, one list per thread: the driver threads, and last the
-    /// thread that stands for the targets.
-    pub threads: Vec<Vec<Step>>,
+    /// Driver threads (at least one).
+    pub drivers: usize,
+    /// Every step, in the order drawn.
+    pub steps: Vec<Step>,
 }
 
 impl ParallelCase {
-    /// `steps` split for `drivers` driver threads (at least one) and the
-    /// targets' thread.
-    pub fn split(steps: &[Step], drivers: usize) -> Self {
-        let drivers = drivers.max(1);
-        let mut case = ParallelCase {
-            prefix: Vec::new(),
-            threads: vec![Vec::new(); drivers + 1],
-        };
-        for step in steps {
-            match *step {
-                Step::Create { .. } | Step::Receive { .. } => case.prefix.push(*step),
-                Step::Call { request, .. } => {
-                    case.threads[request.0 as usize % drivers].push(*step)
-                }
-                Step::TargetComplete { .. } | Step::TimedOut { .. } | Step::Target { .. } => {
-                    case.threads[drivers].push(*step)
-                }
-            }
+    /// `steps` for `drivers` driver threads (at least one), the targets'
+    /// thread and the timers' thread.
+    pub fn new(steps: Vec<Step>, drivers: usize) -> Self {
+        ParallelCase {
+            drivers: drivers.max(1),
+            steps,
         }
-        case
     }
 
-    /// Every step: the prefix, then each thread's in turn.
-    pub fn steps(&self) -> Vec<Step> {
-        self.prefix
+    /// The thread that runs `step`: `None` for an introduction (run first,
+    /// before the threads start), else a driver thread, the targets'
+    /// thread (`drivers`) or the timers' thread (`drivers + 1`).
+    pub fn thread_of(&self, step: &Step) -> Option<usize> {
+        match *step {
+            Step::Create { .. } | Step::Receive { .. } => None,
+            Step::Call { request, .. } => Some(request.0 as usize % self.drivers),
+            Step::TargetComplete { .. } | Step::Target { .. } => Some(self.drivers),
+            Step::TimedOut { .. } => Some(self.drivers + 1),
+        }
+    }
+
+    /// The number of threads after the introductions.
+    pub fn threads(&self) -> usize {
+        self.drivers + 2
+    }
+
+    /// Each thread's steps, as indices into [`steps`](Self::steps), in
+    /// order.
+    pub fn split(&self) -> Vec<Vec<usize>> {
+        let mut threads = vec![Vec::new(); self.threads()];
+        for (index, step) in self.steps.iter().enumerate() {
+            if let Some(thread) = self.thread_of(step) {
+                threads[thread].push(index);
+            }
+        }
+        threads
+    }
+
+    /// For each step, the earlier step on the same request on another
+    /// thread that must have been invoked before it starts.
+    fn waits(&self) -> Vec<Option<usize>> {
+        let mut last: BTreeMap<RequestId, usize> = BTreeMap::new();
+        self.steps
             .iter()
-            .chain(self.threads.iter().flatten())
-            .copied()
+            .enumerate()
+            .map(|(index, step)| {
+                let request = step.request()?;
+                let thread = self.thread_of(step);
+                let before = last.insert(request, index)?;
+                // An introduction ran before every thread started.
+                let other = self.thread_of(&self.steps[before])?;
+                (thread.is_some() && thread != Some(other)).then_some(before)
+            })
             .collect()
     }
 
     /// The number of steps.
     pub fn len(&self) -> usize {
-        self.prefix.len() + self.threads.iter().map(Vec::len).sum::<usize>()
+        self.steps.len()
     }
 
     /// Whether it has no step.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.steps.is_empty()
     }
 }
 
@@ -213,20 +248,21 @@ pub fn run_parallel<M: ConcurrentImplementation>(
         callbacks: Mutex::new(Vec::new()),
     });
     let routine = Arc::clone(&recorder);
-    let instance = guard(|| implementation.build(settings, routine)).map_err(|kind| Divergence {
-        step: 0,
-        kind,
-    })?;
+    let instance = guard(|| implementation.build(settings, routine))
+        .map_err(|kind| Divergence { step: 0, kind })?;
     let mut operations = Vec::new();
     let mut handles: BTreeMap<RequestId, Handle<M>> = BTreeMap::new();
     THREAD.with(|t| t.set(ThreadId(0)));
-    for (index, step) in case.prefix.iter().enumerate() {
+    for (index, step) in case.steps.iter().enumerate() {
+        if case.thread_of(step).is_some() {
+            continue;
+        }
         let invoked = recorder.tick();
         let introduced = guard(|| match *step {
             Step::Create { irp, .. } => instance.create_request(irp),
             Step::Receive { queue, .. } => instance.receive_request(queue),
-            // INVARIANT: `split` puts only introductions in the prefix.
-            _ => unreachable!("only introductions in the prefix"),
+            // INVARIANT: only introductions run on no thread.
+            _ => unreachable!("only introductions run first"),
         })
         .map_err(|kind| Divergence { step: index, kind })?;
         let returned = recorder.tick();
@@ -249,53 +285,67 @@ pub fn run_parallel<M: ConcurrentImplementation>(
     let names = handles.iter().map(|(id, h)| (h.clone(), *id)).collect();
     // Set once, here: the routines of the parallel part name requests by it.
     let _ = recorder.names.set(names);
-    let start = Barrier::new(case.threads.len());
-    let offsets: Vec<usize> = case
-        .threads
-        .iter()
-        .scan(case.prefix.len(), |at, steps| {
-            let offset = *at;
-            *at += steps.len();
-            Some(offset)
-        })
-        .collect();
+    let threads = case.split();
+    let waits = case.waits();
+    let invoked: Vec<AtomicBool> = case.steps.iter().map(|_| AtomicBool::new(false)).collect();
+    // Raised by a thread that stops early (a panic): no one waits for it.
+    let abandoned = AtomicBool::new(false);
+    let start = Barrier::new(threads.len());
     let ran: Vec<Result<Vec<Operation>, Divergence>> = std::thread::scope(|scope| {
-        let spawned: Vec<_> = case
-            .threads
+        let spawned: Vec<_> = threads
             .iter()
             .enumerate()
-            .map(|(thread, steps)| {
-                let (instance, handles, recorder, start) = (&instance, &handles, &recorder, &start);
-                let offset = offsets[thread];
+            .map(|(thread, indices)| {
+                let shared = (&instance, &handles, &recorder, &start);
+                let (instance, handles, recorder, start) = shared;
+                let (steps, waits, invoked, abandoned) =
+                    (&case.steps, &waits, &invoked, &abandoned);
                 scope.spawn(move || {
                     let thread = ThreadId(thread as u32);
                     THREAD.with(|t| t.set(thread));
                     start.wait();
-                    let mut operations = Vec::with_capacity(steps.len());
-                    for (index, step) in steps.iter().enumerate() {
-                        let invoked = recorder.tick();
-                        let called = match *step {
-                            Step::Target { target, change } => guard(|| {
+                    let mut operations = Vec::with_capacity(indices.len());
+                    for &index in indices {
+                        let step = &steps[index];
+                        if let Some(before) = waits[index] {
+                            while !invoked[before].load(Ordering::Acquire) {
+                                if abandoned.load(Ordering::Acquire) {
+                                    return Ok(operations);
+                                }
+                                std::thread::yield_now();
+                            }
+                        }
+                        let handle = step.request().and_then(|r| handles.get(&r));
+                        if step.request().is_some() && handle.is_none() {
+                            // A request whose introduction was refused: the
+                            // step is ill-formed, and not made.
+                            invoked[index].store(true, Ordering::Release);
+                            continue;
+                        }
+                        let at = recorder.tick();
+                        invoked[index].store(true, Ordering::Release);
+                        let called = match (*step, handle) {
+                            (Step::Target { target, change }, _) => guard(|| {
                                 instance
                                     .change_target(target, change)
                                     .map(|()| Some(Reply::Done))
                             }),
-                            _ => match step.request().and_then(|r| handles.get(&r)) {
-                                Some(handle) => guard(|| call(instance, handle, step)),
-                                // A request whose introduction was refused:
-                                // the step is ill-formed, and not made.
-                                None => continue,
-                            },
+                            (_, Some(handle)) => guard(|| call(instance, handle, step)),
+                            // INVARIANT: a step with no handle was skipped.
+                            (_, None) => unreachable!("a step on a request has its handle"),
                         };
-                        let called = called.map_err(|kind| Divergence {
-                            step: offset + index,
-                            kind,
-                        })?;
+                        let called = match called {
+                            Ok(called) => called,
+                            Err(kind) => {
+                                abandoned.store(true, Ordering::Release);
+                                return Err(Divergence { step: index, kind });
+                            }
+                        };
                         let returned = recorder.tick();
                         operations.push(Operation {
                             thread,
                             step: *step,
-                            invoked,
+                            invoked: at,
                             returned: Some((returned, answered(called))),
                         });
                     }
@@ -335,6 +385,30 @@ pub fn run_parallel<M: ConcurrentImplementation>(
         operations,
         callbacks,
     })
+}
+
+/// `steps` without those whose outcome the framework leaves undefined
+/// where they stand (and those on a request left undefined): a concurrent
+/// case is made of calls the framework defines in the order drawn, so that
+/// what is undefined comes only from the races. In the sequential harness
+/// an undefined step is not made at all, and what it would have done to
+/// its target (a request still sent, a close still under way) never shows
+/// in another request's answers; threads cannot skip it, so it is left
+/// out before they start.
+pub fn defined_steps(settings: Settings, steps: &[Step]) -> Vec<Step> {
+    let mut model = Model::with_settings(settings);
+    let mut defined = Vec::with_capacity(steps.len());
+    for step in steps {
+        let mut next = model.clone();
+        if next
+            .step(step)
+            .is_ok_and(|judgement| !judgement.is_unjudged())
+        {
+            model = next;
+            defined.push(*step);
+        }
+    }
+    defined
 }
 
 /// What one round found.
@@ -396,12 +470,12 @@ fn first_failure<M: ConcurrentImplementation>(
     mut coverage: Option<&mut Coverage>,
     watch: Option<&Arc<Watch>>,
 ) -> Option<Divergence> {
-    let steps = case.steps();
     for _ in 0..config.rounds.max(1) {
         if let Some(watch) = watch {
-            watch.begin_sequence(&steps, false);
+            watch.begin_sequence(&case.steps, false);
         }
-        if let Round::Failed(divergence) = round(implementation, config, case, coverage.as_deref_mut())
+        if let Round::Failed(divergence) =
+            round(implementation, config, case, coverage.as_deref_mut())
         {
             return Some(divergence);
         }
@@ -431,9 +505,9 @@ pub(crate) fn run_concurrent_case_watched<M: ConcurrentImplementation>(
     implementation: &M,
     watch: Option<&Arc<Watch>>,
 ) -> CaseOutcome {
-    let steps = generated_steps(seed, &config.case);
+    let steps = defined_steps(config.case.settings, &generated_steps(seed, &config.case));
     let generated_len = steps.len();
-    let mut case = ParallelCase::split(&steps, config.drivers);
+    let mut case = ParallelCase::new(steps, config.drivers);
     let mut coverage = Coverage::default();
     let Some(mut divergence) =
         first_failure(implementation, config, &case, Some(&mut coverage), watch)
@@ -445,45 +519,32 @@ pub(crate) fn run_concurrent_case_watched<M: ConcurrentImplementation>(
         };
     };
     let mut attempts = 0;
-    'shrinking: loop {
-        let mut shorter = false;
-        for thread in (0..case.threads.len()).rev() {
-            let mut index = case.threads[thread].len();
-            while index > 0 {
-                index -= 1;
-                if attempts >= SHRINK_ATTEMPTS {
-                    break 'shrinking;
-                }
-                attempts += 1;
-                let mut candidate = case.clone();
-                candidate.threads[thread].remove(index);
-                if let Some(found) = first_failure(implementation, config, &candidate, None, watch)
-                    .filter(|found| found.same_failure(&divergence))
-                {
-                    (case, divergence) = (candidate, found);
-                    shorter = true;
-                }
-            }
-        }
-        // Introductions of requests no thread uses any more.
-        let used: Vec<RequestId> = case.threads.iter().flatten().filter_map(Step::request).collect();
-        let unused: Vec<usize> = (0..case.prefix.len())
-            .filter(|&i| case.prefix[i].request().is_some_and(|r| !used.contains(&r)))
-            .collect();
-        if !unused.is_empty() {
-            let mut candidate = case.clone();
-            for &i in unused.iter().rev() {
-                candidate.prefix.remove(i);
+    loop {
+        let before = case.len();
+        // From the back: a later step is more often one the race does not
+        // need. An introduction goes only with the last step on its
+        // request.
+        let mut index = case.len();
+        while index > 0 && attempts < SHRINK_ATTEMPTS {
+            index -= 1;
+            let step = case.steps[index];
+            let needed = case.thread_of(&step).is_none()
+                && case.steps.iter().enumerate().any(|(other, s)| {
+                    other != index && s.request().is_some() && s.request() == step.request()
+                });
+            if needed {
+                continue;
             }
             attempts += 1;
+            let mut candidate = case.clone();
+            candidate.steps.remove(index);
             if let Some(found) = first_failure(implementation, config, &candidate, None, watch)
                 .filter(|found| found.same_failure(&divergence))
             {
                 (case, divergence) = (candidate, found);
-                shorter = true;
             }
         }
-        if !shorter {
+        if case.len() == before || attempts >= SHRINK_ATTEMPTS {
             break;
         }
     }
@@ -493,7 +554,7 @@ pub(crate) fn run_concurrent_case_watched<M: ConcurrentImplementation>(
         failure: Some(Failure {
             seed,
             generated_len,
-            steps: case.steps(),
+            steps: case.steps,
             divergence,
         }),
     }

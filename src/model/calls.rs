@@ -105,6 +105,9 @@ pub fn call(
     call: &Call,
 ) -> Judgement {
     if request.life == Life::Undefined {
+        if let Call::Send { target, .. } = *call {
+            targets.sent_undefined(target);
+        }
         return Judgement::unjudged(None);
     }
     let mut judgement = Judgement::accepted(ExpectedReply::Done);
@@ -112,6 +115,18 @@ pub fn call(
         && let Err(refused) = breaks(settings, &mut judgement, rule, id, request)
     {
         return refused;
+    }
+    // What the framework answers here depends on whether a request left
+    // undefined came back: not judged, and what follows for this request
+    // is not known either.
+    let named = match *call {
+        Call::Format { kind, target } if kind != FormatKind::Current => target,
+        Call::Send { target, .. } => Some(target),
+        _ => None,
+    };
+    if named.is_some_and(|target| targets.uncertain(target)) {
+        request.life = Life::Undefined;
+        return Judgement::unjudged(None);
     }
     let outcome = match *call {
         Call::Format { kind, target } => {

@@ -35,11 +35,20 @@ use crate::vocab::{
 ///   before every call on a request, which is the only time it is read):
 ///   the close waits for those sends, and until the last one comes back
 ///   the target keeps its device (`m_Removing`).
+/// - `uncertain` is that target when whether it is still removing is not
+///   known: no defined send is out, but a request left undefined while it
+///   was out may still be, or one sent there after it was left undefined
+///   (`undefined_sent`; set and read as `removing` is).
+/// - `undefined_sent` holds every target a request was sent to while its
+///   state was undefined: where threads make every call, the send may have
+///   gone through, and the request may still be out there.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Targets {
     states: BTreeMap<TargetId, TargetState>,
     next_ticket: u64,
     removing: Option<TargetId>,
+    uncertain: Option<TargetId>,
+    undefined_sent: std::collections::BTreeSet<TargetId>,
 }
 
 impl Targets {
@@ -67,18 +76,41 @@ impl Targets {
             Call::Send { target, .. } => Some(target),
             _ => None,
         };
-        self.removing = named.filter(|target| {
-            // A request left undefined while it was out counts as out: the
-            // step that made it so was not performed (the harness does not
-            // call an implementation for it), and nothing says it came
-            // back.
-            self.state(*target) == TargetState::Closed
-                && requests.values().any(|r| {
-                    matches!(r.life, Life::Outstanding | Life::Undefined)
-                        && r.queued.is_none()
-                        && r.target == Some(*target)
-                })
+        let closed = named.filter(|target| self.state(*target) == TargetState::Closed);
+        let at = |target: TargetId, r: &Request| r.target == Some(target);
+        let defined = closed.is_some_and(|target| {
+            requests
+                .values()
+                .any(|r| r.life == Life::Outstanding && r.queued.is_none() && at(target, r))
         });
+        // Queued or not: a request left undefined while queued at a stopped
+        // target may have been sent when it started.
+        let undefined = closed.is_some_and(|target| {
+            self.undefined_sent.contains(&target)
+                || requests
+                    .values()
+                    .any(|r| r.life == Life::Undefined && at(target, r))
+        });
+        self.removing = closed.filter(|_| defined);
+        // A request left undefined while it was out may have come back or
+        // not: nothing says which, whether the step that made it undefined
+        // was performed (threads at once make every call) or not (the
+        // sequential harness makes none for it). So whether the target
+        // still has its device is not known either.
+        self.uncertain = closed.filter(|_| !defined && undefined);
+    }
+
+    /// A request whose state is undefined was sent to `target`: it may be
+    /// out there from now on.
+    pub(super) fn sent_undefined(&mut self, target: TargetId) {
+        self.undefined_sent.insert(target);
+    }
+
+    /// Whether nothing says if `target` is closed for good: it is closed,
+    /// with no defined send out, and a request left undefined while it was
+    /// out may still be (`Targets::refresh`).
+    pub fn uncertain(&self, target: TargetId) -> bool {
+        self.uncertain == Some(target)
     }
 
     /// A place at the end of a stopped target's queue.

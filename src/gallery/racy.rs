@@ -1,0 +1,228 @@
+//! Racy mutants: the simulated framework with a race of its own, which
+//! only threads running at once can show. Each does the right thing when
+//! one thread drives it, so the sequential hunt passes it; the concurrent
+//! hunt (`wdfreq hunt --concurrent`) must catch it.
+//!
+//! Each race has a window, a pause between two steps the real framework
+//! takes under one lock (the lock is released in between here). The pause
+//! is widened to a few hundred microseconds so that a hunt meets it in
+//! seconds; the real framework's windows are nanoseconds wide, which is
+//! why these bugs survive testing.
+
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use crate::harness::{
+    ConcurrentConformance, ConcurrentImplementation, Implementation, Refusal, Routine, Sequential,
+};
+use crate::sim::{Framework, Handle};
+use crate::vocab::{
+    Call, Completion, Delivery, QueueId, Reply, Settings, Status, TargetChange, TargetId,
+};
+
+/// A race, and where in the framework's code it is not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Race {
+    /// The target's completion takes the request's callback under the
+    /// lock, as it must, but then reads the registration again outside
+    /// the lock to invoke it: a Reuse and a new registration made in
+    /// between (the driver reusing the request as soon as it sees it
+    /// complete, from another thread) have the new routine run for the
+    /// old send.
+    RegistrationReadUnlocked,
+    /// The timeout of a send checks that its timer is armed, then cancels
+    /// the send in a second step: a target completion in between finishes
+    /// the send, and the timeout, finding it gone, still invokes the
+    /// callback it saw, so the routine runs twice for one send.
+    CompletedTwice,
+}
+
+/// A racy mutant: the simulated framework with one race.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RacyMutant {
+    /// The kebab-case name `wdfreq hunt --implementation` takes.
+    pub name: &'static str,
+    /// One sentence: what the framework gets wrong.
+    pub description: &'static str,
+    /// The race.
+    pub race: Race,
+}
+
+/// Every racy mutant.
+pub const RACY: [RacyMutant; 2] = [
+    RacyMutant {
+        name: "registration-read-unlocked",
+        description: "The target's completion reads the completion routine again outside the lock, so a Reuse racing it has the new routine run for the old send.",
+        race: Race::RegistrationReadUnlocked,
+    },
+    RacyMutant {
+        name: "completed-twice-race",
+        description: "A send's timeout and the target's completion both complete it when they race, so the routine runs twice.",
+        race: Race::CompletedTwice,
+    },
+];
+
+/// The racy mutant called `name`.
+pub fn racy_by_name(name: &str) -> Option<RacyMutant> {
+    RACY.into_iter().find(|mutant| mutant.name == name)
+}
+
+/// The simulated framework with `race`, shared between threads.
+pub struct RacyFramework {
+    inner: Mutex<Framework>,
+    routine: Routine<Handle>,
+    race: Race,
+}
+
+/// The pause in a race's window.
+const WINDOW: Duration = Duration::from_micros(300);
+
+impl RacyFramework {
+    fn lock(&self) -> MutexGuard<'_, Framework> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// `call` under the lock; the routines it invoked run after.
+    fn locked<T>(&self, call: impl FnOnce(&mut Framework) -> T) -> T {
+        let (result, delivered) = {
+            let mut inner = self.lock();
+            let result = call(&mut inner);
+            let mut delivered = Vec::new();
+            inner.drain_deliveries(&mut delivered);
+            (result, delivered)
+        };
+        for delivery in delivered {
+            self.routine.run(delivery);
+        }
+        result
+    }
+}
+
+impl ConcurrentConformance for RacyFramework {
+    type Handle = Handle;
+
+    fn create_request(&self, irp: bool) -> Result<Handle, Refusal> {
+        self.locked(|inner| crate::harness::Conformance::create_request(inner, irp))
+    }
+
+    fn receive_request(&self, queue: QueueId) -> Result<Handle, Refusal> {
+        self.locked(|inner| crate::harness::Conformance::receive_request(inner, queue))
+    }
+
+    fn perform(&self, request: &Handle, call: &Call) -> Result<Reply, Refusal> {
+        self.locked(|inner| crate::harness::Conformance::perform(inner, request, call))
+    }
+
+    fn target_complete(&self, request: &Handle, completion: Completion) -> Result<(), Refusal> {
+        if self.race != Race::RegistrationReadUnlocked {
+            return self.locked(|inner| {
+                crate::harness::Conformance::target_complete(inner, request, completion)
+            });
+        }
+        let delivered = {
+            let mut inner = self.lock();
+            crate::harness::Conformance::target_complete(&mut *inner, request, completion)?;
+            let mut delivered = Vec::new();
+            inner.drain_deliveries(&mut delivered);
+            delivered
+        };
+        std::thread::sleep(WINDOW);
+        for delivery in delivered {
+            // The bug: the registration read again, after the lock.
+            let now = self
+                .lock()
+                .request(&delivery.request)
+                .and_then(|r| r.registration);
+            let registration = now.unwrap_or(delivery.registration);
+            self.routine.run(Delivery {
+                registration,
+                ..delivery
+            });
+        }
+        Ok(())
+    }
+
+    fn timed_out(&self, request: &Handle) -> Result<(), Refusal> {
+        if self.race != Race::CompletedTwice {
+            return self.locked(|inner| crate::harness::Conformance::timed_out(inner, request));
+        }
+        let seen = {
+            let inner = self.lock();
+            inner
+                .request(request)
+                .filter(|r| r.is_outstanding() && r.timer == Some(false))
+                .and_then(|r| r.registration)
+        };
+        std::thread::sleep(WINDOW);
+        let timed_out = self.locked(|inner| crate::harness::Conformance::timed_out(inner, request));
+        match (timed_out, seen) {
+            // The bug: the send is gone (the target finished it in the
+            // window), and the callback seen before is invoked all the same.
+            (Err(_), Some(registration)) => {
+                self.routine.run(Delivery {
+                    request: *request,
+                    registration,
+                    completion: Completion::new(Status::CANCELLED, 0),
+                });
+                Ok(())
+            }
+            (timed_out, _) => timed_out,
+        }
+    }
+
+    fn change_target(&self, target: TargetId, change: TargetChange) -> Result<(), Refusal> {
+        self.locked(|inner| crate::harness::Conformance::change_target(inner, target, change))
+    }
+
+    fn check_invariants(&self) -> Result<(), String> {
+        self.locked(|inner| crate::harness::Conformance::check_invariants(inner))
+    }
+}
+
+impl ConcurrentImplementation for RacyMutant {
+    type Instance = RacyFramework;
+
+    fn name(&self) -> String {
+        self.name.to_owned()
+    }
+
+    fn settings(&self) -> Vec<Settings> {
+        Settings::all_from(Settings::DEFAULT)
+    }
+
+    fn build(&self, settings: Settings, routine: Routine<Handle>) -> RacyFramework {
+        RacyFramework {
+            inner: Mutex::new(Framework::with_settings(settings)),
+            routine,
+            race: self.race,
+        }
+    }
+}
+
+/// Driven from one thread, a racy mutant has no race: the sequential hunt
+/// passes it.
+impl Implementation for RacyMutant {
+    type Instance = Sequential<RacyFramework>;
+
+    fn name(&self) -> String {
+        self.name.to_owned()
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "{} (racy mutant: only a concurrent hunt can catch it)",
+            self.name
+        )
+    }
+
+    fn settings(&self) -> Vec<Settings> {
+        Settings::all_from(Settings::DEFAULT)
+    }
+
+    fn build(&self, settings: Settings) -> Sequential<RacyFramework> {
+        Sequential::build(self, settings)
+    }
+}

@@ -376,4 +376,79 @@ mod tests {
             Err(SequenceError::Unavailable("WdfIoTargetPurge"))
         );
     }
+
+    /// KMDF 1.7 without the verifier: a Reuse of a request still out is
+    /// undefined there.
+    const KMDF_1_7_OFF: Settings = Settings {
+        flavor: Flavor::Kmdf,
+        version: FrameworkVersion::V1_7,
+        verifier: false,
+    };
+
+    fn close(target: TargetId) -> Step {
+        Step::Target {
+            target,
+            change: TargetChange::Close,
+        }
+    }
+
+    fn format_for(request: RequestId, target: TargetId) -> Step {
+        call(
+            request,
+            crate::vocab::Call::Format {
+                kind: crate::vocab::FormatKind::Read,
+                target: Some(target),
+            },
+        )
+    }
+
+    /// Property: a closed target with no send out refuses a format for it,
+    /// but when a request left undefined while it was out there may still
+    /// be, whether the target has its device is not known, and the format
+    /// is not judged (nor what follows for its request).
+    #[test]
+    fn a_closed_target_that_an_undefined_request_may_hold_is_not_judged() {
+        let mut steps = vec![create(R0), create(R1), format_for(R0, T0), to(T0, R0)];
+        steps.extend([
+            target_completes(R0, Status::SUCCESS, 0),
+            close(T0),
+            format_for(R1, T0),
+        ]);
+        let (_, refused) = run(KMDF_1_7_OFF, &steps);
+        assert_eq!(
+            refused.outcome.map(|_| ()).map_err(|v| v.rule),
+            Err(crate::vocab::RuleId::FormatTargetClosed)
+        );
+        let undefined = [
+            create(R0),
+            create(R1),
+            format_for(R0, T0),
+            to(T0, R0),
+            close(T0),
+            reuse(R0, Status::SUCCESS),
+            format_for(R1, T0),
+        ];
+        let (model, format) = run(KMDF_1_7_OFF, &undefined);
+        assert!(format.is_unjudged(), "{format:?}");
+        assert_eq!(model.request(R1).map(|r| r.life), Some(Life::Undefined));
+    }
+
+    /// Property: a request already undefined, sent to a target, may be out
+    /// there (threads make every call, the harness's included): once that
+    /// target is closed, a format for it is not judged.
+    #[test]
+    fn a_target_an_undefined_request_was_sent_to_is_uncertain_once_closed() {
+        let steps = [
+            create(R0),
+            create(R1),
+            format_for(R0, T1),
+            to(T1, R0),
+            reuse(R0, Status::SUCCESS),
+            to(T0, R0),
+            close(T0),
+            format_for(R1, T0),
+        ];
+        let (_, format) = run(KMDF_1_7_OFF, &steps);
+        assert!(format.is_unjudged(), "{format:?}");
+    }
 }

@@ -40,6 +40,11 @@
 //!   implements, and [`harness::hunt()`], which drives it beside the model.
 //! - [`harness::Implementation`]: your implementation whole (its name, the
 //!   settings it implements, a fresh instance per case).
+//! - [`harness::ConcurrentConformance`]: the same shared between threads,
+//!   whose completion routines run on any thread and may call back in;
+//!   [`harness::hunt_concurrent`] runs cases on several threads at once
+//!   and judges what they did with [`linearize`], the linearizability
+//!   checker (is there an order of the calls the model accepts?).
 //! - [`testing`]: a `cargo test` conformance test for it, configured by
 //!   `WDFREQ_*` variables, that replays and keeps [`regression`] files.
 //! - [`regression`]: regression files, a failing case kept as a trace.
@@ -79,7 +84,7 @@
 //! use wdfreq::sim::Framework;
 //!
 //! let config = HuntConfig { seed: Seed(7), budget: Budget::Cases(100), case: CaseConfig::default() };
-//! let report = hunt(&config, &Framework::new, &mut |_| {});
+//! let report = hunt(&config, Framework::new, &mut |_| {});
 //! assert_eq!(report.verdict, Verdict::Conforms);
 //! println!("{} cases, {} steps", report.cases, report.steps);
 //! ```

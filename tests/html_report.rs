@@ -433,22 +433,18 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// `hunt --cases 20 --seed 1 --report REPORT`, parsed as the command line
+/// parses it (a struct literal would break with every new flag).
 fn hunt_args(report: PathBuf) -> HuntArgs {
-    HuntArgs {
-        cases: 20,
-        seconds: None,
-        seed: Some(Seed(1)),
-        steps_max: CaseConfig::default().steps_max,
-        implementation: None,
-        workers: None,
-        case_timeout: 60.0,
-        regressions: PathBuf::from("regressions"),
-        trace_out: None,
-        trace_passing: false,
-        report: Some(report),
-        format: Default::default(),
-        junit: None,
-        settings: Default::default(),
+    use clap::Parser as _;
+    let report = report.to_str().expect("a UTF-8 path").to_owned();
+    let cli = wdfreq::cli::Cli::try_parse_from([
+        "odd", "hunt", "--cases", "20", "--seed", "1", "--report", &report,
+    ])
+    .expect("a good command line");
+    match cli.command {
+        wdfreq::cli::Command::Hunt(args) => args,
+        _ => panic!("not a hunt"),
     }
 }
 

@@ -33,8 +33,9 @@ use super::settings::SettingsArgs;
 use super::trace_out::write_traces;
 use super::{Console, Outcome};
 use crate::harness::{
-    Activity, Budget, CASE_TIMEOUT, CaseConfig, DivergenceKind, Divergent, Failure, HuntConfig,
-    HuntReport, Implementation, Seed, Unknown, Verdict, Workers, hunt_with,
+    Activity, Budget, CASE_TIMEOUT, CaseConfig, ConcurrentConfig, ConcurrentImplementation,
+    DivergenceKind, Divergent, Failure, HuntConfig, HuntReport, Implementation, Seed, Unknown,
+    Verdict, Workers, hunt_concurrent, hunt_with,
 };
 use crate::regression::{Expect, Regression};
 use crate::report::{self, Hunted};
@@ -98,6 +99,19 @@ pub struct HuntArgs {
     /// need be), for CI test reports.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Hunt for races: run each case on several threads at once on one
+    /// shared instance, and judge what they did by whether some order of it
+    /// is one the framework allows.
+    #[arg(long, conflicts_with = "trace_out")]
+    pub concurrent: bool,
+    /// With --concurrent: driver threads (besides one for the targets and
+    /// one for the timers).
+    #[arg(long, value_name = "N", default_value_t = ConcurrentConfig::default().drivers, requires = "concurrent")]
+    pub threads: usize,
+    /// With --concurrent: the times each case runs, to meet other
+    /// interleavings.
+    #[arg(long, value_name = "N", default_value_t = ConcurrentConfig::default().rounds, requires = "concurrent")]
+    pub rounds: usize,
 }
 
 /// `wdfreq hunt`: hunts the built-in implementation `--implementation`
@@ -111,12 +125,73 @@ pub fn run(args: &HuntArgs, console: &mut Console) -> std::io::Result<Outcome> {
         }
     };
     let command = builtin.command("hunt");
+    if args.concurrent {
+        return with_builtin!(builtin, |implementation| run_concurrent_for(
+            implementation,
+            &command,
+            args,
+            console
+        ));
+    }
     with_builtin!(builtin, |implementation| run_for(
         implementation,
         &command,
         args,
         console
     ))
+}
+
+/// The most `--threads` takes.
+pub const THREADS_LIMIT: usize = 16;
+/// The most `--rounds` takes.
+pub const ROUNDS_LIMIT: usize = 1024;
+
+/// The rounds a replay line of a race asks for at least: a race shows in
+/// some rounds only.
+pub const REPLAY_ROUNDS: usize = 64;
+
+/// `hunt --concurrent` for `implementation`, which implements the
+/// concurrent contract; `command` starts the replay line.
+pub fn run_concurrent_for<M>(
+    implementation: &M,
+    command: &str,
+    args: &HuntArgs,
+    console: &mut Console,
+) -> std::io::Result<Outcome>
+where
+    M: Implementation + ConcurrentImplementation + Clone + Send + 'static,
+{
+    if !(1..=THREADS_LIMIT).contains(&args.threads) || !(1..=ROUNDS_LIMIT).contains(&args.rounds) {
+        console.error(format_args!(
+            "--threads must be from 1 to {THREADS_LIMIT} and --rounds from 1 to {ROUNDS_LIMIT}, not {} and {}",
+            args.threads, args.rounds
+        ))?;
+        return Ok(Outcome::BadInput);
+    }
+    let (drivers, rounds) = (args.threads, args.rounds);
+    let implementation = implementation.clone();
+    hunt_and_report(
+        &implementation.clone(),
+        command,
+        args,
+        console,
+        move |config, workers, progress| {
+            let concurrent = ConcurrentConfig {
+                case: config.case,
+                drivers,
+                rounds,
+                ..ConcurrentConfig::default()
+            };
+            hunt_concurrent(
+                config.seed,
+                config.budget,
+                &concurrent,
+                workers,
+                implementation,
+                progress,
+            )
+        },
+    )
 }
 
 /// `hunt` for `implementation`, the one a binary drives; `command` starts
@@ -126,6 +201,41 @@ pub fn run_for<M: Implementation + Clone + Send + 'static>(
     command: &str,
     args: &HuntArgs,
     console: &mut Console,
+) -> std::io::Result<Outcome> {
+    if args.concurrent {
+        console.error(format_args!(
+            "--concurrent: {} is driven from one thread only here; a concurrent hunt needs an \
+             implementation of harness::ConcurrentImplementation",
+            implementation.name()
+        ))?;
+        return Ok(Outcome::BadInput);
+    }
+    let settings_of = implementation.clone();
+    hunt_and_report(
+        implementation,
+        command,
+        args,
+        console,
+        move |config, workers, progress| {
+            let settings = config.case.settings;
+            hunt_with(
+                config,
+                workers,
+                move || settings_of.build(settings),
+                progress,
+            )
+        },
+    )
+}
+
+/// Parses the arguments for `implementation`, runs `hunt` (a sequential or
+/// a concurrent hunt) with progress, and writes the results.
+fn hunt_and_report<M: Implementation + Clone + Send + 'static>(
+    implementation: &M,
+    command: &str,
+    args: &HuntArgs,
+    console: &mut Console,
+    hunt: impl FnOnce(&HuntConfig, Workers, &mut dyn FnMut(&HuntReport)) -> HuntReport,
 ) -> std::io::Result<Outcome> {
     let config = match parse(implementation, args) {
         Ok(config) => config,
@@ -152,11 +262,7 @@ pub fn run_for<M: Implementation + Clone + Send + 'static>(
     let count = workers.count;
     let mut progress = Progress::new(config.budget, settings, console.progress_bar);
     let mut show = |report: &HuntReport| progress.update(report);
-    let make = {
-        let implementation = implementation.clone();
-        move || implementation.build(settings)
-    };
-    let report = hunt_with(&config, workers, make, &mut show);
+    let report = hunt(&config, workers, &mut show);
     progress.finish();
     let ran = Ran {
         config: &config,
@@ -190,6 +296,9 @@ fn write_results<M: Implementation>(
         .failure()
         .map(|failure| replay_line(command, failure, args, &settings));
     let regression = match ran.report.verdict.divergent() {
+        // A race is kept by its replay line: a regression file replays one
+        // thread's sequence.
+        Some(_) if args.concurrent => None,
         Some(divergent) => keep_regression(
             ran.report,
             divergent,
@@ -568,8 +677,17 @@ fn replay_line(command: &str, failure: &Failure, args: &HuntArgs, settings: &Set
         }
         _ => String::new(),
     };
+    let concurrent = if args.concurrent {
+        format!(
+            " --concurrent --threads {} --rounds {}",
+            args.threads,
+            args.rounds.max(REPLAY_ROUNDS)
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "{command} --seed {} --cases 1 --steps-max {}{}{timeout}",
+        "{command} --seed {} --cases 1 --steps-max {}{}{timeout}{concurrent}",
         failure.seed,
         args.steps_max,
         settings_flags(settings)

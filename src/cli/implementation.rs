@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use crate::gallery::racy::{RACY, RacyMutant, racy_by_name};
 use crate::gallery::{self, Mutant};
 use crate::harness::Implementation;
 
@@ -18,6 +19,9 @@ pub enum Builtin {
     Sim,
     /// A gallery mutant: the simulated framework with one bug.
     Mutant(Mutant),
+    /// A racy mutant: the simulated framework with a race, which only
+    /// `hunt --concurrent` can catch.
+    Racy(RacyMutant),
 }
 
 impl Builtin {
@@ -27,6 +31,7 @@ impl Builtin {
             SIM => Ok(Builtin::Sim),
             _ => gallery::by_name(name)
                 .map(Builtin::Mutant)
+                .or_else(|| racy_by_name(name).map(Builtin::Racy))
                 .ok_or_else(|| UnknownImplementation(name.to_owned())),
         }
     }
@@ -36,13 +41,16 @@ impl Builtin {
         match self {
             Builtin::Sim => SIM,
             Builtin::Mutant(mutant) => mutant.name,
+            Builtin::Racy(mutant) => mutant.name,
         }
     }
 
     /// Every built-in implementation, `sim` first, then the gallery's
-    /// mutants in order.
+    /// mutants in order, then the racy mutants.
     pub fn all() -> impl Iterator<Item = Builtin> {
-        std::iter::once(Builtin::Sim).chain(gallery::all().into_iter().map(Builtin::Mutant))
+        std::iter::once(Builtin::Sim)
+            .chain(gallery::all().into_iter().map(Builtin::Mutant))
+            .chain(RACY.into_iter().map(Builtin::Racy))
     }
 
     /// One sentence: what it is.
@@ -50,6 +58,7 @@ impl Builtin {
         match self {
             Builtin::Sim => "The simulated framework, which conforms.",
             Builtin::Mutant(mutant) => mutant.description,
+            Builtin::Racy(mutant) => mutant.description,
         }
     }
 
@@ -69,6 +78,9 @@ impl Builtin {
             Builtin::Mutant(mutant) => {
                 format!("wdfreq {command} --implementation {}", mutant.name)
             }
+            Builtin::Racy(mutant) => {
+                format!("wdfreq {command} --implementation {}", mutant.name)
+            }
         }
     }
 }
@@ -85,6 +97,10 @@ macro_rules! with_builtin {
                 $body
             }
             $crate::cli::implementation::Builtin::Mutant(mutant) => {
+                let $implementation = &mutant;
+                $body
+            }
+            $crate::cli::implementation::Builtin::Racy(mutant) => {
                 let $implementation = &mutant;
                 $body
             }
@@ -109,7 +125,7 @@ pub struct UnknownImplementation(pub String);
 
 impl fmt::Display for UnknownImplementation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names: Vec<&str> = std::iter::once(SIM).chain(gallery::names()).collect();
+        let names: Vec<&str> = Builtin::all().map(|builtin| builtin.name()).collect();
         write!(
             f,
             "unknown implementation `{}`; known: {}",

@@ -20,7 +20,7 @@ pub type Replied = Result<Reply, Refusal>;
 /// one whose behaviour it alters, and within it delegates to [`Faithful`]
 /// for everything but the altered part. A bug keeps whatever state its
 /// mechanism needs; the harness makes a fresh one for every case.
-pub trait Bug {
+pub trait Bug: Send {
     /// A driver call other than create and receive (see
     /// [`Conformance::perform`]).
     fn perform(&mut self, sim: &mut Faithful, request: &Handle, call: &Call) -> Replied {

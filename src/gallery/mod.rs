@@ -206,6 +206,29 @@ impl Implementation for Mutant {
     }
 }
 
+/// A mutant shared between threads: one lock around it, as the simulated
+/// framework is ([`Locked`](crate::harness::Locked)). Its bug is one of
+/// behaviour, not a race: the concurrent hunt finds it too.
+impl crate::harness::ConcurrentImplementation for Mutant {
+    type Instance = crate::harness::Locked<GalleryFramework>;
+
+    fn name(&self) -> String {
+        self.name.to_owned()
+    }
+
+    fn settings(&self) -> Vec<Settings> {
+        Settings::all_from(self.settings)
+    }
+
+    fn build(
+        &self,
+        settings: Settings,
+        routine: crate::harness::Routine<crate::sim::Handle>,
+    ) -> Self::Instance {
+        crate::harness::Locked::new(self.framework_in(settings), routine)
+    }
+}
+
 /// The lifecycle events `steps` spell: one per step, and two for a
 /// synchronous send, which stands for a send and the target's completion.
 ///

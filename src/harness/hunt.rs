@@ -47,9 +47,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread::Thread;
 use std::time::{Duration, Instant};
 
+use super::concurrent::ConcurrentImplementation;
 use super::conformance::Conformance;
 use super::coverage::Coverage;
 use super::divergence::{Activity, Divergence, DivergenceKind};
+use super::parallel::{ConcurrentConfig, run_concurrent_case_watched};
 use super::run::{CaseConfig, CaseOutcome, Failure, generated_steps, run_case_watched};
 use super::seed::Seed;
 use super::verdict::{Divergent, Unknown, Verdict};
@@ -267,6 +269,49 @@ where
     I: Conformance,
     F: Fn() -> I + Send + Sync + 'static,
 {
+    let case = config.case;
+    let run =
+        move |seed: Seed, watch: &Arc<Watch>| run_case_watched(seed, &case, &make, Some(watch));
+    hunt_cases(config, workers, Arc::new(run), progress)
+}
+
+/// Hunts for races: runs concurrent cases
+/// ([`run_concurrent_case`](super::parallel::run_concurrent_case)) of
+/// `concurrent` on fresh shared instances of `implementation`, as
+/// [`hunt_with`] runs sequential ones, with the same determinism of which
+/// cases a report covers. (Whether a case's rounds meet a race depends on
+/// the scheduler: the same seed may find a race on one run and not on
+/// another; a race found is reported with its history, shrunk.)
+pub fn hunt_concurrent<M: ConcurrentImplementation>(
+    seed: Seed,
+    budget: Budget,
+    concurrent: &ConcurrentConfig,
+    workers: Workers,
+    implementation: M,
+    progress: &mut dyn FnMut(&HuntReport),
+) -> HuntReport {
+    let config = HuntConfig {
+        seed,
+        budget,
+        case: concurrent.case,
+    };
+    let concurrent = *concurrent;
+    let run = move |seed: Seed, watch: &Arc<Watch>| {
+        run_concurrent_case_watched(seed, &concurrent, &implementation, Some(watch))
+    };
+    hunt_cases(&config, workers, Arc::new(run), progress)
+}
+
+/// What a worker runs for one case: its seed, and the watch to mark.
+type CaseRunner = Arc<dyn Fn(Seed, &Arc<Watch>) -> CaseOutcome + Send + Sync>;
+
+/// The hunt itself, whatever a case is.
+fn hunt_cases(
+    config: &HuntConfig,
+    workers: Workers,
+    run: CaseRunner,
+    progress: &mut dyn FnMut(&HuntReport),
+) -> HuntReport {
     let count = workers.count.get();
     let shared = Arc::new(Shared {
         config: *config,
@@ -279,14 +324,13 @@ where
         interrupted: AtomicBool::new(false),
         watches: (0..count).map(|_| Arc::new(Watch::new())).collect(),
     });
-    let make = Arc::new(make);
     let collector = std::thread::current();
     let mut spawned = 0;
     for worker in 0..count {
-        let (shared, make, collector) = (Arc::clone(&shared), Arc::clone(&make), collector.clone());
+        let (shared, run, collector) = (Arc::clone(&shared), Arc::clone(&run), collector.clone());
         let started = std::thread::Builder::new()
             .name(format!("wdfreq-worker-{worker}"))
-            .spawn(move || work(&shared.watches[worker], &shared, &*make, &collector));
+            .spawn(move || work(&shared.watches[worker], &shared, &*run, &collector));
         match started {
             Ok(_) => spawned += 1,
             // The process's thread limit: the cases are shared by those
@@ -299,7 +343,7 @@ where
     }
     if spawned == 0 {
         // Not one thread: the cases run here, unwatched.
-        work(&shared.watches[0], &shared, &*make, &collector);
+        work(&shared.watches[0], &shared, &*run, &collector);
     }
     collect(&shared, progress)
 }
@@ -383,10 +427,10 @@ impl Shared {
 /// A worker's loop: takes the next case number, runs the case, hands the
 /// outcome over on its watch, and wakes the collecting thread now and
 /// then.
-fn work<I: Conformance>(
+fn work(
     watch: &Arc<Watch>,
     shared: &Shared,
-    make: &dyn Fn() -> I,
+    run: &(dyn Fn(Seed, &Arc<Watch>) -> CaseOutcome + Send + Sync),
     collector: &Thread,
 ) {
     let mut unannounced = 0;
@@ -406,7 +450,7 @@ fn work<I: Conformance>(
         }
         watch.begin_case(index);
         let seed = shared.config.seed.case(index);
-        let outcome = run_case_watched(seed, &shared.config.case, make, Some(watch));
+        let outcome = run(seed, watch);
         let failed = outcome.failure.is_some();
         if failed {
             // At once, so that no worker starts a case it cannot count.

@@ -47,7 +47,8 @@ pub use coverage::{Coverage, Depth};
 pub use divergence::{Activity, Divergence, DivergenceKind};
 pub use draw::LONG_CASE_FACTOR;
 pub use hunt::{
-    Budget, CASE_TIMEOUT, HuntConfig, HuntReport, LeftBehind, STOP_GRACE, Workers, hunt, hunt_with,
+    Budget, CASE_TIMEOUT, HuntConfig, HuntReport, LeftBehind, STOP_GRACE, Workers, hunt,
+    hunt_concurrent, hunt_with,
 };
 pub use implementation::{Implementation, NotImplemented};
 pub use parallel::{

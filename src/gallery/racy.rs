@@ -36,6 +36,11 @@ pub enum Race {
     /// the send, and the timeout, finding it gone, still invokes the
     /// callback it saw, so the routine runs twice for one send.
     CompletedTwice,
+    /// `CancelSentRequest` takes the request's callback while the send is
+    /// out, then cancels in a second step: when the target finished the
+    /// send in between, the cancel completes it too, and the routine runs
+    /// for the cancel as well as for the completion.
+    CancelCompletion,
 }
 
 /// A racy mutant: the simulated framework with one race.
@@ -50,11 +55,16 @@ pub struct RacyMutant {
 }
 
 /// Every racy mutant.
-pub const RACY: [RacyMutant; 2] = [
+pub const RACY: [RacyMutant; 3] = [
     RacyMutant {
         name: "registration-read-unlocked",
         description: "The target's completion reads the completion routine again outside the lock, so a Reuse racing it has the new routine run for the old send.",
         race: Race::RegistrationReadUnlocked,
+    },
+    RacyMutant {
+        name: "cancel-completion-race",
+        description: "A cancel racing the target's completion completes the request too, so the routine runs for both.",
+        race: Race::CancelCompletion,
     },
     RacyMutant {
         name: "completed-twice-race",
@@ -113,7 +123,37 @@ impl ConcurrentConformance for RacyFramework {
     }
 
     fn perform(&self, request: &Handle, call: &Call) -> Result<Reply, Refusal> {
-        self.locked(|inner| crate::harness::Conformance::perform(inner, request, call))
+        if self.race != Race::CancelCompletion || *call != Call::Cancel {
+            return self.locked(|inner| crate::harness::Conformance::perform(inner, request, call));
+        }
+        let seen = self
+            .lock()
+            .request(request)
+            .filter(|r| r.is_outstanding())
+            .and_then(|r| r.registration);
+        std::thread::sleep(WINDOW);
+        let cancelled =
+            self.locked(|inner| crate::harness::Conformance::perform(inner, request, call));
+        match (cancelled, seen) {
+            // The bug: the send came back in the window, and the cancel
+            // completes it all the same, with the callback it saw.
+            (
+                Ok(Reply::Cancel {
+                    was_outstanding: false,
+                }),
+                Some(registration),
+            ) => {
+                self.routine.run(Delivery {
+                    request: *request,
+                    registration,
+                    completion: Completion::new(Status::CANCELLED, 0),
+                });
+                Ok(Reply::Cancel {
+                    was_outstanding: true,
+                })
+            }
+            (cancelled, _) => cancelled,
+        }
     }
 
     fn target_complete(&self, request: &Handle, completion: Completion) -> Result<(), Refusal> {

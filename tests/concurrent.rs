@@ -72,28 +72,77 @@ fn each_requests_calls_stay_on_one_thread_in_the_order_drawn() {
     }
 }
 
+/// Property: a continuous reader's routine reuses and sends its request
+/// again from inside itself, on the thread the routine runs on (the
+/// targets' thread), and what the simulated framework did with it is still
+/// linearizable: calls from inside a routine are judged as any other.
+#[test]
+fn a_continuous_readers_routine_sends_again_from_inside_itself() {
+    use wdfreq::harness::{defined_steps, run_parallel, with_readers};
+    use wdfreq::linearize::{Budget, check};
+    use wdfreq::vocab::Call;
+    let config = config(Settings::DEFAULT);
+    let mut resent = 0;
+    for seed in 0..200 {
+        let steps = defined_steps(
+            config.case.settings,
+            &wdfreq::harness::generated_steps(Seed(seed), &config.case),
+        );
+        let case = ParallelCase::new(with_readers(steps, 1), config.drivers);
+        let history = run_parallel(&Simulated, config.case.settings, &case).expect("no panic");
+        let targets = wdfreq::vocab::ThreadId(config.drivers as u32);
+        resent += history
+            .operations
+            .iter()
+            .filter(|op| {
+                op.thread == targets
+                    && matches!(
+                        op.step,
+                        Step::Call {
+                            call: Call::Send { .. },
+                            ..
+                        }
+                    )
+            })
+            .count();
+        let verdict = check(&history, config.case.settings, Budget::DEFAULT).expect("well-formed");
+        assert!(verdict.is_linearizable(), "seed {seed}: {verdict:?}");
+    }
+    assert!(resent > 20, "only {resent} sends from inside a routine");
+}
+
 mod racy {
     use super::*;
     use wdfreq::gallery::racy::{RACY, RacyMutant};
     use wdfreq::harness::{Budget as HuntBudget, DivergenceKind, HuntConfig, hunt};
 
-    /// The first case of seeds `0..seeds` the concurrent hunt fails, with
-    /// its report.
-    fn caught(mutant: RacyMutant, seeds: u64) -> Option<(u64, String)> {
-        (0..seeds).find_map(|seed| {
-            let outcome = run_concurrent_case(Seed(seed), &config(Settings::DEFAULT), &mutant);
-            outcome.failure.map(|failure| {
-                assert!(
-                    matches!(
-                        failure.divergence.kind,
-                        DivergenceKind::NotLinearizable { .. }
-                    ),
-                    "{}: {:?}",
-                    mutant.name,
-                    failure.divergence
-                );
-                (seed, failure.divergence.report(&failure.steps).to_string())
-            })
+    /// The concurrent hunt of `mutant`, for at most two minutes (a race
+    /// shows when the scheduler lets it: a budget of time, not of cases).
+    fn caught(mutant: RacyMutant) -> Option<(u64, String)> {
+        let config = config(Settings::DEFAULT);
+        let report = wdfreq::harness::hunt_concurrent(
+            Seed(1),
+            HuntBudget::Time(std::time::Duration::from_secs(120)),
+            &config,
+            wdfreq::harness::Workers::per_core(),
+            mutant,
+            &mut |_| {},
+        );
+        report.verdict.divergent().map(|divergent| {
+            let failure = &divergent.failure;
+            assert!(
+                matches!(
+                    failure.divergence.kind,
+                    DivergenceKind::NotLinearizable { .. }
+                ),
+                "{}: {:?}",
+                mutant.name,
+                failure.divergence
+            );
+            (
+                divergent.case,
+                failure.divergence.report(&failure.steps).to_string(),
+            )
         })
     }
 
@@ -102,10 +151,10 @@ mod racy {
     #[test]
     fn every_racy_mutant_is_caught_by_the_concurrent_hunt() {
         for mutant in RACY {
-            let found = caught(mutant, 400);
+            let found = caught(mutant);
             assert!(found.is_some(), "{} not caught", mutant.name);
-            let (seed, report) = found.expect("caught");
-            println!("{} caught at seed {seed}:\n{report}", mutant.name);
+            let (case, report) = found.expect("caught");
+            println!("{} caught in case {case}:\n{report}", mutant.name);
         }
     }
 

@@ -41,6 +41,13 @@ pub enum Race {
     /// send in between, the cancel completes it too, and the routine runs
     /// for the cancel as well as for the completion.
     CancelCompletion,
+    /// After the completion routine returns, the target's completion
+    /// finishes its bookkeeping as if the request were still the send it
+    /// completed: a continuous reader's routine has already reused it and
+    /// sent it again, and that send is completed on the spot, its routine
+    /// never run. One thread never meets this: only a routine that calls
+    /// back in does.
+    ResendLost,
 }
 
 /// A racy mutant: the simulated framework with one race.
@@ -55,7 +62,7 @@ pub struct RacyMutant {
 }
 
 /// Every racy mutant.
-pub const RACY: [RacyMutant; 3] = [
+pub const RACY: [RacyMutant; 4] = [
     RacyMutant {
         name: "registration-read-unlocked",
         description: "The target's completion reads the completion routine again outside the lock, so a Reuse racing it has the new routine run for the old send.",
@@ -65,6 +72,11 @@ pub const RACY: [RacyMutant; 3] = [
         name: "cancel-completion-race",
         description: "A cancel racing the target's completion completes the request too, so the routine runs for both.",
         race: Race::CancelCompletion,
+    },
+    RacyMutant {
+        name: "resend-in-callback-lost",
+        description: "A send made again from inside the completion routine is lost: the completion's bookkeeping after the routine completes it silently.",
+        race: Race::ResendLost,
     },
     RacyMutant {
         name: "completed-twice-race",
@@ -157,6 +169,21 @@ impl ConcurrentConformance for RacyFramework {
     }
 
     fn target_complete(&self, request: &Handle, completion: Completion) -> Result<(), Refusal> {
+        if self.race == Race::ResendLost {
+            self.locked(|inner| {
+                crate::harness::Conformance::target_complete(inner, request, completion)
+            })?;
+            // The bug: bookkeeping for the send just completed, done on
+            // whatever the routine left, a new send included.
+            let mut inner = self.lock();
+            if inner.request(request).is_some_and(|r| r.is_outstanding()) {
+                let _ =
+                    crate::harness::Conformance::target_complete(&mut *inner, request, completion);
+                let mut lost = Vec::new();
+                inner.drain_deliveries(&mut lost);
+            }
+            return Ok(());
+        }
         if self.race != Race::RegistrationReadUnlocked {
             return self.locked(|inner| {
                 crate::harness::Conformance::target_complete(inner, request, completion)

@@ -52,7 +52,8 @@ pub use hunt::{
 };
 pub use implementation::{Implementation, NotImplemented};
 pub use parallel::{
-    ConcurrentConfig, ParallelCase, defined_steps, run_concurrent_case, run_parallel,
+    ConcurrentConfig, ParallelCase, READER_CONTEXT, READER_TARGET, defined_steps,
+    run_concurrent_case, run_parallel, with_readers,
 };
 pub use quick::Sequence;
 pub use run::{

@@ -36,7 +36,6 @@
 
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::Hash;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Barrier, Mutex, OnceLock};
 
@@ -51,7 +50,9 @@ use super::watch::Watch;
 use crate::linearize::{self, Budget, Verdict};
 use crate::model::Model;
 use crate::vocab::{
-    Answered, CallbackRun, Delivery, History, Operation, Reply, RequestId, Settings, Step, ThreadId,
+    Answered, Call, CallbackRun, Completion, ContextId, Delivery, FormatKind, History, Operation,
+    Registration, Reply, RequestId, ReuseFlags, SendMode, Settings, Status, Step, TargetId,
+    ThreadId,
 };
 
 /// Settings of a concurrent case.
@@ -65,6 +66,10 @@ pub struct ConcurrentConfig {
     pub rounds: usize,
     /// The linearizability checker's budget, per round.
     pub budget: Budget,
+    /// How many requests of a case act as continuous readers: the first
+    /// that many that register a routine register [`READER_CONTEXT`], and
+    /// their routine reuses and sends them again from inside itself.
+    pub readers: usize,
 }
 
 impl Default for ConcurrentConfig {
@@ -77,6 +82,7 @@ impl Default for ConcurrentConfig {
             drivers: 2,
             rounds: 8,
             budget: Budget::DEFAULT,
+            readers: 1,
         }
     }
 }
@@ -168,23 +174,87 @@ thread_local! {
 /// harness's: one of the implementation's own.
 pub const OUTSIDE: ThreadId = ThreadId(u32::MAX);
 
-/// The clock and the completion routines of one round.
-struct Recorder<H> {
+/// The context a continuous reader registers. Its routine, on the thread
+/// it runs on, reuses the request, registers itself again, formats it for
+/// [`READER_TARGET`] and sends it there: what a driver that keeps a read
+/// outstanding does, from inside the routine.
+pub const READER_CONTEXT: ContextId = ContextId(9);
+
+/// The target a continuous reader sends to again.
+pub const READER_TARGET: TargetId = TargetId(0);
+
+/// The clock, the completion routines and the calls made from inside them,
+/// of one round.
+struct Recorder<I: ConcurrentConformance> {
     clock: AtomicU64,
     /// Handles to names, fixed once the prefix has introduced every
     /// request.
-    names: OnceLock<HashMap<H, RequestId>>,
+    names: OnceLock<HashMap<I::Handle, RequestId>>,
     callbacks: Mutex<Vec<CallbackRun>>,
+    /// The instance, for a routine that calls back in; taken out at the end
+    /// of the round (the instance holds the recorder too).
+    instance: Mutex<Option<Arc<I>>>,
+    /// The calls made from inside routines.
+    nested: Mutex<Vec<Operation>>,
 }
 
-impl<H> Recorder<H> {
+impl<I: ConcurrentConformance> Recorder<I> {
     fn tick(&self) -> u64 {
         self.clock.fetch_add(1, Ordering::SeqCst) + 1
     }
+
+    /// A continuous reader's routine for `request` (`handle`): Reuse,
+    /// register again, format, send; it stops at the first refusal.
+    fn read_again(
+        &self,
+        instance: &I,
+        handle: &I::Handle,
+        request: RequestId,
+        again: Registration,
+    ) {
+        let calls = [
+            Call::Reuse {
+                status: Status::SUCCESS,
+                flags: ReuseFlags::NONE,
+            },
+            Call::SetCompletionCallback {
+                callback: again.callback,
+                context: again.context,
+            },
+            Call::Format {
+                kind: FormatKind::Read,
+                target: Some(READER_TARGET),
+            },
+            Call::Send {
+                target: READER_TARGET,
+                mode: SendMode::Async,
+                timeout: false,
+                ignore_state: false,
+            },
+        ];
+        for call in calls {
+            let invoked = self.tick();
+            // A panic here is the implementation's, as anywhere: the call
+            // is recorded as refused for no rule, which no order explains.
+            let called = guard(|| instance.perform(handle, &call).map(Some))
+                .unwrap_or(Err(Refusal::Failed("panicked".to_owned())));
+            let refused = called.is_err();
+            let returned = self.tick();
+            lock(&self.nested).push(Operation {
+                thread: THREAD.with(Cell::get),
+                step: Step::Call { request, call },
+                invoked,
+                returned: Some((returned, answered(called))),
+            });
+            if refused {
+                break;
+            }
+        }
+    }
 }
 
-impl<H: Eq + Hash + Send + Sync> CompletionRoutine<H> for Recorder<H> {
-    fn run(&self, delivery: Delivery<H>) {
+impl<I: ConcurrentConformance> CompletionRoutine<I::Handle> for Recorder<I> {
+    fn run(&self, delivery: Delivery<I::Handle>) {
         let at = self.tick();
         let request = self
             .names
@@ -195,13 +265,24 @@ impl<H: Eq + Hash + Send + Sync> CompletionRoutine<H> for Recorder<H> {
         let run = CallbackRun {
             thread: THREAD.with(Cell::get),
             at,
-            delivery: delivery.map_request(|_| request),
+            delivery: delivery.clone().map_request(|_| request),
         };
-        self.callbacks
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(run);
+        lock(&self.callbacks).push(run);
+        if delivery.registration.context == Some(READER_CONTEXT) && request != UNKNOWN_REQUEST {
+            let instance = lock(&self.instance).clone();
+            if let Some(instance) = instance {
+                self.read_again(&instance, &delivery.request, request, delivery.registration);
+            }
+        }
     }
+}
+
+/// A poisoned lock still holds good data: each holder pushes, takes or
+/// replaces a whole value.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The answer to one step, as a history records it.
@@ -242,14 +323,17 @@ pub fn run_parallel<M: ConcurrentImplementation>(
     case: &ParallelCase,
 ) -> Result<History, Divergence> {
     type Handle<M> = <<M as ConcurrentImplementation>::Instance as ConcurrentConformance>::Handle;
-    let recorder: Arc<Recorder<Handle<M>>> = Arc::new(Recorder {
+    let recorder: Arc<Recorder<M::Instance>> = Arc::new(Recorder {
         clock: AtomicU64::new(0),
         names: OnceLock::new(),
         callbacks: Mutex::new(Vec::new()),
+        instance: Mutex::new(None),
+        nested: Mutex::new(Vec::new()),
     });
     let routine = Arc::clone(&recorder);
-    let instance = guard(|| implementation.build(settings, routine))
+    let instance = guard(|| Arc::new(implementation.build(settings, routine)))
         .map_err(|kind| Divergence { step: 0, kind })?;
+    *lock(&recorder.instance) = Some(Arc::clone(&instance));
     let mut operations = Vec::new();
     let mut handles: BTreeMap<RequestId, Handle<M>> = BTreeMap::new();
     THREAD.with(|t| t.set(ThreadId(0)));
@@ -330,7 +414,7 @@ pub fn run_parallel<M: ConcurrentImplementation>(
                                     .change_target(target, change)
                                     .map(|()| Some(Reply::Done))
                             }),
-                            (_, Some(handle)) => guard(|| call(instance, handle, step)),
+                            (_, Some(handle)) => guard(|| call(&**instance, handle, step)),
                             // INVARIANT: a step with no handle was skipped.
                             (_, None) => unreachable!("a step on a request has its handle"),
                         };
@@ -372,14 +456,12 @@ pub fn run_parallel<M: ConcurrentImplementation>(
     guard(|| instance.check_invariants())
         .and_then(|checked| checked.map_err(|message| DivergenceKind::Invariant { message }))
         .map_err(|kind| Divergence { step: end, kind })?;
+    // The recorder's reference goes first, so that this one is the last.
+    lock(&recorder.instance).take();
     guard(|| drop(instance)).map_err(|kind| Divergence { step: end, kind })?;
+    operations.append(&mut lock(&recorder.nested));
     operations.sort_by_key(|op| op.invoked);
-    let mut callbacks = std::mem::take(
-        &mut *recorder
-            .callbacks
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner),
-    );
+    let mut callbacks = std::mem::take(&mut *lock(&recorder.callbacks));
     callbacks.sort_by_key(|run| run.at);
     Ok(History {
         operations,
@@ -409,6 +491,47 @@ pub fn defined_steps(settings: Settings, steps: &[Step]) -> Vec<Step> {
         }
     }
     defined
+}
+
+/// `steps` with the first `readers` requests that register a routine and
+/// whose sends the target finishes made continuous readers: every registration of theirs is with
+/// [`READER_CONTEXT`] (a context is only a name to the model, so what the
+/// model judges of the steps does not change), and the targets' thread
+/// finishes each of them twice more at the end, so that what the reader
+/// sent from inside its routine is seen to come back.
+pub fn with_readers(mut steps: Vec<Step>, readers: usize) -> Vec<Step> {
+    // Requests whose sends the target finishes: a reader's routine runs.
+    let finished: Vec<RequestId> = steps
+        .iter()
+        .filter_map(|step| match step {
+            Step::TargetComplete { request, .. } => Some(*request),
+            _ => None,
+        })
+        .collect();
+    let mut chosen: Vec<RequestId> = Vec::new();
+    for step in &mut steps {
+        if let Step::Call {
+            request,
+            call: Call::SetCompletionCallback { context, .. },
+        } = step
+        {
+            if !chosen.contains(request) && chosen.len() < readers && finished.contains(request) {
+                chosen.push(*request);
+            }
+            if chosen.contains(request) {
+                *context = Some(READER_CONTEXT);
+            }
+        }
+    }
+    for request in chosen {
+        for information in [1, 2] {
+            steps.push(Step::TargetComplete {
+                request,
+                completion: Completion::new(Status::SUCCESS, information),
+            });
+        }
+    }
+    steps
 }
 
 /// What one round found.
@@ -506,6 +629,7 @@ pub(crate) fn run_concurrent_case_watched<M: ConcurrentImplementation>(
     watch: Option<&Arc<Watch>>,
 ) -> CaseOutcome {
     let steps = defined_steps(config.case.settings, &generated_steps(seed, &config.case));
+    let steps = with_readers(steps, config.readers);
     let generated_len = steps.len();
     let mut case = ParallelCase::new(steps, config.drivers);
     let mut coverage = Coverage::default();

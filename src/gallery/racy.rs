@@ -9,11 +9,12 @@
 //! seconds; the real framework's windows are nanoseconds wide, which is
 //! why these bugs survive testing.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::MutexGuard;
 use std::time::Duration;
 
 use crate::harness::{
-    ConcurrentConformance, ConcurrentImplementation, Implementation, Refusal, Routine, Sequential,
+    ConcurrentConformance, ConcurrentImplementation, Implementation, Locked, Refusal, Routine,
+    Sequential,
 };
 use crate::sim::{Framework, Handle};
 use crate::vocab::{
@@ -90,10 +91,11 @@ pub fn racy_by_name(name: &str) -> Option<RacyMutant> {
     RACY.into_iter().find(|mutant| mutant.name == name)
 }
 
-/// The simulated framework with `race`, shared between threads.
+/// The simulated framework with `race`, shared between threads: behind
+/// one lock as `sim` is ([`Locked`]), but for the steps of its race, which
+/// take the lock twice.
 pub struct RacyFramework {
-    inner: Mutex<Framework>,
-    routine: Routine<Handle>,
+    base: Locked<Framework>,
     race: Race,
 }
 
@@ -102,24 +104,16 @@ const WINDOW: Duration = Duration::from_micros(300);
 
 impl RacyFramework {
     fn lock(&self) -> MutexGuard<'_, Framework> {
-        self.inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.base.lock()
     }
 
     /// `call` under the lock; the routines it invoked run after.
     fn locked<T>(&self, call: impl FnOnce(&mut Framework) -> T) -> T {
-        let (result, delivered) = {
-            let mut inner = self.lock();
-            let result = call(&mut inner);
-            let mut delivered = Vec::new();
-            inner.drain_deliveries(&mut delivered);
-            (result, delivered)
-        };
-        for delivery in delivered {
-            self.routine.run(delivery);
-        }
-        result
+        self.base.locked(call)
+    }
+
+    fn run(&self, delivery: Delivery<Handle>) {
+        self.base.routine().run(delivery);
     }
 }
 
@@ -127,11 +121,11 @@ impl ConcurrentConformance for RacyFramework {
     type Handle = Handle;
 
     fn create_request(&self, irp: bool) -> Result<Handle, Refusal> {
-        self.locked(|inner| crate::harness::Conformance::create_request(inner, irp))
+        self.base.create_request(irp)
     }
 
     fn receive_request(&self, queue: QueueId) -> Result<Handle, Refusal> {
-        self.locked(|inner| crate::harness::Conformance::receive_request(inner, queue))
+        self.base.receive_request(queue)
     }
 
     fn perform(&self, request: &Handle, call: &Call) -> Result<Reply, Refusal> {
@@ -155,7 +149,7 @@ impl ConcurrentConformance for RacyFramework {
                 }),
                 Some(registration),
             ) => {
-                self.routine.run(Delivery {
+                self.run(Delivery {
                     request: *request,
                     registration,
                     completion: Completion::new(Status::CANCELLED, 0),
@@ -204,7 +198,7 @@ impl ConcurrentConformance for RacyFramework {
                 .request(&delivery.request)
                 .and_then(|r| r.registration);
             let registration = now.unwrap_or(delivery.registration);
-            self.routine.run(Delivery {
+            self.run(Delivery {
                 registration,
                 ..delivery
             });
@@ -229,7 +223,7 @@ impl ConcurrentConformance for RacyFramework {
             // The bug: the send is gone (the target finished it in the
             // window), and the callback seen before is invoked all the same.
             (Err(_), Some(registration)) => {
-                self.routine.run(Delivery {
+                self.run(Delivery {
                     request: *request,
                     registration,
                     completion: Completion::new(Status::CANCELLED, 0),
@@ -241,11 +235,11 @@ impl ConcurrentConformance for RacyFramework {
     }
 
     fn change_target(&self, target: TargetId, change: TargetChange) -> Result<(), Refusal> {
-        self.locked(|inner| crate::harness::Conformance::change_target(inner, target, change))
+        self.base.change_target(target, change)
     }
 
     fn check_invariants(&self) -> Result<(), String> {
-        self.locked(|inner| crate::harness::Conformance::check_invariants(inner))
+        self.base.check_invariants()
     }
 }
 
@@ -262,8 +256,7 @@ impl ConcurrentImplementation for RacyMutant {
 
     fn build(&self, settings: Settings, routine: Routine<Handle>) -> RacyFramework {
         RacyFramework {
-            inner: Mutex::new(Framework::with_settings(settings)),
-            routine,
+            base: Locked::new(Framework::with_settings(settings), routine),
             race: self.race,
         }
     }

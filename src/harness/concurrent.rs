@@ -126,17 +126,26 @@ impl<C: Conformance> Locked<C> {
         }
     }
 
+    /// The implementation, locked: the caller drains what it delivers.
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, C> {
+        // A panic under the lock is the implementation's failure, and
+        // reported as one; the state it left is still what the next call
+        // sees, as in a framework without poisoning.
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The routine the implementation's completions run.
+    pub fn routine(&self) -> &Routine<C::Handle> {
+        &self.routine
+    }
+
     /// Runs `call` on the implementation under the lock, then the
     /// routines it invoked, outside it.
-    fn locked<T>(&self, call: impl FnOnce(&mut C) -> T) -> T {
+    pub fn locked<T>(&self, call: impl FnOnce(&mut C) -> T) -> T {
         let (result, delivered) = {
-            // A panic under the lock is the implementation's failure, and
-            // reported as one; the state it left is still what the next
-            // call sees, as in a framework without poisoning.
-            let mut inner = self
-                .inner
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut inner = self.lock();
             let result = call(&mut inner);
             let mut delivered = Vec::new();
             inner.drain_deliveries(&mut delivered);

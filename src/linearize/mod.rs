@@ -15,11 +15,15 @@
 //!    never returned may be placed anywhere after its invocation or left
 //!    out (it may not have taken effect);
 //! 3. **every completion routine is explained**: each callback the model
-//!    owes for an operation was run during that operation (after its
-//!    invocation, before its return), and every callback run is owed by
-//!    exactly one operation; a callback's start is the moment its
-//!    operation had taken effect, so no operation invoked after that moment
-//!    comes before it in the order. (Callbacks for a request whose state the
+//!    owes for an operation was run after its invocation, and during it or
+//!    during another call that can finish the same send and overlaps it (a
+//!    cancel, a timeout or a target change racing the target's completion:
+//!    whichever holds the send's completion reference last runs the
+//!    routine, on its own thread, so the routine may start after the
+//!    target's completion returned); every callback run is owed by exactly
+//!    one operation; and a callback's start is the moment its operation
+//!    had taken effect, so no operation invoked after that moment comes
+//!    before it in the order. (Callbacks for a request whose state the
 //!    model leaves undefined are not judged, as in the sequential harness.)
 //!
 //! # How

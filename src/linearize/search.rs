@@ -92,6 +92,55 @@ pub(crate) struct Search<'h> {
     preceding: Vec<Bits>,
     /// The operations that returned: every order places them all.
     returned: Bits,
+    /// For each operation, those during which a routine it owes may run:
+    /// itself, and the calls that can also finish its send and overlap it
+    /// (see [`holders`]).
+    holders: Vec<Vec<usize>>,
+}
+
+/// Whether `step` is one of the calls that can finish a send: the target's
+/// completion, a cancel, a timeout, a target change.
+fn finishes(step: &Step) -> bool {
+    matches!(
+        step,
+        Step::TargetComplete { .. }
+            | Step::TimedOut { .. }
+            | Step::Target { .. }
+            | Step::Call {
+                call: crate::vocab::Call::Cancel,
+                ..
+            }
+    )
+}
+
+/// The operations during which a routine owed by operation `i` may run:
+/// `i` itself and, when `i` can finish a send, every other operation that
+/// can finish it too (on the same request, or a target change) and
+/// overlaps `i` in time. In the framework a cancel, a timeout or a stop
+/// that holds the send's completion reference when the target completes
+/// it runs the routine itself, on its own thread, during its own call,
+/// after the target's completion has returned
+/// (`FxRequestBase::CompleteSubmitted` by whoever drops the last reference;
+/// fxiotarget.cpp defers the completion to the holder).
+fn holders(ops: &[&Operation]) -> Vec<Vec<usize>> {
+    let end = |op: &Operation| op.returned.map_or(u64::MAX, |(at, _)| at);
+    (0..ops.len())
+        .map(|i| {
+            let mut holders = vec![i];
+            if finishes(&ops[i].step) {
+                for (j, other) in ops.iter().enumerate() {
+                    let related = other.step.request().is_none()
+                        || ops[i].step.request().is_none()
+                        || other.step.request() == ops[i].step.request();
+                    let overlaps = other.invoked < end(ops[i]) && ops[i].invoked < end(other);
+                    if j != i && finishes(&other.step) && related && overlaps {
+                        holders.push(j);
+                    }
+                }
+            }
+            holders
+        })
+        .collect()
 }
 
 impl<'h> Search<'h> {
@@ -115,12 +164,14 @@ impl<'h> Search<'h> {
                 returned.insert(i);
             }
         }
+        let ops: Vec<&Operation> = (0..n).map(op).collect();
         Search {
             history,
             settings,
             part,
             preceding,
             returned,
+            holders: holders(&ops),
         }
     }
 
@@ -258,7 +309,11 @@ impl<'h> Search<'h> {
             let during = |at: u64| {
                 at > op.invoked
                     && at >= frontier
-                    && op.returned.is_none_or(|(returned, _)| at < returned)
+                    && self.holders[i].iter().any(|&h| {
+                        let holder = self.operation(h);
+                        at > holder.invoked
+                            && holder.returned.is_none_or(|(returned, _)| at < returned)
+                    })
             };
             for owed in judgement.deliveries() {
                 let run = (0..self.part.callbacks.len()).find(|&c| {

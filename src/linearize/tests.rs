@@ -292,3 +292,36 @@ fn an_ill_formed_history_is_an_error_naming_the_operation() {
         "operation 0 returns at 1, not after its invocation at 1"
     );
 }
+
+/// A cancel that holds the send when the target completes it runs the
+/// routine itself, during the cancel, after the target's completion
+/// returned (the framework defers the completion to the holder): that is
+/// linearizable. The same routine run during a cancel invoked after the
+/// completion returned is not: nothing held the send then.
+#[test]
+fn a_routine_run_by_a_cancel_holding_the_send_is_the_completions() {
+    let deferred = |cancel_first: bool| {
+        let mut recorder = Recorder::default();
+        sent(&mut recorder, R0);
+        let (cancels, completes);
+        if cancel_first {
+            cancels = recorder.invoke(A, cancel(R0));
+            completes = recorder.invoke(B, target_completes(R0, Status::SUCCESS, 0));
+            recorder.returns(completes, OK);
+        } else {
+            completes = recorder.done(B, target_completes(R0, Status::SUCCESS, 0), OK);
+            cancels = recorder.invoke(A, cancel(R0));
+        }
+        let _ = completes;
+        recorder.callback(A, delivered(R0));
+        recorder.returns(
+            cancels,
+            Answered::Replied(Reply::Cancel {
+                was_outstanding: true,
+            }),
+        );
+        verdict(&recorder.history)
+    };
+    assert!(deferred(true).is_linearizable(), "{:?}", deferred(true));
+    assert!(!deferred(false).is_linearizable());
+}

@@ -79,6 +79,9 @@ struct State {
 struct Frame {
     state: State,
     next: usize,
+    /// States placing the operation last tried, not entered yet: one for
+    /// each way of explaining its routines by the runs that match them.
+    alternatives: Vec<(usize, State)>,
     blocked: Vec<(usize, Blocked)>,
 }
 
@@ -200,19 +203,28 @@ impl<'h> Search<'h> {
         let mut stack = vec![Frame {
             state: start,
             next: 0,
+            alternatives: Vec::new(),
             blocked: Vec::new(),
         }];
         while let Some(frame) = stack.last_mut() {
             let mut entered = None;
-            while frame.next < n && entered.is_none() {
+            while entered.is_none() {
+                if let Some((i, state)) = frame.alternatives.pop() {
+                    if !failed.contains(&state) {
+                        entered = Some((i, state));
+                    }
+                    continue;
+                }
+                if frame.next >= n {
+                    break;
+                }
                 let i = frame.next;
                 frame.next += 1;
                 if frame.state.done.contains(i) || !self.preceding[i].is_subset(&frame.state.done) {
                     continue;
                 }
                 match self.place(i, &frame.state) {
-                    Ok(state) if !failed.contains(&state) => entered = Some((i, state)),
-                    Ok(_) => {}
+                    Ok(states) => frame.alternatives.extend(states.into_iter().map(|s| (i, s))),
                     Err(blocked) => frame.blocked.push((self.part.operations[i], blocked)),
                 }
             }
@@ -231,6 +243,7 @@ impl<'h> Search<'h> {
                     stack.push(Frame {
                         state,
                         next: 0,
+                        alternatives: Vec::new(),
                         blocked: Vec::new(),
                     });
                 }
@@ -288,16 +301,19 @@ impl<'h> Search<'h> {
         }
     }
 
-    /// The state after placing operation `i` next, or why it cannot come
+    /// The states after placing operation `i` next, one for each way the
+    /// runs of the history can explain the routines it owes (a run that
+    /// matches may be needed by a later operation whose window is
+    /// narrower: no choice is made for it here), or why it cannot come
     /// next.
-    fn place(&self, i: usize, state: &State) -> Result<State, Blocked> {
+    fn place(&self, i: usize, state: &State) -> Result<Vec<State>, Blocked> {
         let op = self.operation(i);
         let mut model = state.model.clone();
         let judgement = model.step(&op.step).map_err(Blocked::IllFormed)?;
         if let Some((_, answered)) = op.returned {
             agrees(&judgement, &op.step, answered)?;
         }
-        let mut used = state.used.clone();
+        let mut choices = vec![state.used.clone()];
         if !judgement.is_unjudged() {
             // No operation placed before this one was invoked after its
             // callbacks started: by then this one had taken effect.
@@ -316,19 +332,43 @@ impl<'h> Search<'h> {
                     })
             };
             for owed in judgement.deliveries() {
-                let run = (0..self.part.callbacks.len()).find(|&c| {
-                    let run = &self.history.callbacks[self.part.callbacks[c]];
-                    !used.contains(c) && run.delivery == *owed && during(run.at)
-                });
-                match run {
-                    Some(c) => used.insert(c),
-                    None => return Err(Blocked::CallbackNotRun(*owed)),
+                let matching = |used: &Bits| -> Vec<usize> {
+                    (0..self.part.callbacks.len())
+                        .filter(|&c| {
+                            let run = &self.history.callbacks[self.part.callbacks[c]];
+                            !used.contains(c) && run.delivery == *owed && during(run.at)
+                        })
+                        .collect()
+                };
+                choices = choices
+                    .into_iter()
+                    .flat_map(|used| {
+                        matching(&used).into_iter().map(move |c| {
+                            let mut used = used.clone();
+                            used.insert(c);
+                            used
+                        })
+                    })
+                    .collect();
+                if choices.is_empty() {
+                    return Err(Blocked::CallbackNotRun(*owed));
                 }
             }
         }
         let mut done = state.done.clone();
         done.insert(i);
-        Ok(State { done, used, model })
+        // Runs with the same time cannot be told apart: the same set of
+        // runs used is one choice.
+        choices.sort_by(|a, b| a.0.cmp(&b.0));
+        choices.dedup();
+        Ok(choices
+            .into_iter()
+            .map(|used| State {
+                done: done.clone(),
+                used,
+                model: model.clone(),
+            })
+            .collect())
     }
 }
 

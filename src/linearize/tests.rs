@@ -198,7 +198,8 @@ fn a_routine_run_twice_for_one_completion_is_not_linearizable() {
         panic!("a double completion is not linearizable");
     };
     assert_eq!(counterexample.longest.len(), 5);
-    assert_eq!(counterexample.unexplained, vec![1]);
+    // Either run may be the one no operation owes.
+    assert_eq!(counterexample.unexplained.len(), 1);
     assert!(counterexample.blocked.is_empty());
 }
 
@@ -324,4 +325,38 @@ fn a_routine_run_by_a_cancel_holding_the_send_is_the_completions() {
     };
     assert!(deferred(true).is_linearizable(), "{:?}", deferred(true));
     assert!(!deferred(false).is_linearizable());
+}
+
+/// Two completions of one request whose routines are alike, the first
+/// one's routine late: the first completion must take the later run, the
+/// second the earlier one. A checker that gives an owed routine the
+/// earliest run that matches rejects this history; every way of matching
+/// runs is tried.
+#[test]
+fn alike_routines_are_matched_in_every_way_not_the_earliest_first() {
+    let mut recorder = Recorder::default();
+    sent(&mut recorder, R0);
+    let completed = || target_completes(R0, Status::SUCCESS, 7);
+    let first = recorder.invoke(B, completed());
+    // Refused as unformatted: the first completion came before it.
+    recorder.done(
+        A,
+        send(R0),
+        Answered::Refused(Some(RuleId::SendUnformatted)),
+    );
+    recorder.done(A, reuse(R0, Status::SUCCESS), OK);
+    recorder.done(A, set_completion(R0, 0, Some(0)), OK);
+    recorder.done(A, format(R0), OK);
+    recorder.done(A, send(R0), OK);
+    let second = recorder.invoke(ThreadId(2), completed());
+    let run = Delivery {
+        completion: Completion::new(Status::SUCCESS, 7),
+        ..delivered(R0)
+    };
+    recorder.callback(ThreadId(2), run);
+    recorder.returns(second, OK);
+    recorder.callback(B, run);
+    recorder.returns(first, OK);
+    let verdict = verdict(&recorder.history);
+    assert!(verdict.is_linearizable(), "{verdict:#?}");
 }

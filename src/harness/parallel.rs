@@ -15,14 +15,18 @@
 //! out.
 //!
 //! A step waits for the step before it on the same request, when that one
-//! is on another thread, to have been *invoked*, not to have returned: a
-//! driver reuses a request once its completion has begun (its routine
-//! runs), while the framework's completion path may still be finishing.
-//! So each request's steps start in the order drawn, and the races are
-//! those of a real driver: the tail of the target's completion against
-//! the driver's next calls, a timeout against a completion, a purge
-//! against both. (The waits point back in the drawn order only, so they
-//! cannot deadlock.)
+//! is on another thread, to have been *invoked*, not to have returned; and
+//! a driver's call (but a cancel) after the target's completion or a
+//! timeout waits, further, for the request's routine to start (or for that
+//! step to return, when no routine runs): the driver learns of the
+//! completion from its routine, and a call before that is its own error
+//! (`*-while-pending`, which the framework need not survive: the
+//! framework's code reads the routine outside any lock, relying on it). So
+//! each request's steps start in the order drawn, and the races are those
+//! of a real driver: the tail of the target's completion against the
+//! driver's reaction to its routine, a cancel or a timeout against a
+//! completion, a purge against both. (The waits point back in the drawn
+//! order only, so they cannot deadlock.)
 //!
 //! Each case runs [`ConcurrentConfig::rounds`] times on fresh instances to
 //! meet other interleavings, the threads released together by a barrier.
@@ -97,6 +101,17 @@ pub struct ParallelCase {
     pub steps: Vec<Step>,
 }
 
+/// What a step waits for before it starts: step `before` (on another
+/// thread) to have been invoked; and the completions and timeouts in
+/// `finished` to have been invoked, and `request`'s routine to have started
+/// since the first of them, or every one of them to have returned.
+#[derive(Clone, Debug)]
+struct Wait {
+    before: Option<usize>,
+    request: RequestId,
+    finished: Vec<usize>,
+}
+
 impl ParallelCase {
     /// `steps` for `drivers` driver threads (at least one), the targets'
     /// thread and the timers' thread.
@@ -138,20 +153,48 @@ impl ParallelCase {
 
     /// For each step, the earlier step on the same request on another
     /// thread that must have been invoked before it starts.
-    fn waits(&self) -> Vec<Option<usize>> {
+    fn waits(&self) -> Vec<Option<Wait>> {
         let mut last: BTreeMap<RequestId, usize> = BTreeMap::new();
-        self.steps
-            .iter()
-            .enumerate()
-            .map(|(index, step)| {
-                let request = step.request()?;
-                let thread = self.thread_of(step);
-                let before = last.insert(request, index)?;
-                // An introduction ran before every thread started.
-                let other = self.thread_of(&self.steps[before])?;
-                (thread.is_some() && thread != Some(other)).then_some(before)
-            })
-            .collect()
+        // The target's completions and timeouts of each request since the
+        // driver's last call on it.
+        let mut unseen: BTreeMap<RequestId, Vec<usize>> = BTreeMap::new();
+        let mut waits = Vec::with_capacity(self.steps.len());
+        for (index, step) in self.steps.iter().enumerate() {
+            let Some(request) = step.request() else {
+                waits.push(None);
+                continue;
+            };
+            let thread = self.thread_of(step);
+            let before = last.insert(request, index);
+            let finishes = matches!(step, Step::TargetComplete { .. } | Step::TimedOut { .. });
+            // The driver learns that a send is finished from its routine:
+            // a call of its own (but a cancel, which it may make at any
+            // time) after the target's completion or a timeout waits for
+            // the routine to start, or, when none runs, for those to
+            // return. Before that, the request is still sent as far as the
+            // driver knows, and a call on it is the driver's error
+            // (`*-while-pending`), which no framework need survive.
+            let reacts = matches!(step, Step::Call { call, .. } if *call != Call::Cancel);
+            let finished = if reacts {
+                unseen.remove(&request).unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            if finishes {
+                unseen.entry(request).or_default().push(index);
+            }
+            // An introduction ran before every thread started.
+            let before = before.filter(|&b| {
+                let other = self.thread_of(&self.steps[b]);
+                other.is_some() && thread.is_some() && other != thread
+            });
+            waits.push((before.is_some() || !finished.is_empty()).then_some(Wait {
+                before,
+                request,
+                finished,
+            }));
+        }
+        waits
     }
 
     /// The number of steps.
@@ -196,11 +239,20 @@ struct Recorder<I: ConcurrentConformance> {
     instance: Mutex<Option<Arc<I>>>,
     /// The calls made from inside routines.
     nested: Mutex<Vec<Operation>>,
+    /// For each request, the time its latest routine started.
+    routine_at: Mutex<BTreeMap<RequestId, u64>>,
 }
 
 impl<I: ConcurrentConformance> Recorder<I> {
     fn tick(&self) -> u64 {
         self.clock.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    /// Whether a routine for `request` started after time `since`.
+    fn routine_since(&self, request: RequestId, since: u64) -> bool {
+        lock(&self.routine_at)
+            .get(&request)
+            .is_some_and(|&at| at > since)
     }
 
     /// A continuous reader's routine for `request` (`handle`): Reuse,
@@ -268,12 +320,22 @@ impl<I: ConcurrentConformance> CompletionRoutine<I::Handle> for Recorder<I> {
             delivery: delivery.clone().map_request(|_| request),
         };
         lock(&self.callbacks).push(run);
+        lock(&self.routine_at).insert(request, at);
         if delivery.registration.context == Some(READER_CONTEXT) && request != UNKNOWN_REQUEST {
             let instance = lock(&self.instance).clone();
             if let Some(instance) = instance {
                 self.read_again(&instance, &delivery.request, request, delivery.registration);
             }
         }
+    }
+}
+
+/// Lets go of the instance a recorder holds, when dropped.
+struct Unlink<'a, I>(&'a Mutex<Option<Arc<I>>>);
+
+impl<I> Drop for Unlink<'_, I> {
+    fn drop(&mut self) {
+        lock(self.0).take();
     }
 }
 
@@ -329,11 +391,15 @@ pub fn run_parallel<M: ConcurrentImplementation>(
         callbacks: Mutex::new(Vec::new()),
         instance: Mutex::new(None),
         nested: Mutex::new(Vec::new()),
+        routine_at: Mutex::new(BTreeMap::new()),
     });
     let routine = Arc::clone(&recorder);
     let instance = guard(|| Arc::new(implementation.build(settings, routine)))
         .map_err(|kind| Divergence { step: 0, kind })?;
     *lock(&recorder.instance) = Some(Arc::clone(&instance));
+    // The instance holds the recorder, which holds the instance: on every
+    // way out of here, the recorder lets go of it.
+    let _unlink = Unlink(&recorder.instance);
     let mut operations = Vec::new();
     let mut handles: BTreeMap<RequestId, Handle<M>> = BTreeMap::new();
     THREAD.with(|t| t.set(ThreadId(0)));
@@ -372,6 +438,8 @@ pub fn run_parallel<M: ConcurrentImplementation>(
     let threads = case.split();
     let waits = case.waits();
     let invoked: Vec<AtomicBool> = case.steps.iter().map(|_| AtomicBool::new(false)).collect();
+    let returned: Vec<AtomicBool> = case.steps.iter().map(|_| AtomicBool::new(false)).collect();
+    let invoked_at: Vec<AtomicU64> = case.steps.iter().map(|_| AtomicU64::new(0)).collect();
     // Raised by a thread that stops early (a panic): no one waits for it.
     let abandoned = AtomicBool::new(false);
     let start = Barrier::new(threads.len());
@@ -384,6 +452,7 @@ pub fn run_parallel<M: ConcurrentImplementation>(
                 let (instance, handles, recorder, start) = shared;
                 let (steps, waits, invoked, abandoned) =
                     (&case.steps, &waits, &invoked, &abandoned);
+                let (returned, invoked_at) = (&returned, &invoked_at);
                 scope.spawn(move || {
                     let thread = ThreadId(thread as u32);
                     THREAD.with(|t| t.set(thread));
@@ -391,8 +460,21 @@ pub fn run_parallel<M: ConcurrentImplementation>(
                     let mut operations = Vec::with_capacity(indices.len());
                     for &index in indices {
                         let step = &steps[index];
-                        if let Some(before) = waits[index] {
-                            while !invoked[before].load(Ordering::Acquire) {
+                        if let Some(wait) = &waits[index] {
+                            let is =
+                                |flags: &[AtomicBool], i: &usize| flags[*i].load(Ordering::Acquire);
+                            let ready = || {
+                                wait.before.is_none_or(|b| is(invoked, &b))
+                                    && wait.finished.iter().all(|f| is(invoked, f))
+                                    && (wait.finished.iter().all(|f| is(returned, f))
+                                        || wait.finished.first().is_some_and(|&first| {
+                                            recorder.routine_since(
+                                                wait.request,
+                                                invoked_at[first].load(Ordering::Acquire),
+                                            )
+                                        }))
+                            };
+                            while !ready() {
                                 if abandoned.load(Ordering::Acquire) {
                                     return Ok(operations);
                                 }
@@ -404,9 +486,11 @@ pub fn run_parallel<M: ConcurrentImplementation>(
                             // A request whose introduction was refused: the
                             // step is ill-formed, and not made.
                             invoked[index].store(true, Ordering::Release);
+                            returned[index].store(true, Ordering::Release);
                             continue;
                         }
                         let at = recorder.tick();
+                        invoked_at[index].store(at, Ordering::Release);
                         invoked[index].store(true, Ordering::Release);
                         let called = match (*step, handle) {
                             (Step::Target { target, change }, _) => guard(|| {
@@ -425,12 +509,13 @@ pub fn run_parallel<M: ConcurrentImplementation>(
                                 return Err(Divergence { step: index, kind });
                             }
                         };
-                        let returned = recorder.tick();
+                        let back = recorder.tick();
+                        returned[index].store(true, Ordering::Release);
                         operations.push(Operation {
                             thread,
                             step: *step,
                             invoked: at,
-                            returned: Some((returned, answered(called))),
+                            returned: Some((back, answered(called))),
                         });
                     }
                     Ok(operations)
@@ -496,9 +581,11 @@ pub fn defined_steps(settings: Settings, steps: &[Step]) -> Vec<Step> {
 /// `steps` with the first `readers` requests that register a routine and
 /// whose sends the target finishes made continuous readers: every registration of theirs is with
 /// [`READER_CONTEXT`] (a context is only a name to the model, so what the
-/// model judges of the steps does not change), and the targets' thread
-/// finishes each of them twice more at the end, so that what the reader
-/// sent from inside its routine is seen to come back.
+/// model judges of the steps does not change), the driver's calls on them
+/// after their first completion left out but cancels (their routine owns
+/// them from then on), and the targets' thread finishes each of them twice
+/// more at the end, so that what the reader sent from inside its routine is
+/// seen to come back.
 pub fn with_readers(mut steps: Vec<Step>, readers: usize) -> Vec<Step> {
     // Requests whose sends the target finishes: a reader's routine runs.
     let finished: Vec<RequestId> = steps
@@ -523,6 +610,18 @@ pub fn with_readers(mut steps: Vec<Step>, readers: usize) -> Vec<Step> {
             }
         }
     }
+    // From its first completion on, a reader's request belongs to its
+    // routine: the driver's own calls on it stop there (but a cancel, which
+    // a driver makes from another thread while the reader cycles).
+    let mut completed: Vec<RequestId> = Vec::new();
+    steps.retain(|step| match *step {
+        Step::TargetComplete { request, .. } if chosen.contains(&request) => {
+            completed.push(request);
+            true
+        }
+        Step::Call { request, call } if completed.contains(&request) => call == Call::Cancel,
+        _ => true,
+    });
     for request in chosen {
         for information in [1, 2] {
             steps.push(Step::TargetComplete {

@@ -224,7 +224,9 @@ impl<'h> Search<'h> {
                     continue;
                 }
                 match self.place(i, &frame.state) {
-                    Ok(states) => frame.alternatives.extend(states.into_iter().map(|s| (i, s))),
+                    Ok(states) => frame
+                        .alternatives
+                        .extend(states.into_iter().map(|s| (i, s))),
                     Err(blocked) => frame.blocked.push((self.part.operations[i], blocked)),
                 }
             }

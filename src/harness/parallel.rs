@@ -16,10 +16,11 @@
 //!
 //! A step waits for the step before it on the same request, when that one
 //! is on another thread, to have been *invoked*, not to have returned; and
-//! a driver's call (but a cancel) after the target's completion or a
-//! timeout waits, further, for the request's routine to start (or for that
-//! step to return, when no routine runs): the driver learns of the
-//! completion from its routine, and a call before that is its own error
+//! a driver's call (but a cancel) after the target's completions or
+//! timeouts of its request waits, further, for the request's routine to
+//! start since the first of them (or for all of them to return, when no
+//! routine runs): the driver learns of the completion from its routine,
+//! and a call before that is its own error
 //! (`*-while-pending`, which the framework need not survive: the
 //! framework's code reads the routine outside any lock, relying on it). So
 //! each request's steps start in the order drawn, and the races are those
@@ -27,6 +28,10 @@
 //! driver's reaction to its routine, a cancel or a timeout against a
 //! completion, a purge against both. (The waits point back in the drawn
 //! order only, so they cannot deadlock.)
+//!
+//! A continuous reader ([`with_readers`]) is a request whose routine, on
+//! the thread it runs on, reuses it and sends it again: those calls are
+//! recorded like any other.
 //!
 //! Each case runs [`ConcurrentConfig::rounds`] times on fresh instances to
 //! meet other interleavings, the threads released together by a barrier.

@@ -398,3 +398,61 @@ fn a_caught_panic_prints_nothing_on_standard_error() {
     );
     assert!(stdout.contains("  --> tests/hangs.rs:"), "{stdout}");
 }
+
+/// The stalling framework shared between threads, behind one lock.
+impl wdfreq::harness::ConcurrentImplementation for StallingFramework {
+    type Instance = wdfreq::harness::Locked<Stalls>;
+
+    fn name(&self) -> String {
+        "stalling".to_owned()
+    }
+
+    fn settings(&self) -> Vec<Settings> {
+        vec![Settings::DEFAULT]
+    }
+
+    fn build(&self, _: Settings, routine: wdfreq::harness::Routine<Handle>) -> Self::Instance {
+        wdfreq::harness::Locked::new(Stalls::new(OnStatusRead::Stall), routine)
+    }
+}
+
+/// Property: a call that never returns in a concurrent case is a hang at
+/// the step it was on, with the case's steps up to it, as in a sequential
+/// case; the concurrent hunt ends and leaves its threads behind.
+#[test]
+fn a_hang_in_a_concurrent_case_is_reported_at_its_step() {
+    use wdfreq::harness::{ConcurrentConfig, hunt_concurrent};
+    let report = hunt_concurrent(
+        Seed(5),
+        Budget::Cases(1000),
+        &ConcurrentConfig::default(),
+        workers(1),
+        StallingFramework,
+        &mut |_| {},
+    );
+    let failure = report.failure().expect("the hang is found");
+    assert!(
+        matches!(
+            failure.divergence.kind,
+            DivergenceKind::Hung {
+                activity: Activity::Stepping,
+                shrinking: false,
+                ..
+            }
+        ),
+        "{:?}",
+        failure.divergence
+    );
+    assert!(
+        failure.steps.iter().any(|step| matches!(
+            step,
+            Step::Call {
+                call: Call::ReadStatus,
+                ..
+            }
+        )),
+        "{:?}",
+        failure.steps
+    );
+    assert!(!report.left_behind.is_empty());
+}

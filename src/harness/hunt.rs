@@ -514,6 +514,10 @@ struct Sighting {
     runs: u64,
     /// When it was last seen to change.
     since: Instant,
+    /// Where the worker's run was when last seen to move.
+    at: (Activity, usize),
+    /// When its run was last seen to move (a new run, or a new step).
+    moved: Instant,
     /// The hunt no longer waits for this worker.
     left: bool,
 }
@@ -532,6 +536,8 @@ fn collect(shared: &Shared, progress: &mut dyn FnMut(&HuntReport)) -> HuntReport
         .map(|_| Sighting {
             runs: 0,
             since: now,
+            at: (Activity::Building, 0),
+            moved: now,
             left: false,
         })
         .collect();
@@ -605,6 +611,11 @@ fn watchdog(
             continue;
         }
         let position = watch.position();
+        let at = (position.activity, position.step);
+        if position.runs != sighting.runs || at != sighting.at {
+            sighting.at = at;
+            sighting.moved = now;
+        }
         let Some(case) = position.case.filter(|_| position.runs == sighting.runs) else {
             sighting.runs = position.runs;
             sighting.since = now;
@@ -612,7 +623,9 @@ fn watchdog(
         };
         let stuck_for = now - sighting.since;
         let hung = stuck_for >= shared.case_timeout;
-        let given_up = hung || (stopping && stuck_for >= STOP_GRACE);
+        // A stop leaves behind a run that makes no progress, not one that
+        // is merely long: one whose step has not moved for the grace.
+        let given_up = hung || (stopping && now - sighting.moved >= STOP_GRACE);
         if !given_up {
             continue;
         }

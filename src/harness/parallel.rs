@@ -51,7 +51,7 @@ use std::sync::{Arc, Barrier, Mutex, OnceLock};
 use super::concurrent::{CompletionRoutine, ConcurrentConformance, ConcurrentImplementation};
 use super::conformance::Refusal;
 use super::coverage::Coverage;
-use super::divergence::{Divergence, DivergenceKind};
+use super::divergence::{Activity, Divergence, DivergenceKind};
 use super::guard::guard;
 use super::run::{CaseConfig, CaseOutcome, Failure, UNKNOWN_REQUEST, generated_steps};
 use super::seed::Seed;
@@ -389,6 +389,25 @@ pub fn run_parallel<M: ConcurrentImplementation>(
     settings: Settings,
     case: &ParallelCase,
 ) -> Result<History, Divergence> {
+    run_parallel_watched(implementation, settings, case, None)
+}
+
+/// [`run_parallel`], its progress marked on `watch` (if given) for a hunt's
+/// watchdog: the furthest step any thread has started, in the order drawn,
+/// so that a hang is reported with every step started up to it.
+fn run_parallel_watched<M: ConcurrentImplementation>(
+    implementation: &M,
+    settings: Settings,
+    case: &ParallelCase,
+    watch: Option<&Arc<Watch>>,
+) -> Result<History, Divergence> {
+    let furthest = std::sync::atomic::AtomicUsize::new(0);
+    let mark = |activity: Activity, step: usize| {
+        if let Some(watch) = watch {
+            let furthest = furthest.fetch_max(step, Ordering::AcqRel).max(step);
+            watch.mark(activity, furthest);
+        }
+    };
     type Handle<M> = <<M as ConcurrentImplementation>::Instance as ConcurrentConformance>::Handle;
     let recorder: Arc<Recorder<M::Instance>> = Arc::new(Recorder {
         clock: AtomicU64::new(0),
@@ -412,6 +431,7 @@ pub fn run_parallel<M: ConcurrentImplementation>(
         if case.thread_of(step).is_some() {
             continue;
         }
+        mark(Activity::Stepping, index);
         let invoked = recorder.tick();
         let introduced = guard(|| match *step {
             Step::Create { irp, .. } => instance.create_request(irp),
@@ -494,6 +514,7 @@ pub fn run_parallel<M: ConcurrentImplementation>(
                             returned[index].store(true, Ordering::Release);
                             continue;
                         }
+                        mark(Activity::Stepping, index);
                         let at = recorder.tick();
                         invoked_at[index].store(at, Ordering::Release);
                         invoked[index].store(true, Ordering::Release);
@@ -543,11 +564,13 @@ pub fn run_parallel<M: ConcurrentImplementation>(
         operations.extend(thread?);
     }
     let end = case.len().saturating_sub(1);
+    mark(Activity::Finishing, end);
     guard(|| instance.check_invariants())
         .and_then(|checked| checked.map_err(|message| DivergenceKind::Invariant { message }))
         .map_err(|kind| Divergence { step: end, kind })?;
     // The recorder's reference goes first, so that this one is the last.
     lock(&recorder.instance).take();
+    mark(Activity::Dropping, end);
     guard(|| drop(instance)).map_err(|kind| Divergence { step: end, kind })?;
     operations.append(&mut lock(&recorder.nested));
     operations.sort_by_key(|op| op.invoked);
@@ -655,9 +678,10 @@ fn round<M: ConcurrentImplementation>(
     config: &ConcurrentConfig,
     case: &ParallelCase,
     coverage: Option<&mut Coverage>,
+    watch: Option<&Arc<Watch>>,
 ) -> Round {
     let settings = config.case.settings;
-    let history = match run_parallel(implementation, settings, case) {
+    let history = match run_parallel_watched(implementation, settings, case, watch) {
         Ok(history) => history,
         Err(divergence) => return Round::Failed(divergence),
     };
@@ -695,14 +719,14 @@ fn first_failure<M: ConcurrentImplementation>(
     config: &ConcurrentConfig,
     case: &ParallelCase,
     mut coverage: Option<&mut Coverage>,
-    watch: Option<&Arc<Watch>>,
+    (watch, shrinking): (Option<&Arc<Watch>>, bool),
 ) -> Option<Divergence> {
     for _ in 0..config.rounds.max(1) {
         if let Some(watch) = watch {
-            watch.begin_sequence(&case.steps, false);
+            watch.begin_sequence(&case.steps, shrinking);
         }
         if let Round::Failed(divergence) =
-            round(implementation, config, case, coverage.as_deref_mut())
+            round(implementation, config, case, coverage.as_deref_mut(), watch)
         {
             return Some(divergence);
         }
@@ -737,9 +761,13 @@ pub(crate) fn run_concurrent_case_watched<M: ConcurrentImplementation>(
     let generated_len = steps.len();
     let mut case = ParallelCase::new(steps, config.drivers);
     let mut coverage = Coverage::default();
-    let Some(mut divergence) =
-        first_failure(implementation, config, &case, Some(&mut coverage), watch)
-    else {
+    let Some(mut divergence) = first_failure(
+        implementation,
+        config,
+        &case,
+        Some(&mut coverage),
+        (watch, false),
+    ) else {
         return CaseOutcome {
             steps: generated_len,
             coverage,
@@ -766,8 +794,9 @@ pub(crate) fn run_concurrent_case_watched<M: ConcurrentImplementation>(
             attempts += 1;
             let mut candidate = case.clone();
             candidate.steps.remove(index);
-            if let Some(found) = first_failure(implementation, config, &candidate, None, watch)
-                .filter(|found| found.same_failure(&divergence))
+            if let Some(found) =
+                first_failure(implementation, config, &candidate, None, (watch, true))
+                    .filter(|found| found.same_failure(&divergence))
             {
                 (case, divergence) = (candidate, found);
             }

@@ -75,11 +75,8 @@ impl Builtin {
     pub fn command(&self, command: &str) -> String {
         match self {
             Builtin::Sim => format!("wdfreq {command}"),
-            Builtin::Mutant(mutant) => {
-                format!("wdfreq {command} --implementation {}", mutant.name)
-            }
-            Builtin::Racy(mutant) => {
-                format!("wdfreq {command} --implementation {}", mutant.name)
+            Builtin::Mutant(_) | Builtin::Racy(_) => {
+                format!("wdfreq {command} --implementation {}", self.name())
             }
         }
     }

@@ -21,7 +21,7 @@ use super::implementation::{Builtin, only, with_builtin};
 use super::settings::SettingsArgs;
 use super::{Console, Outcome};
 use crate::harness::hunt::TICK;
-use crate::harness::run::{INVARIANTS_EVERY, build, on_own_thread};
+use crate::harness::run::{INVARIANTS_EVERY, build, no_result, on_own_thread};
 use crate::harness::watch::Watch;
 use crate::harness::{
     Activity, Answer, CASE_TIMEOUT, Conformance, Divergence, DivergenceKind, Implementation,
@@ -200,23 +200,7 @@ fn replay_within<M: Implementation + Send + 'static>(
             Err(RecvTimeoutError::Timeout) if started.elapsed() < limit => {}
             Err(why) => {
                 let position = watch.position();
-                let kind = match why {
-                    RecvTimeoutError::Timeout => DivergenceKind::Hung {
-                        limit,
-                        activity: position.activity,
-                        shrinking: false,
-                    },
-                    // Every call into the implementation is guarded: only
-                    // the harness can have panicked, and said so.
-                    RecvTimeoutError::Disconnected => DivergenceKind::Panicked {
-                        message: "the replay's thread ended without a result".to_owned(),
-                        location: None,
-                    },
-                };
-                let divergence = Divergence {
-                    step: position.step,
-                    kind,
-                };
+                let divergence = no_result(why, &position, limit);
                 match (position.activity, steps.get(position.step)) {
                     (Activity::Stepping, Some(step)) => {
                         writeln!(out, "=> {:>3}  {step}", position.step)?;

@@ -13,7 +13,7 @@ use super::divergence::{Activity, Divergence, DivergenceKind};
 use super::draw::{self, Draw, Steps};
 use super::guard::guard;
 use super::seed::Seed;
-use super::watch::Watch;
+use super::watch::{Position, Watch};
 use crate::model::{Accepted, Judgement, Life, Model};
 use crate::vocab::{
     Call, Delivery, Observation, Reply, RequestId, SendMode, Settings, Step, TargetId, TargetState,
@@ -472,28 +472,34 @@ where
         // The receiver may have given up waiting.
         let _ = sender.send(ran);
     });
-    match receiver.recv_timeout(limit) {
-        Ok(ran) => ran,
-        Err(why) => {
-            let position = watch.position();
-            let kind = match why {
-                std::sync::mpsc::RecvTimeoutError::Timeout => DivergenceKind::Hung {
-                    limit,
-                    activity: position.activity,
-                    shrinking: false,
-                },
-                // Every call into the implementation is guarded: only the
-                // harness itself can have panicked, and said so on stderr.
-                std::sync::mpsc::RecvTimeoutError::Disconnected => DivergenceKind::Panicked {
-                    message: "the replay's thread ended without a result".to_owned(),
-                    location: None,
-                },
-            };
-            Err(Divergence {
-                step: position.step,
-                kind,
-            })
-        }
+    receiver
+        .recv_timeout(limit)
+        .unwrap_or_else(|why| Err(no_result(why, &watch.position(), limit)))
+}
+
+/// The divergence of a replay whose thread gave no result: it ran past
+/// `limit` (a hang, at `position`), or it ended without one.
+pub(crate) fn no_result(
+    why: std::sync::mpsc::RecvTimeoutError,
+    position: &Position,
+    limit: std::time::Duration,
+) -> Divergence {
+    let kind = match why {
+        std::sync::mpsc::RecvTimeoutError::Timeout => DivergenceKind::Hung {
+            limit,
+            activity: position.activity,
+            shrinking: false,
+        },
+        // Every call into the implementation is guarded: only the harness
+        // itself can have panicked, and said so on stderr.
+        std::sync::mpsc::RecvTimeoutError::Disconnected => DivergenceKind::Panicked {
+            message: "the replay's thread ended without a result".to_owned(),
+            location: None,
+        },
+    };
+    Divergence {
+        step: position.step,
+        kind,
     }
 }
 

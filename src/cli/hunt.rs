@@ -237,8 +237,8 @@ fn hunt_and_report<M: Implementation + Clone + Send + 'static>(
     console: &mut Console,
     hunt: impl FnOnce(&HuntConfig, Workers, &mut dyn FnMut(&HuntReport)) -> HuntReport,
 ) -> std::io::Result<Outcome> {
-    let config = match parse(implementation, args) {
-        Ok(config) => config,
+    let (config, workers) = match parse(implementation, args) {
+        Ok(parsed) => parsed,
         Err(message) => {
             console.error(message)?;
             return Ok(Outcome::BadInput);
@@ -253,12 +253,7 @@ fn hunt_and_report<M: Implementation + Clone + Send + 'static>(
             implementation.describe()
         )?;
     }
-    let mut workers = Workers::per_core()
-        .stopped_by(interrupt_flag())
-        .with_case_timeout(case_timeout(args.case_timeout).unwrap_or(CASE_TIMEOUT));
-    if let Some(count) = args.workers {
-        workers = workers.with_count(count);
-    }
+    let workers = workers.stopped_by(interrupt_flag());
     let count = workers.count;
     let mut progress = Progress::new(config.budget, settings, console.progress_bar);
     let mut show = |report: &HuntReport| progress.update(report);
@@ -420,8 +415,12 @@ pub(super) fn case_timeout(seconds: f64) -> Result<Duration, String> {
     }
 }
 
-/// The hunt the arguments ask of `implementation`, or why not.
-fn parse<M: Implementation>(implementation: &M, args: &HuntArgs) -> Result<HuntConfig, String> {
+/// The hunt the arguments ask of `implementation` and the workers it runs
+/// on (not yet stoppable), or why not.
+fn parse<M: Implementation>(
+    implementation: &M,
+    args: &HuntArgs,
+) -> Result<(HuntConfig, Workers), String> {
     only(implementation, args.implementation.as_deref())?;
     // Where the results go is checked before the hunt, not after it ran:
     // a failure found must not be lost to a path that cannot be written.
@@ -448,7 +447,10 @@ fn parse<M: Implementation>(implementation: &M, args: &HuntArgs) -> Result<HuntC
             crate::harness::LONG_CASE_FACTOR
         ));
     }
-    case_timeout(args.case_timeout)?;
+    let mut workers = Workers::per_core().with_case_timeout(case_timeout(args.case_timeout)?);
+    if let Some(count) = args.workers {
+        workers = workers.with_count(count);
+    }
     let budget = match args.seconds {
         Some(seconds) if !(seconds.is_finite() && (0.0..=SECONDS_LIMIT).contains(&seconds)) => {
             return Err(format!(
@@ -469,14 +471,15 @@ fn parse<M: Implementation>(implementation: &M, args: &HuntArgs) -> Result<HuntC
     let settings = implementation
         .check_settings(settings)
         .map_err(|e| e.to_string())?;
-    Ok(HuntConfig {
+    let config = HuntConfig {
         seed: args.seed.unwrap_or_else(Seed::random),
         budget,
         case: CaseConfig {
             settings,
             steps_max: args.steps_max.max(1),
         },
-    })
+    };
+    Ok((config, workers))
 }
 
 /// Raised by the first Ctrl-C, SIGTERM or SIGHUP (`ctrlc`'s `termination`

@@ -279,7 +279,32 @@ const MALFORMED: &[(&str, u64, &str)] = &[
     (
         "header-unsupported-version",
         1,
-        r#"UnsupportedFormat { found: "3" }"#,
+        r#"UnsupportedFormat { found: "4" }"#,
+    ),
+    (
+        "concurrent-call-out-of-order",
+        3,
+        "CallOutOfOrder { call: 3, before: 5, line: 2 }",
+    ),
+    (
+        "concurrent-missing-thread",
+        3,
+        r#"MissingField { field: "thread" }"#,
+    ),
+    (
+        "concurrent-return-before-call",
+        2,
+        "ReturnNotAfterCall { call: 4, returned: 4 }",
+    ),
+    (
+        "concurrent-sync-send-unanswered",
+        4,
+        "SyncSendUnansweredDuring",
+    ),
+    (
+        "concurrent-used-before-created",
+        3,
+        r#"UsedBeforeIntroduced { name: "r1", call: 2, returned: Some(4) }"#,
     ),
     (
         "header-unknown-flavor",

@@ -143,6 +143,14 @@ fn readme_limits_table_states_the_limits_the_code_has() {
         );
     };
     says("LINE_BYTES_MAX", &grouped(trace::LINE_BYTES_MAX as u64));
+    says(
+        "PART_EVENTS_MAX",
+        &grouped(wdfreq::check::concurrent::PART_EVENTS_MAX as u64),
+    );
+    says(
+        "Budget::DEFAULT",
+        &grouped(wdfreq::linearize::Budget::DEFAULT.states),
+    );
     says("DEAD_REMEMBERED", &grouped(DEAD_REMEMBERED as u64));
     says(
         "SYNC_LOOKAHEAD_EVENTS",

@@ -839,3 +839,48 @@ fn the_document_reader_finds_every_block() {
     assert_eq!(code * 2, fences, "every fence opens or closes a block");
     assert_eq!(events(&blocks).len(), OPS.len());
 }
+
+/// The concurrent traces' field table names exactly the fields the reader
+/// reads on every line of a version 3 trace
+/// (`check::parse::TIMING_FIELDS`), with their required-ness; a value of
+/// the wrong type is refused naming the field, and a required one left out
+/// is missing.
+#[test]
+fn the_concurrent_field_table_is_what_the_reader_reads() {
+    use wdfreq::check::parse::TIMING_FIELDS;
+    let blocks = blocks();
+    let mut tables = field_tables(&blocks, |b| b.section == "Concurrent traces (version 3)");
+    assert_eq!(tables.len(), 1, "one concurrent field table");
+    let fields = tables.remove(0);
+    let documented: Vec<(&str, bool)> = fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.required))
+        .collect();
+    let read: Vec<(&str, bool)> = TIMING_FIELDS.iter().map(|f| (f.name, f.required)).collect();
+    assert_eq!(documented, read);
+    let base = object(r#"{"op":"create","req":"r","thread":"t","call":1,"return":2}"#);
+    let kind = |line: &Map<String, Value>| {
+        let text = format!("{{\"wdfreq\":3}}\n{}\n", Value::Object(line.clone()));
+        wdfreq::check::check("t", Cursor::new(text), &mut |_| {})
+            .map(|_| ())
+            .map_err(|e| e.kind)
+    };
+    assert!(kind(&base).is_ok(), "the base line checks");
+    for field in &fields {
+        let name = field.name.as_str();
+        match kind(&with(&base, name, json!({}))) {
+            Err(TraceErrorKind::WrongType {
+                field: f, expected, ..
+            }) if f == name => assert_eq!(expected, expected_for(&field.ty), "`{name}`"),
+            other => panic!("`{name}`: an object is refused naming it, not {other:?}"),
+        }
+        if field.required {
+            assert!(
+                matches!(kind(&without(&base, name)), Err(TraceErrorKind::MissingField { field: f }) if f == name),
+                "`{name}` is required"
+            );
+        } else {
+            assert!(kind(&without(&base, name)).is_ok(), "`{name}` is optional");
+        }
+    }
+}

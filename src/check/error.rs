@@ -215,7 +215,7 @@ pub enum TraceErrorKind {
     /// The header names a trace format version this reader does not read.
     #[error(
         "field `wdfreq`: trace format version {found} is not read here; \
-         a header line names version 2 (a version 1 trace has no header)"
+         a header line names version 2, or 3 for a concurrent trace (a version 1 trace has no header)"
     )]
     UnsupportedFormat {
         /// The version the header names, as written.
@@ -236,6 +236,54 @@ pub enum TraceErrorKind {
          here it comes after an event"
     )]
     HeaderNotFirst,
+    /// A concurrent trace's line invoked no later than the line before it.
+    #[error(
+        "field `call`: {call} is not after {before}, the `call` of line {line}; \
+         a concurrent trace's lines come in order of their `call`"
+    )]
+    CallOutOfOrder {
+        /// This line's `call`.
+        call: u64,
+        /// The `call` of the line before it.
+        before: u64,
+        /// That line.
+        line: u64,
+    },
+    /// A concurrent trace's event returned no later than it was invoked.
+    #[error("field `return`: {returned} is not after the event's `call`, {call}")]
+    ReturnNotAfterCall {
+        /// The event's `call`.
+        call: u64,
+        /// Its `return`.
+        returned: u64,
+    },
+    /// A concurrent trace's event uses a request before the event that
+    /// introduced it returned its handle.
+    #[error(
+        "field `call`: request `{name}` is used at {call}, before its `create` or `receive` \
+         returned{}", match returned { Some(at) => format!(" (at {at})"), None => " (it never did)".to_owned() }
+    )]
+    UsedBeforeIntroduced {
+        /// The request's name.
+        name: String,
+        /// The event's `call`.
+        call: u64,
+        /// When the introduction returned; `None` when it never did.
+        returned: Option<u64>,
+    },
+    /// A concurrent trace's `sync` send returned, and no `target_complete`
+    /// of its request was invoked while it was in progress.
+    #[error(
+        "field `return`: this `sync` send returned, and no `target_complete` of its request \
+         was invoked between its `call` and its `return` to answer it"
+    )]
+    SyncSendUnansweredDuring,
+    /// A concurrent trace the linearizability checker could not decide.
+    #[error("cannot decide whether the trace has an order the framework allows: {why}")]
+    Undecided {
+        /// Why not.
+        why: String,
+    },
 }
 
 impl TraceErrorKind {
@@ -244,7 +292,9 @@ impl TraceErrorKind {
     pub fn is_malformed(&self) -> bool {
         !matches!(
             self,
-            TraceErrorKind::Read(_) | TraceErrorKind::Override { .. }
+            TraceErrorKind::Read(_)
+                | TraceErrorKind::Override { .. }
+                | TraceErrorKind::Undecided { .. }
         )
     }
 }

@@ -1,8 +1,9 @@
 //! The header of trace format version 2: an optional first line
 //! `{"wdfreq":2,"flavor":"kmdf","version":"1.9","verifier":true}` naming
 //! the settings the trace was recorded under. `parse_header` accepts
-//! exactly a header whose `wdfreq` is 2 and whose settings exist
-//! ([`Settings::new`]); every refusal names its field.
+//! exactly a header whose `wdfreq` is 2 (or 3, a concurrent trace:
+//! [`super::concurrent`]) and whose settings exist ([`Settings::new`]);
+//! every refusal names its field.
 //!
 //! - `flavor`, `version` and `verifier` are optional; each absent one is
 //!   [`Settings::default`]'s (UMDF 1, 1.11, verifier on), so
@@ -23,6 +24,11 @@ use crate::vocab::{Flavor, FrameworkVersion, Settings, SettingsError};
 
 /// The trace format version a header line names.
 pub const FORMAT_WITH_HEADER: u32 = 2;
+
+/// The format version of a concurrent trace: version 2's header and
+/// events, each event with its thread and the times it was invoked and
+/// returned at ([`super::concurrent`]).
+pub const FORMAT_CONCURRENT: u32 = 3;
 
 /// What a trace says about itself: its format version and the settings it
 /// was recorded under.
@@ -53,11 +59,14 @@ pub(super) fn parse_header(object: &Members<'_>) -> Result<Header, TraceErrorKin
         None => return Err(TraceErrorKind::MissingField { field }),
         Some(value) => integer(field, value, "a trace format version is an integer")?,
     };
-    if format != i128::from(FORMAT_WITH_HEADER) {
-        return Err(TraceErrorKind::UnsupportedFormat {
-            found: format.to_string(),
-        });
-    }
+    let format = match u32::try_from(format) {
+        Ok(format @ (FORMAT_WITH_HEADER | FORMAT_CONCURRENT)) => format,
+        _ => {
+            return Err(TraceErrorKind::UnsupportedFormat {
+                found: format.to_string(),
+            });
+        }
+    };
     let default = Settings::default();
     let setting = |field| move |source| TraceErrorKind::HeaderSettings { field, source };
     let flavor_text = fields.opt_str("flavor")?;
@@ -76,7 +85,7 @@ pub(super) fn parse_header(object: &Members<'_>) -> Result<Header, TraceErrorKin
             return Err(setting("version")(SettingsError::Umdf2Version(version)));
         }
         return Ok(Header {
-            format: FORMAT_WITH_HEADER,
+            format,
             settings: Settings::umdf2(verifier),
         });
     }
@@ -92,10 +101,7 @@ pub(super) fn parse_header(object: &Members<'_>) -> Result<Header, TraceErrorKin
         "flavor"
     };
     let settings = Settings::new(flavor, version, verifier).map_err(setting(at_fault))?;
-    Ok(Header {
-        format: FORMAT_WITH_HEADER,
-        settings,
-    })
+    Ok(Header { format, settings })
 }
 
 #[cfg(test)]

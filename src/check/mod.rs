@@ -9,10 +9,16 @@
 //!   one event at a time; [`parse`] says what one line means, [`header`]
 //!   what version 2's header line means, [`names`] how long a name is
 //!   held and which id it gets, [`error`] why a trace is refused.
+//! - [`concurrent`]: trace format version 3, a multi-threaded driver's
+//!   trace, each event with its thread and the times it was invoked and
+//!   returned at: judged whole by the linearizability checker
+//!   ([`crate::linearize`]) rather than one step per line.
 //! - [`scan`]: the fast path, a recorder's flat line read in place; any
 //!   other line is read by serde_json, keeping every key and every value
 //!   as written (`json`).
 //! - [`diag`]: findings, printed rustc-style, and the summary line.
+//! - [`write`](mod@write): the writer, a run as a trace (version 2, or version 3 for
+//!   a concurrent run).
 //! - [`source`]: files and standard input, each read once.
 //!
 //! # Settings
@@ -108,6 +114,7 @@
 //! # Ok::<(), wdfreq::check::TraceError>(())
 //! ```
 
+pub mod concurrent;
 pub mod diag;
 pub mod error;
 pub mod header;
@@ -279,6 +286,10 @@ fn judge_reader<R: BufRead>(
     settings: Settings,
     sink: &mut dyn FnMut(&Finding),
 ) -> Result<Summary, TraceError> {
+    if reader.header()?.format == header::FORMAT_CONCURRENT {
+        let trace = concurrent::read(&mut reader)?;
+        return concurrent::judge(reader.file(), &trace, reader.names(), settings, sink);
+    }
     let mut checker = Checker::new(settings);
     let mut summary = Summary {
         settings,

@@ -366,6 +366,65 @@ impl<'a> Object<'a> {
     }
 }
 
+/// Where an event of a concurrent trace (format version 3) stands: the
+/// thread that made it, and the logical times it was invoked and returned
+/// at. For a `callback`, `call` is when the routine started, and `return`
+/// is not read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timing {
+    /// The thread, by the trace's name for it.
+    pub thread: String,
+    /// When the event was invoked (`call`).
+    pub call: u64,
+    /// When it returned (`return`); `None` when it had not returned by
+    /// the end of the recording.
+    pub returned: Option<u64>,
+}
+
+/// The fields a concurrent trace's event line reads besides its event's
+/// own ([`op_fields`]): `docs/trace-format.md` documents exactly these.
+pub const TIMING_FIELDS: [EventField; 3] = [
+    EventField {
+        name: "thread",
+        required: true,
+    },
+    EventField {
+        name: "call",
+        required: true,
+    },
+    EventField {
+        name: "return",
+        required: false,
+    },
+];
+
+/// What a logical time takes, for a message.
+const TIME_RANGE: &str = "0 to 18446744073709551615";
+
+/// The [`Timing`] of one line's object, in a concurrent trace.
+pub(super) fn parse_timing(object: &Object<'_>, callback: bool) -> Result<Timing, TraceErrorKind> {
+    let fields = object.fields();
+    let time = |field: &'static str, value| {
+        let i = integer(field, value, TIME_RANGE)?;
+        u64::try_from(i).map_err(|_| TraceErrorKind::OutOfRange {
+            field,
+            value: i.to_string(),
+            range: TIME_RANGE,
+        })
+    };
+    let thread = fields.str("thread")?.to_owned();
+    let call = time("call", fields.required("call")?)?;
+    let returned = match fields.get("return") {
+        Some(value) if !callback => Some(time("return", value)?),
+        _ => None,
+    };
+    Ok(Timing {
+        thread,
+        call,
+        returned,
+    })
+}
+
 /// Parses one line's object into an event, interning its names.
 pub(super) fn parse_object(
     object: &Object<'_>,

@@ -68,10 +68,10 @@ use std::collections::VecDeque;
 use std::io::BufRead;
 
 use super::error::{TraceError, TraceErrorKind};
-use super::header::{Header, parse_header};
+use super::header::{FORMAT_CONCURRENT, Header, parse_header};
 use super::json::json_object;
 pub use super::parse::DEAD_REMEMBERED;
-use super::parse::{Event, Names, Object, Parsed, SyncAnswer, parse_object};
+use super::parse::{Event, Names, Object, Parsed, SyncAnswer, Timing, parse_object, parse_timing};
 use super::scan::Flat;
 use crate::vocab::{RequestId, Step};
 
@@ -155,6 +155,8 @@ struct Ahead {
     parsed: Parsed,
     /// The request whose name reading this line forgot.
     forgets: Option<RequestId>,
+    /// Where the line stands in time, in a concurrent trace.
+    timing: Option<Timing>,
 }
 
 /// Reads a trace one event at a time.
@@ -181,6 +183,8 @@ pub struct TraceReader<R> {
     /// The request whose name the last event given out forgot; its name
     /// is dropped when the next event is read.
     forgotten: Option<RequestId>,
+    /// The timing of the last event given out, in a concurrent trace.
+    timing: Option<Timing>,
     failed: bool,
 }
 
@@ -199,6 +203,7 @@ impl<R: BufRead> TraceReader<R> {
             header: None,
             ahead: VecDeque::new(),
             forgotten: None,
+            timing: None,
             failed: false,
         }
     }
@@ -260,6 +265,7 @@ impl<R: BufRead> TraceReader<R> {
             line,
             parsed,
             forgets,
+            timing,
         }) = next
         else {
             if self.events == 0 {
@@ -268,6 +274,7 @@ impl<R: BufRead> TraceReader<R> {
             return Ok(None);
         };
         self.forgotten = forgets;
+        self.timing = timing;
         match parsed {
             Parsed::Event(event) => Ok(Some((line, event))),
             Parsed::SyncSend {
@@ -276,7 +283,13 @@ impl<R: BufRead> TraceReader<R> {
                 timeout,
                 ignore_state,
             } => {
-                let answer = self.answer(request)?;
+                // A concurrent trace's answer is found by time, not by
+                // the line that follows (`super::concurrent`).
+                let answer = if self.timing.is_some() {
+                    None
+                } else {
+                    self.answer(request)?
+                };
                 let event = Event::SyncSend {
                     request,
                     target,
@@ -352,8 +365,16 @@ impl<R: BufRead> TraceReader<R> {
     /// Parses the event line `line`, in the buffer, counting it, and
     /// retires the request it ends.
     fn parsed(&mut self, line: u64) -> Result<Ahead, TraceError> {
-        let parsed = Object::read(&self.text, &mut self.flat)
-            .and_then(|object| parse_object(&object, &mut self.names))
+        let concurrent = self.header.is_some_and(|h| h.format == FORMAT_CONCURRENT);
+        let (parsed, timing) = Object::read(&self.text, &mut self.flat)
+            .and_then(|object| {
+                let parsed = parse_object(&object, &mut self.names)?;
+                let callback = matches!(parsed, Parsed::Event(Event::Callback(_)));
+                let timing = concurrent
+                    .then(|| parse_timing(&object, callback))
+                    .transpose()?;
+                Ok((parsed, timing))
+            })
             .map_err(|k| self.error(line, k))?;
         self.events += 1;
         self.last_event_line = line;
@@ -362,6 +383,7 @@ impl<R: BufRead> TraceReader<R> {
             line,
             parsed,
             forgets,
+            timing,
         })
     }
 
@@ -454,6 +476,12 @@ impl<R: BufRead> TraceReader<R> {
     /// for messages about it; no line can name it still.
     pub fn keep_forgotten(&mut self) {
         self.forgotten = None;
+    }
+
+    /// Where the last event given out stands in time: `Some` in a
+    /// concurrent trace (format version 3) alone.
+    pub fn timing(&self) -> Option<&Timing> {
+        self.timing.as_ref()
     }
 
     /// The line of the last event read (0 before the first).

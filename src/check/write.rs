@@ -14,8 +14,9 @@ use std::io::{self, Write};
 use serde_json::{Map, Value, json};
 
 use crate::vocab::{
-    Call, CallKind, CallbackId, Completion, ContextId, Delivery, Observation, QueueId, RequestId,
-    SendMode, Settings, Status, Step, StepKind, TargetChange, TargetId,
+    Answered, Call, CallKind, CallbackId, Completion, ContextId, Delivery, History, Observation,
+    QueueId, Reply, RequestId, SendMode, Settings, Status, Step, StepKind, TargetChange, TargetId,
+    ThreadId,
 };
 
 /// Writes `observations`, a run in `settings`, as a trace to `out`.
@@ -130,6 +131,63 @@ pub fn step_lines(step: &Step) -> Vec<Map<String, Value>> {
     let mut lines = vec![line];
     lines.extend(more);
     lines
+}
+
+/// Writes `history`, a concurrent run in `settings`, as a concurrent trace
+/// (format version 3) to `out`: every event with its thread (`thread0`,
+/// ...) and its times, in order of `call`. The history's ticks are written
+/// times four, so that a synchronous send's answer fits between its own
+/// `call` and `return`. A target's completion or timeout the
+/// implementation refused did not happen and is left out; a refused driver
+/// call is written, since the driver made it.
+pub fn write_history(out: &mut dyn Write, settings: Settings, history: &History) -> io::Result<()> {
+    let mut header = header(settings);
+    header.insert("wdfreq".into(), json!(3));
+    writeln!(out, "{}", Value::Object(header))?;
+    let time = |tick: u64| tick.saturating_mul(4);
+    let timed = |mut line: Map<String, Value>, thread: ThreadId, call: u64, ret: Option<u64>| {
+        line.insert("thread".into(), json!(format!("thread{}", thread.0)));
+        line.insert("call".into(), json!(call));
+        if let Some(ret) = ret {
+            line.insert("return".into(), json!(ret));
+        }
+        line
+    };
+    let mut lines: Vec<(u64, Map<String, Value>)> = Vec::new();
+    for op in &history.operations {
+        let refused = matches!(op.returned, Some((_, Answered::Refused(_))));
+        if refused && matches!(op.step, Step::TargetComplete { .. } | Step::TimedOut { .. }) {
+            continue;
+        }
+        let call = time(op.invoked);
+        let ret = op.returned.map(|(at, _)| time(at));
+        let mut step_lines = step_lines(&op.step);
+        if refused {
+            step_lines.truncate(1);
+        }
+        let mut step_lines = step_lines.into_iter();
+        if let Some(mut line) = step_lines.next() {
+            if let Some((_, Answered::Replied(Reply::Status(completion)))) = op.returned {
+                line.insert("value".into(), status(completion.status));
+                line.insert("information".into(), json!(completion.information));
+            }
+            lines.push((call, timed(line, op.thread, call, ret)));
+        }
+        // A synchronous send's answer: the target finished it during the
+        // send, before anything the next tick shows.
+        if let Some(answer) = step_lines.next().filter(|_| ret.is_some()) {
+            lines.push((call + 1, timed(answer, op.thread, call + 1, Some(call + 2))));
+        }
+    }
+    for run in &history.callbacks {
+        let at = time(run.at);
+        lines.push((at, timed(callback(&run.delivery), run.thread, at, None)));
+    }
+    lines.sort_by_key(|(call, _)| *call);
+    for (_, line) in lines {
+        writeln!(out, "{}", Value::Object(line))?;
+    }
+    Ok(())
 }
 
 /// The lines one observation is written as (two for a synchronous send).

@@ -1,9 +1,11 @@
 //! `wdfreq check FILE`: judges a recorded trace (trace format version 1 or
-//! 2) with the reference model, for the settings its header names with the
+//! 2; version 3, a concurrent trace, by the linearizability checker) with
+//! the reference model, for the settings its header names with the
 //! settings flags applied over them; one line per finding, then a summary
 //! (naming the settings, unless a version 1 trace was judged for the
 //! defaults); exit 0 without errors, 1 with one, 2 when the trace is
-//! unreadable or malformed or the settings asked for do not exist.
+//! unreadable or malformed, a concurrent one cannot be decided, or the
+//! settings asked for do not exist.
 //! `--format json` and `--format sarif` write the same results as one
 //! document instead ([`crate::report`] says what each holds, and what a
 //! trace that cannot be judged gives).

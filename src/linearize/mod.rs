@@ -128,6 +128,10 @@ pub enum Blocked {
         /// The rule a wrong reply breaks, where one does.
         rule: Option<RuleId>,
     },
+    /// The recorded step breaks this driver (or target) rule here: the
+    /// framework refuses it, lets it through, or leaves what follows
+    /// undefined. (A concurrent trace's steps, [`Answered::Legal`].)
+    Breaks(RuleId),
     /// The model owes this callback for the step, and none was run during
     /// the operation after every operation placed before it was invoked.
     CallbackNotRun(Delivery),
@@ -157,6 +161,7 @@ impl fmt::Display for Blocked {
                 f,
                 "the framework accepts it, returning {expected:?}, but it {answered}"
             ),
+            Blocked::Breaks(rule) => write!(f, "it breaks `{rule}` here"),
             Blocked::CallbackNotRun(delivery) => write!(
                 f,
                 "the framework invokes {delivery} in it, and no such callback ran during it"

@@ -6,8 +6,8 @@
 use std::collections::HashSet;
 
 use super::{Blocked, Counterexample, Part};
-use crate::model::{Judgement, Life, Model};
-use crate::vocab::{Answered, History, Operation, RequestId, Settings, Step};
+use crate::model::{ExpectedReply, Judged, Judgement, Life, Model};
+use crate::vocab::{Answered, Completion, History, Operation, RequestId, Settings, Status, Step};
 
 /// How many states a check may explore, over all the parts of a history,
 /// before it answers [`Verdict::Unknown`](super::Verdict::Unknown).
@@ -377,6 +377,13 @@ impl<'h> Search<'h> {
 /// Whether `answered` is what the model judges of `step` (as the
 /// sequential harness compares an implementation's answer).
 fn agrees(judgement: &Judgement, step: &Step, answered: Answered) -> Result<(), Blocked> {
+    if let Answered::Legal {
+        status,
+        information,
+    } = answered
+    {
+        return legal(judgement, step, status, information);
+    }
     if judgement.is_unjudged() {
         return Ok(());
     }
@@ -404,6 +411,55 @@ fn agrees(judgement: &Judgement, step: &Step, answered: Answered) -> Result<(), 
             rule: None,
         }),
     }
+}
+
+/// Whether a recorded step (a concurrent trace's, [`Answered::Legal`]) is
+/// legal where it is placed: the framework accepts it, no driver rule is
+/// broken (let through by the framework or with what follows undefined),
+/// and a status read returned what the model expects, where recorded.
+fn legal(
+    judgement: &Judgement,
+    step: &Step,
+    status: Option<Status>,
+    information: Option<u64>,
+) -> Result<(), Blocked> {
+    if let Judged::Undefined(violation) = judgement.judged {
+        return Err(Blocked::Breaks(violation.rule));
+    }
+    if let Some(violation) = judgement.let_through {
+        return Err(Blocked::Breaks(violation.rule));
+    }
+    let accepted = judgement
+        .outcome
+        .as_ref()
+        .map_err(|violation| Blocked::Breaks(violation.rule))?;
+    let (
+        Some(read),
+        ExpectedReply::Status {
+            status: expected,
+            information: expected_information,
+        },
+    ) = (status, accepted.reply)
+    else {
+        return Ok(());
+    };
+    let request = step.request().unwrap_or(RequestId(u32::MAX));
+    // Information not recorded is not judged.
+    let expected_information = expected_information.filter(|_| information.is_some());
+    let actual = Completion {
+        status: read,
+        information: information.unwrap_or(0),
+    };
+    Model::judge_status(request, expected, expected_information, actual).map_err(|violation| {
+        Blocked::Accepted {
+            expected: accepted.reply,
+            answered: Answered::Legal {
+                status,
+                information,
+            },
+            rule: Some(violation.rule),
+        }
+    })
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use std::fmt;
 
 use super::call::Reply;
 use super::event::Delivery;
+use super::ids::Status;
 use super::rule::RuleId;
 use super::step::Step;
 
@@ -38,6 +39,17 @@ pub enum Answered {
     Replied(Reply),
     /// The framework refused the call, for this rule when it named one.
     Refused(Option<RuleId>),
+    /// A driver's recording of the step (a concurrent trace): it holds the
+    /// driver's calls, not what the framework returned, so the step must
+    /// be one the framework accepts with no driver rule broken (warnings
+    /// allowed). For a status read, the status and information it
+    /// returned, where recorded; `None` for every other step.
+    Legal {
+        /// The status a status read returned, where recorded.
+        status: Option<Status>,
+        /// The information a status read returned, where recorded.
+        information: Option<u64>,
+    },
 }
 
 impl fmt::Display for Answered {
@@ -55,6 +67,15 @@ impl fmt::Display for Answered {
             Answered::Replied(Reply::Status(completion)) => write!(f, "returned {completion}"),
             Answered::Refused(Some(rule)) => write!(f, "refused ({rule})"),
             Answered::Refused(None) => f.write_str("refused"),
+            Answered::Legal {
+                status: Some(status),
+                information: Some(information),
+            } => write!(f, "returned {status} and information {information}"),
+            Answered::Legal {
+                status: Some(status),
+                information: None,
+            } => write!(f, "returned {status}"),
+            Answered::Legal { .. } => f.write_str("returned"),
         }
     }
 }

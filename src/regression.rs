@@ -24,6 +24,12 @@
 //!   (optional, may be null): the rule the divergence broke when found, and
 //!   with `diverges` the rule a replay's divergence must break.
 //! - `note` (optional): free text for people.
+//! - `concurrent` (optional): `{"drivers":N,"rounds":R}`, a race kept by
+//!   the concurrent hunt ([`ConcurrentRun`]). Its steps keep their ids, the
+//!   names written as the vocabulary spells them (`r4`, `ctx9`) and read
+//!   back as those ids: which thread runs a step (request `r` on driver
+//!   `r mod N`) and which request is a continuous reader (context `ctx9`)
+//!   hang on them.
 //!
 //! The steps are the trace's events: a `sync` send with the
 //! `target_complete` that follows it is one step, a `status` line is a
@@ -47,9 +53,16 @@ use serde_json::{Map, Value, json};
 
 use crate::check::json::{json_object, serde_message};
 use crate::check::write::{header, renamed_in_order, step_lines};
-use crate::check::{Event, TraceError, TraceReader};
-use crate::harness::{Divergence, Failure, Implementation, NotImplemented, Seed, execute};
-use crate::vocab::{Call, Completion, RuleId, SendMode, Settings, Step};
+use crate::check::{Event, Names, TraceError, TraceReader};
+use crate::harness::parallel::replay_parallel;
+use crate::harness::{
+    CaseConfig, ConcurrentConfig, ConcurrentImplementation, Divergence, Failure, Implementation,
+    NotImplemented, ParallelCase, Seed, execute,
+};
+use crate::vocab::{
+    Call, CallbackId, Completion, ContextId, QueueId, RequestId, RuleId, SendMode, Settings, Step,
+    TargetId,
+};
 
 /// The header field that makes a trace a regression file.
 pub const FIELD: &str = "regression";
@@ -84,6 +97,21 @@ pub struct Regression {
     pub note: Option<String>,
     /// The operation sequence.
     pub steps: Vec<Step>,
+    /// How the steps run when the case is a concurrent one (a race kept by
+    /// `hunt --concurrent`); `None` for a sequential case.
+    pub concurrent: Option<ConcurrentRun>,
+}
+
+/// How a concurrent regression's steps run: `drivers` driver threads
+/// share them as [`ParallelCase`] says, and a replay runs them up to
+/// `rounds` times, each on a fresh instance, until one fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConcurrentRun {
+    /// Driver threads.
+    pub drivers: usize,
+    /// The most rounds a replay runs.
+    pub rounds: usize,
 }
 
 impl Regression {
@@ -163,11 +191,16 @@ impl Regression {
             },
             Err(_) => None,
         };
+        // A concurrent case's names are its ids: which thread runs a step,
+        // and which request is a continuous reader, hang on them.
+        // The field is judged after the lines, whose errors come first.
+        let raw = expected.map(serde_json::from_str::<RawExpected>);
+        let concurrent = matches!(&raw, Some(Ok(raw)) if raw.concurrent.is_some());
         let mut reader = TraceReader::new(file, Cursor::new(text));
         let mut steps = Vec::new();
         let trace = |e: TraceError| error(e.line as usize, RegressionErrorKind::Trace(Box::new(e)));
-        while let Some((_, event)) = reader.next_event().map_err(trace)? {
-            steps.extend(match event {
+        while let Some((line, event)) = reader.next_event().map_err(trace)? {
+            let step = match event {
                 // A `sync` send without its answer is one the recorded run
                 // refused (a trace from `--trace-out` writes it alone), and
                 // a refusal never looks at the answer: a replay answers it
@@ -188,11 +221,19 @@ impl Regression {
                     },
                 }),
                 event => event.step(),
-            });
+            };
+            let step = match step {
+                Some(step) if concurrent => Some(
+                    literal_ids(&step, reader.names())
+                        .map_err(|m| error(line as usize, RegressionErrorKind::Malformed(m)))?,
+                ),
+                step => step,
+            };
+            steps.extend(step);
         }
         let settings = reader.header().map_err(trace)?.settings;
-        let expected = expected.ok_or_else(|| error(line, RegressionErrorKind::NotARegression))?;
-        let raw = serde_json::from_str::<RawExpected>(expected).map_err(|e| {
+        let raw = raw.ok_or_else(|| error(line, RegressionErrorKind::NotARegression))?;
+        let raw = raw.map_err(|e| {
             error(
                 line,
                 RegressionErrorKind::Malformed(format!("{FIELD}: {}", serde_message(&e))),
@@ -206,6 +247,7 @@ impl Regression {
             rule: raw.rule,
             note: raw.note,
             steps,
+            concurrent: raw.concurrent,
         })
     }
 
@@ -222,10 +264,18 @@ impl Regression {
         if let Some(note) = &self.note {
             expected.insert("note".into(), json!(note));
         }
+        if let Some(run) = self.concurrent {
+            expected.insert("concurrent".into(), json!(run));
+        }
         let mut first = header(self.settings);
         first.insert(FIELD.into(), Value::Object(expected));
         let mut text = Value::Object(first).to_string() + "\n";
-        for step in renamed_in_order(&self.steps) {
+        // A concurrent case keeps its ids (see `literal_ids`).
+        let steps = match self.concurrent {
+            Some(_) => self.steps.clone(),
+            None => renamed_in_order(&self.steps),
+        };
+        for step in steps {
             for line in step_lines(&step) {
                 text += &Value::Object(line).to_string();
                 text += "\n";
@@ -253,7 +303,65 @@ impl Regression {
             rule: failure.divergence.rule(),
             note,
             steps: failure.steps.clone(),
+            concurrent: None,
         }
+    }
+
+    /// The regression file that keeps `failure`, a race found by the
+    /// concurrent hunt in `implementation` for `settings`, its steps shared
+    /// by `run.drivers` driver threads.
+    pub fn of_race(
+        implementation: &str,
+        settings: Settings,
+        failure: &Failure,
+        run: ConcurrentRun,
+        note: Option<String>,
+    ) -> Regression {
+        Regression {
+            concurrent: Some(run),
+            ..Regression::of_failure(implementation, settings, failure, Expect::Diverges, note)
+        }
+    }
+
+    /// Replays a concurrent regression's case ([`ConcurrentRun`]) on
+    /// fresh instances of `implementation` for the file's settings, up to
+    /// `rounds` times (the file's when `None`) until a round fails. The
+    /// schedule is the operating system's: a race kept may take many
+    /// rounds to show again, and a replay that meets it in none conforms.
+    /// Refused when the implementation does not declare the settings.
+    pub fn replay_concurrent<M: ConcurrentImplementation>(
+        &self,
+        implementation: &M,
+        rounds: Option<usize>,
+    ) -> Result<Replayed, NotImplemented> {
+        let settings = self.settings;
+        if !implementation.settings().contains(&settings) {
+            return Err(NotImplemented {
+                implementation: implementation.name(),
+                asked: settings,
+                declared: implementation.settings(),
+            });
+        }
+        let run = self.concurrent.unwrap_or(ConcurrentRun {
+            drivers: 1,
+            rounds: 1,
+        });
+        let config = ConcurrentConfig {
+            case: CaseConfig {
+                settings,
+                ..CaseConfig::default()
+            },
+            drivers: run.drivers,
+            rounds: rounds.unwrap_or(run.rounds),
+            ..ConcurrentConfig::default()
+        };
+        let case = ParallelCase::new(self.steps.clone(), run.drivers);
+        let divergence = replay_parallel(implementation, &config, &case);
+        let as_expected = self.expected(divergence.as_ref());
+        Ok(Replayed {
+            divergence,
+            as_expected,
+        })
     }
 
     /// Writes the file into `dir` (created if need be) under
@@ -343,7 +451,11 @@ impl Regression {
         } else {
             "-no-verifier"
         };
-        let rule = self.rule.map_or("divergence", RuleId::as_str);
+        let unnamed = match self.concurrent {
+            Some(_) => "race",
+            None => "divergence",
+        };
+        let rule = self.rule.map_or(unnamed, RuleId::as_str);
         let seed = self
             .seed
             .map_or(String::new(), |s| format!("-{:016x}", s.0));
@@ -430,6 +542,82 @@ struct RawExpected {
     rule: Option<RuleId>,
     #[serde(default, deserialize_with = "note_field")]
     note: Option<String>,
+    #[serde(default)]
+    concurrent: Option<ConcurrentRun>,
+}
+
+/// `step` with each id the one its name spells in the vocabulary's own
+/// names (`r3` is request 3, `ctx9` context 9), as a concurrent regression
+/// writes them; or why a name is not one.
+fn literal_ids(step: &Step, names: &Names) -> Result<Step, String> {
+    fn id(name: &str, prefix: &str) -> Result<u32, String> {
+        name.strip_prefix(prefix)
+            .filter(|n| !n.is_empty() && (n == &"0" || !n.starts_with('0')))
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| {
+                format!(
+                    "a concurrent regression names things as the vocabulary does (`r0`, `cb1`, \
+                     `ctx2`, `t0`, `q1`): `{name}` is not `{prefix}<number>`"
+                )
+            })
+    }
+    let request = |r: RequestId| id(names.request(r), "r").map(RequestId);
+    let target = |t: TargetId| id(names.target(t), "t").map(TargetId);
+    Ok(match *step {
+        Step::Create { request: r, irp } => Step::Create {
+            request: request(r)?,
+            irp,
+        },
+        Step::Receive { request: r, queue } => Step::Receive {
+            request: request(r)?,
+            queue: QueueId(id(names.queue(queue), "q")?),
+        },
+        Step::TargetComplete {
+            request: r,
+            completion,
+        } => Step::TargetComplete {
+            request: request(r)?,
+            completion,
+        },
+        Step::TimedOut { request: r } => Step::TimedOut {
+            request: request(r)?,
+        },
+        Step::Target { target: t, change } => Step::Target {
+            target: target(t)?,
+            change,
+        },
+        Step::Call { request: r, call } => Step::Call {
+            request: request(r)?,
+            call: match call {
+                Call::Format {
+                    kind,
+                    target: Some(t),
+                } => Call::Format {
+                    kind,
+                    target: Some(target(t)?),
+                },
+                Call::SetCompletionCallback { callback, context } => Call::SetCompletionCallback {
+                    callback: CallbackId(id(names.callback(callback), "cb")?),
+                    context: match context {
+                        Some(c) => Some(ContextId(id(names.context(c), "ctx")?)),
+                        None => None,
+                    },
+                },
+                Call::Send {
+                    target: t,
+                    mode,
+                    timeout,
+                    ignore_state,
+                } => Call::Send {
+                    target: target(t)?,
+                    mode,
+                    timeout,
+                    ignore_state,
+                },
+                call => call,
+            },
+        },
+    })
 }
 
 /// Reads `expect`, naming the field in the error: serde alone names a
@@ -497,7 +685,33 @@ mod tests {
                 create(R1),
                 send(R1),
             ],
+            concurrent: None,
         }
+    }
+
+    /// Property: a concurrent regression keeps its ids, which say which
+    /// thread runs a step and which request is a continuous reader: read
+    /// back, its steps are the ones written, not renumbered.
+    #[test]
+    fn a_concurrent_regression_reads_back_with_its_ids() {
+        let mut regression = example();
+        regression.concurrent = Some(ConcurrentRun {
+            drivers: 3,
+            rounds: 16,
+        });
+        regression.steps = vec![
+            create(R1),
+            create(R0),
+            set_completion(R1, 4, Some(9)),
+            format(R1),
+            send(R1),
+        ];
+        let text = regression.to_text();
+        assert!(
+            text.contains("\"concurrent\":{\"drivers\":3,\"rounds\":16}"),
+            "{text}"
+        );
+        assert_eq!(Regression::parse("x.jsonl", &text).ok(), Some(regression));
     }
 
     #[test]

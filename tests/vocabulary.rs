@@ -85,6 +85,7 @@ fn every_kind_of_step_is_written_and_read_back_unchanged() {
                 rule: None,
                 note: None,
                 steps: vec![introduce, step],
+                concurrent: None,
             };
             let text = regression.to_text();
             let read = Regression::parse("t.jsonl", &text).unwrap_or_else(|e| panic!("{e}"));

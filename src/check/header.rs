@@ -148,9 +148,21 @@ mod tests {
     }
 
     #[test]
+    fn version_3_is_a_concurrent_traces_header_with_the_same_settings() {
+        let Ok(got) = header(r#"{"wdfreq":3,"flavor":"kmdf","version":"1.9"}"#) else {
+            panic!("a version 3 header parses");
+        };
+        assert_eq!(got.format, FORMAT_CONCURRENT);
+        assert_eq!(got.settings.flavor, Flavor::Kmdf);
+        assert_eq!(got.settings.version, FrameworkVersion::V1_9);
+    }
+
+    #[test]
     fn refusals_name_their_field() {
         let cases = [
-            (r#"{"wdfreq":3}"#, "wdfreq"),
+            (r#"{"wdfreq":4}"#, "wdfreq"),
+            (r#"{"wdfreq":1}"#, "wdfreq"),
+            (r#"{"wdfreq":4294967298}"#, "wdfreq"),
             (r#"{"wdfreq":"2"}"#, "wdfreq"),
             (r#"{"wdfreq":2,"flavor":"wdm"}"#, "flavor"),
             (r#"{"wdfreq":2,"flavor":1}"#, "flavor"),

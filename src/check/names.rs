@@ -263,6 +263,11 @@ impl Names {
         self.targets.name(target.0)
     }
 
+    /// The trace's name of `queue`; `?` once it was forgotten.
+    pub fn queue(&self, queue: QueueId) -> &str {
+        self.queues.name(queue.0)
+    }
+
     /// The trace's name of `callback`; `?` once it was forgotten.
     pub fn callback(&self, callback: CallbackId) -> &str {
         self.callbacks.name(callback.0)

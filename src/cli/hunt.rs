@@ -37,7 +37,7 @@ use crate::harness::{
     DivergenceKind, Divergent, Failure, HuntConfig, HuntReport, Implementation, Seed, Unknown,
     Verdict, Workers, hunt_concurrent, hunt_with,
 };
-use crate::regression::{Expect, Regression};
+use crate::regression::{ConcurrentRun, Expect, Regression};
 use crate::report::{self, Hunted};
 use crate::vocab::Settings;
 
@@ -290,15 +290,16 @@ fn write_results<M: Implementation>(
         .report
         .failure()
         .map(|failure| replay_line(command, failure, args, &settings));
+    let race = args.concurrent.then_some(ConcurrentRun {
+        drivers: args.threads,
+        rounds: RACE_REPLAY_ROUNDS,
+    });
     let regression = match ran.report.verdict.divergent() {
-        // A race is kept by its replay line: a regression file replays one
-        // thread's sequence.
-        Some(_) if args.concurrent => None,
         Some(divergent) => keep_regression(
             ran.report,
             divergent,
             &args.regressions,
-            (&name, &settings),
+            (&name, &settings, race),
             console,
         )?,
         None => None,
@@ -643,7 +644,7 @@ fn keep_regression(
     report: &HuntReport,
     divergent: &Divergent,
     dir: &Path,
-    (name, settings): (&str, &Settings),
+    (name, settings, race): (&str, &Settings, Option<ConcurrentRun>),
     console: &mut Console,
 ) -> std::io::Result<Option<PathBuf>> {
     let Divergent { failure, case, .. } = divergent;
@@ -657,7 +658,10 @@ fn keep_regression(
         failure.generated_len,
         failure.steps.len()
     );
-    let regression = Regression::of_failure(name, *settings, failure, Expect::Diverges, Some(note));
+    let regression = match race {
+        Some(run) => Regression::of_race(name, *settings, failure, run, Some(note)),
+        None => Regression::of_failure(name, *settings, failure, Expect::Diverges, Some(note)),
+    };
     match regression.write_into(dir) {
         Ok(path) => Ok(Some(path)),
         Err(error) => {
@@ -669,6 +673,12 @@ fn keep_regression(
         }
     }
 }
+
+/// The most rounds the replay of a race kept as a regression file runs
+/// until one fails: a shrunk race failed in some of a few rounds, so the
+/// chance that it shows in none of these is small, and a replay that meets
+/// it stops there.
+pub const RACE_REPLAY_ROUNDS: usize = 256;
 
 /// The command that replays `failure`, which starts with `command`.
 fn replay_line(command: &str, failure: &Failure, args: &HuntArgs, settings: &Settings) -> String {

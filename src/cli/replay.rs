@@ -3,7 +3,9 @@
 //! settings flags replace them), beside the model, and prints every step
 //! with what the model expected and what the implementation did, up to the
 //! first divergence; then the verdict, and whether it is the outcome the
-//! file expects. Exit 0 when the implementation conforms as the file
+//! file expects. A race (a concurrent regression,
+//! [`Regression::replay_concurrent`]) runs its rounds until one fails and
+//! prints that round's history instead of the steps. Exit 0 when the implementation conforms as the file
 //! expects, 1 when it diverges or the outcome is not the one the file
 //! expects (a file expecting a divergence that does not come fails), 2
 //! when the file is unreadable or malformed or the implementation or
@@ -21,11 +23,13 @@ use super::implementation::{Builtin, only, with_builtin};
 use super::settings::SettingsArgs;
 use super::{Console, Outcome};
 use crate::harness::hunt::TICK;
+use crate::harness::parallel::replay_parallel_watched;
 use crate::harness::run::{INVARIANTS_EVERY, build, no_result, on_own_thread};
 use crate::harness::watch::Watch;
 use crate::harness::{
-    Activity, Answer, CASE_TIMEOUT, Conformance, Divergence, DivergenceKind, Implementation,
-    Refusal, SideBySide, Stepped,
+    Activity, Answer, CASE_TIMEOUT, CaseConfig, ConcurrentConfig, ConcurrentImplementation,
+    Conformance, Divergence, DivergenceKind, Implementation, NotImplemented, ParallelCase, Refusal,
+    SideBySide, Stepped,
 };
 use crate::model::{ExpectedReply, Judgement};
 use crate::regression::Regression;
@@ -74,6 +78,14 @@ pub fn run(args: &ReplayArgs, console: &mut Console) -> std::io::Result<Outcome>
             return Ok(Outcome::BadInput);
         }
     };
+    if regression.concurrent.is_some() {
+        return with_builtin!(builtin, |implementation| replay_race(
+            implementation,
+            &regression,
+            args,
+            console
+        ));
+    }
     with_builtin!(builtin, |implementation| replay_file(
         implementation,
         &regression,
@@ -95,9 +107,122 @@ pub fn run_for<M: Implementation + Clone + Send + 'static>(
         return Ok(Outcome::BadInput);
     }
     match read(args, console)? {
+        Some(regression) if regression.concurrent.is_some() => {
+            console.error(format_args!(
+                "{}: a concurrent regression (a race) replays on a built-in implementation \
+                 here: `Regression::replay_concurrent` replays it on yours",
+                args.file.display()
+            ))?;
+            Ok(Outcome::BadInput)
+        }
         Some(regression) => replay_file(implementation, &regression, args, console),
         None => Ok(Outcome::BadInput),
     }
+}
+
+/// `replay` of a concurrent regression: the case's rounds on fresh
+/// instances until one fails, on a thread of its own watched for at most
+/// the case time limit; the history of the failing round is printed.
+fn replay_race<M: ConcurrentImplementation + Clone>(
+    implementation: &M,
+    regression: &Regression,
+    args: &ReplayArgs,
+    console: &mut Console,
+) -> std::io::Result<Outcome> {
+    let limit = match super::hunt::case_timeout(args.case_timeout) {
+        Ok(limit) => limit,
+        Err(error) => {
+            console.error(error)?;
+            return Ok(Outcome::BadInput);
+        }
+    };
+    let settings = match args.settings.over(regression.settings) {
+        Ok(settings) if implementation.settings().contains(&settings) => settings,
+        Ok(settings) => {
+            console.error(NotImplemented {
+                implementation: implementation.name(),
+                asked: settings,
+                declared: implementation.settings(),
+            })?;
+            return Ok(Outcome::BadInput);
+        }
+        Err(error) => {
+            console.error(error)?;
+            return Ok(Outcome::BadInput);
+        }
+    };
+    // INVARIANT: the caller replays only a concurrent regression here.
+    let run = regression.concurrent.expect("a concurrent regression");
+    let out = &mut *console.out;
+    writeln!(
+        out,
+        "wdfreq replay: {}, implementation: {}, framework: {settings}",
+        args.file.display(),
+        implementation.name()
+    )?;
+    writeln!(
+        out,
+        "a concurrent case: {} steps on {} driver threads, up to {} rounds until one fails \
+         (the schedule is the operating system's)",
+        regression.steps.len(),
+        run.drivers,
+        run.rounds
+    )?;
+    let config = ConcurrentConfig {
+        case: CaseConfig {
+            settings,
+            ..CaseConfig::default()
+        },
+        drivers: run.drivers,
+        rounds: run.rounds,
+        ..ConcurrentConfig::default()
+    };
+    let case = ParallelCase::new(regression.steps.clone(), run.drivers);
+    let watch = Arc::new(Watch::new());
+    let (sender, receiver) = mpsc::channel();
+    {
+        let (implementation, watch) = (implementation.clone(), Arc::clone(&watch));
+        on_own_thread("wdfreq-replay", move || {
+            watch.begin_run();
+            let divergence = replay_parallel_watched(&implementation, &config, &case, Some(&watch));
+            // The receiver may have given up waiting.
+            let _ = sender.send(divergence);
+        });
+    }
+    let divergence = match receiver.recv_timeout(limit) {
+        Ok(divergence) => divergence,
+        Err(why) => Some(no_result(why, &watch.position(), limit)),
+    };
+    if let Some(divergence) = &divergence {
+        let text = divergence
+            .report(&regression.steps)
+            .coloured(console.colour)
+            .to_string();
+        write!(out, "{text}")?;
+    }
+    let line = match &divergence {
+        None => "verdict: conforms".to_owned(),
+        Some(divergence) => match divergence.kind {
+            DivergenceKind::NotLinearizable { .. } => {
+                "verdict: DIVERGES: no order of a round's history is one the framework allows"
+                    .to_owned()
+            }
+            ref kind => format!("verdict: DIVERGES: {}", diverged(kind)),
+        },
+    };
+    writeln!(out, "{line}")?;
+    let outcome = if divergence.is_some() {
+        Outcome::Violation
+    } else {
+        Outcome::Conforms
+    };
+    write_expectation(
+        regression,
+        (&implementation.name(), settings),
+        divergence.as_ref(),
+        outcome,
+        out,
+    )
 }
 
 /// The file, or none when it was refused (and why is written).
@@ -472,6 +597,17 @@ fn write_verdict(
             Outcome::Violation
         }
     };
+    write_expectation(regression, replayed, divergence.as_ref(), outcome, out)
+}
+
+/// Whether the replay showed what the file expects, and the exit status.
+fn write_expectation(
+    regression: &Regression,
+    replayed: (&str, Settings),
+    divergence: Option<&Divergence>,
+    outcome: Outcome,
+    out: &mut dyn Write,
+) -> std::io::Result<Outcome> {
     let recorded = regression.expectation();
     if replayed != (regression.implementation.as_str(), regression.settings) {
         writeln!(
@@ -481,7 +617,7 @@ fn write_verdict(
         )?;
         return Ok(outcome);
     }
-    if regression.expected(divergence.as_ref()) {
+    if regression.expected(divergence) {
         writeln!(out, "expected: {recorded}: as expected")?;
         Ok(outcome)
     } else {

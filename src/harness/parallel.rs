@@ -734,6 +734,29 @@ fn first_failure<M: ConcurrentImplementation>(
     None
 }
 
+/// Runs `case` up to `config.rounds` times, each on a fresh instance, and
+/// returns the first failing round's divergence: the replay of a race
+/// kept as a regression file. The schedule is the operating system's, so
+/// a race may take many rounds to show again.
+pub fn replay_parallel<M: ConcurrentImplementation>(
+    implementation: &M,
+    config: &ConcurrentConfig,
+    case: &ParallelCase,
+) -> Option<Divergence> {
+    replay_parallel_watched(implementation, config, case, None)
+}
+
+/// [`replay_parallel`], its progress marked on `watch` (if given) for a
+/// caller that waits for it with a time limit.
+pub(crate) fn replay_parallel_watched<M: ConcurrentImplementation>(
+    implementation: &M,
+    config: &ConcurrentConfig,
+    case: &ParallelCase,
+    watch: Option<&Arc<Watch>>,
+) -> Option<Divergence> {
+    first_failure(implementation, config, case, None, (watch, false))
+}
+
 /// The most shrink attempts for one failing case: each runs up to
 /// `rounds` rounds, and a race may need them all to show again.
 const SHRINK_ATTEMPTS: usize = 400;

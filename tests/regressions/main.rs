@@ -46,6 +46,18 @@ fn replays_as_recorded(file: &Path) {
             assert_eq!(output.status.code(), Some(0), "{text}");
             assert!(text.contains("\nverdict: conforms\n"), "{text}");
         }
+        Expect::Diverges if regression.concurrent.is_some() => {
+            // A race: some round's history has no order the model allows.
+            assert_eq!(output.status.code(), Some(1), "{text}");
+            assert!(
+                text.contains("\nverdict: DIVERGES: no order of a round's history"),
+                "{text}"
+            );
+            assert!(
+                text.contains("the longest order the framework accepts"),
+                "{text}"
+            );
+        }
         Expect::Diverges => {
             assert_eq!(output.status.code(), Some(1), "{text}");
             let verdict = text
@@ -69,8 +81,14 @@ fn every_committed_regression_replays_as_recorded() {
         replays_as_recorded(file);
         expected.push(Regression::read(file).expect("read above").expect);
     }
-    // Both kinds are kept, so that neither check above is vacuous.
+    // Both kinds are kept, and races, so that no check above is vacuous.
     assert!(expected.contains(&Expect::Diverges), "{files:?}");
+    assert!(
+        files
+            .iter()
+            .any(|f| Regression::read(f).is_ok_and(|r| r.concurrent.is_some())),
+        "{files:?}"
+    );
     assert!(expected.contains(&Expect::Conforms), "{files:?}");
 }
 
@@ -95,6 +113,39 @@ fn regression_file_written_by_a_hunt_replays_its_divergence() {
     replays_as_recorded(&written[0]);
     let text = stdout(&replay(&written[0]));
     assert!(text.contains("error[send-while-pending]"), "{text}");
+}
+
+/// A race a concurrent hunt finds is kept as a file that replays it, and
+/// the same file replayed on `sim` conforms (not as the file expects).
+#[test]
+fn regression_file_written_by_a_concurrent_hunt_replays_its_race() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("regressions-race");
+    let _ = std::fs::remove_dir_all(&dir);
+    let hunt = Command::new(env!("CARGO_BIN_EXE_wdfreq"))
+        .args(["hunt", "--concurrent", "--seconds", "120", "--seed", "1"])
+        .args(["--implementation", "completed-twice-race"])
+        .arg("--regressions")
+        .arg(&dir)
+        .output()
+        .expect("the binary runs");
+    assert_eq!(hunt.status.code(), Some(1), "{}", stdout(&hunt));
+    let written: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("the hunt made the directory")
+        .map(|entry| entry.expect("entry").path())
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}");
+    let regression = Regression::read(&written[0]).expect("the file reads back");
+    assert!(regression.concurrent.is_some(), "{regression:?}");
+    replays_as_recorded(&written[0]);
+    let on_sim = Command::new(env!("CARGO_BIN_EXE_wdfreq"))
+        .arg("replay")
+        .arg(&written[0])
+        .args(["--implementation", "sim"])
+        .output()
+        .expect("the binary runs");
+    let text = stdout(&on_sim);
+    assert_eq!(on_sim.status.code(), Some(0), "{text}");
+    assert!(text.contains("\nverdict: conforms\n"), "{text}");
 }
 
 /// One row per kind of bad file: exit 2, one line naming file, line and
@@ -178,6 +229,20 @@ fn malformed_regression_file_is_exit_two_naming_file_line_and_field() {
             conforms.clone()
                 + "{\"op\":\"create\",\"req\":\"a\"}\n{\"op\":\"frob\",\"req\":\"a\"}\n",
             ":3: malformed: field `op`: unknown op `frob`",
+        ),
+        (
+            "concurrent-name",
+            header(
+                r#""implementation":"sim","expect":"conforms","concurrent":{"drivers":2,"rounds":8}"#,
+            ) + "{\"op\":\"create\",\"req\":\"reader\"}\n",
+            ":2: malformed regression file: a concurrent regression names things as the \
+             vocabulary does (`r0`, `cb1`, `ctx2`, `t0`, `q1`): `reader` is not `r<number>`",
+        ),
+        (
+            "concurrent-field",
+            header(r#""implementation":"sim","expect":"conforms","concurrent":{"drivers":2}"#)
+                + "{\"op\":\"create\",\"req\":\"r0\"}\n",
+            ":1: malformed regression file: regression: missing field `rounds`",
         ),
         (
             "unknown-request",

@@ -81,10 +81,12 @@ fn harness_never_sees_an_implementation() {
     assert_uses_only("harness", &["vocab", "model", "linearize"]);
 }
 
-/// The checker is the model fed from a stream, not a second judge.
+/// The checker is the model fed from a stream, not a second judge; a
+/// concurrent trace is judged by the linearizability checker, itself the
+/// model searched over orders.
 #[test]
-fn trace_checker_depends_only_on_model_and_vocabulary() {
-    assert_uses_only("check", &["vocab", "model"]);
+fn trace_checker_depends_only_on_model_vocabulary_and_linearizer() {
+    assert_uses_only("check", &["vocab", "model", "linearize"]);
 }
 
 /// A mutant is the simulated framework with one bug: it must not ask the

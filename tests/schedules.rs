@@ -295,7 +295,7 @@ fn encoded_schedule(text: &str) -> Result<String, String> {
     if let Some(bad) = digits.chars().find(|c| !c.is_ascii_hexdigit()) {
         return Err(format!("`{bad}` in a schedule, which is hexadecimal"));
     }
-    if digits.len() < 8 || digits.len() % 2 != 0 {
+    if digits.len() < 8 || !digits.len().is_multiple_of(2) {
         return Err(format!(
             "a schedule of {} hexadecimal digits: not a whole encoded schedule",
             digits.len()

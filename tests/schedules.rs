@@ -11,16 +11,18 @@
 //!
 //! # Replaying a schedule
 //!
-//! A racy mutant caught here is reported with a replay line:
+//! A racy mutant caught here (or `sim`, should the property fail) is
+//! reported with its history and a replay line:
 //!
 //! ```text
-//! WDFREQ_SCHEDULE=<mutant>:<case>:<encoded schedule> cargo test --features shuttle --test schedules replay -- --nocapture
+//! replay: WDFREQ_SCHEDULE=<name>:<case>:<encoded schedule> cargo test --features shuttle --test schedules replay -- --nocapture
 //! ```
 //!
 //! The encoded schedule is Shuttle's own (what `shuttle::replay` takes);
-//! the case is the seed of the parallel case ([`case`]). The same line
-//! names the scheduler's seed, which finds the schedule again from the
-//! start. `WDFREQ_SCHEDULE` may also name a schedule file.
+//! the case is the seed of the parallel case ([`case`]); the name is a
+//! racy mutant's or `sim`. A mutant's report also names the scheduler and
+//! its seed, which find the schedule again from the start.
+//! `WDFREQ_SCHEDULE` may also name a schedule file.
 //!
 //! # Regression files
 //!
@@ -278,13 +280,17 @@ fn written_schedule() -> Result<String, Broken> {
 /// Runs `case` of `mutant` once, under the encoded schedule `schedule`:
 /// what it gave, or why it could not be replayed. The schedule is checked
 /// to be one of Shuttle's first (its parser panics on anything else).
-fn replay_schedule(
-    mutant: RacyMutant,
+fn replay_schedule<M: ConcurrentImplementation + Clone>(
+    implementation: M,
     case: &ParallelCase,
     schedule: &str,
 ) -> Result<Option<Found>, Broken> {
     encoded_schedule(schedule).map_err(Broken)?;
-    let run = run_under(mutant, case, ReplayScheduler::new_from_encoded(schedule))?;
+    let run = run_under(
+        implementation,
+        case,
+        ReplayScheduler::new_from_encoded(schedule),
+    )?;
     Ok(run.failure.map(|failing| failing.found))
 }
 
@@ -385,10 +391,10 @@ fn the_simulated_framework_is_linearizable_under_every_random_and_pct_schedule_t
                     .unwrap_or_else(|broken| panic!("case {case_seed}, {drawn}: {broken}"));
                 if let Some(failing) = &run.failure {
                     panic!(
-                        "case {case_seed}, {drawn}, schedule {}:\n{}\nschedule: {}",
+                        "case {case_seed}, {drawn}, schedule {}:\n{}\n{}",
                         run.executions,
                         report(&case, &failing.found),
-                        failing.schedule
+                        replay_line(Subject::Sim, case_seed, &failing.schedule)
                     );
                 }
                 assert_eq!(run.executions, PROPERTY_SCHEDULES, "case {case_seed}");
@@ -458,9 +464,10 @@ fn hunt(mutant: RacyMutant) -> Result<Option<Caught>, Broken> {
 /// How to run the schedule again: the encoded schedule, or the seed.
 fn replay_lines(mutant: RacyMutant, caught: &Caught) -> String {
     format!(
-        "replay: WDFREQ_SCHEDULE={}:{}:{} cargo test --features shuttle --test schedules replay -- --nocapture\n\
-         or from the seed: case {} under RandomScheduler::new_from_seed({HUNT_SEED}, {}), its last schedule",
-        mutant.name, caught.case, caught.failing.schedule, caught.case, caught.at
+        "{}\nor from the seed: case {} under RandomScheduler::new_from_seed({HUNT_SEED}, {}), its last schedule",
+        replay_line(Subject::Racy(mutant), caught.case, &caught.failing.schedule),
+        caught.case,
+        caught.at
     )
 }
 
@@ -702,26 +709,59 @@ impl ScheduleFile {
     }
 }
 
+/// What a replay line names: a racy mutant, or `sim` (a failure of the
+/// property test).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Subject {
+    Sim,
+    Racy(RacyMutant),
+}
+
+impl Subject {
+    fn named(name: &str) -> Option<Subject> {
+        match name {
+            "sim" => Some(Subject::Sim),
+            _ => racy_by_name(name).map(Subject::Racy),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Subject::Sim => "sim",
+            Subject::Racy(mutant) => mutant.name,
+        }
+    }
+}
+
+/// The line that replays `schedule` of case `case` of `subject`.
+fn replay_line(subject: Subject, case: u64, schedule: &str) -> String {
+    format!(
+        "replay: WDFREQ_SCHEDULE={}:{case}:{schedule} cargo test --features shuttle --test schedules replay -- --nocapture",
+        subject.name()
+    )
+}
+
 /// `WDFREQ_SCHEDULE`'s value: a schedule file's path, or
-/// `<mutant>:<case>:<encoded schedule>` as a replay line prints it.
-fn schedule_from_env(value: &str) -> Result<(RacyMutant, u64, String), String> {
+/// `<name>:<case>:<encoded schedule>` as a replay line prints it.
+fn schedule_from_env(value: &str) -> Result<(Subject, u64, String), String> {
     let path = Path::new(value);
     if path.is_file() {
         let file = ScheduleFile::read(path).map_err(|e| e.to_string())?;
-        return Ok((file.mutant, file.case, file.schedule));
+        return Ok((Subject::Racy(file.mutant), file.case, file.schedule));
     }
     let mut parts = value.splitn(3, ':');
     let (Some(name), Some(case), Some(schedule)) = (parts.next(), parts.next(), parts.next())
     else {
         return Err(format!(
-            "WDFREQ_SCHEDULE=`{value}`: neither a file nor <mutant>:<case>:<schedule>"
+            "WDFREQ_SCHEDULE=`{value}`: neither a file nor <name>:<case>:<schedule>"
         ));
     };
-    let mutant = racy_by_name(name).ok_or_else(|| format!("no racy mutant is called `{name}`"))?;
+    let subject = Subject::named(name)
+        .ok_or_else(|| format!("`{name}`: neither `sim` nor a racy mutant's name"))?;
     let case = case
         .parse()
         .map_err(|_| format!("`{case}`: not a case seed (a number)"))?;
-    Ok((mutant, case, encoded_schedule(schedule)?))
+    Ok((subject, case, encoded_schedule(schedule)?))
 }
 
 /// Property: every committed schedule (`tests/schedules/*.schedule`, one
@@ -732,20 +772,21 @@ fn schedule_from_env(value: &str) -> Result<(RacyMutant, u64, String), String> {
 #[test]
 fn replay() {
     if let Ok(value) = std::env::var("WDFREQ_SCHEDULE") {
-        let (mutant, case_seed, schedule) =
+        let (subject, case_seed, schedule) =
             schedule_from_env(&value).unwrap_or_else(|message| panic!("{message}"));
         let case = case(case_seed);
-        let found = replay_schedule(mutant, &case, &schedule)
-            .unwrap_or_else(|broken| panic!("{}, case {case_seed}: {broken}", mutant.name));
-        let found = found.unwrap_or_else(|| {
-            panic!(
-                "{}, case {case_seed}: linearizable under this schedule",
-                mutant.name
-            )
-        });
+        let replayed = match subject {
+            Subject::Sim => replay_schedule(Simulated, &case, &schedule),
+            Subject::Racy(mutant) => replay_schedule(mutant, &case, &schedule),
+        };
+        let name = subject.name();
+        let found = replayed
+            .unwrap_or_else(|broken| panic!("{name}, case {case_seed}: {broken}"))
+            .unwrap_or_else(|| {
+                panic!("{name}, case {case_seed}: linearizable under this schedule")
+            });
         println!(
-            "{}, case {case_seed}, history {:016x}:\n{}",
-            mutant.name,
+            "{name}, case {case_seed}, history {:016x}:\n{}",
             fingerprint(&found.history),
             report(&case, &found)
         );
@@ -884,6 +925,10 @@ fn a_bad_schedule_file_is_an_error_naming_the_file_and_its_line() {
     }
     // The replay line's form is checked too, not handed to Shuttle raw.
     assert!(schedule_from_env("completed-twice-race:3:91zz").is_err());
-    assert!(schedule_from_env("no-such-mutant:3:9100").is_err());
+    assert!(schedule_from_env("no-such-mutant:3:91000000").is_err());
+    assert_eq!(
+        schedule_from_env("sim:3:91 00 00 00"),
+        Ok((Subject::Sim, 3, "91000000".to_owned()))
+    );
     assert!(schedule_from_env("completed-twice-race").is_err());
 }

@@ -164,8 +164,8 @@ fn shuttle_config() -> Config {
     config
 }
 
-/// One run at a time in this process: the schedule file a failing run
-/// leaves is then the only one in [`schedule_dir`].
+/// One run at a time in this process: the schedule files in
+/// [`schedule_dir`] are then the running one's.
 fn one_run_at_a_time() -> MutexGuard<'static, ()> {
     static RUNS: Mutex<()> = Mutex::new(());
     RUNS.lock().unwrap_or_else(PoisonError::into_inner)
@@ -258,22 +258,30 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The schedule Shuttle wrote for the failing execution, on one line.
+/// The schedule Shuttle wrote for the failing execution, on one line: the
+/// last file it wrote in this run (`schedule000.txt`, `schedule001.txt`,
+/// ...). It writes one for every panic it sees, a panic the harness
+/// catches in the implementation included, and the failing execution's is
+/// the run's last panic.
 fn written_schedule() -> Result<String, Broken> {
-    let written: Vec<PathBuf> = std::fs::read_dir(schedule_dir())
+    let last = std::fs::read_dir(schedule_dir())
         .map_err(|e| Broken(format!("{}: {e}", schedule_dir().display())))?
         .flatten()
         .map(|entry| entry.path())
-        .collect();
-    let [path] = &written[..] else {
+        .filter(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.starts_with("schedule") && name.ends_with(".txt"))
+        })
+        .max_by_key(|path| (path.as_os_str().len(), path.clone()));
+    let Some(path) = last else {
         return Err(Broken(format!(
-            "{} schedule files written to {}, not one",
-            written.len(),
+            "Shuttle wrote no schedule to {}",
             schedule_dir().display()
         )));
     };
     let text =
-        std::fs::read_to_string(path).map_err(|e| Broken(format!("{}: {e}", path.display())))?;
+        std::fs::read_to_string(&path).map_err(|e| Broken(format!("{}: {e}", path.display())))?;
     Ok(text.split_whitespace().collect())
 }
 

@@ -98,6 +98,14 @@
 //!   with what only they need (argument parsing, progress bars, Ctrl-C).
 //!   A crate that uses wdfreq in its tests can leave it out with
 //!   `default-features = false`; everything above stays.
+//! - `shuttle` (off): the concurrent parts (the simulated framework
+//!   shared between threads, the racy mutants, the parallel runner) take
+//!   their locks, atomics and threads from the
+//!   [`shuttle`](https://docs.rs/shuttle) crate instead of `std`, so that
+//!   a test runs a parallel case under a schedule drawn from a seed and
+//!   replays it exactly (`cargo test --features shuttle --test
+//!   schedules`). For tests only: with it, those parts run only inside a
+//!   Shuttle test, and the concurrent hunt of the command line does not.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -111,6 +119,7 @@ pub mod model;
 pub mod regression;
 pub mod report;
 pub mod sim;
+mod sync;
 pub mod testing;
 pub mod vocab;
 

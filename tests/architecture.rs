@@ -57,6 +57,14 @@ fn assert_uses_only(module: &str, allowed: &[&str]) {
     }
 }
 
+/// The sync facade (threads and locks from `std` or from Shuttle) is a
+/// leaf that the concurrent parts share: it knows nothing of them.
+#[test]
+fn sync_facade_depends_on_nothing() {
+    let paths = crate_paths(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/sync.rs"));
+    assert!(paths.is_empty(), "{paths:?}");
+}
+
 #[test]
 fn vocabulary_depends_on_nothing() {
     assert_uses_only("vocab", &[]);
@@ -71,14 +79,14 @@ fn model_depends_only_on_the_vocabulary() {
 /// it, so its conformance would prove nothing.
 #[test]
 fn simulated_framework_never_reads_the_model() {
-    assert_uses_only("sim", &["vocab", "harness"]);
+    assert_uses_only("sim", &["vocab", "harness", "sync"]);
 }
 
 /// The harness judges with the model, and concurrent histories with the
 /// linearizability checker (which is the model asked about orders).
 #[test]
 fn harness_never_sees_an_implementation() {
-    assert_uses_only("harness", &["vocab", "model", "linearize"]);
+    assert_uses_only("harness", &["vocab", "model", "linearize", "sync"]);
 }
 
 /// The checker is the model fed from a stream, not a second judge; a
@@ -93,7 +101,7 @@ fn trace_checker_depends_only_on_model_vocabulary_and_linearizer() {
 /// spec what to do either.
 #[test]
 fn gallery_never_reads_the_model() {
-    assert_uses_only("gallery", &["vocab", "sim", "harness"]);
+    assert_uses_only("gallery", &["vocab", "sim", "harness", "sync"]);
 }
 
 /// A regression file is a trace the harness replays: the file format is

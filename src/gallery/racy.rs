@@ -17,8 +17,12 @@
 //! is widened to a few hundred microseconds so that a hunt meets it in
 //! seconds; the real framework's windows are nanoseconds wide, which is
 //! why these bugs survive testing.
+//!
+//! Under the `shuttle` feature the pause is a scheduling point of
+//! Shuttle's controlled scheduler instead (`crate::sync`), and
+//! `tests/schedules.rs` catches each mutant within a bounded number of
+//! schedules drawn from a fixed seed, then replays the failing schedule.
 
-use std::sync::MutexGuard;
 use std::time::Duration;
 
 use crate::harness::{
@@ -26,6 +30,9 @@ use crate::harness::{
     Sequential,
 };
 use crate::sim::{Framework, Handle};
+// The lock and the window's pause from the facade: under the `shuttle`
+// feature the window is a scheduling point of a controlled scheduler.
+use crate::sync::{MutexGuard, window};
 use crate::vocab::{
     Call, Completion, Delivery, QueueId, Reply, Settings, Status, TargetChange, TargetId,
 };
@@ -96,7 +103,8 @@ pub struct RacyFramework {
     race: Race,
 }
 
-/// The pause in a race's window.
+/// The pause in a race's window (under the `shuttle` feature, a
+/// scheduling point instead: see `crate::sync`).
 const WINDOW: Duration = Duration::from_micros(300);
 
 impl RacyFramework {
@@ -134,7 +142,7 @@ impl ConcurrentConformance for RacyFramework {
             .request(request)
             .filter(|r| r.is_outstanding())
             .and_then(|r| r.registration);
-        std::thread::sleep(WINDOW);
+        window(WINDOW);
         let cancelled =
             self.locked(|inner| crate::harness::Conformance::perform(inner, request, call));
         match (cancelled, seen) {
@@ -191,7 +199,7 @@ impl ConcurrentConformance for RacyFramework {
                 .filter(|r| r.is_outstanding() && r.timer == Some(false))
                 .and_then(|r| r.registration)
         };
-        std::thread::sleep(WINDOW);
+        window(WINDOW);
         let timed_out = self.locked(|inner| crate::harness::Conformance::timed_out(inner, request));
         match (timed_out, seen) {
             // The bug: the send is gone (the target finished it in the

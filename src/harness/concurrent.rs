@@ -33,7 +33,10 @@
 
 use std::fmt;
 use std::hash::Hash;
-use std::sync::{Arc, Mutex};
+
+// The facade: `std` normally, Shuttle's primitives under the `shuttle`
+// feature, so that a controlled scheduler can order these locks too.
+use crate::sync::{Arc, Mutex, MutexGuard, lock};
 
 use super::conformance::{Conformance, Refusal};
 use crate::vocab::{Call, Completion, Delivery, QueueId, Reply, Settings, TargetChange, TargetId};
@@ -127,13 +130,11 @@ impl<C: Conformance> Locked<C> {
     }
 
     /// The implementation, locked: the caller drains what it delivers.
-    pub fn lock(&self) -> std::sync::MutexGuard<'_, C> {
+    pub fn lock(&self) -> MutexGuard<'_, C> {
         // A panic under the lock is the implementation's failure, and
         // reported as one; the state it left is still what the next call
         // sees, as in a framework without poisoning.
-        self.inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(&self.inner)
     }
 
     /// The routine the implementation's completions run.
@@ -204,10 +205,7 @@ struct Collected<H>(Mutex<Vec<Delivery<H>>>);
 
 impl<H: Send> CompletionRoutine<H> for Collected<H> {
     fn run(&self, delivery: Delivery<H>) {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(delivery);
+        lock(&self.0).push(delivery);
     }
 }
 
@@ -267,13 +265,7 @@ impl<C: ConcurrentConformance> Conformance for Sequential<C> {
     }
 
     fn drain_deliveries(&mut self, into: &mut Vec<Delivery<Self::Handle>>) {
-        into.append(
-            &mut self
-                .ran
-                .0
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        );
+        into.append(&mut lock(&self.ran.0));
     }
 
     fn check_invariants(&self) -> Result<(), String> {

@@ -42,11 +42,23 @@
 //! The schedule is the operating system's: a round that fails may not
 //! fail when run again, so a failure is shrunk by keeping what still fails
 //! in any of several rounds, and replayed the same way.
+//!
+//! # Under a controlled scheduler
+//!
+//! Every lock, atomic, barrier, thread and yield of a round comes from
+//! `crate::sync`. With the `shuttle` feature they are Shuttle's, and
+//! [`run_parallel`] called inside a Shuttle test runs the round's threads
+//! one at a time in the order Shuttle's scheduler draws: the same schedule
+//! (a seed, or the encoded schedule Shuttle prints) gives the same
+//! history. No wall clock is read on that path: [`run_parallel`] gives the
+//! hunt's watchdog nothing to watch, a step that waits for another spins
+//! on `yield_now`, which is a scheduling point,
+//! and a round that can never finish is a deadlock Shuttle reports
+//! (`tests/schedules.rs`).
 
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Barrier, Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use super::concurrent::{CompletionRoutine, ConcurrentConformance, ConcurrentImplementation};
 use super::conformance::Refusal;
@@ -58,6 +70,10 @@ use super::seed::Seed;
 use super::watch::Watch;
 use crate::linearize::{self, Budget, Verdict};
 use crate::model::Model;
+// Every primitive the threads of a case share comes from the facade, so
+// that under the `shuttle` feature a schedule drawn from a seed orders
+// them. (`OnceLock` above is set before the threads start.)
+use crate::sync::{self, Arc, AtomicBool, AtomicU64, Barrier, Mutex, Ordering, lock, thread_local};
 use crate::vocab::{
     Answered, Call, CallbackRun, Completion, ContextId, Delivery, FormatKind, History, Operation,
     Registration, Reply, RequestId, ReuseFlags, SendMode, Settings, Status, Step, TargetId,
@@ -344,14 +360,6 @@ impl<I> Drop for Unlink<'_, I> {
     }
 }
 
-/// A poisoned lock still holds good data: each holder pushes, takes or
-/// replaces a whole value.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 /// The answer to one step, as a history records it.
 fn answered(called: Result<Option<Reply>, Refusal>) -> Answered {
     match called {
@@ -401,6 +409,10 @@ fn run_parallel_watched<M: ConcurrentImplementation>(
     case: &ParallelCase,
     watch: Option<&Arc<Watch>>,
 ) -> Result<History, Divergence> {
+    // The watchdog's mark, not part of the case: `std`'s atomic in both
+    // builds, so that under Shuttle it adds no scheduling point (and under
+    // Shuttle no watch is given: the schedule decides, and a deadlock is
+    // Shuttle's to report).
     let furthest = std::sync::atomic::AtomicUsize::new(0);
     let mark = |activity: Activity, step: usize| {
         if let Some(watch) = watch {
@@ -468,7 +480,7 @@ fn run_parallel_watched<M: ConcurrentImplementation>(
     // Raised by a thread that stops early (a panic): no one waits for it.
     let abandoned = AtomicBool::new(false);
     let start = Barrier::new(threads.len());
-    let ran: Vec<Result<Vec<Operation>, Divergence>> = std::thread::scope(|scope| {
+    let ran: Vec<Result<Vec<Operation>, Divergence>> = sync::scope(|scope| {
         let spawned: Vec<_> = threads
             .iter()
             .enumerate()
@@ -503,7 +515,7 @@ fn run_parallel_watched<M: ConcurrentImplementation>(
                                 if abandoned.load(Ordering::Acquire) {
                                     return Ok(operations);
                                 }
-                                std::thread::yield_now();
+                                sync::yield_now();
                             }
                         }
                         let handle = step.request().and_then(|r| handles.get(&r));

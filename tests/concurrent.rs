@@ -111,6 +111,48 @@ fn a_continuous_readers_routine_sends_again_from_inside_itself() {
     assert!(resent > 20, "only {resent} sends from inside a routine");
 }
 
+/// A round whose history the checker cannot decide within its budget is
+/// no pass: a concurrent hunt whose every round is undecided (a budget of
+/// one state) concludes unknown, counting the rounds, and the command line
+/// exits 2 for it. With the default budget the same cases conform.
+#[test]
+fn a_hunt_with_undecided_rounds_concludes_unknown_not_conforms() {
+    use wdfreq::harness::{Budget as HuntBudget, Unknown, Verdict, Workers, hunt_concurrent};
+    let starved = ConcurrentConfig {
+        budget: wdfreq::linearize::Budget { states: 1 },
+        rounds: 2,
+        ..config(Settings::DEFAULT)
+    };
+    let hunt = |config: &ConcurrentConfig| {
+        hunt_concurrent(
+            Seed(7),
+            HuntBudget::Cases(20),
+            config,
+            Workers::one(),
+            Simulated,
+            &mut |_| {},
+        )
+    };
+    let report = hunt(&starved);
+    assert_eq!(report.cases, 20);
+    assert!(
+        report.undecided > 0 && report.undecided <= 40,
+        "{}",
+        report.undecided
+    );
+    assert_eq!(
+        report.verdict,
+        Verdict::Unknown(Unknown::Undecided {
+            rounds: report.undecided
+        })
+    );
+    let report = hunt(&ConcurrentConfig {
+        rounds: 2,
+        ..config(Settings::DEFAULT)
+    });
+    assert_eq!((report.undecided, report.verdict), (0, Verdict::Conforms));
+}
+
 mod racy {
     use super::*;
     use wdfreq::gallery::racy::{RACY, RacyMutant};

@@ -389,7 +389,10 @@ fn findings(
                 answered,
             } => (
                 *rule,
-                format!("the framework returns {expected:?} there, and it {answered}"),
+                format!(
+                    "the framework returns {} there, and it {answered}",
+                    linearize::in_words(expected)
+                ),
             ),
             Blocked::CallbackNotRun(delivery) => (
                 RuleId::CallbackMissing,

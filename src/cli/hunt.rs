@@ -551,6 +551,12 @@ fn write_report(hunted: &Hunted<'_>, command: &str, console: &mut Console) -> st
             out,
             "verdict: unknown (no case ran: the budget allows none)"
         )?,
+        Verdict::Unknown(Unknown::Undecided { rounds }) => writeln!(
+            out,
+            "verdict: unknown (no case diverged, but the checker could not decide {rounds} \
+             rounds' histories within its budget of {} states)",
+            crate::linearize::Budget::DEFAULT.states
+        )?,
         Verdict::Conforms => writeln!(out, "verdict: conforms")?,
     }
     for left in &report.left_behind {

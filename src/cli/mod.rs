@@ -76,13 +76,17 @@ impl Outcome {
 impl From<&Verdict> for Outcome {
     /// A hunt's verdict as an exit status: conforms 0,
     /// diverges 1, interrupted 130, and no case run 2 (the budget given
-    /// allows none: a command line that asks nothing).
+    /// allows none: a command line that asks nothing), as is a concurrent
+    /// hunt with rounds the checker could not decide.
     fn from(verdict: &Verdict) -> Self {
         match verdict {
             Verdict::Conforms => Outcome::Conforms,
             Verdict::Diverges(_) => Outcome::Violation,
             Verdict::Unknown(Unknown::Interrupted) => Outcome::Interrupted,
             Verdict::Unknown(Unknown::NoCases) => Outcome::BadInput,
+            // Not a pass, not a failure: the verdict of a check that could
+            // not decide, as `wdfreq check` gives a trace it cannot decide.
+            Verdict::Unknown(Unknown::Undecided { .. }) => Outcome::BadInput,
         }
     }
 }

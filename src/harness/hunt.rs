@@ -182,6 +182,11 @@ pub struct HuntReport {
     /// Failing cases found, the first included. A progress figure: with
     /// several workers, cases past the first failure may have failed too.
     pub failures: u64,
+    /// Rounds of concurrent cases whose history the linearizability
+    /// checker could not decide within its budget; with any, a hunt that
+    /// found no failure concludes [`Unknown::Undecided`], not that the
+    /// implementation conforms.
+    pub undecided: u64,
     /// Cases whose worker was stuck when the hunt ended (a hang, or a stop
     /// from outside while a run made no progress), oldest first.
     pub left_behind: Vec<LeftBehind>,
@@ -198,6 +203,7 @@ impl HuntReport {
             coverage: Coverage::default(),
             verdict: Verdict::Unknown(Unknown::NoCases),
             failures: 0,
+            undecided: 0,
             left_behind: Vec::new(),
             elapsed: Duration::ZERO,
         }
@@ -224,6 +230,7 @@ impl HuntReport {
     fn count(&mut self, index: u64, outcome: &CaseOutcome) {
         self.cases += 1;
         self.steps += outcome.steps as u64;
+        self.undecided += outcome.undecided;
         self.coverage.merge(&outcome.coverage);
         if let Some(failure) = &outcome.failure {
             self.failures += 1;
@@ -583,6 +590,9 @@ fn collect(shared: &Shared, progress: &mut dyn FnMut(&HuntReport)) -> HuntReport
         // The prefix ends at the stream's first failure.
         (true, _, _) => report.verdict,
         (false, true, _) if report.cases == 0 => Verdict::Unknown(Unknown::NoCases),
+        (false, true, _) if report.undecided > 0 => Verdict::Unknown(Unknown::Undecided {
+            rounds: report.undecided,
+        }),
         (false, true, _) => Verdict::Conforms,
         // Stopped from outside: report the lowest failure found, if any,
         // though cases numbered below it may not have run.
@@ -645,6 +655,7 @@ fn watchdog(
                 steps: failure.generated_len,
                 coverage: Coverage::default(),
                 failure: Some(failure),
+                undecided: 0,
             };
             live.count(case, &outcome);
             ledger.add(case, outcome);
@@ -712,6 +723,7 @@ mod tests {
                     },
                 },
             }),
+            undecided: 0,
         }
     }
 

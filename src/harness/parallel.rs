@@ -730,20 +730,33 @@ fn first_failure<M: ConcurrentImplementation>(
     implementation: &M,
     config: &ConcurrentConfig,
     case: &ParallelCase,
-    mut coverage: Option<&mut Coverage>,
+    coverage: Option<&mut Coverage>,
     (watch, shrinking): (Option<&Arc<Watch>>, bool),
 ) -> Option<Divergence> {
+    first_failure_counting(implementation, config, case, coverage, (watch, shrinking)).0
+}
+
+/// [`first_failure`], and the rounds run before it (all of them when none
+/// failed) that the checker could not decide.
+fn first_failure_counting<M: ConcurrentImplementation>(
+    implementation: &M,
+    config: &ConcurrentConfig,
+    case: &ParallelCase,
+    mut coverage: Option<&mut Coverage>,
+    (watch, shrinking): (Option<&Arc<Watch>>, bool),
+) -> (Option<Divergence>, u64) {
+    let mut undecided = 0;
     for _ in 0..config.rounds.max(1) {
         if let Some(watch) = watch {
             watch.begin_sequence(&case.steps, shrinking);
         }
-        if let Round::Failed(divergence) =
-            round(implementation, config, case, coverage.as_deref_mut(), watch)
-        {
-            return Some(divergence);
+        match round(implementation, config, case, coverage.as_deref_mut(), watch) {
+            Round::Failed(divergence) => return (Some(divergence), undecided),
+            Round::Undecided => undecided += 1,
+            Round::Passed => {}
         }
     }
-    None
+    (None, undecided)
 }
 
 /// Runs `case` up to `config.rounds` times, each on a fresh instance, and
@@ -796,17 +809,19 @@ pub(crate) fn run_concurrent_case_watched<M: ConcurrentImplementation>(
     let generated_len = steps.len();
     let mut case = ParallelCase::new(steps, config.drivers);
     let mut coverage = Coverage::default();
-    let Some(mut divergence) = first_failure(
+    let (first, undecided) = first_failure_counting(
         implementation,
         config,
         &case,
         Some(&mut coverage),
         (watch, false),
-    ) else {
+    );
+    let Some(mut divergence) = first else {
         return CaseOutcome {
             steps: generated_len,
             coverage,
             failure: None,
+            undecided,
         };
     };
     let mut attempts = 0;
@@ -849,5 +864,6 @@ pub(crate) fn run_concurrent_case_watched<M: ConcurrentImplementation>(
             steps: case.steps,
             divergence,
         }),
+        undecided,
     }
 }

@@ -694,6 +694,10 @@ pub struct CaseOutcome {
     pub coverage: Coverage,
     /// The failure, shrunk, when the case diverged.
     pub failure: Option<Failure>,
+    /// Rounds of a concurrent case whose history the linearizability
+    /// checker could not decide within its budget (0 for a sequential
+    /// case): the case passed only if none was.
+    pub undecided: u64,
 }
 
 /// The sequence the case of `seed` runs, as generated (before any
@@ -745,6 +749,7 @@ pub(crate) fn run_case_watched<I: Conformance>(
                     steps: Vec::new(),
                     divergence,
                 }),
+                undecided: 0,
             };
         }
     };
@@ -776,6 +781,7 @@ pub(crate) fn run_case_watched<I: Conformance>(
             steps: steps.len(),
             coverage,
             failure: None,
+            undecided: 0,
         };
     };
     // The length drawn for the case: the steps after the divergence were
@@ -792,5 +798,6 @@ pub(crate) fn run_case_watched<I: Conformance>(
             steps,
             divergence,
         }),
+        undecided: 0,
     }
 }

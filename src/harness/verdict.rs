@@ -41,6 +41,13 @@ pub enum Unknown {
     Interrupted,
     /// Its budget allowed no case at all.
     NoCases,
+    /// Every case ran and none diverged, but in `rounds` rounds of
+    /// concurrent cases the linearizability checker's budget ran out
+    /// before it decided: those histories were not judged.
+    Undecided {
+        /// The rounds left undecided.
+        rounds: u64,
+    },
 }
 
 impl Verdict {
@@ -76,6 +83,9 @@ impl fmt::Display for Verdict {
             Verdict::Diverges(divergent) => write!(f, "diverges in case {}", divergent.case),
             Verdict::Unknown(Unknown::Interrupted) => f.write_str("unknown (interrupted)"),
             Verdict::Unknown(Unknown::NoCases) => f.write_str("unknown (no case ran)"),
+            Verdict::Unknown(Unknown::Undecided { rounds }) => {
+                write!(f, "unknown ({rounds} rounds undecided)")
+            }
         }
     }
 }

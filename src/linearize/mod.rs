@@ -151,7 +151,8 @@ impl fmt::Display for Blocked {
                 rule: Some(rule),
             } => write!(
                 f,
-                "the framework accepts it, returning {expected:?}, but it {answered} ({rule})"
+                "the framework accepts it, returning {}, but it {answered} ({rule})",
+                in_words(expected)
             ),
             Blocked::Accepted {
                 expected,
@@ -159,7 +160,8 @@ impl fmt::Display for Blocked {
                 rule: None,
             } => write!(
                 f,
-                "the framework accepts it, returning {expected:?}, but it {answered}"
+                "the framework accepts it, returning {}, but it {answered}",
+                in_words(expected)
             ),
             Blocked::Breaks(rule) => write!(f, "it breaks `{rule}` here"),
             Blocked::CallbackNotRun(delivery) => write!(
@@ -168,6 +170,26 @@ impl fmt::Display for Blocked {
             ),
             Blocked::IllFormed(error) => write!(f, "ill-formed here: {error}"),
         }
+    }
+}
+
+/// What the model expects a step to return, in words: `TRUE`, `status
+/// 0xc0000120 and information 0`, `anything`.
+pub fn in_words(expected: &ExpectedReply) -> String {
+    let bool_word = |b: bool| if b { "TRUE" } else { "FALSE" };
+    match *expected {
+        ExpectedReply::Done => "success".to_owned(),
+        ExpectedReply::Cancel { returns: Some(b) } => bool_word(b).to_owned(),
+        ExpectedReply::Cancel { returns: None } => "TRUE or FALSE".to_owned(),
+        ExpectedReply::Status {
+            status,
+            information,
+        } => format!(
+            "status {} and information {}",
+            status.map_or("(any)".to_owned(), |s| s.to_string()),
+            information.map_or("(any)".to_owned(), |i| i.to_string())
+        ),
+        _ => "anything".to_owned(),
     }
 }
 

@@ -121,6 +121,13 @@ fn verdict(report: &HuntReport) -> Markup {
         Verdict::Unknown(Unknown::NoCases) => {
             ("unknown", "No case ran: the budget allows none.".to_owned())
         }
+        Verdict::Unknown(Unknown::Undecided { rounds }) => (
+            "unknown",
+            format!(
+                "No case diverged, but the linearizability checker could not decide {rounds} \
+                 rounds' histories within its budget: they were not judged."
+            ),
+        ),
     };
     let later = report
         .verdict

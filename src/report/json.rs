@@ -29,7 +29,7 @@
 //!   "depth": { "reuses_before_completion", "outstanding_at_one_target",
 //!              "live_requests" },
 //!   "verdict": "conforms" | "diverges" | "unknown",
-//!   "unknown": null | "interrupted" | "no-cases",
+//!   "unknown": null | "interrupted" | "no-cases" | "undecided",
 //!   "divergence": null | { "case", "case_seed", "first",
 //!                          "generated_steps", "steps": ["r0: create", ...],
 //!                          "step", "rule", "kind", "report", "replay",
@@ -80,6 +80,7 @@ pub fn write_hunt(out: &mut dyn Write, hunted: &Hunted<'_>) -> io::Result<()> {
         Verdict::Diverges(_) => ("diverges", None),
         Verdict::Unknown(Unknown::Interrupted) => ("unknown", Some("interrupted")),
         Verdict::Unknown(Unknown::NoCases) => ("unknown", Some("no-cases")),
+        Verdict::Unknown(Unknown::Undecided { .. }) => ("unknown", Some("undecided")),
     };
     let depth = report.coverage.depth;
     let document = HuntDocument {

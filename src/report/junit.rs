@@ -136,6 +136,13 @@ impl Case {
                 message: "no case ran: the budget allows none".to_owned(),
                 kind: "no-cases",
             },
+            Verdict::Unknown(Unknown::Undecided { rounds }) => Outcome::Error {
+                message: format!(
+                    "no case diverged, but the checker could not decide {rounds} rounds' \
+                     histories within its budget"
+                ),
+                kind: "undecided",
+            },
         };
         Case {
             name: hunted.case_name(),
@@ -283,6 +290,7 @@ mod tests {
             coverage: Coverage::default(),
             verdict: Verdict::Unknown(Unknown::Interrupted),
             failures: 0,
+            undecided: 0,
             left_behind: Vec::new(),
             elapsed: std::time::Duration::from_millis(1500),
         };

@@ -112,6 +112,12 @@ pub struct ConcurrentRun {
     pub drivers: usize,
     /// The most rounds a replay runs.
     pub rounds: usize,
+    /// The seed of the schedules the rounds ran under, for a race found
+    /// by a build with the `shuttle` feature
+    /// ([`ConcurrentConfig::schedule`]); `None` when the operating system
+    /// scheduled them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<u64>,
 }
 
 impl Regression {
@@ -345,6 +351,7 @@ impl Regression {
         let run = self.concurrent.unwrap_or(ConcurrentRun {
             drivers: 1,
             rounds: 1,
+            schedule: None,
         });
         let config = ConcurrentConfig {
             case: CaseConfig {
@@ -353,6 +360,7 @@ impl Regression {
             },
             drivers: run.drivers,
             rounds: rounds.unwrap_or(run.rounds),
+            schedule: run.schedule.unwrap_or(ConcurrentConfig::default().schedule),
             ..ConcurrentConfig::default()
         };
         let case = ParallelCase::new(self.steps.clone(), run.drivers);
@@ -698,6 +706,7 @@ mod tests {
         regression.concurrent = Some(ConcurrentRun {
             drivers: 3,
             rounds: 16,
+            schedule: Some(7),
         });
         regression.steps = vec![
             create(R1),
@@ -708,7 +717,7 @@ mod tests {
         ];
         let text = regression.to_text();
         assert!(
-            text.contains("\"concurrent\":{\"drivers\":3,\"rounds\":16}"),
+            text.contains("\"concurrent\":{\"drivers\":3,\"rounds\":16,\"schedule\":7}"),
             "{text}"
         );
         assert_eq!(Regression::parse("x.jsonl", &text).ok(), Some(regression));

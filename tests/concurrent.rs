@@ -293,6 +293,10 @@ mod command_line {
             &["hunt", "--concurrent", "--rounds", "100000"],
             &["hunt", "--concurrent", "--trace-out", "x"],
             &["hunt", "--threads", "3"],
+            &["hunt", "--schedule-seed", "3"],
+            // A build without the `shuttle` feature has no schedules to
+            // seed (this test file is not built with it).
+            &["hunt", "--concurrent", "--schedule-seed", "3"],
         ] {
             let output = wdfreq(args);
             assert_eq!(output.status.code(), Some(2), "{args:?}: {}", text(&output));

@@ -112,6 +112,21 @@ pub struct HuntArgs {
     /// interleavings.
     #[arg(long, value_name = "N", default_value_t = ConcurrentConfig::default().rounds, requires = "concurrent")]
     pub rounds: usize,
+    /// With --concurrent, in a build with the `shuttle` feature (`cargo
+    /// run --features shuttle -- hunt ...`): the seed (decimal or 0x-hex)
+    /// of the schedules each round runs under, Shuttle's random scheduler
+    /// instead of the operating system's, so that the same seeds give the
+    /// same histories; 1 when not given, and printed in the replay line.
+    /// Refused by a build without the feature.
+    #[arg(long, value_name = "SEED", requires = "concurrent")]
+    pub schedule_seed: Option<Seed>,
+}
+
+/// The seed of the schedules a concurrent hunt's rounds run under: the
+/// one asked for, or 1; `None` in a build without the `shuttle` feature,
+/// where the operating system schedules the threads.
+pub fn schedule_seed(args: &HuntArgs) -> Option<u64> {
+    cfg!(feature = "shuttle").then(|| args.schedule_seed.map_or(1, |seed| seed.0))
 }
 
 /// `wdfreq hunt`: hunts the built-in implementation `--implementation`
@@ -168,7 +183,16 @@ where
         ))?;
         return Ok(Outcome::BadInput);
     }
+    if args.schedule_seed.is_some() && schedule_seed(args).is_none() {
+        console.error(
+            "--schedule-seed: this build schedules threads with the operating system; a build \
+             with the `shuttle` feature runs rounds under seeded schedules \
+             (cargo run --features shuttle -- hunt ...)",
+        )?;
+        return Ok(Outcome::BadInput);
+    }
     let (drivers, rounds) = (args.threads, args.rounds);
+    let schedule = schedule_seed(args).unwrap_or(1);
     let implementation = implementation.clone();
     hunt_and_report(
         &implementation.clone(),
@@ -180,6 +204,7 @@ where
                 case: config.case,
                 drivers,
                 rounds,
+                schedule,
                 ..ConcurrentConfig::default()
             };
             hunt_concurrent(
@@ -293,6 +318,7 @@ fn write_results<M: Implementation>(
     let race = args.concurrent.then_some(ConcurrentRun {
         drivers: args.threads,
         rounds: RACE_REPLAY_ROUNDS,
+        schedule: schedule_seed(args),
     });
     let regression = match ran.report.verdict.divergent() {
         Some(divergent) => keep_regression(
@@ -697,8 +723,11 @@ fn replay_line(command: &str, failure: &Failure, args: &HuntArgs, settings: &Set
         _ => String::new(),
     };
     let concurrent = if args.concurrent {
+        let schedule = schedule_seed(args).map_or(String::new(), |seed| {
+            format!(" --schedule-seed {}", Seed(seed))
+        });
         format!(
-            " --concurrent --threads {} --rounds {}",
+            " --concurrent --threads {} --rounds {}{schedule}",
             args.threads,
             args.rounds.max(REPLAY_ROUNDS)
         )

@@ -160,13 +160,20 @@ fn replay_race<M: ConcurrentImplementation + Clone>(
         args.file.display(),
         implementation.name()
     )?;
+    let scheduled = cfg!(feature = "shuttle");
+    let schedule = run.schedule.unwrap_or(ConcurrentConfig::default().schedule);
     writeln!(
         out,
         "a concurrent case: {} steps on {} driver threads, up to {} rounds until one fails \
-         (the schedule is the operating system's)",
+         ({})",
         regression.steps.len(),
         run.drivers,
-        run.rounds
+        run.rounds,
+        if scheduled {
+            format!("Shuttle's schedules of seed {schedule}")
+        } else {
+            "the schedule is the operating system's".to_owned()
+        }
     )?;
     let config = ConcurrentConfig {
         case: CaseConfig {
@@ -175,6 +182,7 @@ fn replay_race<M: ConcurrentImplementation + Clone>(
         },
         drivers: run.drivers,
         rounds: run.rounds,
+        schedule,
         ..ConcurrentConfig::default()
     };
     let case = ParallelCase::new(regression.steps.clone(), run.drivers);

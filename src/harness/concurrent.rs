@@ -91,7 +91,7 @@ pub type Routine<H> = Arc<dyn CompletionRoutine<H>>;
 
 /// A concurrent implementation as a whole: its name, the settings it
 /// implements, and a fresh shared instance for one case.
-pub trait ConcurrentImplementation: Send + Sync + 'static {
+pub trait ConcurrentImplementation: Send + Sync + Clone + 'static {
     /// One instance, shared by the threads of one case.
     type Instance: ConcurrentConformance;
 

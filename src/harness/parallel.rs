@@ -95,6 +95,12 @@ pub struct ConcurrentConfig {
     /// that many that register a routine register [`READER_CONTEXT`], and
     /// their routine reuses and sends them again from inside itself.
     pub readers: usize,
+    /// The seed of the schedules, in a build with the `shuttle` feature:
+    /// each round runs under Shuttle's random scheduler, seeded from this,
+    /// the case's steps and the round's number, so that the same seeds
+    /// give the same histories ([`round_schedule`]). Without the feature
+    /// the operating system schedules the threads, and this is not read.
+    pub schedule: u64,
 }
 
 impl Default for ConcurrentConfig {
@@ -108,6 +114,7 @@ impl Default for ConcurrentConfig {
             rounds: 8,
             budget: Budget::DEFAULT,
             readers: 1,
+            schedule: 1,
         }
     }
 }
@@ -688,12 +695,25 @@ enum Round {
 fn round<M: ConcurrentImplementation>(
     implementation: &M,
     config: &ConcurrentConfig,
-    case: &ParallelCase,
+    (case, number): (&ParallelCase, usize),
     coverage: Option<&mut Coverage>,
     watch: Option<&Arc<Watch>>,
 ) -> Round {
     let settings = config.case.settings;
-    let history = match run_parallel_watched(implementation, settings, case, watch) {
+    #[cfg(not(feature = "shuttle"))]
+    let ran = {
+        let _ = number;
+        run_parallel_watched(implementation, settings, case, watch)
+    };
+    #[cfg(feature = "shuttle")]
+    let ran = scheduled::run(
+        implementation,
+        settings,
+        case,
+        watch,
+        round_schedule(config.schedule, case, number),
+    );
+    let history = match ran {
         Ok(history) => history,
         Err(divergence) => return Round::Failed(divergence),
     };
@@ -725,6 +745,106 @@ fn round<M: ConcurrentImplementation>(
     }
 }
 
+/// The seed of the schedule of round `number` of `case`, under the
+/// schedule seed `schedule` (a build with the `shuttle` feature): the
+/// three mixed (SplitMix64's finaliser over each), so that every round and
+/// every case meets a schedule of its own, and the same ones the same.
+pub fn round_schedule(schedule: u64, case: &ParallelCase, number: usize) -> u64 {
+    fn mix(mut z: u64) -> u64 {
+        z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    // The steps' text, not `Hash`: the same on every platform and release.
+    let steps = case
+        .steps
+        .iter()
+        .fold(mix(case.drivers as u64), |acc, step| {
+            step.to_string()
+                .bytes()
+                .fold(acc, |acc, b| mix(acc ^ u64::from(b)))
+        });
+    mix(mix(schedule) ^ steps ^ mix(number as u64))
+}
+
+/// Rounds under Shuttle's controlled scheduler (the `shuttle` feature):
+/// one execution of the round, its schedule drawn from a seed.
+#[cfg(feature = "shuttle")]
+mod scheduled {
+    use std::sync::Arc;
+
+    use shuttle::scheduler::RandomScheduler;
+    use shuttle::{Config, FailurePersistence, Runner};
+
+    use super::{ConcurrentImplementation, Divergence, ParallelCase, Watch};
+    use crate::harness::DivergenceKind;
+    use crate::vocab::{History, Settings};
+
+    /// Runs `case` once under the random scheduler seeded with `seed`, on a
+    /// thread of the caller's (a Shuttle execution runs where its runner
+    /// is called), and returns its history; a deadlock Shuttle finds, or
+    /// a panic outside the implementation's guarded calls, is the
+    /// implementation's failure.
+    pub(super) fn run<M: ConcurrentImplementation>(
+        implementation: &M,
+        settings: Settings,
+        case: &ParallelCase,
+        watch: Option<&Arc<Watch>>,
+        seed: u64,
+    ) -> Result<History, Divergence> {
+        type Slot = std::sync::Mutex<Option<Result<History, Divergence>>>;
+        let slot: Arc<Slot> = Arc::default();
+        let body = {
+            let (implementation, case, watch, slot) = (
+                implementation.clone(),
+                case.clone(),
+                watch.cloned(),
+                Arc::clone(&slot),
+            );
+            move || {
+                let ran =
+                    super::run_parallel_watched(&implementation, settings, &case, watch.as_ref());
+                *slot
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(ran);
+            }
+        };
+        let mut config = Config::new();
+        config.failure_persistence = FailurePersistence::None;
+        // The checker runs outside the execution; the recorder inside.
+        config.stack_size = 1 << 20;
+        config.silence_warnings = true;
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            Runner::new(RandomScheduler::new_from_seed(seed, 1), config).run(body)
+        }));
+        let taken = slot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        match (ran, taken) {
+            (Ok(_), Some(result)) => result,
+            (ran, _) => {
+                let message = match ran {
+                    Err(payload) => payload
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                        .unwrap_or_else(|| "a panic with no message".to_owned()),
+                    Ok(_) => "the execution ended without a history".to_owned(),
+                };
+                Err(Divergence {
+                    step: case.len().saturating_sub(1),
+                    kind: DivergenceKind::Panicked {
+                        message: format!("under Shuttle's schedule {seed:#x}: {message}"),
+                        location: None,
+                    },
+                })
+            }
+        }
+    }
+}
+
 /// Runs `case` for up to `rounds` rounds, until one fails.
 fn first_failure<M: ConcurrentImplementation>(
     implementation: &M,
@@ -746,11 +866,17 @@ fn first_failure_counting<M: ConcurrentImplementation>(
     (watch, shrinking): (Option<&Arc<Watch>>, bool),
 ) -> (Option<Divergence>, u64) {
     let mut undecided = 0;
-    for _ in 0..config.rounds.max(1) {
+    for number in 0..config.rounds.max(1) {
         if let Some(watch) = watch {
             watch.begin_sequence(&case.steps, shrinking);
         }
-        match round(implementation, config, case, coverage.as_deref_mut(), watch) {
+        match round(
+            implementation,
+            config,
+            (case, number),
+            coverage.as_deref_mut(),
+            watch,
+        ) {
             Round::Failed(divergence) => return (Some(divergence), undecided),
             Round::Undecided => undecided += 1,
             Round::Passed => {}

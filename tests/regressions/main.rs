@@ -80,13 +80,12 @@ fn every_committed_regression_replays_as_recorded() {
     for file in &files {
         let regression = Regression::read(file).unwrap_or_else(|e| panic!("{e}"));
         expected.push(regression.expect);
-        if regression.concurrent.is_some() {
+        if let Some(run) = regression.concurrent {
             // A race kept from a seeded hunt replays for certain only
             // under its schedules, in a build with the `shuttle` feature:
             // `tests/schedules.rs` replays it there. Here the operating
             // system schedules the threads, and a race may not show in a
             // loaded machine's rounds.
-            let run = regression.concurrent.expect("concurrent");
             assert!(
                 run.schedule.is_some(),
                 "{}: keep races found by a seeded hunt",

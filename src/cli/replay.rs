@@ -120,6 +120,18 @@ pub fn run_for<M: Implementation + Clone + Send + 'static>(
     }
 }
 
+/// The replay's time limit, or none when `--case-timeout` is refused (and
+/// why is written).
+fn case_limit(args: &ReplayArgs, console: &mut Console) -> std::io::Result<Option<Duration>> {
+    match super::hunt::case_timeout(args.case_timeout) {
+        Ok(limit) => Ok(Some(limit)),
+        Err(error) => {
+            console.error(error)?;
+            Ok(None)
+        }
+    }
+}
+
 /// `replay` of a concurrent regression: the case's rounds on fresh
 /// instances until one fails, on a thread of its own watched for at most
 /// the case time limit; the history of the failing round is printed.
@@ -129,12 +141,8 @@ fn replay_race<M: ConcurrentImplementation + Clone>(
     args: &ReplayArgs,
     console: &mut Console,
 ) -> std::io::Result<Outcome> {
-    let limit = match super::hunt::case_timeout(args.case_timeout) {
-        Ok(limit) => limit,
-        Err(error) => {
-            console.error(error)?;
-            return Ok(Outcome::BadInput);
-        }
+    let Some(limit) = case_limit(args, console)? else {
+        return Ok(Outcome::BadInput);
     };
     let settings = match args.settings.over(regression.settings) {
         Ok(settings) if implementation.settings().contains(&settings) => settings,
@@ -250,12 +258,8 @@ fn replay_file<M: Implementation + Clone + Send + 'static>(
     args: &ReplayArgs,
     console: &mut Console,
 ) -> std::io::Result<Outcome> {
-    let limit = match super::hunt::case_timeout(args.case_timeout) {
-        Ok(limit) => limit,
-        Err(error) => {
-            console.error(error)?;
-            return Ok(Outcome::BadInput);
-        }
+    let Some(limit) = case_limit(args, console)? else {
+        return Ok(Outcome::BadInput);
     };
     let settings = match args
         .settings

@@ -54,17 +54,19 @@ pub(crate) fn guard<T>(f: impl FnOnce() -> T) -> Result<T, DivergenceKind> {
     GUARDED.with(|g| g.set(g.get() + 1));
     let result = panic::catch_unwind(AssertUnwindSafe(f));
     GUARDED.with(|g| g.set(g.get() - 1));
-    result.map_err(|payload| {
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a non-string panic payload".to_owned());
-        DivergenceKind::Panicked {
-            message,
-            location: LOCATION.with(Cell::take),
-        }
+    result.map_err(|payload| DivergenceKind::Panicked {
+        message: panic_message(payload.as_ref()),
+        location: LOCATION.with(Cell::take),
     })
+}
+
+/// A panic's message: its payload when that is a string.
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a non-string panic payload".to_owned())
 }
 
 #[cfg(test)]

@@ -826,11 +826,7 @@ mod scheduled {
             (Ok(_), Some(result)) => result,
             (ran, _) => {
                 let message = match ran {
-                    Err(payload) => payload
-                        .downcast_ref::<String>()
-                        .cloned()
-                        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                        .unwrap_or_else(|| "a panic with no message".to_owned()),
+                    Err(payload) => crate::harness::guard::panic_message(payload.as_ref()),
                     Ok(_) => "the execution ended without a history".to_owned(),
                 };
                 Err(Divergence {

@@ -285,7 +285,7 @@ mod command_line {
     }
 
     /// Out-of-range threads and rounds, and traces of a concurrent hunt
-    /// (not written yet), are usage errors.
+    /// (a race is kept as a regression file instead), are usage errors.
     #[test]
     fn bad_concurrent_arguments_exit_two() {
         for args in [

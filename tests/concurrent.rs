@@ -284,6 +284,36 @@ mod command_line {
         assert_eq!(sequential.status.code(), Some(0), "{}", text(&sequential));
     }
 
+    /// The HTML report of a race says that threads ran the steps at once
+    /// and carries the history, thread by thread.
+    #[test]
+    fn the_html_report_of_a_race_shows_its_history() {
+        let page = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("race-report.html");
+        let found = wdfreq(&[
+            "hunt",
+            "--concurrent",
+            "--implementation",
+            "completed-twice-race",
+            "--seconds",
+            "60",
+            "--seed",
+            "7",
+            "--report",
+            page.to_str().expect("a UTF-8 path"),
+        ]);
+        assert_eq!(found.status.code(), Some(1), "{}", text(&found));
+        let html = std::fs::read_to_string(&page).expect("the report was written");
+        assert!(html.contains("Threads ran them at once"), "{html}");
+        assert!(
+            html.contains("history (logical time, thread, event):"),
+            "{html}"
+        );
+        assert!(
+            html.contains("no order explains what the threads did"),
+            "{html}"
+        );
+    }
+
     /// Out-of-range threads and rounds, and traces of a concurrent hunt
     /// (a race is kept as a regression file instead), are usage errors.
     #[test]

@@ -196,10 +196,18 @@ fn failure(divergent: &Divergent, hunted: &Hunted<'_>) -> Markup {
             (broken(&divergence.kind, divergence.rule()))
             figure {
                 (sequence::diagram(failure, hunted.settings))
-                figcaption {
-                    "The shrunk case, step by step. Dashed arrows are the callbacks "
-                    "the model says a step invokes, which the implementation invoked "
-                    "too up to step " (divergence.step) ", where the two part."
+                @if let DivergenceKind::NotLinearizable { .. } = divergence.kind {
+                    figcaption {
+                        "The shrunk case's steps, in the order drawn. Threads ran them at "
+                        "once: the history in the text report below says when each was "
+                        "invoked and returned, on which thread, and where each routine ran."
+                    }
+                } @else {
+                    figcaption {
+                        "The shrunk case, step by step. Dashed arrows are the callbacks "
+                        "the model says a step invokes, which the implementation invoked "
+                        "too up to step " (divergence.step) ", where the two part."
+                    }
                 }
             }
             @if let Some(replay) = hunted.replay {

@@ -102,6 +102,14 @@ pub struct Regression {
     pub concurrent: Option<ConcurrentRun>,
 }
 
+/// The most rounds the replay of a race kept as a regression file runs
+/// until one fails: a shrunk race failed in some of a few rounds, so the
+/// chance that it shows in none of these is small on a quiet machine, and
+/// a replay that meets it stops there. (Under load it can be missed: a
+/// race found by a seeded hunt, [`ConcurrentRun::schedule`], replays for
+/// certain in a build with the `shuttle` feature.)
+pub const RACE_REPLAY_ROUNDS: usize = 256;
+
 /// How a concurrent regression's steps run: `drivers` driver threads
 /// share them as [`ParallelCase`] says, and a replay runs them up to
 /// `rounds` times, each on a fresh instance, until one fails.
@@ -315,17 +323,19 @@ impl Regression {
 
     /// The regression file that keeps `failure`, a race found by the
     /// concurrent hunt in `implementation` for `settings`, its steps shared
-    /// by `run.drivers` driver threads.
+    /// by `run.drivers` driver threads, expecting `expect` of a replay (as
+    /// [`of_failure`](Self::of_failure)).
     pub fn of_race(
         implementation: &str,
         settings: Settings,
         failure: &Failure,
         run: ConcurrentRun,
+        expect: Expect,
         note: Option<String>,
     ) -> Regression {
         Regression {
             concurrent: Some(run),
-            ..Regression::of_failure(implementation, settings, failure, Expect::Diverges, note)
+            ..Regression::of_failure(implementation, settings, failure, expect, note)
         }
     }
 

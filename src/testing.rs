@@ -42,6 +42,18 @@
 //! The test fails ([`TestReport::conforms`] is false) on any divergence,
 //! any replay not as its file expects, and any unreadable file.
 //!
+//! # Races
+//!
+//! An implementation of
+//! [`ConcurrentConformance`](crate::harness::ConcurrentConformance)
+//! (with [`ConcurrentImplementation`]) is tested for races with
+//! [`ConformanceTest::concurrent`]: the hunts run parallel cases, a race
+//! found is kept as a concurrent regression file, and races kept are
+//! replayed as races. A test without it lists a race file and does not
+//! replay it ([`ReplayOutcome::Race`]): a race replayed from one thread
+//! shows nothing. A concurrent round the checker cannot decide fails the
+//! test, as a divergence does.
+//!
 //! # Environment
 //!
 //! In proptest's manner, [`TestConfig::from_env`] reads:
@@ -65,10 +77,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::harness::{
-    Budget, CASE_TIMEOUT, CaseConfig, HuntConfig, HuntReport, Implementation, Seed, Verdict,
-    Workers, hunt_with,
+    Budget, CASE_TIMEOUT, CaseConfig, ConcurrentConfig, ConcurrentImplementation, HuntConfig,
+    HuntReport, Implementation, NotImplemented, Seed, Unknown, Verdict, Workers, hunt_concurrent,
+    hunt_with,
 };
-use crate::regression::{Expect, Regression, RegressionError};
+use crate::regression::{
+    ConcurrentRun, Expect, RACE_REPLAY_ROUNDS, Regression, RegressionError, Replayed,
+};
 use crate::vocab::Settings;
 
 /// How much a [`ConformanceTest`] hunts.
@@ -184,6 +199,30 @@ pub struct ConformanceTest<M> {
     config: Option<TestConfig>,
     workers: Option<NonZeroUsize>,
     case_timeout: Duration,
+    concurrent: Option<Concurrent>,
+}
+
+/// The concurrent mode of a test ([`ConformanceTest::concurrent`]): how it
+/// hunts one setting and replays one race, for an implementation of the
+/// concurrent contract.
+struct Concurrent {
+    run: ConcurrentRun,
+    hunt: HuntOne,
+    replay: ReplayRace,
+}
+
+/// A concurrent hunt of one setting.
+type HuntOne = Box<dyn Fn(&HuntConfig, Workers) -> HuntReport + Send + Sync>;
+
+/// A race's replay.
+type ReplayRace = Box<dyn Fn(&Regression) -> Result<Replayed, NotImplemented> + Send + Sync>;
+
+impl fmt::Debug for Concurrent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Concurrent")
+            .field("run", &self.run)
+            .finish()
+    }
 }
 
 impl<M: Implementation + Send + 'static> ConformanceTest<M> {
@@ -199,6 +238,7 @@ impl<M: Implementation + Send + 'static> ConformanceTest<M> {
             config: None,
             workers: None,
             case_timeout: CASE_TIMEOUT,
+            concurrent: None,
         }
     }
 
@@ -230,6 +270,12 @@ impl<M: Implementation + Send + 'static> ConformanceTest<M> {
     }
 
     /// Runs the test: replays, hunts, and writes regression files.
+    ///
+    /// In the concurrent mode ([`ConformanceTest::concurrent`]) each
+    /// setting's hunt is a concurrent one, a race it finds is kept as a
+    /// concurrent regression file, and races kept are replayed as races;
+    /// otherwise a race file is listed and not replayed
+    /// ([`ReplayOutcome::Race`]).
     /// `Err` only when the environment's configuration is bad; what the
     /// implementation did is in the report.
     pub fn run(&self) -> Result<TestReport, ConfigError> {
@@ -263,7 +309,10 @@ impl<M: Implementation + Send + 'static> ConformanceTest<M> {
                 let implementation = Arc::clone(&self.implementation);
                 move || implementation.build(settings)
             };
-            let hunted = hunt_with(&hunt_config, workers.clone(), make, &mut |_| {});
+            let hunted = match &self.concurrent {
+                Some(concurrent) => (concurrent.hunt)(&hunt_config, workers.clone()),
+                None => hunt_with(&hunt_config, workers.clone(), make, &mut |_| {}),
+            };
             let kept = match (&self.regressions, hunted.failure()) {
                 (Some(dir), Some(failure)) => {
                     let note = format!(
@@ -273,13 +322,24 @@ impl<M: Implementation + Send + 'static> ConformanceTest<M> {
                         failure.generated_len,
                         failure.steps.len()
                     );
-                    let regression = Regression::of_failure(
-                        &report.implementation,
-                        settings,
-                        failure,
-                        Expect::Conforms,
-                        Some(note),
-                    );
+                    let name = &report.implementation;
+                    let regression = match &self.concurrent {
+                        Some(concurrent) => Regression::of_race(
+                            name,
+                            settings,
+                            failure,
+                            concurrent.run,
+                            Expect::Conforms,
+                            Some(note),
+                        ),
+                        None => Regression::of_failure(
+                            name,
+                            settings,
+                            failure,
+                            Expect::Conforms,
+                            Some(note),
+                        ),
+                    };
                     Some(regression.write_into(dir).map_err(|e| {
                         format!("{}: {e}", dir.join(regression.file_name()).display())
                     }))
@@ -325,6 +385,16 @@ impl<M: Implementation + Send + 'static> ConformanceTest<M> {
                     Ok(regression) if regression.implementation != self.implementation.name() => {
                         ReplayOutcome::Skipped(regression.implementation)
                     }
+                    Ok(regression) if regression.concurrent.is_some() => match &self.concurrent {
+                        None => ReplayOutcome::Race,
+                        Some(concurrent) => match (concurrent.replay)(&regression) {
+                            Err(not_implemented) => ReplayOutcome::Unreplayable(not_implemented),
+                            Ok(replayed) => ReplayOutcome::Replayed {
+                                regression: Box::new(regression),
+                                replayed,
+                            },
+                        },
+                    },
                     Ok(regression) => match regression
                         .replay_within(Arc::clone(&self.implementation), self.case_timeout)
                     {
@@ -338,6 +408,57 @@ impl<M: Implementation + Send + 'static> ConformanceTest<M> {
                 Replay { file, outcome }
             })
             .collect()
+    }
+}
+
+impl<M> ConformanceTest<M>
+where
+    M: Implementation + ConcurrentImplementation + Send + 'static,
+{
+    /// Hunts for races instead: every setting's hunt runs concurrent cases
+    /// ([`harness::hunt_concurrent`](crate::harness::hunt_concurrent),
+    /// `drivers` driver threads, `rounds` rounds a case) on the
+    /// implementation shared between threads; a race found is kept as a
+    /// concurrent regression file, and races kept are replayed, up to
+    /// [`RACE_REPLAY_ROUNDS`] rounds each. The operating system schedules
+    /// the threads (a build with the `shuttle` feature: Shuttle, seeded by
+    /// [`ConcurrentConfig::schedule`]'s default).
+    pub fn concurrent(mut self, drivers: usize, rounds: usize) -> Self {
+        let config = ConcurrentConfig {
+            drivers,
+            rounds,
+            ..ConcurrentConfig::default()
+        };
+        let run = ConcurrentRun {
+            drivers,
+            rounds: RACE_REPLAY_ROUNDS,
+            schedule: cfg!(feature = "shuttle").then_some(config.schedule),
+        };
+        let (hunted, replayed) = (
+            Arc::clone(&self.implementation),
+            Arc::clone(&self.implementation),
+        );
+        self.concurrent = Some(Concurrent {
+            run,
+            hunt: Box::new(move |hunt: &HuntConfig, workers: Workers| {
+                let config = ConcurrentConfig {
+                    case: hunt.case,
+                    ..config
+                };
+                hunt_concurrent(
+                    hunt.seed,
+                    hunt.budget,
+                    &config,
+                    workers,
+                    (*hunted).clone(),
+                    &mut |_| {},
+                )
+            }),
+            replay: Box::new(move |regression: &Regression| {
+                regression.replay_concurrent(&*replayed, None)
+            }),
+        });
+        self
     }
 }
 
@@ -379,6 +500,9 @@ pub enum ReplayOutcome {
     /// The file's settings are not among those the implementation
     /// declares.
     Unreplayable(crate::harness::NotImplemented),
+    /// The file keeps a race, replayed only by a test in the concurrent
+    /// mode ([`ConformanceTest::concurrent`]): listed, not replayed.
+    Race,
     /// The file cannot be read or is malformed.
     Unreadable(RegressionError),
 }
@@ -388,7 +512,7 @@ impl Replay {
     pub fn failed(&self) -> bool {
         match &self.outcome {
             ReplayOutcome::Replayed { replayed, .. } => !replayed.as_expected,
-            ReplayOutcome::Skipped(_) => false,
+            ReplayOutcome::Skipped(_) | ReplayOutcome::Race => false,
             ReplayOutcome::Unreplayable(_) | ReplayOutcome::Unreadable(_) => true,
         }
     }
@@ -408,13 +532,15 @@ pub struct Hunted {
 
 impl TestReport {
     /// Whether the implementation conforms: every replay as expected, and
-    /// no hunt diverged.
+    /// no hunt diverged or left concurrent rounds undecided.
     pub fn conforms(&self) -> bool {
         self.replays.iter().all(|r| !r.failed())
-            && self
-                .hunts
-                .iter()
-                .all(|h| !matches!(h.report.verdict, Verdict::Diverges(_)))
+            && self.hunts.iter().all(|h| {
+                !matches!(
+                    h.report.verdict,
+                    Verdict::Diverges(_) | Verdict::Unknown(Unknown::Undecided { .. })
+                )
+            })
     }
 }
 
@@ -462,6 +588,10 @@ impl fmt::Display for TestReport {
                 ReplayOutcome::Skipped(other) => {
                     writeln!(f, "replay {file}: skipped (found in {other})")?
                 }
+                ReplayOutcome::Race => writeln!(
+                    f,
+                    "replay {file}: skipped (a race: a concurrent test replays it)"
+                )?,
                 ReplayOutcome::Unreplayable(error) => writeln!(f, "replay {file}: {error}")?,
                 ReplayOutcome::Unreadable(error) => writeln!(f, "replay: {error}")?,
             }

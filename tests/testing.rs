@@ -182,3 +182,121 @@ fn the_budget_and_seed_come_from_wdfreq_variables_and_a_bad_one_is_named() {
         );
     }
 }
+
+/// The concurrent mode: `sim` conforms in every setting it declares; a
+/// racy mutant that the sequential test passes is caught, its race kept
+/// as a concurrent regression file expecting `conforms`, which a
+/// concurrent test replays as a race and a sequential test lists as one
+/// without replaying it.
+#[test]
+fn the_concurrent_mode_catches_a_race_the_sequential_test_passes_and_keeps_it() {
+    use wdfreq::gallery::racy::racy_by_name;
+    use wdfreq::vocab::Settings;
+    let report = ConformanceTest::new(&Simulated)
+        .concurrent(2, 4)
+        .config(config(10))
+        .run()
+        .expect("configured");
+    assert!(report.conforms(), "{report}");
+    assert_eq!(report.hunts.len(), Simulated.settings().len());
+    assert!(report.hunts.iter().all(|h| h.report.cases == 10));
+
+    let mutant = racy_by_name("completed-twice-race").expect("a racy mutant");
+    let one_setting = TestConfig {
+        seconds: Some(120.0),
+        ..config(0)
+    };
+    // Hunted in its first declared setting only: the race is the same in all.
+    let dir = scratch("testing-race");
+    let sequential = ConformanceTest::new(mutant)
+        .config(config(300))
+        .run()
+        .expect("configured");
+    assert!(sequential.conforms(), "{sequential}");
+    let found = ConformanceTest::new(OnlyDefault(mutant))
+        .concurrent(2, 8)
+        .regressions(&dir)
+        .config(one_setting)
+        .run()
+        .expect("configured");
+    assert!(!found.conforms(), "{found}");
+    let kept = std::fs::read_dir(&dir)
+        .expect("the race was kept")
+        .map(|e| e.expect("entry").path())
+        .collect::<Vec<_>>();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let regression = wdfreq::regression::Regression::read(&kept[0]).expect("reads back");
+    assert!(regression.concurrent.is_some());
+    assert_eq!(regression.expect, wdfreq::regression::Expect::Conforms);
+    assert_eq!(regression.settings, Settings::default());
+
+    let listed = ConformanceTest::new(OnlyDefault(mutant))
+        .regressions(&dir)
+        .config(config(0))
+        .run()
+        .expect("configured");
+    assert!(
+        matches!(listed.replays[0].outcome, ReplayOutcome::Race),
+        "{listed}"
+    );
+    assert!(listed.to_string().contains("skipped (a race"), "{listed}");
+    let replayed = ConformanceTest::new(OnlyDefault(mutant))
+        .concurrent(2, 8)
+        .regressions(&dir)
+        .config(config(0))
+        .run()
+        .expect("configured");
+    match &replayed.replays[0].outcome {
+        // Replayed as a race: its rounds, judged by the checker. (Whether
+        // this replay meets the race is the operating system's to say.)
+        ReplayOutcome::Replayed { replayed, .. } => assert!(
+            replayed.divergence.as_ref().is_none_or(|d| matches!(
+                d.kind,
+                wdfreq::harness::DivergenceKind::NotLinearizable { .. }
+            )),
+            "{replayed:?}"
+        ),
+        other => panic!("not replayed as a race: {other:?}"),
+    }
+}
+
+/// A racy mutant declared for the default settings only.
+#[derive(Clone, Copy)]
+struct OnlyDefault(wdfreq::gallery::racy::RacyMutant);
+
+impl Implementation for OnlyDefault {
+    type Instance = <wdfreq::gallery::racy::RacyMutant as Implementation>::Instance;
+
+    fn name(&self) -> String {
+        Implementation::name(&self.0)
+    }
+
+    fn settings(&self) -> Vec<wdfreq::vocab::Settings> {
+        vec![wdfreq::vocab::Settings::default()]
+    }
+
+    fn build(&self, settings: wdfreq::vocab::Settings) -> Self::Instance {
+        Implementation::build(&self.0, settings)
+    }
+}
+
+impl wdfreq::harness::ConcurrentImplementation for OnlyDefault {
+    type Instance =
+        <wdfreq::gallery::racy::RacyMutant as wdfreq::harness::ConcurrentImplementation>::Instance;
+
+    fn name(&self) -> String {
+        Implementation::name(&self.0)
+    }
+
+    fn settings(&self) -> Vec<wdfreq::vocab::Settings> {
+        vec![wdfreq::vocab::Settings::default()]
+    }
+
+    fn build(
+        &self,
+        settings: wdfreq::vocab::Settings,
+        routine: wdfreq::harness::Routine<wdfreq::sim::Handle>,
+    ) -> Self::Instance {
+        wdfreq::harness::ConcurrentImplementation::build(&self.0, settings, routine)
+    }
+}

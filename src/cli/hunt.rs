@@ -37,7 +37,7 @@ use crate::harness::{
     DivergenceKind, Divergent, Failure, HuntConfig, HuntReport, Implementation, Seed, Unknown,
     Verdict, Workers, hunt_concurrent, hunt_with,
 };
-use crate::regression::{ConcurrentRun, Expect, Regression};
+use crate::regression::{ConcurrentRun, Expect, RACE_REPLAY_ROUNDS, Regression};
 use crate::report::{self, Hunted};
 use crate::vocab::Settings;
 
@@ -691,7 +691,9 @@ fn keep_regression(
         failure.steps.len()
     );
     let regression = match race {
-        Some(run) => Regression::of_race(name, *settings, failure, run, Some(note)),
+        Some(run) => {
+            Regression::of_race(name, *settings, failure, run, Expect::Diverges, Some(note))
+        }
         None => Regression::of_failure(name, *settings, failure, Expect::Diverges, Some(note)),
     };
     match regression.write_into(dir) {
@@ -705,12 +707,6 @@ fn keep_regression(
         }
     }
 }
-
-/// The most rounds the replay of a race kept as a regression file runs
-/// until one fails: a shrunk race failed in some of a few rounds, so the
-/// chance that it shows in none of these is small, and a replay that meets
-/// it stops there.
-pub const RACE_REPLAY_ROUNDS: usize = 256;
 
 /// The command that replays `failure`, which starts with `command`.
 fn replay_line(command: &str, failure: &Failure, args: &HuntArgs, settings: &Settings) -> String {

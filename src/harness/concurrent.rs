@@ -110,6 +110,28 @@ pub trait ConcurrentImplementation: Send + Sync + Clone + 'static {
     ) -> Self::Instance;
 }
 
+/// A reference to a concurrent implementation is one: `&MyFramework`, as
+/// [`ConformanceTest::new`](crate::testing::ConformanceTest::new) takes.
+impl<T: ConcurrentImplementation> ConcurrentImplementation for &'static T {
+    type Instance = T::Instance;
+
+    fn name(&self) -> String {
+        (**self).name()
+    }
+
+    fn settings(&self) -> Vec<Settings> {
+        (**self).settings()
+    }
+
+    fn build(
+        &self,
+        settings: Settings,
+        routine: Routine<<Self::Instance as ConcurrentConformance>::Handle>,
+    ) -> Self::Instance {
+        (**self).build(settings, routine)
+    }
+}
+
 /// A sequential implementation made safe to share: every call holds one
 /// lock, and the routines the call invoked run after the lock is released,
 /// before the call returns. Each call is then atomic, so it conforms

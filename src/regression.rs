@@ -342,8 +342,11 @@ impl Regression {
     /// Replays a concurrent regression's case ([`ConcurrentRun`]) on
     /// fresh instances of `implementation` for the file's settings, up to
     /// `rounds` times (the file's when `None`) until a round fails. The
-    /// schedule is the operating system's: a race kept may take many
-    /// rounds to show again, and a replay that meets it in none conforms.
+    /// schedule is the operating system's, so a race kept may take many
+    /// rounds to show again, and a replay that meets it in none conforms;
+    /// in a build with the `shuttle` feature each round runs under the
+    /// schedule seeded by the file's `schedule`, and replays for certain a
+    /// race a seeded hunt found.
     /// Refused when the implementation does not declare the settings.
     pub fn replay_concurrent<M: ConcurrentImplementation>(
         &self,
@@ -440,10 +443,15 @@ impl Regression {
     /// Whether a replay that ended with `divergence` (none: it conformed)
     /// shows what the file expects: no divergence for `conforms`; for
     /// `diverges`, a divergence that breaks the recorded rule when one is
-    /// recorded.
+    /// recorded, and for a race one that no order explains (a panic or a
+    /// hang is another failure).
     pub fn expected(&self, divergence: Option<&Divergence>) -> bool {
         match (self.expect, divergence) {
             (Expect::Conforms, None) => true,
+            (Expect::Diverges, Some(divergence)) if self.concurrent.is_some() => matches!(
+                divergence.kind,
+                crate::harness::DivergenceKind::NotLinearizable { .. }
+            ),
             (Expect::Diverges, Some(divergence)) => {
                 self.rule.is_none() || self.rule == divergence.rule()
             }
@@ -705,6 +713,50 @@ mod tests {
             ],
             concurrent: None,
         }
+    }
+
+    /// A race file expecting `diverges` is met only by a race: a panic or a
+    /// hang of the replay is another failure.
+    #[test]
+    fn a_race_is_met_only_by_a_divergence_no_order_explains() {
+        use crate::harness::DivergenceKind;
+        use crate::linearize::Counterexample;
+        let mut race = example();
+        race.expect = Expect::Diverges;
+        race.rule = None;
+        race.concurrent = Some(ConcurrentRun {
+            drivers: 2,
+            rounds: 8,
+            schedule: None,
+        });
+        let panicked = Divergence {
+            step: 0,
+            kind: DivergenceKind::Panicked {
+                message: "boom".to_owned(),
+                location: None,
+            },
+        };
+        let unexplained = Divergence {
+            step: 0,
+            kind: DivergenceKind::NotLinearizable {
+                history: Box::default(),
+                counterexample: Box::new(Counterexample {
+                    requests: Vec::new(),
+                    operations: Vec::new(),
+                    longest: Vec::new(),
+                    blocked: Vec::new(),
+                    unexplained: Vec::new(),
+                }),
+            },
+        };
+        assert!(!race.expected(Some(&panicked)));
+        assert!(race.expected(Some(&unexplained)));
+        assert!(!race.expected(None));
+        race.concurrent = None;
+        assert!(
+            race.expected(Some(&panicked)),
+            "a sequential file takes any, unruled"
+        );
     }
 
     /// Property: a concurrent regression keeps its ids, which say which

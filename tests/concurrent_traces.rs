@@ -221,7 +221,7 @@ fn cancels_during_a_resend(history: &wdfreq::vocab::History) -> bool {
 
 /// Event lines a random concurrent trace is drawn from: every kind of
 /// event on one request and one target, legal or not where it lands.
-const EVENTS: [&str; 11] = [
+const EVENTS: [&str; 13] = [
     r#""op":"create","req":"r1""#,
     r#""op":"format","req":"r1","kind":"read","target":"t""#,
     r#""op":"set_completion","req":"r1","callback":"cb","context":"c""#,
@@ -233,26 +233,33 @@ const EVENTS: [&str; 11] = [
     r#""op":"status","req":"r1","value":0"#,
     r#""op":"target_stop","target":"t","action":"cancel_sent_io""#,
     r#""op":"delete","req":"r1""#,
+    r#""op":"send","req":"r1","target":"t","mode":"sync""#,
+    r#""op":"target_purge","target":"t""#,
 ];
 
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
 
-    /// Property: no concurrent trace panics the checker: any sequence of
-    /// events, threads and times (out of order, returning early, never
-    /// returning) is judged or refused with an error naming its line.
+    /// Property: no concurrent trace panics the checker, and none it
+    /// cannot explain passes: any sequence of events, threads and times
+    /// (out of order, returning early, never returning) is judged or
+    /// refused with an error naming its line; and when the
+    /// linearizability checker finds no order for the trace's history, the
+    /// check reports an error or refuses the trace, never a clean pass.
     #[test]
-    fn no_concurrent_trace_panics_the_checker(
+    fn no_concurrent_trace_panics_the_checker_or_passes_unexplained(
         events in proptest::collection::vec(
             (1..EVENTS.len(), 0u8..3, 1u64..4, proptest::option::of(1u64..12)),
             1..40,
         ),
+        old in proptest::bool::ANY,
     ) {
         // Most traces introduce their request first, so that most are
-        // judged rather than refused.
-        let mut text = String::from(
-            "{\"wdfreq\":3,\"flavor\":\"kmdf\"}\n\
-             {\"op\":\"create\",\"req\":\"r1\",\"thread\":\"0\",\"call\":1,\"return\":2}\n",
+        // judged rather than refused. KMDF 1.9 has no purge.
+        let version = if old { "1.9" } else { "1.11" };
+        let mut text = format!(
+            "{{\"wdfreq\":3,\"flavor\":\"kmdf\",\"version\":\"{version}\"}}\n\
+             {{\"op\":\"create\",\"req\":\"r1\",\"thread\":\"0\",\"call\":1,\"return\":2}}\n",
         );
         let mut call = 2;
         for (event, thread, gap, returned) in events {
@@ -267,6 +274,17 @@ proptest::proptest! {
             Ok((summary, findings)) => {
                 proptest::prop_assert_eq!(summary.errors, findings.len() as u64);
                 proptest::prop_assert!(findings.iter().all(|f| f.line >= 2));
+                if summary.errors == 0 {
+                    let mut reader = wdfreq::check::TraceReader::new("t", text.as_bytes());
+                    let trace = wdfreq::check::concurrent::read(&mut reader).expect("read above");
+                    let verdict = wdfreq::linearize::check(
+                        &trace.history,
+                        summary.settings,
+                        wdfreq::check::concurrent::TRACE_BUDGET,
+                    )
+                    .expect("well formed");
+                    proptest::prop_assert!(verdict.is_linearizable(), "{text}\n{verdict:?}");
+                }
             }
             Err(error) => proptest::prop_assert!(error.to_string().contains("t.jsonl")),
         }

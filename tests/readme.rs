@@ -148,8 +148,8 @@ fn readme_limits_table_states_the_limits_the_code_has() {
         &grouped(wdfreq::check::concurrent::PART_EVENTS_MAX as u64),
     );
     says(
-        "Budget::DEFAULT",
-        &grouped(wdfreq::linearize::Budget::DEFAULT.states),
+        "TRACE_BUDGET",
+        &grouped(wdfreq::check::concurrent::TRACE_BUDGET.states),
     );
     says("DEAD_REMEMBERED", &grouped(DEAD_REMEMBERED as u64));
     says(

@@ -19,11 +19,18 @@
 //!   every version.
 //! - A request is used only after the `create` or `receive` that
 //!   introduced it returned: the driver cannot have its handle sooner.
+//! - An event with no `return` (the recording ended during it) was made
+//!   all the same: it is placed in every order and judged there
+//!   ([`RECORDING_ENDED`]), and a routine it owes may not have run yet.
 //! - A `sync` send is answered by its request's first `target_complete`
 //!   invoked while the send was in progress (not by the next line, as in
-//!   versions 1 and 2: another thread's lines come between). A `sync` send
-//!   that returned without one is malformed; one that never returned and
-//!   has none is not judged.
+//!   versions 1 and 2: another thread's lines come between), and the two
+//!   are one step, which had taken effect once the first of them
+//!   returned. A `sync` send that returned without an answer must be one
+//!   the framework refused (it is judged so: refused, its rule is the
+//!   finding; accepted in the order found, `sync-send-unanswered`); one
+//!   that never returned and has none is malformed, since what it did is
+//!   unknown.
 //! - A trace records what the driver called, not what the framework
 //!   answered, so every event must be legal where the order places it
 //!   ([`Answered::Legal`]): a refused or undefined call, like a target
@@ -36,8 +43,10 @@
 //!   model accepts, or per callback that order leaves unexplained.
 //! - The trace is held in memory whole, since the checker needs a part's
 //!   every event to decide it; a check the search's budget
-//!   ([`Budget::DEFAULT`]) cannot decide is an error
-//!   ([`TraceErrorKind::Undecided`]), never a pass.
+//!   ([`TRACE_BUDGET`]) cannot decide, or whose failing part has no event
+//!   to blame, is an error ([`TraceErrorKind::Undecided`]), never a pass.
+//! - A step the framework judged for lacks (a purge before KMDF 1.11) is
+//!   malformed, as in versions 1 and 2.
 
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -47,9 +56,10 @@ use super::error::{TraceError, TraceErrorKind};
 use super::trace::TraceReader;
 use super::{At, Event, Names, says};
 use crate::linearize::{self, Blocked, Budget, Counterexample, Verdict};
+use crate::model::Model;
 use crate::vocab::{
-    Answered, Call, CallbackRun, History, Operation, RequestId, RuleId, SendMode, Settings, Step,
-    ThreadId,
+    Answered, Call, CallbackRun, History, Operation, RECORDING_ENDED, RequestId, RuleId, SendMode,
+    Settings, Step, ThreadId,
 };
 
 /// A concurrent trace, read: its history, and where each of its events is.
@@ -65,6 +75,9 @@ pub struct ConcurrentTrace {
     pub threads: Vec<String>,
     /// Event lines read (a `sync` send and its answer are two).
     pub events: u64,
+    /// The `sync` sends that returned with no answer (operation indices):
+    /// the framework must have refused them.
+    pub unanswered: Vec<usize>,
 }
 
 /// The most events of one independent part of a trace
@@ -205,7 +218,8 @@ pub fn read<R: BufRead>(reader: &mut TraceReader<R>) -> Result<ConcurrentTrace, 
             thread,
             step,
             invoked: timing.call,
-            returned: timing.returned.map(|at| (at, answered)),
+            // The driver made the call: placed and judged, returned or not.
+            returned: Some((timing.returned.unwrap_or(RECORDING_ENDED), answered)),
         });
         trace.operation_lines.push(line);
     }
@@ -233,9 +247,10 @@ fn join(
 ) -> Result<(), (u64, TraceErrorKind)> {
     let operations = &mut trace.history.operations;
     let mut dropped: Vec<usize> = Vec::new();
+    let mut unanswered: Vec<usize> = Vec::new();
     for send in &sync_sends {
         let op = operations[send.index];
-        let end = op.returned.map_or(u64::MAX, |(at, _)| at);
+        let end = op.returned.map_or(RECORDING_ENDED, |(at, _)| at);
         let answer = operations
             .iter()
             .enumerate()
@@ -254,26 +269,50 @@ fn join(
             });
         match answer {
             Some((answer, completion)) => {
+                let joined = &mut operations[send.index];
+                if let Step::Call {
+                    call: Call::Send { mode, .. },
+                    ..
+                } = &mut joined.step
+                {
+                    *mode = SendMode::Sync(completion);
+                }
+                // The send and its answer are one step, which had taken
+                // effect once the answer returned.
+                let answered = operations[answer].returned.map(|(at, _)| at);
+                if let (Some((end, _)), Some(answered)) =
+                    (&mut operations[send.index].returned, answered)
+                {
+                    *end = (*end).min(answered);
+                }
+                dropped.push(answer);
+            }
+            // Returned at once, unanswered: the framework must have
+            // refused it (judged in the order found, `judge`). Its answer
+            // is never read then.
+            None if end != RECORDING_ENDED => {
                 if let Step::Call {
                     call: Call::Send { mode, .. },
                     ..
                 } = &mut operations[send.index].step
                 {
-                    *mode = SendMode::Sync(completion);
+                    *mode = SendMode::Sync(crate::vocab::Completion::SUCCESS);
                 }
-                dropped.push(answer);
+                unanswered.push(send.index);
             }
-            None if op.returned.is_some() => {
-                return Err((send.line, TraceErrorKind::SyncSendUnansweredDuring));
-            }
-            None => dropped.push(send.index),
+            None => return Err((send.line, TraceErrorKind::SyncSendUnansweredDuring)),
         }
     }
     dropped.sort_unstable();
-    for index in dropped.into_iter().rev() {
-        operations.remove(index);
-        trace.operation_lines.remove(index);
+    for index in dropped.iter().rev() {
+        operations.remove(*index);
+        trace.operation_lines.remove(*index);
     }
+    // Indices past a removed answer move down.
+    trace.unanswered = unanswered
+        .into_iter()
+        .map(|i| i - dropped.iter().filter(|&&d| d < i).count())
+        .collect();
     Ok(())
 }
 
@@ -311,27 +350,105 @@ pub fn judge(
             ),
         }));
     }
-    let verdict = linearize::check(&trace.history, settings, Budget::DEFAULT)
+    // A step the framework judged for does not have is malformed, as in
+    // versions 1 and 2.
+    let model = Model::with_settings(settings);
+    for (index, op) in trace.history.operations.iter().enumerate() {
+        if let Step::Target { change, .. } = op.step
+            && !model.step_is_available(&op.step)
+        {
+            return Err(TraceError {
+                file: file.to_owned(),
+                line: trace.operation_lines[index],
+                kind: TraceErrorKind::Unavailable {
+                    function: change.op().kmdf(),
+                },
+            });
+        }
+    }
+    let verdict = linearize::check(&trace.history, settings, TRACE_BUDGET)
         .map_err(|e| undecided(TraceErrorKind::Undecided { why: e.to_string() }))?;
-    match verdict {
-        Verdict::Linearizable { .. } => {}
+    let found = match verdict {
+        Verdict::Linearizable { orders } => unanswered_accepted(trace, names, settings, &orders),
         Verdict::Unknown { explored } => {
             return Err(undecided(TraceErrorKind::Undecided {
                 why: format!(
-                    "the search explored {explored} orders' states without deciding \
-                     (its budget is {})",
-                    Budget::DEFAULT.states
+                    "the search explored {explored} states without deciding (its budget is {})",
+                    TRACE_BUDGET.states
                 ),
             }));
         }
         Verdict::NotLinearizable(counterexample) => {
-            for finding in findings(trace, names, &counterexample) {
-                summary.count(&finding);
-                sink(&finding);
+            let found = findings(trace, names, &counterexample);
+            if found.is_empty() {
+                // No order, and no event to blame: never a pass.
+                let why: Vec<String> = counterexample
+                    .blocked
+                    .iter()
+                    .map(|(i, blocked)| format!("line {}: {blocked}", trace.operation_lines[*i]))
+                    .collect();
+                return Err(undecided(TraceErrorKind::Undecided {
+                    why: format!("no order explains the trace ({})", why.join("; ")),
+                }));
+            }
+            found
+        }
+    };
+    for finding in found {
+        summary.count(&finding);
+        sink(&finding);
+    }
+    Ok(summary)
+}
+
+/// The states the checker may explore for a trace: fewer than the
+/// harness's [`Budget::DEFAULT`], since a trace's part may be thousands of
+/// events long and each state remembered holds a bit per event.
+pub const TRACE_BUDGET: Budget = Budget { states: 100_000 };
+
+/// `sync-send-unanswered` for each `sync` send that returned with no
+/// answer and that the order found has the framework accept: accepted, it
+/// would have returned only after its target finished it.
+fn unanswered_accepted(
+    trace: &ConcurrentTrace,
+    names: &Names,
+    settings: Settings,
+    orders: &[Vec<usize>],
+) -> Vec<Finding> {
+    let mut found = Vec::new();
+    for order in orders {
+        let mut model = Model::with_settings(settings);
+        for &index in order {
+            let op = &trace.history.operations[index];
+            let Ok(judgement) = model.step(&op.step) else {
+                continue;
+            };
+            if trace.unanswered.contains(&index)
+                && judgement.outcome.is_ok()
+                && !judgement.is_unjudged()
+            {
+                let rule = RuleId::SyncSendUnanswered;
+                let at = At {
+                    line: trace.operation_lines[index],
+                    names,
+                };
+                // INVARIANT: a send names a request.
+                let subject = at.subject(op.step.request().expect("a request"));
+                found.push(Finding {
+                    line: at.line,
+                    rule,
+                    message: format!(
+                        "{subject}, `send`: {} The framework accepts this send where the \
+                         order found places it, and no `target_complete` of the request was \
+                         invoked while it was in progress.",
+                        says(rule)
+                    ),
+                    subject,
+                });
             }
         }
     }
-    Ok(summary)
+    found
 }
 
 /// The findings of a part no order explains.

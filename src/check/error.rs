@@ -271,11 +271,13 @@ pub enum TraceErrorKind {
         /// When the introduction returned; `None` when it never did.
         returned: Option<u64>,
     },
-    /// A concurrent trace's `sync` send returned, and no `target_complete`
-    /// of its request was invoked while it was in progress.
+    /// A concurrent trace's `sync` send had not returned when the
+    /// recording ended, and no `target_complete` of its request was invoked
+    /// after it: what it did is unknown.
     #[error(
-        "field `return`: this `sync` send returned, and no `target_complete` of its request \
-         was invoked between its `call` and its `return` to answer it"
+        "field `return`: this `sync` send had not returned when the recording ended, and no \
+         `target_complete` of its request was invoked after its `call` to answer it: what \
+         it did is unknown (end the recording before it)"
     )]
     SyncSendUnansweredDuring,
     /// A concurrent trace the linearizability checker could not decide.

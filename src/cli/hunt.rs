@@ -317,7 +317,8 @@ fn write_results<M: Implementation>(
         .map(|failure| replay_line(command, failure, args, &settings));
     let race = args.concurrent.then_some(ConcurrentRun {
         drivers: args.threads,
-        rounds: RACE_REPLAY_ROUNDS,
+        // At least the hunt's: a seeded race failed in one of them.
+        rounds: RACE_REPLAY_ROUNDS.max(args.rounds),
         schedule: schedule_seed(args),
     });
     let regression = match ran.report.verdict.divergent() {
@@ -722,10 +723,15 @@ fn replay_line(command: &str, failure: &Failure, args: &HuntArgs, settings: &Set
         let schedule = schedule_seed(args).map_or(String::new(), |seed| {
             format!(" --schedule-seed {}", Seed(seed))
         });
+        // Seeded, the rounds are the hunt's own: more would shrink the
+        // race differently. Otherwise more rounds meet it more often.
+        let rounds = match schedule_seed(args) {
+            Some(_) => args.rounds,
+            None => args.rounds.max(REPLAY_ROUNDS),
+        };
         format!(
-            " --concurrent --threads {} --rounds {}{schedule}",
-            args.threads,
-            args.rounds.max(REPLAY_ROUNDS)
+            " --concurrent --threads {} --rounds {rounds}{schedule}",
+            args.threads
         )
     } else {
         String::new()

@@ -50,11 +50,13 @@
 //! [`run_parallel`] called inside a Shuttle test runs the round's threads
 //! one at a time in the order Shuttle's scheduler draws: the same schedule
 //! (a seed, or the encoded schedule Shuttle prints) gives the same
-//! history. No wall clock is read on that path: [`run_parallel`] gives the
-//! hunt's watchdog nothing to watch, a step that waits for another spins
-//! on `yield_now`, which is a scheduling point,
-//! and a round that can never finish is a deadlock Shuttle reports
-//! (`tests/schedules.rs`).
+//! history. No wall clock is read inside a round: a step that waits for
+//! another spins on `yield_now`, which is a scheduling point, and a round
+//! that can never finish is a deadlock Shuttle reports
+//! (`tests/schedules.rs`). A seeded hunt (the command line built with the
+//! feature) runs each round as one Shuttle execution, its schedule drawn
+//! from [`ConcurrentConfig::schedule`] ([`round_schedule`]); the hunt's
+//! watchdog, a real thread, still watches the furthest step started.
 
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
@@ -417,9 +419,9 @@ fn run_parallel_watched<M: ConcurrentImplementation>(
     watch: Option<&Arc<Watch>>,
 ) -> Result<History, Divergence> {
     // The watchdog's mark, not part of the case: `std`'s atomic in both
-    // builds, so that under Shuttle it adds no scheduling point (and under
-    // Shuttle no watch is given: the schedule decides, and a deadlock is
-    // Shuttle's to report).
+    // builds, so that under Shuttle it adds no scheduling point (a
+    // deadlock there is Shuttle's to report; a seeded hunt's watchdog still
+    // reads the mark).
     let furthest = std::sync::atomic::AtomicUsize::new(0);
     let mark = |activity: Activity, step: usize| {
         if let Some(watch) = watch {

@@ -95,6 +95,14 @@ pub struct Operation {
     pub returned: Option<(u64, Answered)>,
 }
 
+/// The return time of an operation of a driver's recording (a concurrent
+/// trace) that had not returned when the recording ended. Unlike an
+/// operation that never returned (`returned: None`, which may or may not
+/// have taken effect), the driver made this call, so it must be placed in
+/// every order and be legal there; a routine it owes need not have run
+/// yet.
+pub const RECORDING_ENDED: u64 = u64::MAX;
+
 /// The framework invoking a completion routine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CallbackRun {

@@ -45,7 +45,9 @@ pub mod target;
 
 pub use call::{Call, CallKind, FormatKind, Reply, ReuseFlags, SendMode};
 pub use event::{Completion, Delivery, Observation, Registration};
-pub use history::{Answered, CallbackRun, History, HistoryError, Operation, ThreadId};
+pub use history::{
+    Answered, CallbackRun, History, HistoryError, Operation, RECORDING_ENDED, ThreadId,
+};
 pub use ids::{CallbackId, ContextId, QueueId, RequestId, Status, TargetId};
 pub use rule::{Obligation, RuleId, RuleSet, Severity};
 pub use settings::{Flavor, FrameworkVersion, Settings, SettingsError};

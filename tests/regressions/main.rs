@@ -46,18 +46,6 @@ fn replays_as_recorded(file: &Path) {
             assert_eq!(output.status.code(), Some(0), "{text}");
             assert!(text.contains("\nverdict: conforms\n"), "{text}");
         }
-        Expect::Diverges if regression.concurrent.is_some() => {
-            // A race: some round's history has no order the model allows.
-            assert_eq!(output.status.code(), Some(1), "{text}");
-            assert!(
-                text.contains("\nverdict: DIVERGES: no order of a round's history"),
-                "{text}"
-            );
-            assert!(
-                text.contains("the longest order the framework accepts"),
-                "{text}"
-            );
-        }
         Expect::Diverges => {
             assert_eq!(output.status.code(), Some(1), "{text}");
             let verdict = text

@@ -720,7 +720,6 @@ mod tests {
     #[test]
     fn a_race_is_met_only_by_a_divergence_no_order_explains() {
         use crate::harness::DivergenceKind;
-        use crate::linearize::Counterexample;
         let mut race = example();
         race.expect = Expect::Diverges;
         race.rule = None;
@@ -740,13 +739,7 @@ mod tests {
             step: 0,
             kind: DivergenceKind::NotLinearizable {
                 history: Box::default(),
-                counterexample: Box::new(Counterexample {
-                    requests: Vec::new(),
-                    operations: Vec::new(),
-                    longest: Vec::new(),
-                    blocked: Vec::new(),
-                    unexplained: Vec::new(),
-                }),
+                counterexample: Box::default(),
             },
         };
         assert!(!race.expected(Some(&panicked)));

@@ -89,7 +89,7 @@ impl Verdict {
 }
 
 /// A part of a history that no order explains, and how far the search got.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Counterexample {
     /// The part's requests.
     pub requests: Vec<RequestId>,

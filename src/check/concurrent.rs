@@ -416,38 +416,32 @@ fn unanswered_accepted(
     orders: &[Vec<usize>],
 ) -> Vec<Finding> {
     let mut found = Vec::new();
-    for order in orders {
-        let mut model = Model::with_settings(settings);
-        for &index in order {
-            let op = &trace.history.operations[index];
-            let Ok(judgement) = model.step(&op.step) else {
-                continue;
+    linearize::judge_orders(&trace.history, settings, orders, |index, judgement| {
+        let op = &trace.history.operations[index];
+        if trace.unanswered.contains(&index)
+            && judgement.outcome.is_ok()
+            && !judgement.is_unjudged()
+        {
+            let rule = RuleId::SyncSendUnanswered;
+            let at = At {
+                line: trace.operation_lines[index],
+                names,
             };
-            if trace.unanswered.contains(&index)
-                && judgement.outcome.is_ok()
-                && !judgement.is_unjudged()
-            {
-                let rule = RuleId::SyncSendUnanswered;
-                let at = At {
-                    line: trace.operation_lines[index],
-                    names,
-                };
-                // INVARIANT: a send names a request.
-                let subject = at.subject(op.step.request().expect("a request"));
-                found.push(Finding {
-                    line: at.line,
-                    rule,
-                    message: format!(
-                        "{subject}, `send`: {} The framework accepts this send where the \
+            // INVARIANT: a send names a request.
+            let subject = at.subject(op.step.request().expect("a request"));
+            found.push(Finding {
+                line: at.line,
+                rule,
+                message: format!(
+                    "{subject}, `send`: {} The framework accepts this send where the \
                          order found places it, and no `target_complete` of the request was \
                          invoked while it was in progress.",
-                        says(rule)
-                    ),
-                    subject,
-                });
-            }
+                    says(rule)
+                ),
+                subject,
+            });
         }
-    }
+    });
     found
 }
 

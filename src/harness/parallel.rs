@@ -722,14 +722,9 @@ fn round<M: ConcurrentImplementation>(
     match linearize::check(&history, settings, config.budget) {
         Ok(Verdict::Linearizable { orders }) => {
             if let Some(coverage) = coverage {
-                for order in orders {
-                    let mut model = Model::with_settings(settings);
-                    for index in order {
-                        if let Ok(judgement) = model.step(&history.operations[index].step) {
-                            coverage.record(&judgement);
-                        }
-                    }
-                }
+                linearize::judge_orders(&history, settings, &orders, |_, judgement| {
+                    coverage.record(judgement);
+                });
             }
             Round::Passed
         }
@@ -749,15 +744,11 @@ fn round<M: ConcurrentImplementation>(
 
 /// The seed of the schedule of round `number` of `case`, under the
 /// schedule seed `schedule` (a build with the `shuttle` feature): the
-/// three mixed (SplitMix64's finaliser over each), so that every round and
-/// every case meets a schedule of its own, and the same ones the same.
+/// three mixed (SplitMix64's finaliser over each, as case seeds are), so
+/// that every round and every case meets a schedule of its own, and the
+/// same ones the same.
 pub fn round_schedule(schedule: u64, case: &ParallelCase, number: usize) -> u64 {
-    fn mix(mut z: u64) -> u64 {
-        z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
+    use super::seed::splitmix64 as mix;
     // The steps' text, not `Hash`: the same on every platform and release.
     let steps = case
         .steps

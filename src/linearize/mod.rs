@@ -54,7 +54,7 @@ mod tests;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use crate::model::{ExpectedReply, SequenceError};
+use crate::model::{ExpectedReply, Judgement, Model, SequenceError};
 use crate::vocab::{
     Answered, Call, Delivery, History, HistoryError, RequestId, RuleId, Settings, Step, TargetId,
 };
@@ -217,6 +217,27 @@ pub fn check(history: &History, settings: Settings, budget: Budget) -> Result<Ve
         }
     }
     Ok(Verdict::Linearizable { orders })
+}
+
+/// Steps the model through each order of `orders` (an accepted order of
+/// each part, as [`Verdict::Linearizable`] gives them, each from a fresh
+/// model), calling `each` with every operation's index and judgement:
+/// what the order the checker found did, step by step.
+pub fn judge_orders(
+    history: &History,
+    settings: Settings,
+    orders: &[Vec<usize>],
+    mut each: impl FnMut(usize, &Judgement),
+) {
+    for order in orders {
+        let mut model = Model::with_settings(settings);
+        for &index in order {
+            // An order the checker accepted is well formed.
+            if let Ok(judgement) = model.step(&history.operations[index].step) {
+                each(index, &judgement);
+            }
+        }
+    }
 }
 
 /// One independent part of a history: its requests, operations and

@@ -54,6 +54,7 @@ use serde_json::{Map, Value, json};
 use crate::check::json::{json_object, serde_message};
 use crate::check::write::{header, renamed_in_order, step_lines};
 use crate::check::{Event, Names, TraceError, TraceReader};
+use crate::harness::concurrent::check_concurrent_settings;
 use crate::harness::parallel::replay_parallel;
 use crate::harness::{
     CaseConfig, ConcurrentConfig, ConcurrentImplementation, Divergence, Failure, Implementation,
@@ -339,6 +340,28 @@ impl Regression {
         }
     }
 
+    /// What a replay of this race runs for `settings`: the concurrent
+    /// configuration (its drivers, rounds and schedule seed) and the case.
+    /// (A sequential file's steps run on one driver thread, once.)
+    pub fn race_case(&self, settings: Settings) -> (ConcurrentConfig, ParallelCase) {
+        let run = self.concurrent.unwrap_or(ConcurrentRun {
+            drivers: 1,
+            rounds: 1,
+            schedule: None,
+        });
+        let config = ConcurrentConfig {
+            case: CaseConfig {
+                settings,
+                ..CaseConfig::default()
+            },
+            drivers: run.drivers,
+            rounds: run.rounds,
+            schedule: run.schedule.unwrap_or(ConcurrentConfig::default().schedule),
+            ..ConcurrentConfig::default()
+        };
+        (config, ParallelCase::new(self.steps.clone(), run.drivers))
+    }
+
     /// Replays a concurrent regression's case ([`ConcurrentRun`]) on
     /// fresh instances of `implementation` for the file's settings, up to
     /// `rounds` times (the file's when `None`) until a round fails. The
@@ -353,30 +376,9 @@ impl Regression {
         implementation: &M,
         rounds: Option<usize>,
     ) -> Result<Replayed, NotImplemented> {
-        let settings = self.settings;
-        if !implementation.settings().contains(&settings) {
-            return Err(NotImplemented {
-                implementation: implementation.name(),
-                asked: settings,
-                declared: implementation.settings(),
-            });
-        }
-        let run = self.concurrent.unwrap_or(ConcurrentRun {
-            drivers: 1,
-            rounds: 1,
-            schedule: None,
-        });
-        let config = ConcurrentConfig {
-            case: CaseConfig {
-                settings,
-                ..CaseConfig::default()
-            },
-            drivers: run.drivers,
-            rounds: rounds.unwrap_or(run.rounds),
-            schedule: run.schedule.unwrap_or(ConcurrentConfig::default().schedule),
-            ..ConcurrentConfig::default()
-        };
-        let case = ParallelCase::new(self.steps.clone(), run.drivers);
+        let settings = check_concurrent_settings(implementation, self.settings)?;
+        let (mut config, case) = self.race_case(settings);
+        config.rounds = rounds.unwrap_or(config.rounds);
         let divergence = replay_parallel(implementation, &config, &case);
         let as_expected = self.expected(divergence.as_ref());
         Ok(Replayed {

@@ -193,9 +193,9 @@ where
     }
     let (drivers, rounds) = (args.threads, args.rounds);
     let schedule = schedule_seed(args).unwrap_or(1);
-    let implementation = implementation.clone();
+    let hunted = implementation.clone();
     hunt_and_report(
-        &implementation.clone(),
+        implementation,
         command,
         args,
         console,
@@ -212,7 +212,7 @@ where
                 config.budget,
                 &concurrent,
                 workers,
-                implementation,
+                hunted,
                 progress,
             )
         },

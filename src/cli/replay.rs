@@ -22,14 +22,14 @@ use clap::Args;
 use super::implementation::{Builtin, only, with_builtin};
 use super::settings::SettingsArgs;
 use super::{Console, Outcome};
+use crate::harness::concurrent::check_concurrent_settings;
 use crate::harness::hunt::TICK;
 use crate::harness::parallel::replay_parallel_watched;
 use crate::harness::run::{INVARIANTS_EVERY, build, no_result, on_own_thread};
 use crate::harness::watch::Watch;
 use crate::harness::{
-    Activity, Answer, CASE_TIMEOUT, CaseConfig, ConcurrentConfig, ConcurrentImplementation,
-    Conformance, Divergence, DivergenceKind, Implementation, NotImplemented, ParallelCase, Refusal,
-    SideBySide, Stepped,
+    Activity, Answer, CASE_TIMEOUT, ConcurrentImplementation, Conformance, Divergence,
+    DivergenceKind, Implementation, Refusal, SideBySide, Stepped,
 };
 use crate::model::{ExpectedReply, Judgement};
 use crate::regression::Regression;
@@ -144,23 +144,19 @@ fn replay_race<M: ConcurrentImplementation + Clone>(
     let Some(limit) = case_limit(args, console)? else {
         return Ok(Outcome::BadInput);
     };
-    let settings = match args.settings.over(regression.settings) {
-        Ok(settings) if implementation.settings().contains(&settings) => settings,
-        Ok(settings) => {
-            console.error(NotImplemented {
-                implementation: implementation.name(),
-                asked: settings,
-                declared: implementation.settings(),
-            })?;
-            return Ok(Outcome::BadInput);
-        }
+    let settings = match args
+        .settings
+        .over(regression.settings)
+        .map_err(|e| e.to_string())
+        .and_then(|s| check_concurrent_settings(implementation, s).map_err(|e| e.to_string()))
+    {
+        Ok(settings) => settings,
         Err(error) => {
             console.error(error)?;
             return Ok(Outcome::BadInput);
         }
     };
-    // INVARIANT: the caller replays only a concurrent regression here.
-    let run = regression.concurrent.expect("a concurrent regression");
+    let (config, case) = regression.race_case(settings);
     let out = &mut *console.out;
     writeln!(
         out,
@@ -168,32 +164,19 @@ fn replay_race<M: ConcurrentImplementation + Clone>(
         args.file.display(),
         implementation.name()
     )?;
-    let scheduled = cfg!(feature = "shuttle");
-    let schedule = run.schedule.unwrap_or(ConcurrentConfig::default().schedule);
     writeln!(
         out,
         "a concurrent case: {} steps on {} driver threads, up to {} rounds until one fails \
          ({})",
-        regression.steps.len(),
-        run.drivers,
-        run.rounds,
-        if scheduled {
-            format!("Shuttle's schedules of seed {schedule}")
+        case.len(),
+        config.drivers,
+        config.rounds,
+        if cfg!(feature = "shuttle") {
+            format!("Shuttle's schedules of seed {}", config.schedule)
         } else {
             "the schedule is the operating system's".to_owned()
         }
     )?;
-    let config = ConcurrentConfig {
-        case: CaseConfig {
-            settings,
-            ..CaseConfig::default()
-        },
-        drivers: run.drivers,
-        rounds: run.rounds,
-        schedule,
-        ..ConcurrentConfig::default()
-    };
-    let case = ParallelCase::new(regression.steps.clone(), run.drivers);
     let watch = Arc::new(Watch::new());
     let (sender, receiver) = mpsc::channel();
     {

@@ -110,6 +110,25 @@ pub trait ConcurrentImplementation: Send + Sync + Clone + 'static {
     ) -> Self::Instance;
 }
 
+/// `settings`, when `implementation` declares them; else why not (as
+/// [`Implementation::check_settings`](super::Implementation::check_settings)
+/// says it for a sequential one).
+pub fn check_concurrent_settings<M: ConcurrentImplementation>(
+    implementation: &M,
+    settings: Settings,
+) -> Result<Settings, super::NotImplemented> {
+    let declared = implementation.settings();
+    if declared.contains(&settings) {
+        Ok(settings)
+    } else {
+        Err(super::NotImplemented {
+            implementation: implementation.name(),
+            asked: settings,
+            declared,
+        })
+    }
+}
+
 /// A reference to a concurrent implementation is one: `&MyFramework`, as
 /// [`ConformanceTest::new`](crate::testing::ConformanceTest::new) takes.
 impl<T: ConcurrentImplementation> ConcurrentImplementation for &'static T {
